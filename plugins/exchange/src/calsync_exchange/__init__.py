@@ -1,0 +1,1 @@
+"""calsync provider plugin for exchange (see the project's docs/)."""

@@ -1,0 +1,1 @@
+"""calsync provider plugin for gmail (see the project's docs/)."""

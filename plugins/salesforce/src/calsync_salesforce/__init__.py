@@ -1,0 +1,1 @@
+"""calsync provider plugin for salesforce (see the project's docs/)."""

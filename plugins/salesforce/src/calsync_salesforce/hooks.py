@@ -1,0 +1,5 @@
+"""calsync hook implementations of the salesforce plugin.
+
+Registered through the ``calsync`` entry-point group. It registers nothing it does not
+implement yet.
+"""
