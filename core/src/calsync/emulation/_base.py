@@ -1,0 +1,83 @@
+"""The base class of every emulator core."""
+
+from __future__ import annotations
+
+import abc
+import threading
+from collections import Counter
+
+from calsync.emulation._clock import Clock, SystemClock
+from calsync.emulation._faults import Fault, FaultPlan
+from calsync.emulation._http import HttpRequest, HttpResponse
+
+
+class Emulator(abc.ABC):
+    """A transport-neutral, stateful emulator of one service.
+
+    Subclasses implement :meth:`dispatch` (route a request, answer from the store) and
+    :meth:`render_fault` (answer an armed fault in the service's own shape), plus
+    :meth:`reset`, :meth:`snapshot` and seeding helpers for their store. The base class
+    counts requests per endpoint, consults the fault plan and serialises access to the
+    store so the threaded server is safe.
+    """
+
+    def __init__(self, *, clock: Clock | None = None) -> None:
+        """Create an emulator reading time from ``clock`` (default: the system clock)."""
+        self.clock: Clock = clock or SystemClock()
+        self.faults = FaultPlan()
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.RLock()
+
+    # -- what subclasses provide -------------------------------------------------------
+
+    @abc.abstractmethod
+    def endpoint_of(self, request: HttpRequest) -> str:
+        """Name the endpoint ``request`` targets, e.g. ``"FindItem"`` or ``"events.list"``.
+
+        The name keys the request counters and selects armed faults.
+        """
+
+    @abc.abstractmethod
+    def dispatch(self, endpoint: str, request: HttpRequest) -> HttpResponse:
+        """Answer ``request`` (already counted and checked against the fault plan)."""
+
+    @abc.abstractmethod
+    def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
+        """Answer an armed :class:`~calsync.emulation.Fault` in the service's own wire shape."""
+
+    @abc.abstractmethod
+    def reset(self) -> None:
+        """Forget every record, counter and armed fault."""
+
+    @abc.abstractmethod
+    def snapshot(self) -> dict[str, object]:
+        """Return a JSON-able copy of the store, for assertions and debugging."""
+
+    # -- the shared request path ---------------------------------------------------------
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one request: count it, apply an armed fault or dispatch it."""
+        endpoint = self.endpoint_of(request)
+        with self._lock:
+            self._counts[endpoint] += 1
+            fault = self.faults.take(endpoint)
+            if fault is not None:
+                return self.render_fault(endpoint, request, fault)
+            return self.dispatch(endpoint, request)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Requests received per endpoint since the last reset."""
+        with self._lock:
+            return dict(self._counts)
+
+    @property
+    def total_requests(self) -> int:
+        """All requests received since the last reset."""
+        with self._lock:
+            return sum(self._counts.values())
+
+    def reset_counts(self) -> None:
+        """Zero the request counters (the store is kept)."""
+        with self._lock:
+            self._counts.clear()

@@ -1,0 +1,119 @@
+"""The shared emulator plumbing: request path, faults, counters, transports."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from calsync.emulation import (
+    Emulator,
+    Fault,
+    FaultKind,
+    FrozenClock,
+    HttpRequest,
+    HttpResponse,
+)
+from calsync.emulation.requests_transport import ForwardingAdapter, InProcessAdapter
+from calsync.emulation.server import EmulatorServer
+
+
+class EchoEmulator(Emulator):
+    """A tiny stateful service: POST /items appends, GET /items lists."""
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.items: list[dict[str, object]] = []
+
+    def endpoint_of(self, request: HttpRequest) -> str:
+        return f"{request.method} {request.path}"
+
+    def dispatch(self, endpoint: str, request: HttpRequest) -> HttpResponse:
+        if endpoint == "POST /items":
+            item = json.loads(request.body)
+            item["at"] = self.clock.now().isoformat()
+            self.items.append(item)
+            return HttpResponse(status=201, body=json.dumps(item).encode())
+        return HttpResponse(body=json.dumps(self.items).encode(), headers={"X-Seen": request.url})
+
+    def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
+        if fault.kind is FaultKind.TIMEOUT:
+            return HttpResponse(timeout=True)
+        return HttpResponse(status=503, body=fault.kind.value.encode())
+
+    def reset(self) -> None:
+        self.items.clear()
+        self.faults.clear()
+        self.reset_counts()
+
+    def snapshot(self) -> dict[str, object]:
+        return {"items": list(self.items)}
+
+
+@pytest.fixture
+def emulator() -> EchoEmulator:
+    return EchoEmulator(clock=FrozenClock(datetime(2026, 1, 5, 9, tzinfo=UTC)))
+
+
+def session_for(emulator: Emulator) -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", InProcessAdapter(emulator))
+    return session
+
+
+def test_in_process_adapter_keeps_the_production_url_and_state(emulator: EchoEmulator) -> None:
+    session = session_for(emulator)
+    assert session.post("https://api.example.com/items", json={"n": 1}).status_code == 201
+    listed = session.get("https://api.example.com/items?x=1")
+    assert listed.json() == [{"n": 1, "at": "2026-01-05T09:00:00+00:00"}]
+    assert listed.headers["X-Seen"] == "https://api.example.com/items?x=1"
+    assert emulator.counts == {"POST /items": 1, "GET /items": 1}
+
+
+def test_bound_adapter_class_is_constructible_with_pool_options_only(emulator: EchoEmulator) -> None:
+    adapter_cls = InProcessAdapter.bound_to(emulator)
+    adapter = adapter_cls(pool_block=True, pool_connections=1, pool_maxsize=1, max_retries=0)
+    session = requests.Session()
+    session.mount("https://", adapter)
+    assert session.get("https://x/items").json() == []
+
+
+def test_faults_hit_only_their_endpoint_and_only_as_often_as_armed(emulator: EchoEmulator) -> None:
+    session = session_for(emulator)
+    emulator.faults.arm(Fault(kind=FaultKind.SERVER_ERROR, endpoint="GET /items", times=2))
+    assert session.post("https://x/items", json={}).status_code == 201
+    assert session.get("https://x/items").status_code == 503
+    assert session.get("https://x/items").status_code == 503
+    assert session.get("https://x/items").status_code == 200
+    assert emulator.faults.armed == ()
+
+
+def test_timeout_fault_raises_the_clients_timeout(emulator: EchoEmulator) -> None:
+    emulator.faults.inject(FaultKind.TIMEOUT)
+    with pytest.raises(requests.exceptions.Timeout):
+        session_for(emulator).get("https://x/items")
+
+
+def test_frozen_clock_moves_only_when_told() -> None:
+    clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
+    assert clock.now() == clock.now()
+    clock.advance(90)
+    assert clock.now() == datetime(2026, 3, 1, 0, 1, 30, tzinfo=UTC)
+    clock.advance(timedelta(days=1))
+    assert clock.now().day == 2
+    with pytest.raises(ValueError, match="aware"):
+        FrozenClock(datetime(2026, 3, 1))
+
+
+def test_socket_server_and_forwarding_adapter(emulator: EchoEmulator) -> None:
+    with EmulatorServer(emulator) as server:
+        direct = requests.post(f"{server.url}/items", json={"n": 2}, timeout=5)
+        assert direct.status_code == 201
+        session = requests.Session()
+        session.mount("https://", ForwardingAdapter(server.url))
+        forwarded = session.get("https://acme.my.salesforce.com/items?q=1", timeout=5)
+        assert [item["n"] for item in forwarded.json()] == [2]
+        assert forwarded.headers["X-Seen"] == f"{server.url}/items?q=1"
+    assert emulator.counts == {"POST /items": 1, "GET /items": 1}
