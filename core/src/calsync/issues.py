@@ -369,6 +369,10 @@ class Issue:
     correlation_id: str | None = None
     #: Further item ids the issue is about (DUPLICATES_DETECTED lists every copy).
     related_ids: tuple[str, ...] = ()
+    #: Whether its marker is shown on the mailbox item.
+    marked: bool = False
+    #: The row id in the state database.
+    id: int | None = None
 
     @property
     def definition(self) -> IssueDefinition:

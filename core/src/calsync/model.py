@@ -207,6 +207,9 @@ class CalendarItem:
     #: This copy belongs to an attendee, not to the organizer (EWS MyResponseType other than
     #: Organizer, Google ``organizer.self`` false, Salesforce ``IsChild``).
     attendee_copy: bool = False
+    #: The iCalendar UID every copy of a meeting shares (EWS UID, Google iCalUID); lets an
+    #: attendee's copy find the organizer's synced event (EX-09).
+    uid: str | None = None
 
     def __post_init__(self) -> None:
         """Check the values together; the first problem found names its field."""
