@@ -121,8 +121,10 @@ def sync_markers(ctx: PassContext, links: dict[str, Link]) -> int:
     touched = []
     for change, result in zip(changes, results, strict=True):
         link = links.get(change.item_id)
-        if result.ok and result.ref is not None and link is not None and link.id is not None:
-            # The marker changed the item: remember its new token so the change is not synced.
+        if change.marker is None and result.ok and result.ref is not None and link is not None and link.id is not None:
+            # Removing the marker of an item that synced changed it: remember its new token so
+            # the change is not taken for the person's. (A marker being added means the item's
+            # content was refused; it is checked again when it comes back, and refused again.)
             link.remember(Side.MAILBOX, token=result.ref.change_token)
             touched.append(link)
     marked_ids = {issue.id for issue in wanted.values()}

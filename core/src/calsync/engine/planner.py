@@ -10,6 +10,7 @@ CRM's associations are kept (EX-17).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 
 from calsync.engine import series
@@ -29,6 +30,7 @@ from calsync.engine.shape import (
 from calsync.model import CalendarItem, ItemKind
 from calsync.policy import Direction, Operation, PrivateItems, RecurrenceStrategy
 from calsync.providers import PersonMatch, Removal, Write
+from calsync.recurrence import Recurrence
 from calsync.rules import DOWN_RULES, UP_RULES, Refuse, RuleContext, Skip, evaluate
 from calsync.state.records import Link, LinkKind, Side
 
@@ -36,6 +38,8 @@ __all__ = ["Planner"]
 
 #: How far ahead series are expanded when occurrences are synced one by one (EX-06, EX-08).
 HORIZON = timedelta(days=366)
+#: CRMs store a bounded series' occurrences up to this many (Salesforce Classic: 100).
+CRM_OCCURRENCE_CAP = 100
 
 
 class Planner:
@@ -56,11 +60,13 @@ class Planner:
         self.dirty: dict[int, Link] = {}
         #: Links the mailbox side changed this pass: the CRM side's change loses (EX-16).
         self.up_touched: set[int] = set()
-        #: Items to plan again once the series they belong to exists on the other side.
-        self.deferred: list[tuple[Side, CalendarItem]] = []
+        #: Items (and removals) to plan again once their series exists on the other side.
+        self.deferred: list[tuple[Side, CalendarItem | Removal]] = []
         self.matches: dict[str, tuple[PersonMatch, ...]] = {}
         #: Links to delete from the state without a write.
         self.dropped: list[Link] = []
+        #: On a full CRM pull: the original starts of each CRM series' occurrence records.
+        self.crm_occurrences: dict[str, set[str]] | None = None
         self._creating: set[tuple[Side, str]] = set()
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -100,9 +106,9 @@ class Planner:
         token = item.ref.change_token if item.ref else ""
         print_ = fingerprint(item, side)
         if (token and token == link.token(side)) or print_ == link.hash(side):
+            # Nothing new: the item's open issues (if any) stand as they are.
             link.remember(side, token=token, content=print_)
             self.dirty[id(link)] = link
-            self._handled(side, item)
             return True
         return False
 
@@ -208,18 +214,20 @@ class Planner:
     def _up_occurrence(self, item: CalendarItem, key: str, link: Link | None) -> None:
         """A changed occurrence of a mailbox series updates its CRM occurrence."""
         assert item.series_id is not None and item.original_start is not None
-        series_link = self.by_mailbox.get(item.series_id)
-        if series_link is None:
-            if (Side.MAILBOX, item.series_id) in self._creating:
-                self.deferred.append((Side.MAILBOX, item))
-            return  # the series itself is not synced; its own issue says why
-        if series_link.shared:
-            self._handled(Side.MAILBOX, item)
-            return
         if item.is_private and self.ctx.policy.private_items is PrivateItems.SKIP:
             self._handled(Side.MAILBOX, item)
             return
         if self.instances:
+            prefix = f"{item.series_id}|"
+            synced = any(k.startswith(prefix) for k in self.by_mailbox) or any(
+                side is Side.MAILBOX and k.startswith(prefix) for side, k in self._creating
+            )
+            if (link is None and (Side.MAILBOX, key) in self._creating) or not synced:
+                # Its series' occurrences are being created (or the series comes later in
+                # this delta): plan it again in the next round, against their links.
+                if (Side.MAILBOX, item) not in self.deferred:
+                    self.deferred.append((Side.MAILBOX, item))
+                return
             target = for_crm(
                 item, owner=self.ctx.owner_id, counterpart=key, zone=self._crm_zone(item) or None,
                 who_ids=(), private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
@@ -231,6 +239,14 @@ class Planner:
             else:
                 link.detached = True
                 self._plan(Planned(side=Side.CRM, write=Write.update(link.crm_key, target, OCCURRENCE_FIELDS), link=link, source=item))
+            return
+        series_link = self.by_mailbox.get(item.series_id)
+        if series_link is None:
+            if (Side.MAILBOX, item.series_id) in self._creating:
+                self.deferred.append((Side.MAILBOX, item))
+            return  # the series itself is not synced; its own issue says why
+        if series_link.shared:
+            self._handled(Side.MAILBOX, item)
             return
         crm_key = occurrence_key(series_link.crm_key, item.original_start)
         target = occurrence_of(item, series_id=series_link.crm_key)
@@ -343,12 +359,38 @@ class Planner:
             self._plan(Planned(side=Side.MAILBOX, write=Write.update(None, target, OCCURRENCE_FIELDS), link=link, source=item))
             return
         target = for_mailbox(item, owner=self.ctx.address, counterpart=key)
+        if target.recurrence is not None:
+            target = target.evolve(recurrence=self._crm_exclusions(item, target, link))
         if link is None:
             kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
             new = Link(mailbox=self.ctx.name, kind=kind, mailbox_key="", crm_key=key)
             self._plan(Planned(side=Side.MAILBOX, write=Write.create(target), link=new, source=item, source_key=key, new_link=True))
             return
         self._plan(Planned(side=Side.MAILBOX, write=Write.update(link.mailbox_key, target, DOWN_UPDATE_FIELDS), link=link, source=item))
+
+    def _crm_exclusions(self, header: CalendarItem, target: CalendarItem, link: Link | None) -> Recurrence:
+        """The exclusions of a CRM series as the mailbox must hold them.
+
+        A CRM keeps one record per occurrence and no list of the deleted ones: a deleted
+        occurrence is a missing record. Those known from earlier passes are on the series'
+        link; on a full pull the missing records are counted (up to the last record the
+        CRM holds, or all of a bounded series up to :data:`CRM_OCCURRENCE_CAP`, since CRMs
+        make records only so far ahead).
+        """
+        assert target.recurrence is not None and header.ref is not None
+        excluded = set(target.recurrence.exclusions)
+        known = set(link.exclusions) if link is not None else set()
+        present = (self.crm_occurrences or {}).get(header.ref.id)
+        bounded = target.recurrence.is_bounded
+        for index, start in enumerate(series.starts(header, self.ctx.clock(), HORIZON)):
+            text = moment_text(start)
+            if text in known:
+                excluded.add(start)
+            elif present and text not in present and (text < max(present) or (bounded and index < CRM_OCCURRENCE_CAP)):
+                excluded.add(start)
+        if link is not None:
+            link.exclusions = sorted(known | {moment_text(m) for m in excluded})
+        return replace(target.recurrence, exclusions=tuple(excluded))
 
     def _down_occurrence(self, item: CalendarItem, key: str, link: Link | None) -> None:
         """A CRM occurrence changed on its own changes the mailbox occurrence."""
@@ -406,6 +448,9 @@ class Planner:
         """A CRM occurrence deleted on its own: delete the mailbox occurrence too."""
         assert removal.series_id is not None and removal.original_start is not None
         series_link = self.by_crm.get(removal.series_id)
+        if series_link is None and (Side.CRM, removal.series_id) in self._creating:
+            self.deferred.append((Side.CRM, removal))
+            return
         if series_link is None or not series_link.mailbox_key:
             if link is not None:
                 self._drop(link)

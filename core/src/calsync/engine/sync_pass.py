@@ -19,7 +19,7 @@ from typing import Final
 from calsync.engine.adopt import adopt
 from calsync.engine.apply import apply, replay_outbox
 from calsync.engine.issuelog import record, sync_markers
-from calsync.engine.keys import item_key, parse_moment
+from calsync.engine.keys import item_key, moment_text, parse_moment
 from calsync.engine.people import merge_links
 from calsync.engine.plan import Hit, PassContext, Planned
 from calsync.engine.planner import Planner
@@ -81,6 +81,11 @@ class MailboxPass:
         for removal in mailbox_delta.removed:
             planner.removed(Side.MAILBOX, removal)
         self._implied_removals(planner, Side.MAILBOX, mailbox_delta)
+        if crm_delta.full:
+            planner.crm_occurrences = defaultdict(set)
+            for item in crm_delta.changed:
+                if item.series_id is not None and item.original_start is not None:
+                    planner.crm_occurrences[item.series_id].add(moment_text(item.original_start))
         for item in crm_changed:
             planner.down(item)
         for removal in crm_delta.removed:
@@ -94,7 +99,12 @@ class MailboxPass:
             planner.planned = []
             deferred, planner.deferred = planner.deferred, []
             for side, item in deferred:
-                planner.up(item) if side is Side.MAILBOX else planner.down(item)
+                if isinstance(item, Removal):
+                    planner.removed(side, item)
+                elif side is Side.MAILBOX:
+                    planner.up(item)
+                else:
+                    planner.down(item)
             if not planner.planned:
                 break
         with ctx.state.atomic():

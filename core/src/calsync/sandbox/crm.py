@@ -144,8 +144,10 @@ class CrmService:
     def _expand(self, header: CalendarItem) -> None:
         assert header.recurrence is not None and header.ref is not None
         span = header.duration
-        until: datetime | date = header.start + SERIES_HORIZON
-        for start in header.recurrence.starts(header.start, until=until):
+        # Like Salesforce: a bounded series gets up to 100 records, an endless one a year's.
+        bounded = header.recurrence.is_bounded
+        until: datetime | date | None = None if bounded else header.start + SERIES_HORIZON
+        for start in header.recurrence.starts(header.start, until=until, limit=100 if bounded else None):
             occurrence = header.evolve(
                 ref=None,
                 kind=ItemKind.OCCURRENCE,
@@ -410,8 +412,10 @@ class SandboxCrm(CrmProvider):
         refusal = service.refusal(updated, frozenset(changes), creating=False)
         if refusal is not None:
             return WriteResult(failure=refusal)
+        before, after = current.recurrence, updated.recurrence
         pattern_changed = current.kind is ItemKind.SERIES and (
-            updated.recurrence != current.recurrence or updated.start != current.start
+            (before and before.rule, before and before.zone) != (after and after.rule, after and after.zone)
+            or updated.start != current.start
         )
         stored = service.put(updated, target)
         if pattern_changed:
