@@ -17,8 +17,12 @@ FIRST = datetime(2027, 2, 15, 10, tzinfo=BERLIN)
 
 def weekly_series(subject: str = "Team sync", count: int = 6, **kw: object) -> CalendarItem:
     values: dict[str, object] = {
-        "start": FIRST, "end": FIRST + timedelta(hours=1), "subject": subject, "zone": "Europe/Berlin",
-        "kind": ItemKind.SERIES, "recurrence": Recurrence(rule=f"FREQ=WEEKLY;COUNT={count}", zone="Europe/Berlin"),
+        "start": FIRST,
+        "end": FIRST + timedelta(hours=1),
+        "subject": subject,
+        "zone": "Europe/Berlin",
+        "kind": ItemKind.SERIES,
+        "recurrence": Recurrence(rule=f"FREQ=WEEKLY;COUNT={count}", zone="Europe/Berlin"),
     }
     values.update(kw)
     return CalendarItem(**values)  # type: ignore[arg-type]
@@ -43,7 +47,9 @@ class TestEX06SeriesChangedInTheMailbox:
         past, future = [r for r in rows if r.start < NOW], [r for r in rows if r.start >= NOW]  # type: ignore[operator]
         assert len(past) == 2 and len(future) == 4
         assert {r.location for r in past} == {"Room 1"} and {r.body for r in past} == {""}
-        assert {r.location for r in future} == {"Room 2"} and {r.body for r in future} == {"New agenda"}
+        assert {r.location for r in future} == {"Room 2"} and {r.body for r in future} == {
+            "New agenda"
+        }
         assert {r.links.what_id for r in future} == {account}
         assert org.mail.invitations_sent() == 0
 
@@ -63,7 +69,14 @@ class TestEX06SeriesChangedInTheMailbox:
         org.settle()
         original = FIRST + timedelta(weeks=3)
         moved = original + timedelta(hours=2)
-        org.mail.edit_occurrence("alice@example.com", series, original, start=moved, end=moved + timedelta(hours=1), subject="Moved")
+        org.mail.edit_occurrence(
+            "alice@example.com",
+            series,
+            original,
+            start=moved,
+            end=moved + timedelta(hours=1),
+            subject="Moved",
+        )
         org.settle()
         [header] = org.crm_events()
         row = next(r for r in occurrences(org, header.ref.id) if r.original_start == original)  # type: ignore[union-attr]
@@ -87,19 +100,32 @@ class TestEX06SeriesChangedInTheMailbox:
         items = org.mail.items("alice@example.com")
         master = next(i for i in items if i.kind is ItemKind.SERIES)
         exception = next(i for i in items if i.kind is ItemKind.EXCEPTION)
-        assert exception.location == "Moved room" and exception.original_start == FIRST + timedelta(weeks=4)
-        assert master.recurrence is not None and FIRST + timedelta(weeks=5) in master.recurrence.exclusions
+        assert exception.location == "Moved room" and exception.original_start == FIRST + timedelta(
+            weeks=4
+        )
+        assert (
+            master.recurrence is not None
+            and FIRST + timedelta(weeks=5) in master.recurrence.exclusions
+        )
 
 
 class TestEX07Conversion:
     def test_a_synced_single_that_became_a_series_is_left_alone(self, org: Org) -> None:
         item = org.mail.seed("alice@example.com", meeting("One-off"))
         org.settle()
-        org.mail.edit("alice@example.com", item, kind=ItemKind.SERIES, recurrence=Recurrence(rule="FREQ=DAILY;COUNT=3", zone="UTC"))
+        org.mail.edit(
+            "alice@example.com",
+            item,
+            kind=ItemKind.SERIES,
+            recurrence=Recurrence(rule="FREQ=DAILY;COUNT=3", zone="UTC"),
+        )
         org.settle()
         [event] = org.crm_events()
         assert event.kind is ItemKind.SINGLE and event.subject == "One-off"
-        assert org.issue_codes() == ["SERIES_CONVERSION_UNSUPPORTED"] and org.mail.marker("alice@example.com", item).flagged
+        assert (
+            org.issue_codes() == ["SERIES_CONVERSION_UNSUPPORTED"]
+            and org.mail.marker("alice@example.com", item).flagged
+        )
 
     def test_a_synced_series_that_became_single_is_left_alone(self, org: Org) -> None:
         series = org.mail.seed("alice@example.com", weekly_series())
@@ -119,7 +145,9 @@ class TestEX08Strategy:
     def test_instances_strategy_gives_each_occurrence_one_single_event(self, org: Org) -> None:
         org.configure({"recurrence": "instances"})
         series = org.mail.seed("alice@example.com", weekly_series(count=4))
-        org.mail.edit_occurrence("alice@example.com", series, FIRST + timedelta(weeks=1), subject="Special")
+        org.mail.edit_occurrence(
+            "alice@example.com", series, FIRST + timedelta(weeks=1), subject="Special"
+        )
         org.settle()
         events = sorted(org.crm_events(), key=lambda e: e.start)  # type: ignore[arg-type, return-value]
         assert [e.kind for e in events] == [ItemKind.SINGLE] * 4

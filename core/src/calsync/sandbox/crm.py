@@ -147,7 +147,9 @@ class CrmService:
         # Like Salesforce: a bounded series gets up to 100 records, an endless one a year's.
         bounded = header.recurrence.is_bounded
         until: datetime | date | None = None if bounded else header.start + SERIES_HORIZON
-        for start in header.recurrence.starts(header.start, until=until, limit=100 if bounded else None):
+        for start in header.recurrence.starts(
+            header.start, until=until, limit=100 if bounded else None
+        ):
             occurrence = header.evolve(
                 ref=None,
                 kind=ItemKind.OCCURRENCE,
@@ -345,10 +347,11 @@ class SandboxCrm(CrmProvider):
         """Events carrying one of ``counterpart_ids``."""
         self._check("find")
         wanted = set(counterpart_ids)
+        # Occurrence records copy their header's fields; the header is the counterpart.
         return {
             e.counterpart_id: self.service.view(e)
             for e in self.service.org.events.values()
-            if e.counterpart_id in wanted
+            if e.counterpart_id in wanted and e.series_id is None
         }
 
     def write(self, writes: Sequence[Write]) -> list[WriteResult]:
@@ -414,7 +417,8 @@ class SandboxCrm(CrmProvider):
             return WriteResult(failure=refusal)
         before, after = current.recurrence, updated.recurrence
         pattern_changed = current.kind is ItemKind.SERIES and (
-            (before and before.rule, before and before.zone) != (after and after.rule, after and after.zone)
+            (before and before.rule, before and before.zone)
+            != (after and after.rule, after and after.zone)
             or updated.start != current.start
         )
         stored = service.put(updated, target)
