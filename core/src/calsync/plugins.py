@@ -10,8 +10,8 @@ The built-in sandbox providers register the same way, through core's own entry p
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -96,6 +96,8 @@ class HarnessSpec:
     offline: Callable[[], Harness]
     #: Connects to a real tenant with credentials from the environment; ``None`` if unsupported.
     live: Callable[[], Harness] | None = None
+    #: Conformance cases the provider knowingly fails, by case id, each with the reason.
+    known_gaps: Mapping[str, str] = field(default_factory=dict)
 
 
 @final

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from calsync.cli import check, plugins, tz
+from calsync.cli import check, conformance, plugins, tz
 from calsync.cli.output import fail
 from calsync.errors import CalsyncError, ConfigError
 
@@ -39,6 +39,7 @@ def main() -> None:
 main.add_command(plugins.command)
 main.add_command(tz.command)
 main.add_command(check.command)
+main.add_command(conformance.command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,92 @@
+"""The base classes a provider's test module subclasses to run the whole suite.
+
+::
+
+    # tests/test_conformance.py of calsync-example
+    from calsync_conformance import MailboxProviderConformance
+
+    class TestExampleConformance(MailboxProviderConformance):
+        provider = "example"                       # its HarnessSpec is found by this name
+
+(with ``pytest_plugins = ["calsync_conformance.plugin"]`` in the root ``conftest.py``).
+Override the ``harness`` fixture to build the harness yourself, and set ``suite_config``
+to declare known gaps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from calsync.harness import CrmHarness, Harness, MailboxHarness
+from calsync.plugins import load_registry
+from calsync.providers import Role
+from calsync.sandbox.harness import SandboxCrmHarness, SandboxMailboxHarness
+from calsync_conformance.config import SuiteConfig
+from calsync_conformance.registry import Case
+from calsync_conformance.scenario import Scenario
+
+__all__ = ["CrmProviderConformance", "MailboxProviderConformance", "ProviderConformance"]
+
+
+class ProviderConformance:
+    """The suite for one provider; not collected itself (its name does not start with Test)."""
+
+    #: Mailbox or CRM.
+    role: ClassVar[Role]
+    #: The provider's name; its harness is looked up among the installed plugins.
+    provider: ClassVar[str] = ""
+    #: Known gaps with their reasons.
+    suite_config: ClassVar[SuiteConfig] = SuiteConfig()
+
+    @pytest.fixture
+    def harness(self, request: pytest.FixtureRequest) -> Harness:
+        """The harness of the provider under test: offline (an emulator) unless ``--live``."""
+        if not self.provider:
+            raise NotImplementedError('set `provider = "<name>"` or override the `harness` fixture')
+        registry = load_registry()
+        spec = registry.harnesses.get((self.role, self.provider))
+        if spec is None:
+            pytest.fail(
+                f"no conformance harness registered for {self.role} provider {self.provider!r}"
+            )
+        if request.config.getoption("--live"):
+            if spec.live is None:
+                pytest.skip(f"{self.provider} has no live harness")
+            harness = spec.live()
+        else:
+            harness = spec.offline()
+        return harness
+
+    def test_case(self, case: Case, harness: Harness, tmp_path: Path) -> None:
+        """Run one case with the provider under test and the sandbox as its counterpart."""
+        capabilities = load_registry().provider(self.role, harness.provider_name).capabilities
+        missing = case.missing(self.role, capabilities)
+        if missing:
+            harness.close()
+            pytest.skip(
+                f"not applicable: {harness.provider_name} lacks {', '.join(sorted(missing))}"
+            )
+        mail: MailboxHarness = (
+            harness if isinstance(harness, MailboxHarness) else SandboxMailboxHarness()
+        )
+        crm: CrmHarness = harness if isinstance(harness, CrmHarness) else SandboxCrmHarness()
+        scenario = Scenario(role=self.role, mail=mail, crm=crm, workdir=tmp_path)
+        try:
+            case.run(scenario)
+        finally:
+            scenario.close()
+
+
+class MailboxProviderConformance(ProviderConformance):
+    """The suite for a mailbox provider (the sandbox CRM is its counterpart)."""
+
+    role = Role.MAILBOX
+
+
+class CrmProviderConformance(ProviderConformance):
+    """The suite for a CRM provider (the sandbox mailbox is its counterpart)."""
+
+    role = Role.CRM

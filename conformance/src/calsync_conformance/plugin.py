@@ -1,0 +1,50 @@
+"""The pytest plugin: enable it with ``pytest_plugins = ["calsync_conformance.plugin"]``.
+
+It adds ``--live`` (run against real tenants with credentials from the environment) and
+parametrizes the suite's ``test_case`` with every case that applies to the class's role,
+each with its ``EX-nn`` id; declared gaps become strict expected failures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calsync_conformance.base import ProviderConformance
+from calsync_conformance.config import SuiteConfig
+from calsync_conformance.registry import cases_for
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--live``."""
+    group = parser.getgroup("calsync-conformance")
+    group.addoption(
+        "--live",
+        action="store_true",
+        default=False,
+        help="run the conformance cases against real tenants (credentials from the environment)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per case for conformance classes; inert elsewhere."""
+    cls = metafunc.cls
+    if (
+        cls is None
+        or not issubclass(cls, ProviderConformance)
+        or "case" not in metafunc.fixturenames
+    ):
+        return
+    gaps = dict(cls.suite_config.known_gaps)
+    if cls.provider:
+        from calsync.plugins import load_registry
+
+        spec = load_registry().harnesses.get((cls.role, cls.provider))
+        if spec is not None:
+            gaps = {**SuiteConfig(known_gaps=spec.known_gaps).known_gaps, **gaps}
+    params = []
+    for case in cases_for(cls.role):
+        marks = []
+        if case.id in gaps:
+            marks.append(pytest.mark.xfail(reason=f"known gap: {gaps[case.id]}", strict=True))
+        params.append(pytest.param(case, id=case.id, marks=marks))
+    metafunc.parametrize("case", params)

@@ -1,0 +1,40 @@
+"""``calsync conformance`` prints the matrix EX id x provider for machines and people."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def calsync(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from calsync.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_json_matrix_for_the_sandbox() -> None:
+    done = calsync("conformance", "--provider", "sandbox", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {(p["name"], p["role"]) for p in data["providers"]} == {
+        ("sandbox", "mailbox"),
+        ("sandbox", "crm"),
+    }
+    results = data["results"]
+    assert all(set(r) >= {"case", "provider", "outcome", "reason"} for r in results)
+    assert {r["outcome"] for r in results} == {"pass"}
+    assert {r["case"] for r in results if r["role"] == "crm"} == {
+        f"EX-{n:02d}" for n in range(1, 29)
+    }
+
+
+def test_markdown_for_people_and_unknown_providers() -> None:
+    done = calsync("conformance", "--provider", "sandbox")
+    assert done.returncode == 0 and "| EX-04 | pass | n/a |" in done.stdout
+    missing = calsync("conformance", "--provider", "nosuch")
+    assert missing.returncode != 0 and "no conformance harness for nosuch" in missing.stderr
