@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from calsync.cli import check, conformance, plugins, tz
+from calsync.cli import admin, check, conformance, plugins, sync, tz
+from calsync.cli.common import setup_logging
 from calsync.cli.output import fail
 from calsync.errors import CalsyncError, ConfigError
 
@@ -32,14 +33,19 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="calsync")
-def main() -> None:
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+def main(verbose: int) -> None:
     """Keep calendar items in step between mailboxes and a CRM."""
+    setup_logging(verbose)
 
 
 main.add_command(plugins.command)
 main.add_command(tz.command)
 main.add_command(check.command)
 main.add_command(conformance.command)
+main.add_command(sync.command)
+for _command in (admin.status, admin.issues, admin.enable, admin.disable, admin.reset):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

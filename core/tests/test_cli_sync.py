@@ -1,0 +1,96 @@
+"""The everyday commands over the sandbox: sync, status, issues, enable, disable, reset."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from calsync.cli import main
+from calsync.model import CalendarItem
+from calsync.sandbox.world import Sandbox
+
+START = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    Sandbox.forget("cli")
+    world = Sandbox.named("cli")
+    world.crm.add_user("alice@example.com")
+    world.mailboxes.put(
+        "alice@example.com",
+        CalendarItem(start=START, end=START + timedelta(hours=1), subject="Kickoff"),
+    )
+    world.mailboxes.put(
+        "alice@example.com",
+        CalendarItem(
+            start=START, end=START + timedelta(hours=1), subject="Tehran", zone="Asia/Tehran"
+        ),
+    )
+    path = tmp_path / "calsync.toml"
+    path.write_text(
+        f'state = "sqlite:///{tmp_path / "state.db"}"\n'
+        '[crm]\nprovider = "sandbox"\nsettings = { world = "cli" }\n'
+        '[[mailboxes]]\nname = "alice"\nprovider = "sandbox"\naddress = "alice@example.com"\nsettings = { world = "cli" }\n'
+        '[[mailboxes]]\nname = "zoe"\nprovider = "sandbox"\naddress = "zoe@example.com"\nsettings = { world = "cli" }\n'
+    )
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_sync_json_reports_each_mailbox_and_exits_1_with_issues(config: Path) -> None:
+    code, out = run("sync", "--config", str(config), "--json")
+    assert code == 1
+    reports = {r["mailbox"]: r for r in json.loads(out)}
+    assert reports["alice"]["synced_up"] == 1 and reports["alice"]["issues"] == [
+        "UNSUPPORTED_TIME_ZONE"
+    ]
+    assert reports["zoe"]["outcome"] == "suspended"
+    assert len(Sandbox.named("cli").crm.org.events) == 1
+
+
+def test_status_and_issues_for_people_and_machines(config: Path) -> None:
+    run("sync", "--config", str(config))
+    code, out = run("status", "--config", str(config), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {m["name"]: m["status"] for m in data["mailboxes"]} == {
+        "alice": "active",
+        "zoe": "address-not-linked",
+    }
+    assert data["organisation"]["synced_last_24_hours"] == 1
+    code, out = run("issues", "--config", str(config), "--code", "UNSUPPORTED_TIME_ZONE", "--json")
+    [issue] = json.loads(out)
+    assert code == 1 and issue["mailbox"] == "alice" and "tz" in issue["advice"]
+    code, out = run("issues", "--config", str(config), "--mailbox", "zoe")
+    assert code == 1 and "ADDRESS_NOT_LINKED" in out and "Give the CRM user" in out
+    code, out = run("status", "--config", str(config))
+    assert "alice" in out and "records synced in the last 60 minutes: 1" in out
+
+
+def test_enable_disable_reset(config: Path) -> None:
+    run("sync", "--config", str(config))
+    Sandbox.named("cli").crm.add_user("zoe@example.com")
+    code, out = run("enable", "--config", str(config), "--mailbox", "zoe")
+    assert code == 0 and "pass ok" in out
+    assert run("disable", "--config", str(config), "--mailbox", "alice")[0] == 0
+    code, out = run("sync", "--config", str(config), "--mailbox", "alice", "--json")
+    assert json.loads(out)[0]["outcome"] == "disabled"
+    assert run("reset", "--config", str(config), "--mailbox", "alice")[0] == 0
+    assert "marked for reset" in run("reset", "--config", str(config), "--mailbox", "alice")[1]
+
+
+def test_user_errors_exit_2_without_traceback(config: Path, tmp_path: Path) -> None:
+    code, out = run("sync", "--config", str(config), "--mailbox", "nobody")
+    assert code == 2 and "no mailbox named 'nobody'; configured: alice, zoe" in out
+    code, out = run("status", "--config", str(tmp_path / "missing.toml"))
+    assert code == 2 and "cannot read the configuration" in out
