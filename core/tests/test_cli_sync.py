@@ -35,7 +35,8 @@ def config(tmp_path: Path) -> Path:
     path.write_text(
         f'state = "sqlite:///{tmp_path / "state.db"}"\n'
         '[crm]\nprovider = "sandbox"\nsettings = { world = "cli" }\n'
-        '[[mailboxes]]\nname = "alice"\nprovider = "sandbox"\naddress = "alice@example.com"\nsettings = { world = "cli" }\n'
+        '[[mailboxes]]\nname = "alice"\nprovider = "sandbox"\naddress = "alice@example.com"\n'
+        'settings = { world = "cli" }\n'
         '[[mailboxes]]\nname = "zoe"\nprovider = "sandbox"\naddress = "zoe@example.com"\nsettings = { world = "cli" }\n'
     )
     return path
