@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, final
 
 from calsync.emulation import FaultKind
 from calsync.model import CalendarItem, Moment
 from calsync.providers import CrmProvider, MailboxProvider, Role
 
-__all__ = ["CrmHarness", "Harness", "MailboxHarness", "MarkerView"]
+__all__ = ["CrmHarness", "Endpoint", "Harness", "MailboxHarness", "MarkerView"]
 
 
 @final
@@ -29,6 +30,27 @@ class MarkerView:
     flagged: bool
     #: The detail the person can read next to the flag, if any.
     detail: str | None = None
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Endpoint:
+    """A harness's emulator served on 127.0.0.1, and how a configuration file reaches it.
+
+    The demo and ``calsync sandbox serve`` write these settings into a generated
+    configuration, so calsync talks to the emulator through real sockets exactly as it
+    would to the real service.
+    """
+
+    #: Where the emulator listens, e.g. ``http://127.0.0.1:41234``.
+    url: str
+    #: The provider's ``settings`` table for a mailbox address (mailbox harnesses) or for
+    #: the CRM (``None``); secrets appear only as ``{env = "NAME"}`` references.
+    settings: Callable[[str | None], dict[str, Any]]
+    #: The values of the environment variables those references name.
+    environment: Mapping[str, str]
+    #: Stops serving.
+    stop: Callable[[], None]
 
 
 class Harness(abc.ABC):
@@ -56,6 +78,14 @@ class Harness(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional: most harnesses hold nothing to close
         """Release what the harness holds."""
+
+    def serve(self) -> Endpoint:
+        """Serve the emulator behind this harness on 127.0.0.1 (see :class:`Endpoint`).
+
+        Harnesses of in-memory providers, or of live tenants, cannot; they raise
+        :class:`NotImplementedError`.
+        """
+        raise NotImplementedError(f"the {self.provider_name} harness cannot serve its service over a socket")
 
 
 class MailboxHarness(Harness):
