@@ -10,8 +10,8 @@ markers a person sees. Plugins register harnesses with the ``calsync_harnesses``
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, final
 
 from calsync.emulation import FaultKind
@@ -85,7 +85,9 @@ class Harness(abc.ABC):
         Harnesses of in-memory providers, or of live tenants, cannot; they raise
         :class:`NotImplementedError`.
         """
-        raise NotImplementedError(f"the {self.provider_name} harness cannot serve its service over a socket")
+        raise NotImplementedError(
+            f"the {self.provider_name} harness cannot serve its service over a socket"
+        )
 
 
 class MailboxHarness(Harness):
