@@ -13,6 +13,7 @@ A failure prints the shrunk sequence of steps.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -212,7 +213,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.app.sync()
         harness.clear_faults()
         harness.restore_credentials()
-        self.app.enable("alice") if self.app.status().mailboxes[0].suspended_by else None
+        if self.app.status().mailboxes[0].suspended_by:
+            self.app.enable("alice")
         self.clock.advance(60)
 
     @rule(crm_side=st.booleans(), method=st.sampled_from(["write", "set_markers", "pull"]))
@@ -224,10 +226,8 @@ class SyncMachine(RuleBasedStateMachine):
             engine._crm = KillOnce(engine._crm, method)  # type: ignore[assignment]
         else:
             engine._mailboxes["alice"] = KillOnce(engine._mailboxes["alice"], method)  # type: ignore[assignment]
-        try:
+        with contextlib.suppress(Killed):
             self.app.sync()
-        except Killed:
-            pass
         self.app.close()
         self._open()  # a new process
 
@@ -304,8 +304,6 @@ class _Collect(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.sink.append(self.format(record))
 
-
-_ = precondition
 
 SyncMachine.TestCase.settings = settings(
     max_examples=int(os.environ.get("CALSYNC_PROPERTY_EXAMPLES", "25")),
