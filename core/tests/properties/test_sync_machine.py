@@ -30,7 +30,6 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     consumes,
     invariant,
-    precondition,
     rule,
 )
 
