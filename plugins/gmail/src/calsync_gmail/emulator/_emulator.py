@@ -14,6 +14,7 @@ from google.oauth2 import service_account
 from calsync.emulation import Clock, Emulator, Fault, FaultKind, HttpRequest, HttpResponse
 from calsync_gmail.emulator import _batch
 from calsync_gmail.emulator._calendar_api import CalendarApi
+from calsync_gmail.emulator._credentials import service_account_class, user_credentials_class
 from calsync_gmail.emulator._errors import (
     JSON_TYPE,
     ApiError,
@@ -55,6 +56,8 @@ class GoogleEmulator(SeedApi, Emulator):
         self.oauth = OAuthServer(self.clock, lambda email: email.lower() in self.store.users)
         self._calendar = CalendarApi(self.store, self.clock)
         self._gmail = GmailHandlers(self.store)
+        self._user_credentials_cls = user_credentials_class(self)
+        self._service_account_cls = service_account_class(self)
 
     # -- Emulator -------------------------------------------------------------------
 
@@ -192,12 +195,14 @@ class GoogleEmulator(SeedApi, Emulator):
         """Installed-app user credentials for ``email`` with no access token yet.
 
         The first request makes google-auth refresh through the token endpoint, which the
-        emulator answers; so do later refreshes after a 401.
+        emulator answers; so do later refreshes after a 401. The class is wired to this
+        emulator (see :mod:`._credentials`) so that refreshes googleapiclient's batches start
+        on a fresh ``httplib2.Http()`` stay in process too.
         """
         with self._lock:
             self.store.user(email)  # KeyError for an unknown user
             refresh_token = self.oauth.grant_refresh_token(email, frozenset(scopes))
-        return google.oauth2.credentials.Credentials(
+        return self._user_credentials_cls(
             token=None,
             refresh_token=refresh_token,
             token_uri=token_uri,
@@ -217,7 +222,11 @@ class GoogleEmulator(SeedApi, Emulator):
         scopes: Sequence[str] = DEFAULT_SCOPES,
         token_uri: str = DEFAULT_TOKEN_URI,
     ) -> service_account.Credentials:
-        """Service-account credentials impersonating ``subject``, as a Workspace sync uses them."""
+        """Service-account credentials impersonating ``subject``, as a Workspace sync uses them.
+
+        Equivalent to ``from_service_account_info(info).with_subject(subject)`` on the real
+        class, but wired to this emulator like :meth:`user_credentials`.
+        """
         info = self.service_account_info(token_uri=token_uri)
         credentials = service_account.Credentials.from_service_account_info(
             info, scopes=list(scopes)
