@@ -58,7 +58,7 @@ class GmailApi:
 
     @staticmethod
     def _check_name(box: Mailbox, name: Any, *, keep: str | None = None) -> str:
-        if not isinstance(name, str) or not name.strip() or name != name.strip():
+        if not isinstance(name, str) or not name.strip():
             raise gmail_invalid("Invalid label name")
         if name.upper() in RESERVED_NAMES:
             raise gmail_invalid("Invalid label name")
