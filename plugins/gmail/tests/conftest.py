@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from gapi_support import ALICE, BOB, START
 
 from calsync.emulation import FrozenClock
 from calsync_gmail.emulator import GoogleEmulator, authorized_http, calendar_service, gmail_service
-from gapi_support import ALICE, BOB, START
-
 
 
 @pytest.fixture

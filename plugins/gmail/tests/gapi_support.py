@@ -1,4 +1,7 @@
-"""Helpers shared by the Google emulator tests (a unique module name: tests dirs are not packages)."""
+"""Helpers shared by the Google emulator tests.
+
+A uniquely named module: test directories are not packages, so names must not clash.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,11 @@ START = datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 def timed(start: str, end: str, tz: str = "Europe/Copenhagen", **fields: Any) -> dict[str, Any]:
     """An event body with timed start/end in ``tz``."""
-    return {"start": {"dateTime": start, "timeZone": tz}, "end": {"dateTime": end, "timeZone": tz}, **fields}
+    return {
+        "start": {"dateTime": start, "timeZone": tz},
+        "end": {"dateTime": end, "timeZone": tz},
+        **fields,
+    }
 
 
 def all_day(first: str, end_exclusive: str, **fields: Any) -> dict[str, Any]:

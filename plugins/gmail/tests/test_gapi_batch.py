@@ -6,11 +6,17 @@ import json
 from typing import Any
 
 import pytest
+from gapi_support import ALICE, error_of, timed
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import Fault, FaultKind
-from calsync_gmail.emulator import FakeHttp, GoogleEmulator, new_batch
-from gapi_support import ALICE, error_of, timed
+from calsync_gmail.emulator import (
+    FakeHttp,
+    GoogleEmulator,
+    authorized_http,
+    calendar_service,
+    new_batch,
+)
 
 
 class Collector:
@@ -25,7 +31,9 @@ class Collector:
 
 def _events(emulator: GoogleEmulator, count: int) -> list[str]:
     return [
-        emulator.seed_event(ALICE, timed(f"2025-03-1{n}T09:00:00Z", f"2025-03-1{n}T10:00:00Z", tz="UTC"))
+        emulator.seed_event(
+            ALICE, timed(f"2025-03-1{n}T09:00:00Z", f"2025-03-1{n}T10:00:00Z", tz="UTC")
+        )
         for n in range(count)
     ]
 
@@ -34,10 +42,21 @@ def test_batch_with_one_failing_part(cal: Any, emulator: GoogleEmulator) -> None
     first, second = _events(emulator, 2)
     collect = Collector()
     batch = cal.new_batch_http_request(callback=collect)
-    batch.add(cal.events().patch(calendarId="primary", eventId=first, body={"colorId": "11"}), request_id="a")
-    batch.add(cal.events().patch(calendarId="primary", eventId="nosuchevent", body={"colorId": "11"}), request_id="b")
+    batch.add(
+        cal.events().patch(calendarId="primary", eventId=first, body={"colorId": "11"}),
+        request_id="a",
+    )
+    batch.add(
+        cal.events().patch(calendarId="primary", eventId="nosuchevent", body={"colorId": "11"}),
+        request_id="b",
+    )
     batch.add(cal.events().delete(calendarId="primary", eventId=second), request_id="c")
-    batch.add(cal.events().insert(calendarId="primary", body=timed("2025-04-01T09:00:00Z", "2025-04-01T10:00:00Z")), request_id="d")
+    batch.add(
+        cal.events().insert(
+            calendarId="primary", body=timed("2025-04-01T09:00:00Z", "2025-04-01T10:00:00Z")
+        ),
+        request_id="d",
+    )
     batch.execute()
     assert collect.answers["a"][0]["colorId"] == "11"
     failed = collect.answers["b"][1]
@@ -61,7 +80,10 @@ def test_partial_failure_fault_fails_one_part_unapplied(cal: Any, emulator: Goog
     collect = Collector()
     batch = cal.new_batch_http_request(callback=collect)
     for n, event_id in enumerate(ids):
-        batch.add(cal.events().patch(calendarId="primary", eventId=event_id, body={"summary": "x"}), request_id=str(n))
+        batch.add(
+            cal.events().patch(calendarId="primary", eventId=event_id, body={"summary": "x"}),
+            request_id=str(n),
+        )
     batch.execute()
     failed = collect.answers["0"][1]
     assert isinstance(failed, HttpError)
@@ -71,7 +93,9 @@ def test_partial_failure_fault_fails_one_part_unapplied(cal: Any, emulator: Goog
     assert [emulator.event(ALICE, i).get("summary") for i in ids] == [None, "x", "x"]  # type: ignore[union-attr]
 
 
-def test_partial_failure_taken_outside_a_batch_waits_for_the_next_batch(cal: Any, emulator: GoogleEmulator) -> None:
+def test_partial_failure_taken_outside_a_batch_waits_for_the_next_batch(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
     (event_id,) = _events(emulator, 1)
     emulator.faults.inject(FaultKind.PARTIAL_FAILURE)
     cal.colors().get().execute()  # served normally
@@ -87,8 +111,14 @@ def test_faults_armed_for_a_method_hit_its_batch_parts(cal: Any, emulator: Googl
     emulator.faults.arm(Fault(kind=FaultKind.THROTTLE, endpoint="calendar.events.patch"))
     collect = Collector()
     batch = cal.new_batch_http_request(callback=collect)
-    batch.add(cal.events().patch(calendarId="primary", eventId=first, body={"summary": "x"}), request_id="1")
-    batch.add(cal.events().patch(calendarId="primary", eventId=second, body={"summary": "y"}), request_id="2")
+    batch.add(
+        cal.events().patch(calendarId="primary", eventId=first, body={"summary": "x"}),
+        request_id="1",
+    )
+    batch.add(
+        cal.events().patch(calendarId="primary", eventId=second, body={"summary": "y"}),
+        request_id="2",
+    )
     batch.execute()
     throttled = collect.answers["1"][1]
     assert isinstance(throttled, HttpError)
@@ -97,7 +127,9 @@ def test_faults_armed_for_a_method_hit_its_batch_parts(cal: Any, emulator: Googl
     assert collect.answers["2"][0]["summary"] == "y"
 
 
-def test_a_401_part_is_refreshed_and_retried_by_the_client(cal: Any, emulator: GoogleEmulator) -> None:
+def test_a_401_part_is_refreshed_and_retried_by_the_client(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
     (event_id,) = _events(emulator, 1)
     cal.colors().get().execute()  # first token issued
     emulator.faults.arm(Fault(kind=FaultKind.AUTH_EXPIRED, endpoint="calendar.events.get"))
@@ -117,7 +149,11 @@ def test_gmail_batch_and_its_100_part_limit(gmail: Any, emulator: GoogleEmulator
     collect = Collector()
     batch = gmail.new_batch_http_request(callback=collect)
     for message_id in ids:
-        batch.add(gmail.users().messages().modify(userId="me", id=message_id, body={"addLabelIds": [label]}))
+        batch.add(
+            gmail.users()
+            .messages()
+            .modify(userId="me", id=message_id, body={"addLabelIds": [label]})
+        )
     batch.execute()
     assert all(exc is None for _, exc in collect.answers.values())
     assert all(label in emulator.message(ALICE, m)["labelIds"] for m in ids)  # type: ignore[index]
@@ -142,26 +178,35 @@ def _raw_batch(parts: list[str]) -> str:
 
 def test_wire_format_matches_protocols_3_5(emulator: GoogleEmulator) -> None:
     token = emulator.issue_access_token(ALICE)
-    event_id = emulator.seed_event(ALICE, timed("2025-03-10T09:00:00Z", "2025-03-10T10:00:00Z", tz="UTC"))
+    event_id = emulator.seed_event(
+        ALICE, timed("2025-03-10T09:00:00Z", "2025-03-10T10:00:00Z", tz="UTC")
+    )
     patch = (
         f"PATCH /calendar/v3/calendars/primary/events/{event_id}?alt=json HTTP/1.1\n"
         f"Content-Type: application/json\nauthorization: Bearer {token}\nHost: www.googleapis.com\n"
         'content-length: 17\n\n{"colorId": "11"}'
     )
-    missing = f"GET /calendar/v3/calendars/primary/events/zzzzz?alt=json HTTP/1.1\nauthorization: Bearer {token}\n\n"
+    missing = (
+        "GET /calendar/v3/calendars/primary/events/zzzzz?alt=json HTTP/1.1\n"
+        f"authorization: Bearer {token}\n\n"
+    )
     body = _raw_batch([patch, missing])
     response, content = FakeHttp(emulator).request(
         "https://www.googleapis.com/batch/calendar/v3",
         "POST",
         body=body,
-        headers={"content-type": 'multipart/mixed; boundary="===============4496965487053670314=="'},
+        headers={
+            "content-type": 'multipart/mixed; boundary="===============4496965487053670314=="'
+        },
     )
     assert response.status == 200
     assert response["content-type"].startswith("multipart/mixed; boundary=batch_")
     text = content.decode()
     assert "Content-ID: <response-5de530b9 + 1>\r\n\r\nHTTP/1.1 200 OK\r\n" in text
     assert "Content-ID: <response-5de530b9 + 2>\r\n\r\nHTTP/1.1 404 Not Found\r\n" in text
-    body_1 = text.split("HTTP/1.1 200 OK\r\n", 1)[1].split("\r\n\r\n", 1)[1].split("\r\n--batch_", 1)[0]
+    body_1 = (
+        text.split("HTTP/1.1 200 OK\r\n", 1)[1].split("\r\n\r\n", 1)[1].split("\r\n--batch_", 1)[0]
+    )
     assert json.loads(body_1)["colorId"] == "11"
 
 
@@ -170,10 +215,14 @@ def test_calendar_batch_limit_is_1000_parts(emulator: GoogleEmulator) -> None:
     part = f"GET /calendar/v3/colors?alt=json HTTP/1.1\nauthorization: Bearer {token}\n\n"
     headers = {"content-type": 'multipart/mixed; boundary="===============4496965487053670314=="'}
     http = FakeHttp(emulator)
-    ok, _ = http.request("https://www.googleapis.com/batch/calendar/v3", "POST", _raw_batch([part] * 1000), headers)
+    ok, _ = http.request(
+        "https://www.googleapis.com/batch/calendar/v3", "POST", _raw_batch([part] * 1000), headers
+    )
     assert ok.status == 200
     assert emulator.counts["calendar.colors.get"] == 1000
-    refused, _ = http.request("https://www.googleapis.com/batch/calendar/v3", "POST", _raw_batch([part] * 1001), headers)
+    refused, _ = http.request(
+        "https://www.googleapis.com/batch/calendar/v3", "POST", _raw_batch([part] * 1001), headers
+    )
     assert refused.status == 400
 
 
@@ -183,3 +232,23 @@ def test_new_batch_helper_uses_the_given_endpoint(cal: Any, emulator: GoogleEmul
     batch.add(cal.colors().get(), request_id="colors")
     batch.execute(http=cal._http)
     assert collect.answers["colors"][0]["kind"] == "calendar#colors"
+
+
+def test_batch_as_the_first_call_refreshes_wired_credentials_in_process(
+    emulator: GoogleEmulator,
+) -> None:
+    # googleapiclient refreshes invalid credentials for a batch on a fresh httplib2.Http(),
+    # i.e. over the network; the helpers' credentials keep that refresh in process.
+    for credentials in (
+        emulator.service_account_credentials(ALICE),
+        emulator.user_credentials(ALICE),
+    ):
+        assert not credentials.valid
+        cal = calendar_service(authorized_http(emulator, credentials))
+        collect = Collector()
+        batch = cal.new_batch_http_request(callback=collect)
+        batch.add(cal.calendars().get(calendarId="primary"), request_id="cal")
+        batch.execute()
+        assert collect.answers["cal"][0]["id"] == ALICE
+        assert credentials.valid
+    assert emulator.counts["oauth2.token"] == 2

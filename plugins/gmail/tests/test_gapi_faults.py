@@ -7,12 +7,12 @@ import socket
 from typing import Any
 
 import pytest
+from gapi_support import ALICE, error_of
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import Fault, FaultKind
 from calsync_gmail.emulator import GoogleEmulator, authorized_http, calendar_service
-from gapi_support import ALICE, error_of
 
 
 def _no_sleep(request: Any) -> Any:
@@ -29,11 +29,19 @@ def test_throttle_is_403_rate_limit_and_retried(cal: Any, emulator: GoogleEmulat
     assert throttled.value.resp.status == 403
     assert "retry-after" not in throttled.value.resp
     assert error_of(throttled.value) == {
-        "errors": [{"domain": "usageLimits", "reason": "rateLimitExceeded", "message": "Rate Limit Exceeded"}],
+        "errors": [
+            {
+                "domain": "usageLimits",
+                "reason": "rateLimitExceeded",
+                "message": "Rate Limit Exceeded",
+            }
+        ],
         "code": 403,
         "message": "Rate Limit Exceeded",
     }
-    emulator.faults.arm(Fault(kind=FaultKind.THROTTLE, endpoint="calendar.events.list", detail="user"))
+    emulator.faults.arm(
+        Fault(kind=FaultKind.THROTTLE, endpoint="calendar.events.list", detail="user")
+    )
     page = _no_sleep(cal.events().list(calendarId="primary")).execute(num_retries=2)
     assert page["items"] == []
     assert emulator.counts["calendar.events.list"] == 3
@@ -61,7 +69,9 @@ def test_auth_expired_makes_the_client_refresh(cal: Any, emulator: GoogleEmulato
     assert emulator.counts == {"oauth2.token": 2, "calendar.colors.get": 3}
 
 
-def test_auth_expired_at_the_token_endpoint_fails_the_refresh(cal: Any, emulator: GoogleEmulator) -> None:
+def test_auth_expired_at_the_token_endpoint_fails_the_refresh(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
     emulator.faults.inject(FaultKind.AUTH_EXPIRED, endpoint="oauth2.token")
     with pytest.raises(RefreshError, match="invalid_grant"):
         cal.colors().get().execute()
@@ -100,7 +110,9 @@ def test_malformed_body_does_not_parse(cal: Any, emulator: GoogleEmulator) -> No
 
 def test_faults_are_scoped_and_counted(emulator: GoogleEmulator) -> None:
     cal = calendar_service(authorized_http(emulator, emulator.user_credentials(ALICE)))
-    emulator.faults.arm(Fault(kind=FaultKind.SERVER_ERROR, endpoint="calendar.events.insert", times=None))
+    emulator.faults.arm(
+        Fault(kind=FaultKind.SERVER_ERROR, endpoint="calendar.events.insert", times=None)
+    )
     assert cal.colors().get().execute()  # a different method is untouched
     for _ in range(2):
         with pytest.raises(HttpError):

@@ -10,13 +10,19 @@ import google.oauth2.credentials
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from gapi_support import ALICE, BOB, timed
 from google.auth.exceptions import RefreshError
 from google.oauth2 import service_account
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import FrozenClock
-from calsync_gmail.emulator import FakeHttp, GoogleEmulator, authorized_http, calendar_service, gmail_service
-from gapi_support import ALICE, BOB, timed
+from calsync_gmail.emulator import (
+    FakeHttp,
+    GoogleEmulator,
+    authorized_http,
+    calendar_service,
+    gmail_service,
+)
 
 GMAIL_ONLY = ["https://www.googleapis.com/auth/gmail.modify"]
 
@@ -93,14 +99,25 @@ def test_scopes_are_enforced(emulator: GoogleEmulator) -> None:
     with pytest.raises(HttpError) as denied:
         calendar_service(http).events().list(calendarId="primary").execute()
     assert denied.value.resp.status == 403
-    assert json.loads(denied.value.content)["error"]["errors"][0]["reason"] == "insufficientPermissions"
+    assert (
+        json.loads(denied.value.content)["error"]["errors"][0]["reason"]
+        == "insufficientPermissions"
+    )
 
 
-def test_service_account_with_subject_using_the_plain_google_auth_class(emulator: GoogleEmulator) -> None:
-    event_id = emulator.seed_event(BOB, timed("2025-03-10T09:00:00Z", "2025-03-10T10:00:00Z", tz="UTC"))
+def test_service_account_with_subject_using_the_plain_google_auth_class(
+    emulator: GoogleEmulator,
+) -> None:
+    event_id = emulator.seed_event(
+        BOB, timed("2025-03-10T09:00:00Z", "2025-03-10T10:00:00Z", tz="UTC")
+    )
     info = emulator.service_account_info()
     credentials = service_account.Credentials.from_service_account_info(
-        info, scopes=["https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/gmail.modify"]
+        info,
+        scopes=[
+            "https://www.googleapis.com/auth/calendar",
+            "https://www.googleapis.com/auth/gmail.modify",
+        ],
     ).with_subject(BOB)
     http = authorized_http(emulator, credentials)
     items = calendar_service(http).events().list(calendarId="primary").execute()["items"]
@@ -110,7 +127,9 @@ def test_service_account_with_subject_using_the_plain_google_auth_class(emulator
     assert emulator.counts["oauth2.token"] == 1
 
 
-def test_service_account_helper_impersonates_and_refreshes(emulator: GoogleEmulator, clock: FrozenClock) -> None:
+def test_service_account_helper_impersonates_and_refreshes(
+    emulator: GoogleEmulator, clock: FrozenClock
+) -> None:
     credentials = emulator.service_account_credentials(ALICE)
     cal = calendar_service(authorized_http(emulator, credentials))
     assert cal.calendars().get(calendarId="primary").execute()["id"] == ALICE
@@ -126,7 +145,9 @@ def test_service_account_unknown_subject_is_refused(emulator: GoogleEmulator) ->
 
 
 def test_service_account_scope_not_delegated_is_refused(emulator: GoogleEmulator) -> None:
-    credentials = emulator.service_account_credentials(ALICE, scopes=["https://www.googleapis.com/auth/drive"])
+    credentials = emulator.service_account_credentials(
+        ALICE, scopes=["https://www.googleapis.com/auth/drive"]
+    )
     with pytest.raises(RefreshError, match="unauthorized_client"):
         calendar_service(authorized_http(emulator, credentials)).colors().get().execute()
 

@@ -8,11 +8,17 @@ from typing import Any
 import google_auth_httplib2
 import httplib2
 import pytest
+from gapi_support import ALICE, timed
 from googleapiclient.errors import HttpError
 
 from calsync.emulation.server import EmulatorServer
-from calsync_gmail.emulator import GoogleEmulator, GoogleEndpoints, calendar_service, gmail_service, new_batch
-from gapi_support import ALICE, timed
+from calsync_gmail.emulator import (
+    GoogleEmulator,
+    GoogleEndpoints,
+    calendar_service,
+    gmail_service,
+    new_batch,
+)
 
 
 @pytest.fixture
@@ -38,9 +44,14 @@ def test_calendar_gmail_and_a_batch_over_sockets(
     cal = calendar_service(http, endpoints)
     gmail = gmail_service(http, endpoints)
 
-    created = cal.events().insert(
-        calendarId="primary", body=timed("2025-03-10T09:00:00+01:00", "2025-03-10T10:00:00+01:00", summary="Socket")
-    ).execute()
+    created = (
+        cal.events()
+        .insert(
+            calendarId="primary",
+            body=timed("2025-03-10T09:00:00+01:00", "2025-03-10T10:00:00+01:00", summary="Socket"),
+        )
+        .execute()
+    )
     page = cal.events().list(calendarId="primary", singleEvents=True).execute()
     assert [i["id"] for i in page["items"]] == [created["id"]]
     label = gmail.users().labels().create(userId="me", body={"name": "Salesforce Emails"}).execute()
@@ -51,8 +62,13 @@ def test_calendar_gmail_and_a_batch_over_sockets(
     # new_batch_http_request() ignores api_endpoint, hence the explicit batch URI.
     assert cal.new_batch_http_request()._batch_uri == "https://www.googleapis.com/batch/calendar/v3"
     answers: dict[str, tuple[Any, Exception | None]] = {}
-    batch = new_batch("calendar", endpoints, callback=lambda rid, resp, exc: answers.__setitem__(rid, (resp, exc)))
-    batch.add(cal.events().patch(calendarId="primary", eventId=created["id"], body={"colorId": "11"}), request_id="ok")
+    batch = new_batch(
+        "calendar", endpoints, callback=lambda rid, resp, exc: answers.__setitem__(rid, (resp, exc))
+    )
+    batch.add(
+        cal.events().patch(calendarId="primary", eventId=created["id"], body={"colorId": "11"}),
+        request_id="ok",
+    )
     batch.add(cal.events().get(calendarId="primary", eventId="missing00"), request_id="bad")
     batch.execute()
     assert answers["ok"][0]["colorId"] == "11"
@@ -73,5 +89,8 @@ def test_service_account_over_sockets(
     endpoints = GoogleEndpoints.local(server.url)
     credentials = emulator.service_account_credentials(ALICE, token_uri=endpoints.token_uri)
     http = google_auth_httplib2.AuthorizedHttp(credentials, http=sockets)
-    assert calendar_service(http, endpoints).calendars().get(calendarId="primary").execute()["id"] == ALICE
+    assert (
+        calendar_service(http, endpoints).calendars().get(calendarId="primary").execute()["id"]
+        == ALICE
+    )
     assert emulator.counts["oauth2.token"] == 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from gapi_support import ALICE, BOB, all_day, error_of, timed
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import FrozenClock
 from calsync_gmail.emulator import GoogleEmulator
-from gapi_support import ALICE, BOB, all_day, error_of, timed
 
 KICKOFF = timed(
     "2025-03-10T09:00:00+01:00",
@@ -53,8 +53,15 @@ def test_insert_get_and_store(cal: Any, emulator: GoogleEmulator) -> None:
 def test_datetimes_are_rendered_in_the_calendar_zone_keeping_their_own_zone(cal: Any) -> None:
     body = timed("2025-03-10T09:00:00-04:00", "2025-03-10T10:00:00-04:00", tz="America/New_York")
     created = cal.events().insert(calendarId="primary", body=body).execute()
-    assert created["start"] == {"dateTime": "2025-03-10T14:00:00+01:00", "timeZone": "America/New_York"}
-    as_new_york = cal.events().get(calendarId="primary", eventId=created["id"], timeZone="America/New_York").execute()
+    assert created["start"] == {
+        "dateTime": "2025-03-10T14:00:00+01:00",
+        "timeZone": "America/New_York",
+    }
+    as_new_york = (
+        cal.events()
+        .get(calendarId="primary", eventId=created["id"], timeZone="America/New_York")
+        .execute()
+    )
     assert as_new_york["start"]["dateTime"] == "2025-03-10T09:00:00-04:00"
 
 
@@ -102,14 +109,29 @@ def test_deleted_ids_cannot_be_reused(cal: Any) -> None:
     ("body", "message"),
     [
         (
-            {**timed("2025-03-10T09:00:00", "2025-03-10T10:00:00"), "recurrence": ["RRULE:FREQ=DAILY"]}
+            {
+                **timed("2025-03-10T09:00:00", "2025-03-10T10:00:00"),
+                "recurrence": ["RRULE:FREQ=DAILY"],
+            }
             | {"start": {"dateTime": "2025-03-10T09:00:00+01:00"}},
             "Missing time zone definition for start time.",
         ),
-        ({"start": {"dateTime": "2025-03-10T09:00:00"}, "end": {"dateTime": "2025-03-10T10:00:00Z"}}, "Missing time zone definition for start time."),
-        (timed("2025-03-10T10:00:00+01:00", "2025-03-10T09:00:00+01:00"), "The specified time range is empty."),
+        (
+            {
+                "start": {"dateTime": "2025-03-10T09:00:00"},
+                "end": {"dateTime": "2025-03-10T10:00:00Z"},
+            },
+            "Missing time zone definition for start time.",
+        ),
+        (
+            timed("2025-03-10T10:00:00+01:00", "2025-03-10T09:00:00+01:00"),
+            "The specified time range is empty.",
+        ),
         (all_day("2025-03-10", "2025-03-10"), "The specified time range is empty."),
-        ({"start": {"date": "2025-03-10"}, "end": {"dateTime": "2025-03-10T10:00:00Z"}}, "Start and end times must either both be date or both be dateTime."),
+        (
+            {"start": {"date": "2025-03-10"}, "end": {"dateTime": "2025-03-10T10:00:00Z"}},
+            "Start and end times must either both be date or both be dateTime.",
+        ),
         ({**KICKOFF, "colorId": "12"}, "Invalid value for: colorId"),
         ({**KICKOFF, "visibility": "secret"}, "Invalid value for: visibility"),
         ({**KICKOFF, "eventType": "fromGmail"}, "Event type cannot be created: fromGmail."),
@@ -118,7 +140,9 @@ def test_deleted_ids_cannot_be_reused(cal: Any) -> None:
         ({"end": KICKOFF["end"]}, "Missing start time."),
     ],
 )
-def test_insert_refusals(cal: Any, emulator: GoogleEmulator, body: dict[str, Any], message: str) -> None:
+def test_insert_refusals(
+    cal: Any, emulator: GoogleEmulator, body: dict[str, Any], message: str
+) -> None:
     with pytest.raises(HttpError) as refused:
         cal.events().insert(calendarId="primary", body=body).execute()
     assert refused.value.resp.status == 400
@@ -127,19 +151,30 @@ def test_insert_refusals(cal: Any, emulator: GoogleEmulator, body: dict[str, Any
 
 
 def test_special_event_types_insert_and_cannot_change(cal: Any, emulator: GoogleEmulator) -> None:
-    focus = cal.events().insert(calendarId="primary", body={**KICKOFF, "eventType": "focusTime"}).execute()
+    focus = (
+        cal.events()
+        .insert(calendarId="primary", body={**KICKOFF, "eventType": "focusTime"})
+        .execute()
+    )
     assert focus["eventType"] == "focusTime"
     with pytest.raises(HttpError) as refused:
-        cal.events().patch(calendarId="primary", eventId=focus["id"], body={"eventType": "default"}).execute()
+        cal.events().patch(
+            calendarId="primary", eventId=focus["id"], body={"eventType": "default"}
+        ).execute()
     assert error_of(refused.value)["errors"][0]["reason"] == "eventTypeRestriction"
     from_gmail = emulator.seed_event(ALICE, {**KICKOFF, "eventType": "fromGmail"})
-    assert cal.events().get(calendarId="primary", eventId=from_gmail).execute()["eventType"] == "fromGmail"
+    assert (
+        cal.events().get(calendarId="primary", eventId=from_gmail).execute()["eventType"]
+        == "fromGmail"
+    )
 
 
 def test_patch_merges_objects_replaces_arrays_and_null_removes(
     cal: Any, emulator: GoogleEmulator, clock: FrozenClock
 ) -> None:
-    created = cal.events().insert(calendarId="primary", body={**KICKOFF, "location": "Room 1"}).execute()
+    created = (
+        cal.events().insert(calendarId="primary", body={**KICKOFF, "location": "Room 1"}).execute()
+    )
     clock.advance(60)
     patched = (
         cal.events()
@@ -160,7 +195,10 @@ def test_patch_merges_objects_replaces_arrays_and_null_removes(
     assert "location" not in patched
     assert patched["summary"] == "Kickoff"
     # start merged: the new dateTime, the old timeZone kept.
-    assert patched["start"] == {"dateTime": "2025-03-10T09:30:00+01:00", "timeZone": "Europe/Copenhagen"}
+    assert patched["start"] == {
+        "dateTime": "2025-03-10T09:30:00+01:00",
+        "timeZone": "Europe/Copenhagen",
+    }
     assert patched["sequence"] == 1
     assert patched["updated"] == "2025-03-01T12:01:00.000Z"
     assert patched["etag"] != created["etag"]
@@ -171,7 +209,9 @@ def test_patch_merges_objects_replaces_arrays_and_null_removes(
 def test_update_replaces_the_whole_event(cal: Any, emulator: GoogleEmulator) -> None:
     created = cal.events().insert(calendarId="primary", body=KICKOFF).execute()
     replacement = timed("2025-03-10T09:00:00+01:00", "2025-03-10T10:00:00+01:00", summary="Renamed")
-    updated = cal.events().update(calendarId="primary", eventId=created["id"], body=replacement).execute()
+    updated = (
+        cal.events().update(calendarId="primary", eventId=created["id"], body=replacement).execute()
+    )
     assert updated["summary"] == "Renamed"
     for gone in ("colorId", "extendedProperties", "attendees"):
         assert gone not in updated
@@ -195,7 +235,9 @@ def test_delete_then_second_delete_is_gone(cal: Any, emulator: GoogleEmulator) -
         cal.events().delete(calendarId="primary", eventId=created["id"]).execute()
     assert gone.value.resp.status == 410
     assert error_of(gone.value) == {
-        "errors": [{"domain": "global", "reason": "deleted", "message": "Resource has been deleted"}],
+        "errors": [
+            {"domain": "global", "reason": "deleted", "message": "Resource has been deleted"}
+        ],
         "code": 410,
         "message": "Resource has been deleted",
     }
@@ -215,13 +257,24 @@ def test_send_updates_is_counted_never_sent(cal: Any, emulator: GoogleEmulator) 
     created = cal.events().insert(calendarId="primary", body=KICKOFF, sendUpdates="none").execute()
     cal.events().patch(calendarId="primary", eventId=created["id"], body={"summary": "x"}).execute()
     assert emulator.notifications_requested == 0
-    cal.events().patch(calendarId="primary", eventId=created["id"], body={"colorId": "4"}, sendUpdates="all").execute()
     cal.events().patch(
-        calendarId="primary", eventId=created["id"], body={"colorId": "5"}, sendUpdates="externalOnly"
+        calendarId="primary", eventId=created["id"], body={"colorId": "4"}, sendUpdates="all"
     ).execute()
-    lonely = cal.events().insert(
-        calendarId="primary", body=timed("2025-03-12T09:00:00Z", "2025-03-12T10:00:00Z"), sendUpdates="all"
+    cal.events().patch(
+        calendarId="primary",
+        eventId=created["id"],
+        body={"colorId": "5"},
+        sendUpdates="externalOnly",
     ).execute()
+    lonely = (
+        cal.events()
+        .insert(
+            calendarId="primary",
+            body=timed("2025-03-12T09:00:00Z", "2025-03-12T10:00:00Z"),
+            sendUpdates="all",
+        )
+        .execute()
+    )
     cal.events().delete(calendarId="primary", eventId=created["id"], sendUpdates="all").execute()
     assert emulator.notifications_requested == 3
     all_, external, deleted = emulator.notifications

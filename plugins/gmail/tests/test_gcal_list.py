@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from gapi_support import ALICE, error_of, timed
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import FrozenClock
 from calsync_gmail.emulator import GoogleEmulator
-from gapi_support import ALICE, error_of, timed
 
 
 def _ids(page: dict[str, Any]) -> list[str]:
@@ -19,7 +19,13 @@ def _ids(page: dict[str, Any]) -> list[str]:
 def _seed_hours(emulator: GoogleEmulator, hours: list[int]) -> list[str]:
     return [
         emulator.seed_event(
-            ALICE, timed(f"2025-03-10T{h:02d}:00:00Z", f"2025-03-10T{h + 1:02d}:00:00Z", tz="UTC", summary=f"h{h}")
+            ALICE,
+            timed(
+                f"2025-03-10T{h:02d}:00:00Z",
+                f"2025-03-10T{h + 1:02d}:00:00Z",
+                tz="UTC",
+                summary=f"h{h}",
+            ),
         )
         for h in hours
     ]
@@ -28,12 +34,22 @@ def _seed_hours(emulator: GoogleEmulator, hours: list[int]) -> list[str]:
 def test_time_window_bounds_are_exclusive(cal: Any, emulator: GoogleEmulator) -> None:
     nine, ten, eleven = _seed_hours(emulator, [9, 10, 11])
     # timeMin is an exclusive bound on end, timeMax an exclusive bound on start.
-    page = cal.events().list(calendarId="primary", timeMin="2025-03-10T10:00:00Z", timeMax="2025-03-10T11:00:00Z").execute()
+    page = (
+        cal.events()
+        .list(calendarId="primary", timeMin="2025-03-10T10:00:00Z", timeMax="2025-03-10T11:00:00Z")
+        .execute()
+    )
     assert _ids(page) == [ten]
-    page = cal.events().list(calendarId="primary", timeMin="2025-03-10T09:59:59Z", timeMax="2025-03-10T11:00:01Z").execute()
+    page = (
+        cal.events()
+        .list(calendarId="primary", timeMin="2025-03-10T09:59:59Z", timeMax="2025-03-10T11:00:01Z")
+        .execute()
+    )
     assert set(_ids(page)) == {nine, ten, eleven}
     with pytest.raises(HttpError) as empty:
-        cal.events().list(calendarId="primary", timeMin="2025-03-10T11:00:00Z", timeMax="2025-03-10T10:00:00Z").execute()
+        cal.events().list(
+            calendarId="primary", timeMin="2025-03-10T11:00:00Z", timeMax="2025-03-10T10:00:00Z"
+        ).execute()
     assert error_of(empty.value)["errors"][0]["reason"] == "timeRangeEmpty"
 
 
@@ -41,14 +57,19 @@ def test_order_by(cal: Any, emulator: GoogleEmulator, clock: FrozenClock) -> Non
     late, early = _seed_hours(emulator, [15, 8])
     clock.advance(60)
     emulator.patch_event(ALICE, late, {"summary": "touched"})
-    by_start = cal.events().list(calendarId="primary", singleEvents=True, orderBy="startTime").execute()
+    by_start = (
+        cal.events().list(calendarId="primary", singleEvents=True, orderBy="startTime").execute()
+    )
     assert _ids(by_start) == [early, late]
     by_update = cal.events().list(calendarId="primary", orderBy="updated").execute()
     assert _ids(by_update) == [early, late]
     with pytest.raises(HttpError) as refused:
         cal.events().list(calendarId="primary", orderBy="startTime").execute()
     assert refused.value.resp.status == 400
-    assert error_of(refused.value)["message"] == "The requested ordering is not available for the particular query."
+    assert (
+        error_of(refused.value)["message"]
+        == "The requested ordering is not available for the particular query."
+    )
 
 
 def test_max_results_and_page_tokens(cal: Any, emulator: GoogleEmulator) -> None:
@@ -70,14 +91,21 @@ def test_max_results_and_page_tokens(cal: Any, emulator: GoogleEmulator) -> None
 def test_max_results_default_and_cap(cal: Any, emulator: GoogleEmulator) -> None:
     emulator.seed_event(
         ALICE,
-        timed("2025-03-10T00:00:00Z", "2025-03-10T00:30:00Z", tz="UTC", recurrence=["RRULE:FREQ=DAILY;COUNT=2600"]),
+        timed(
+            "2025-03-10T00:00:00Z",
+            "2025-03-10T00:30:00Z",
+            tz="UTC",
+            recurrence=["RRULE:FREQ=DAILY;COUNT=2600"],
+        ),
     )
     default = cal.events().list(calendarId="primary", singleEvents=True).execute()
     assert len(default["items"]) == 250
     # Without timeMax an endless expansion stops two years on; this series is bounded.
     capped = (
         cal.events()
-        .list(calendarId="primary", singleEvents=True, maxResults=5000, timeMax="2035-01-01T00:00:00Z")
+        .list(
+            calendarId="primary", singleEvents=True, maxResults=5000, timeMax="2035-01-01T00:00:00Z"
+        )
         .execute()
     )
     assert len(capped["items"]) == 2500
@@ -89,7 +117,12 @@ def test_max_results_default_and_cap(cal: Any, emulator: GoogleEmulator) -> None
 
 def test_private_extended_property_filters_are_anded(cal: Any, emulator: GoogleEmulator) -> None:
     def seed(props: dict[str, str]) -> str:
-        body = timed("2025-03-10T09:00:00Z", "2025-03-10T10:00:00Z", tz="UTC", extendedProperties={"private": props})
+        body = timed(
+            "2025-03-10T09:00:00Z",
+            "2025-03-10T10:00:00Z",
+            tz="UTC",
+            extendedProperties={"private": props},
+        )
         return emulator.seed_event(ALICE, body)
 
     both = seed({"sfId": "00U1", "src": "sf"})
@@ -97,24 +130,49 @@ def test_private_extended_property_filters_are_anded(cal: Any, emulator: GoogleE
     seed({"src": "sf"})
     shared_only = emulator.seed_event(
         ALICE,
-        timed("2025-03-10T09:00:00Z", "2025-03-10T10:00:00Z", tz="UTC", extendedProperties={"shared": {"sfId": "00U1"}}),
+        timed(
+            "2025-03-10T09:00:00Z",
+            "2025-03-10T10:00:00Z",
+            tz="UTC",
+            extendedProperties={"shared": {"sfId": "00U1"}},
+        ),
     )
-    page = cal.events().list(calendarId="primary", privateExtendedProperty=["sfId=00U1", "src=sf"]).execute()
+    page = (
+        cal.events()
+        .list(calendarId="primary", privateExtendedProperty=["sfId=00U1", "src=sf"])
+        .execute()
+    )
     assert _ids(page) == [both]
-    assert len(_ids(cal.events().list(calendarId="primary", privateExtendedProperty="sfId=00U1").execute())) == 2
-    assert _ids(cal.events().list(calendarId="primary", sharedExtendedProperty="sfId=00U1").execute()) == [shared_only]
+    assert (
+        len(
+            _ids(
+                cal.events()
+                .list(calendarId="primary", privateExtendedProperty="sfId=00U1")
+                .execute()
+            )
+        )
+        == 2
+    )
+    assert _ids(
+        cal.events().list(calendarId="primary", sharedExtendedProperty="sfId=00U1").execute()
+    ) == [shared_only]
     with pytest.raises(HttpError) as refused:
         cal.events().list(calendarId="primary", privateExtendedProperty="noequals").execute()
     assert refused.value.resp.status == 400
 
 
-def test_updated_min_includes_deletions(cal: Any, emulator: GoogleEmulator, clock: FrozenClock) -> None:
+def test_updated_min_includes_deletions(
+    cal: Any, emulator: GoogleEmulator, clock: FrozenClock
+) -> None:
     old, doomed, touched = _seed_hours(emulator, [8, 9, 10])
     clock.advance(3600)
     emulator.delete_event(ALICE, doomed)
     emulator.patch_event(ALICE, touched, {"summary": "new"})
     page = cal.events().list(calendarId="primary", updatedMin="2025-03-01T12:30:00Z").execute()
-    assert {i["id"]: i["status"] for i in page["items"]} == {doomed: "cancelled", touched: "confirmed"}
+    assert {i["id"]: i["status"] for i in page["items"]} == {
+        doomed: "cancelled",
+        touched: "confirmed",
+    }
     assert old not in _ids(page)
 
 

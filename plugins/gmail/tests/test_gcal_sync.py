@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from gapi_support import ALICE, error_of, timed
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import FaultKind, FrozenClock
 from calsync_gmail.emulator import GoogleEmulator
-from gapi_support import ALICE, error_of, timed
 
 FULL_SYNC_REQUIRED = {
     "errors": [
@@ -28,7 +28,14 @@ FULL_SYNC_REQUIRED = {
 def _seed(emulator: GoogleEmulator, count: int, **fields: Any) -> list[str]:
     return [
         emulator.seed_event(
-            ALICE, timed(f"2025-03-{10 + n}T09:00:00Z", f"2025-03-{10 + n}T10:00:00Z", tz="UTC", summary=f"e{n}", **fields)
+            ALICE,
+            timed(
+                f"2025-03-{10 + n}T09:00:00Z",
+                f"2025-03-{10 + n}T10:00:00Z",
+                tz="UTC",
+                summary=f"e{n}",
+                **fields,
+            ),
         )
         for n in range(count)
     ]
@@ -51,11 +58,17 @@ def test_sync_token_only_on_the_last_page(cal: Any, emulator: GoogleEmulator) ->
     _seed(emulator, 5)
     items, token, pages = _sync(cal, maxResults=2)
     assert len(items) == 5
-    assert [("nextPageToken" in p, "nextSyncToken" in p) for p in pages] == [(True, False), (True, False), (False, True)]
+    assert [("nextPageToken" in p, "nextSyncToken" in p) for p in pages] == [
+        (True, False),
+        (True, False),
+        (False, True),
+    ]
     assert token
 
 
-def test_incremental_sync_returns_changes_and_deletions(cal: Any, emulator: GoogleEmulator, clock: FrozenClock) -> None:
+def test_incremental_sync_returns_changes_and_deletions(
+    cal: Any, emulator: GoogleEmulator, clock: FrozenClock
+) -> None:
     first, second, third = _seed(emulator, 3)
     _, token, _ = _sync(cal)
     nothing, token2, _ = _sync(cal, syncToken=token)
@@ -63,7 +76,11 @@ def test_incremental_sync_returns_changes_and_deletions(cal: Any, emulator: Goog
     clock.advance(60)
     cal.events().patch(calendarId="primary", eventId=first, body={"summary": "changed"}).execute()
     cal.events().delete(calendarId="primary", eventId=second).execute()
-    added = cal.events().insert(calendarId="primary", body=timed("2025-04-01T09:00:00Z", "2025-04-01T10:00:00Z")).execute()
+    added = (
+        cal.events()
+        .insert(calendarId="primary", body=timed("2025-04-01T09:00:00Z", "2025-04-01T10:00:00Z"))
+        .execute()
+    )
     changes, token3, _ = _sync(cal, syncToken=token2)
     by_id = {c["id"]: c for c in changes}
     assert set(by_id) == {first, second, added["id"]}
@@ -81,15 +98,26 @@ def test_incremental_sync_returns_changes_and_deletions(cal: Any, emulator: Goog
     assert {c["id"] for c in _sync(cal, syncToken=token2)[0]} == set(by_id)
 
 
-def test_incremental_single_events_reports_instance_changes(cal: Any, emulator: GoogleEmulator) -> None:
+def test_incremental_single_events_reports_instance_changes(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
     master = emulator.seed_event(
         ALICE,
-        timed("2025-03-17T09:00:00+01:00", "2025-03-17T10:00:00+01:00", recurrence=["RRULE:FREQ=WEEKLY;COUNT=3"]),
+        timed(
+            "2025-03-17T09:00:00+01:00",
+            "2025-03-17T10:00:00+01:00",
+            recurrence=["RRULE:FREQ=WEEKLY;COUNT=3"],
+        ),
     )
     initial, token, _ = _sync(cal, singleEvents=True)
     assert len(initial) == 3
     cal.events().patch(
-        calendarId="primary", eventId=f"{master}_20250324T080000Z", body={"start": {"dateTime": "2025-03-24T12:00:00+01:00"}, "end": {"dateTime": "2025-03-24T13:00:00+01:00"}}
+        calendarId="primary",
+        eventId=f"{master}_20250324T080000Z",
+        body={
+            "start": {"dateTime": "2025-03-24T12:00:00+01:00"},
+            "end": {"dateTime": "2025-03-24T13:00:00+01:00"},
+        },
     ).execute()
     cal.events().delete(calendarId="primary", eventId=f"{master}_20250331T070000Z").execute()
     changes, token, _ = _sync(cal, singleEvents=True, syncToken=token)
@@ -162,7 +190,9 @@ def test_410_in_the_middle_of_paging_then_full_resync(cal: Any, emulator: Google
     assert _sync(cal, syncToken=fresh)[0] == []
 
 
-def test_cursor_expired_fault_hits_the_next_list_with_a_token(cal: Any, emulator: GoogleEmulator) -> None:
+def test_cursor_expired_fault_hits_the_next_list_with_a_token(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
     _, token, _ = _sync(cal)
     emulator.faults.inject(FaultKind.CURSOR_EXPIRED)
     cal.colors().get().execute()  # takes the fault, which forgets every sync token
@@ -183,15 +213,23 @@ def test_changes_during_paging_come_with_the_next_sync(cal: Any, emulator: Googl
     ids = _seed(emulator, 4)
     request = cal.events().list(calendarId="primary", maxResults=2)
     first = request.execute()
-    late = emulator.seed_event(ALICE, timed("2025-05-01T09:00:00Z", "2025-05-01T10:00:00Z", tz="UTC"))
+    late = emulator.seed_event(
+        ALICE, timed("2025-05-01T09:00:00Z", "2025-05-01T10:00:00Z", tz="UTC")
+    )
     emulator.patch_event(ALICE, ids[0], {"summary": "edited while paging"})
     second = cal.events().list_next(request, first).execute()
     assert {i["id"] for i in first["items"] + second["items"]} == set(ids)
-    changes = cal.events().list(calendarId="primary", syncToken=second["nextSyncToken"]).execute()["items"]
+    changes = (
+        cal.events()
+        .list(calendarId="primary", syncToken=second["nextSyncToken"])
+        .execute()["items"]
+    )
     assert {c["id"] for c in changes} == {late, ids[0]}
 
 
-def test_token_keeps_the_initial_window_but_always_reports_deletions(cal: Any, emulator: GoogleEmulator) -> None:
+def test_token_keeps_the_initial_window_but_always_reports_deletions(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
     inside, outside = _seed(emulator, 2)  # 03-10 and 03-11
     _, token, _ = _sync(cal, timeMin="2025-03-10T00:00:00Z", timeMax="2025-03-11T00:00:00Z")
     emulator.patch_event(ALICE, inside, {"summary": "in"})

@@ -1,10 +1,10 @@
-"""The multipart/mixed batch wire format (protocols.md §3.5).
+r"""The multipart/mixed batch wire format (protocols.md §3.5).
 
 A batch is a POST whose parts are ``application/http`` messages, each holding a whole
 request (request line, headers, body) and a ``Content-ID`` of the form ``<base + n>``. The
 answer is a ``multipart/mixed`` body whose parts carry whole responses, matched to requests
 by ``Content-ID: <response-base + n>``. googleapiclient splits each part's headers from its
-body on ``\\r\\n\\r\\n``, so answers use CRLF line ends throughout.
+body on ``\r\n\r\n``, so answers use CRLF line ends throughout.
 """
 
 from __future__ import annotations
@@ -64,14 +64,15 @@ def parse(request: HttpRequest) -> list[Part]:
     if not message.is_multipart():
         raise BatchFormatError("a batch request must be multipart/mixed")
     parts = message.get_payload()
-    assert isinstance(parts, list)
+    if not isinstance(parts, list) or not all(isinstance(p, Message) for p in parts):
+        raise BatchFormatError("a batch request must be multipart/mixed")
     url = urlsplit(request.url)
     base_url = f"{url.scheme}://{url.netloc}"
-    return [_parse_part(part, base_url) for part in parts]
+    return [_parse_part(part, base_url) for part in parts if isinstance(part, Message)]
 
 
 def response_id(content_id: str) -> str:
-    """``<base + 1>`` becomes ``<response-base + 1>``."""
+    """Turn ``<base + 1>`` into ``<response-base + 1>``."""
     inner = content_id.strip()
     inner = inner[1:-1] if inner.startswith("<") and inner.endswith(">") else inner
     return f"<response-{inner}>"

@@ -24,7 +24,7 @@ Answer = tuple[int, dict[str, Any] | None]
 
 
 def json_body(request: HttpRequest) -> dict[str, Any]:
-    """The request's JSON object body; 400 ``parseError`` if it is not one."""
+    """Return the request's JSON object body; 400 ``parseError`` if it is not one."""
     if not request.body.strip():
         return {}
     try:
@@ -79,9 +79,10 @@ class CalendarApi:
     def _calendar_get(
         self, calendar: Calendar, caller: str, params: dict[str, str], request: HttpRequest
     ) -> Answer:
+        identity = f"{calendar.id}|{calendar.time_zone}|{calendar.summary}"
         return 200, {
             "kind": "calendar#calendar",
-            "etag": f'"{zlib.crc32(f"{calendar.id}|{calendar.time_zone}|{calendar.summary}".encode())}"',
+            "etag": f'"{zlib.crc32(identity.encode())}"',
             "id": calendar.id,
             "summary": calendar.summary,
             "timeZone": calendar.time_zone,

@@ -39,7 +39,7 @@ PALETTE_UPDATED = "2012-02-14T00:00:00.000Z"
 
 
 def colors_resource() -> dict[str, Any]:
-    """The ``calendar#colors`` resource."""
+    """Return the ``calendar#colors`` resource."""
 
     def palette(colors: dict[str, str]) -> dict[str, dict[str, str]]:
         return {k: {"background": v, "foreground": FOREGROUND} for k, v in colors.items()}

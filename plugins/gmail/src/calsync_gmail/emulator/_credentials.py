@@ -37,23 +37,27 @@ class _Wired:
 
 class _WiredUserCredentials(_Wired, google.oauth2.credentials.Credentials):
     def refresh(self, request: Any) -> None:
-        super().refresh(self._refresh_transport(request))
+        super().refresh(self._refresh_transport(request))  # type: ignore[no-untyped-call]
 
 
 class _WiredServiceAccountCredentials(_Wired, service_account.Credentials):
     def refresh(self, request: Any) -> None:
-        super().refresh(self._refresh_transport(request))
+        super().refresh(self._refresh_transport(request))  # type: ignore[no-untyped-call]
 
 
 def user_credentials_class(emulator: Emulator) -> type[google.oauth2.credentials.Credentials]:
-    """A ``google.oauth2.credentials.Credentials`` subclass bound to ``emulator``."""
+    """Return a ``google.oauth2.credentials.Credentials`` subclass bound to ``emulator``."""
     return type("EmulatorUserCredentials", (_WiredUserCredentials,), {"emulator": emulator})
 
 
 def service_account_class(emulator: Emulator) -> type[service_account.Credentials]:
-    """A ``google.oauth2.service_account.Credentials`` subclass bound to ``emulator``.
+    """Return a ``google.oauth2.service_account.Credentials`` subclass bound to ``emulator``.
 
     ``with_subject`` and ``with_scopes`` copy through ``self.__class__``, so the binding
     survives them.
     """
-    return type("EmulatorServiceAccountCredentials", (_WiredServiceAccountCredentials,), {"emulator": emulator})
+    return type(
+        "EmulatorServiceAccountCredentials",
+        (_WiredServiceAccountCredentials,),
+        {"emulator": emulator},
+    )

@@ -6,7 +6,7 @@ import copy
 import dataclasses
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import google.oauth2.credentials
 from google.oauth2 import service_account
@@ -18,6 +18,7 @@ from calsync_gmail.emulator._credentials import service_account_class, user_cred
 from calsync_gmail.emulator._errors import (
     JSON_TYPE,
     ApiError,
+    Style,
     insufficient_scopes,
     invalid_credentials,
 )
@@ -62,7 +63,7 @@ class GoogleEmulator(SeedApi, Emulator):
     # -- Emulator -------------------------------------------------------------------
 
     def endpoint_of(self, request: HttpRequest) -> str:
-        """The discovery id of the method ``request`` calls (``batch``, ``oauth2.token``)."""
+        """Return the discovery id of the method ``request`` calls (``batch``, ``oauth2.token``)."""
         return match(request.method, request.path)[0]
 
     def dispatch(self, endpoint: str, request: HttpRequest) -> HttpResponse:
@@ -120,7 +121,7 @@ class GoogleEmulator(SeedApi, Emulator):
             self.reset_counts()
 
     def snapshot(self) -> dict[str, object]:
-        """A JSON-able copy of the store."""
+        """Return a JSON-able copy of the store."""
         with self._lock:
             users: dict[str, object] = {}
             for email, user in self.store.users.items():
@@ -147,7 +148,7 @@ class GoogleEmulator(SeedApi, Emulator):
     # -- batches ----------------------------------------------------------------------
 
     def _batch(self, request: HttpRequest, *, fail_first: bool) -> HttpResponse:
-        api = "calendar" if "calendar" in request.path else "gmail"
+        api: Style = "calendar" if "calendar" in request.path else "gmail"
         try:
             parts = _batch.parse(request)
         except _batch.BatchFormatError as error:
@@ -212,7 +213,7 @@ class GoogleEmulator(SeedApi, Emulator):
         )
 
     def service_account_info(self, *, token_uri: str = DEFAULT_TOKEN_URI) -> dict[str, Any]:
-        """The test service account's key file (domain-wide delegation is granted for it)."""
+        """Return the test service account's key file (domain-wide delegation is granted for it)."""
         return self.oauth.service_account_info(token_uri)
 
     def service_account_credentials(
@@ -228,7 +229,7 @@ class GoogleEmulator(SeedApi, Emulator):
         class, but wired to this emulator like :meth:`user_credentials`.
         """
         info = self.service_account_info(token_uri=token_uri)
-        credentials = service_account.Credentials.from_service_account_info(
+        wired = self._service_account_cls.from_service_account_info(  # type: ignore[no-untyped-call]
             info, scopes=list(scopes)
         )
-        return credentials.with_subject(subject)
+        return cast(service_account.Credentials, wired.with_subject(subject))

@@ -18,6 +18,7 @@ from calsync.emulation import HttpResponse
 Style = Literal["calendar", "gmail"]
 
 JSON_TYPE = "application/json; charset=UTF-8"
+_REALM = "https://accounts.google.com/"
 
 #: The canonical ``status`` Gmail puts next to each HTTP status.
 _STATUS_NAMES: Mapping[int, str] = {
@@ -101,12 +102,12 @@ class ApiError(Exception):
 
 
 def not_found(message: str = "Not Found") -> ApiError:
-    """The 404 both APIs answer for an unknown resource."""
+    """Return the 404 both APIs answer for an unknown resource."""
     return ApiError(404, "notFound", message)
 
 
 def invalid(message: str, *, domain: str = "global", location: str | None = None) -> ApiError:
-    """A 400 ``invalid`` (Calendar) / ``invalidArgument`` style refusal."""
+    """Return a 400 ``invalid`` (Calendar) / ``invalidArgument`` style refusal."""
     return ApiError(
         400,
         "invalid",
@@ -118,49 +119,45 @@ def invalid(message: str, *, domain: str = "global", location: str | None = None
 
 
 def gmail_invalid(message: str) -> ApiError:
-    """The 400 Gmail answers for a bad argument."""
+    """Return the 400 Gmail answers for a bad argument."""
     return ApiError(400, "invalidArgument", message)
 
 
 def gmail_not_found() -> ApiError:
-    """The 404 Gmail answers for an unknown message or label."""
+    """Return the 404 Gmail answers for an unknown message or label."""
     return ApiError(404, "notFound", "Requested entity was not found.")
 
 
 def full_sync_required() -> ApiError:
-    """The 410 for an unknown or expired sync token (protocols.md §3.3)."""
+    """Return the 410 for an unknown or expired sync token (protocols.md §3.3)."""
     message = "Sync token is no longer valid, a full sync is required."
     return ApiError(410, "fullSyncRequired", message, domain="calendar")
 
 
 def invalid_credentials() -> ApiError:
-    """The 401 for a missing, unknown or expired access token."""
+    """Return the 401 for a missing, unknown or expired access token."""
     return ApiError(
         401,
         "authError",
         "Invalid Credentials",
         location="Authorization",
         location_type="header",
-        headers={
-            "www-authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-        },
+        headers={"www-authenticate": f'Bearer realm="{_REALM}", error="invalid_token"'},
     )
 
 
 def insufficient_scopes() -> ApiError:
-    """The 403 for a token whose scopes do not cover the method."""
+    """Return the 403 for a token whose scopes do not cover the method."""
     return ApiError(
         403,
         "insufficientPermissions",
         "Request had insufficient authentication scopes.",
-        headers={
-            "www-authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"'
-        },
+        headers={"www-authenticate": f'Bearer realm="{_REALM}", error="insufficient_scope"'},
     )
 
 
 def oauth_error(status: int, error: str, description: str) -> HttpResponse:
-    """An answer of the OAuth 2.0 token endpoint (RFC 6749 §5.2 shape, as Google sends it)."""
+    """Return an answer of the OAuth 2.0 token endpoint (RFC 6749 §5.2 shape)."""
     body = {"error": error, "error_description": description}
     return HttpResponse(
         status=status, headers={"content-type": JSON_TYPE}, body=json.dumps(body).encode("utf-8")

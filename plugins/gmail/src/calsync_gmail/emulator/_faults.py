@@ -41,12 +41,12 @@ MALFORMED_BODY = b'{"kind": "calendar#events", "items": [{"id": "'
 
 
 def style_of(endpoint: str) -> Style:
-    """The error shape of ``endpoint``'s API."""
+    """Return the error shape of ``endpoint``'s API."""
     return "gmail" if endpoint.startswith("gmail.") else "calendar"
 
 
 def part_failure() -> ApiError:
-    """The error a batch part fails with under PARTIAL_FAILURE."""
+    """Return the error a batch part fails with under PARTIAL_FAILURE."""
     return ApiError(500, "backendError", "Backend Error")
 
 

@@ -50,7 +50,7 @@ class GmailApi:
 
     @staticmethod
     def label(box: Mailbox, label_id: str) -> Label:
-        """The label ``label_id``; 404 if unknown."""
+        """Return the label ``label_id``; 404 if unknown."""
         try:
             return box.labels[label_id]
         except KeyError:
@@ -116,7 +116,7 @@ class GmailApi:
                 message.history_id = box.bump()
 
     def label_resource(self, box: Mailbox, label: Label, *, counts: bool) -> dict[str, Any]:
-        """A label as ``labels.get`` (with counts) or ``labels.list`` renders it."""
+        """Return a label as ``labels.get`` (with counts) or ``labels.list`` renders it."""
         out = label.resource()
         if counts:
             tagged = [m for m in box.messages.values() if label.id in m.label_ids]
@@ -134,7 +134,7 @@ class GmailApi:
 
     @staticmethod
     def message(box: Mailbox, message_id: str) -> Message:
-        """The message ``message_id``; 400 for a malformed id, 404 if unknown."""
+        """Return the message ``message_id``; 400 for a malformed id, 404 if unknown."""
         if not _MESSAGE_ID.match(message_id):
             raise gmail_invalid("Invalid id value")
         try:
@@ -160,7 +160,7 @@ class GmailApi:
             and matches(m, query, box)
         ]
         try:
-            size = min(int((params.get("maxResults") or [DEFAULT_PAGE])[0]), MAX_PAGE)
+            size = min(int((params.get("maxResults") or [str(DEFAULT_PAGE)])[0]), MAX_PAGE)
             offset = int((params.get("pageToken") or ["0"])[0])
         except ValueError:
             raise gmail_invalid("Invalid pageToken or maxResults") from None
@@ -177,7 +177,7 @@ class GmailApi:
     def message_resource(
         message: Message, fmt: str = "full", headers: list[str] | None = None
     ) -> dict[str, Any]:
-        """A message in ``format`` ``minimal``, ``metadata``, ``full`` or ``raw``."""
+        """Return a message in ``format`` ``minimal``, ``metadata``, ``full`` or ``raw``."""
         out: dict[str, Any] = {
             "id": message.id,
             "threadId": message.thread_id,

@@ -41,7 +41,7 @@ def _properties_match(event: dict[str, Any], scope: str, wanted: tuple[str, ...]
 
 
 def _matches(event: dict[str, Any], query: ListQuery) -> bool:
-    """The filters other than the time window (AND of every ``k=v``)."""
+    """Return the filters other than the time window (AND of every ``k=v``)."""
     if not _properties_match(event, "private", query.private_properties):
         return False
     if not _properties_match(event, "shared", query.shared_properties):
@@ -73,7 +73,7 @@ class Lister:
         return since is None or calendar.changes.get(event_id, 0) > since
 
     def _candidates(self, calendar: Calendar, query: ListQuery) -> Iterator[dict[str, Any]]:
-        """Every item the query may return, before filters (stored order, instances in time order)."""
+        """Yield every item the query may return, before filters (instances in time order)."""
         until, since = _until(query, self.clock), query.since
         for event in list(calendar.events.values()):
             changed = self._changed(calendar, event["id"], since)

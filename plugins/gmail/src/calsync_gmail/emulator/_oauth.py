@@ -130,7 +130,7 @@ class OAuthServer:
         return value
 
     def authenticate(self, authorization: str | None) -> AccessToken | None:
-        """The live access token in an ``Authorization: Bearer`` header, else ``None``."""
+        """Return the live access token in an ``Authorization: Bearer`` header, else ``None``."""
         if not authorization or not authorization.lower().startswith("bearer "):
             return None
         token = self._access.get(authorization[7:].strip())
@@ -158,7 +158,7 @@ class OAuthServer:
         return _key_pair()[1]
 
     def service_account_info(self, token_uri: str = DEFAULT_TOKEN_URI) -> dict[str, str]:
-        """A service-account key file, as ``from_service_account_info`` reads it."""
+        """Return a service-account key file, as ``from_service_account_info`` reads it."""
         return {
             "type": "service_account",
             "project_id": "calsync-emulator",
@@ -211,7 +211,7 @@ class OAuthServer:
         if payload.get("iss") != SERVICE_ACCOUNT_EMAIL:
             return oauth_error(400, "invalid_grant", "Invalid grant: account not found")
         signed = f"{header_b64}.{payload_b64}".encode()
-        if not crypt.verify_signature(signed, signature, [self.public_key_pem]):
+        if not crypt.verify_signature(signed, signature, [self.public_key_pem]):  # type: ignore[no-untyped-call]
             return oauth_error(400, "invalid_grant", "Invalid JWT Signature.")
         lifetime = int(payload.get("exp", 0)) - int(payload.get("iat", 0))
         if not 0 < lifetime <= 3600 or not str(payload.get("aud", "")).endswith("/token"):

@@ -47,7 +47,7 @@ class ListQuery:
     since: int | None = None
 
     def cursor(self, owner: str, calendar_id: str, seq: int) -> SyncCursor:
-        """The sync cursor a listing with this query ends on."""
+        """Return the sync cursor a listing with this query ends on."""
         return SyncCursor(
             owner=owner,
             calendar_id=calendar_id,
@@ -63,7 +63,7 @@ class ListQuery:
 
 
 def _flag(params: dict[str, list[str]], name: str) -> bool | None:
-    value = (params.get(name) or [None])[0]
+    value = _one(params, name)
     if value is None:
         return None
     if value not in ("true", "false"):
@@ -72,7 +72,8 @@ def _flag(params: dict[str, list[str]], name: str) -> bool | None:
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:
-    return (params.get(name) or [None])[0]
+    values = params.get(name)
+    return values[0] if values else None
 
 
 def _instant(params: dict[str, list[str]], name: str) -> datetime | None:

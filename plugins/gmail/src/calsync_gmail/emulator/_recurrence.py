@@ -147,7 +147,7 @@ def occurrences(
 
 
 def suffix(original: datetime | date) -> str:
-    """The instance-id suffix: ``YYYYMMDD`` for all-day, ``YYYYMMDDTHHMMSSZ`` (UTC) otherwise."""
+    """Return the instance-id suffix: ``YYYYMMDD`` (all-day) or ``YYYYMMDDTHHMMSSZ`` (UTC)."""
     if isinstance(original, datetime):
         return original.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return original.strftime("%Y%m%d")

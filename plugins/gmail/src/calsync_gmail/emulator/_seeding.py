@@ -96,7 +96,7 @@ class SeedApi:
             self._calendar.writer.delete(self._cal(email, calendar), event_id)
 
     def event(self, email: str, event_id: str, calendar: str = "primary") -> dict[str, Any] | None:
-        """The event (or instance) ``event_id`` as its owner sees it; ``None`` if there is none."""
+        """Return the event (or instance) ``event_id`` as its owner sees it, or ``None``."""
         with self._lock:
             cal = self._cal(email, calendar)
             tz = ZoneInfo(cal.time_zone)
@@ -125,7 +125,7 @@ class SeedApi:
         until: datetime | None = None,
         include_cancelled: bool = False,
     ) -> list[dict[str, Any]]:
-        """The instances of ``master_id`` starting before ``until`` (default: two years on)."""
+        """Return the instances of ``master_id`` before ``until`` (default: two years on)."""
         with self._lock:
             cal = self._cal(email, calendar)
             tz = ZoneInfo(cal.time_zone)
@@ -187,7 +187,7 @@ class SeedApi:
             return message_id
 
     def message(self, email: str, message_id: str) -> dict[str, Any] | None:
-        """A message as ``messages.get(format="full")`` renders it; ``None`` if unknown."""
+        """Return a message as ``messages.get(format="full")`` renders it; ``None`` if unknown."""
         with self._lock:
             found = self.store.user(email).mailbox.messages.get(message_id)
             return None if found is None else GmailApi.message_resource(found)

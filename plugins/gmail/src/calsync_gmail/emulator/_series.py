@@ -37,12 +37,12 @@ def is_exception(event: dict[str, Any]) -> bool:
 
 
 def times(event: dict[str, Any]) -> tuple[EventTime, EventTime]:
-    """The resolved start and end of a stored (hence valid) event."""
+    """Return the resolved start and end of a stored (hence valid) event."""
     return resolve(event["start"], "start"), resolve(event["end"], "end")
 
 
 def bounds(event: dict[str, Any], window_zone: tzinfo) -> tuple[datetime, datetime]:
-    """The UTC interval an event occupies; all-day dates are placed in ``window_zone``."""
+    """Return the UTC interval an event occupies; all-day dates are placed in ``window_zone``."""
     start, end = times(event)
     return start.moment(window_zone), end.moment(window_zone)  # type: ignore[arg-type]
 
@@ -57,7 +57,7 @@ def split_instance_id(event_id: str) -> tuple[str, datetime | date] | None:
 
 
 def original_start_time(master: dict[str, Any], original: datetime | date) -> dict[str, str]:
-    """The ``originalStartTime`` of the instance of ``master`` that starts at ``original``."""
+    """Return the ``originalStartTime`` of ``master``'s instance that starts at ``original``."""
     if isinstance(original, datetime):
         tz_name = master["start"]["timeZone"]
         return {"dateTime": format_instant(original, zone(tz_name)), "timeZone": tz_name}
@@ -72,7 +72,8 @@ def make_instance(master: dict[str, Any], original: datetime | date) -> dict[str
     instance["recurringEventId"] = master["id"]
     instance["originalStartTime"] = original_start_time(master, original)
     if isinstance(original, datetime):
-        assert start.instant is not None and end.instant is not None
+        assert start.instant is not None
+        assert end.instant is not None
         tz_name = master["start"]["timeZone"]
         shifted_end = original.astimezone(UTC) + (end.instant - start.instant)
         instance["start"] = {
@@ -85,7 +86,8 @@ def make_instance(master: dict[str, Any], original: datetime | date) -> dict[str
             "timeZone": end_tz,
         }
     else:
-        assert start.day is not None and end.day is not None
+        assert start.day is not None
+        assert end.day is not None
         instance["start"] = {"date": original.isoformat()}
         instance["end"] = {"date": (original + (end.day - start.day)).isoformat()}
     return instance
@@ -94,7 +96,7 @@ def make_instance(master: dict[str, Any], original: datetime | date) -> dict[str
 def originals(
     master: dict[str, Any], *, until: datetime, window_zone: tzinfo
 ) -> Iterator[datetime | date]:
-    """The original starts of ``master``'s occurrences that begin before ``until``."""
+    """Return the original starts of ``master``'s occurrences that begin before ``until``."""
     start, _ = times(master)
     return _recurrence.occurrences(
         master["recurrence"], start, until=until, window_zone=window_zone
@@ -117,7 +119,7 @@ def has_occurrence(master: dict[str, Any], original: datetime | date, window_zon
 
 
 def instance(calendar: Calendar, event_id: str, window_zone: tzinfo) -> dict[str, Any] | None:
-    """The stored exception or generated instance with id ``event_id``, or ``None``."""
+    """Return the stored exception or generated instance with id ``event_id``, or ``None``."""
     if event_id in calendar.events:
         return calendar.events[event_id]
     split = split_instance_id(event_id)
@@ -141,5 +143,5 @@ def expand(
 
 
 def exceptions_of(calendar: Calendar, master_id: str) -> list[dict[str, Any]]:
-    """The stored exceptions of ``master_id``."""
+    """Return the stored exceptions of ``master_id``."""
     return [e for e in calendar.events.values() if e.get("recurringEventId") == master_id]

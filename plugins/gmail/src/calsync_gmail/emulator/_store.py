@@ -37,12 +37,12 @@ SYSTEM_LABELS: dict[str, tuple[str, str] | None] = {
 
 
 def new_event_id() -> str:
-    """A fresh Calendar event id: 26 base32hex characters (``[a-v0-9]``), like Google's."""
+    """Return a fresh Calendar event id: 26 base32hex characters (``[a-v0-9]``), like Google's."""
     return base64.b32hexencode(secrets.token_bytes(16)).decode().rstrip("=").lower()
 
 
 def new_token(prefix: str) -> str:
-    """An opaque, unguessable cursor string."""
+    """Return an opaque, unguessable cursor string."""
     return prefix + base64.urlsafe_b64encode(secrets.token_bytes(18)).decode()
 
 
@@ -64,7 +64,7 @@ class Calendar:
     changes: dict[str, int] = field(default_factory=dict)
 
     def event(self, event_id: str) -> dict[str, Any]:
-        """The stored event ``event_id`` (tombstones included); 404 if unknown."""
+        """Return the stored event ``event_id`` (tombstones included); 404 if unknown."""
         try:
             return self.events[event_id]
         except KeyError:
@@ -83,7 +83,7 @@ class Label:
     color: dict[str, str] | None = None
 
     def resource(self) -> dict[str, Any]:
-        """The Label resource as ``labels.list``/``labels.get`` render it."""
+        """Return the Label resource as ``labels.list``/``labels.get`` render it."""
         out: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.message_list_visibility:
             out["messageListVisibility"] = self.message_list_visibility
@@ -108,7 +108,7 @@ class Message:
     history_id: int
 
     def header(self, name: str) -> str:
-        """The first header ``name`` (case-insensitive), or ``""``."""
+        """Return the first header ``name`` (case-insensitive), or ``""``."""
         return next((v for k, v in self.headers if k.lower() == name.lower()), "")
 
 
@@ -123,7 +123,7 @@ class Mailbox:
 
     @classmethod
     def fresh(cls) -> Mailbox:
-        """A mailbox with Gmail's system labels and nothing else."""
+        """Return a mailbox with Gmail's system labels and nothing else."""
         box = cls()
         for label_id, visibility in SYSTEM_LABELS.items():
             list_vis, message_vis = visibility or (None, None)
@@ -222,11 +222,11 @@ class Store:
         return self.sequence
 
     def user(self, email: str) -> User:
-        """The user ``email`` (case-insensitive); :class:`KeyError` if unknown."""
+        """Return the user ``email`` (case-insensitive); :class:`KeyError` if unknown."""
         return self.users[email.lower()]
 
     def calendar(self, email: str, calendar_id: str) -> Calendar:
-        """Resolve ``calendar_id`` (``primary``, the owner's email or a calendar id) for ``email``."""
+        """Resolve ``calendar_id`` (``primary``, the owner's email or an id) for ``email``."""
         user = self.users.get(email.lower())
         if user is None:
             raise not_found()

@@ -72,14 +72,14 @@ class EventTime:
         return self.day is not None
 
     def moment(self, window_zone: ZoneInfo) -> datetime:
-        """The UTC instant to compare with a window (all-day dates start at midnight there)."""
+        """Return the UTC instant to compare with a window (all-day: midnight there)."""
         if self.day is not None:
             return datetime.combine(self.day, time(), window_zone).astimezone(UTC)
         assert self.instant is not None
         return self.instant
 
     def local(self) -> datetime | date:
-        """The value in its own zone (dates stay dates), as recurrence expands it."""
+        """Return the value in its own zone (dates stay dates), as recurrence expands it."""
         if self.day is not None:
             return self.day
         assert self.instant is not None

@@ -95,7 +95,7 @@ class GoogleEndpoints:
 
     @classmethod
     def local(cls, base_url: str) -> GoogleEndpoints:
-        """The endpoints of an emulator served at ``base_url`` (``http://127.0.0.1:PORT``)."""
+        """Return the endpoints of an emulator served at ``base_url`` (``http://127.0.0.1:PORT``)."""
         base = base_url.rstrip("/")
         return cls(
             calendar_api=f"{base}/calendar/v3/",
@@ -141,7 +141,7 @@ def new_batch(
     endpoints: GoogleEndpoints | None = None,
     callback: Callable[[str, Any, Exception | None], None] | None = None,
 ) -> BatchHttpRequest:
-    """A batch for ``api`` (``"calendar"`` or ``"gmail"``) with its batch URL set explicitly."""
+    """Return a batch for ``api`` (``"calendar"`` or ``"gmail"``) with an explicit batch URL."""
     endpoints = endpoints or GoogleEndpoints()
     uri = endpoints.calendar_batch if api == "calendar" else endpoints.gmail_batch
     return BatchHttpRequest(callback=callback, batch_uri=uri)
