@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -204,6 +205,19 @@ def test_cursor_expired_fault_hits_the_next_list_with_a_token(
 def test_expire_sync_tokens_helper(cal: Any, emulator: GoogleEmulator) -> None:
     _, token, _ = _sync(cal)
     assert emulator.expire_sync_tokens(ALICE) == 1
+    with pytest.raises(HttpError) as gone:
+        cal.events().list(calendarId="primary", syncToken=token).execute()
+    assert gone.value.resp.status == 410
+
+
+def test_sync_tokens_age_on_the_emulator_clock(
+    cal: Any, emulator: GoogleEmulator, clock: FrozenClock
+) -> None:
+    emulator.sync_token_max_age = timedelta(days=7)
+    _, token, _ = _sync(cal)
+    clock.advance(timedelta(days=7))
+    assert _sync(cal, syncToken=token)[0] == []  # exactly a week old: still good
+    clock.advance(1)
     with pytest.raises(HttpError) as gone:
         cal.events().list(calendarId="primary", syncToken=token).execute()
     assert gone.value.resp.status == 410

@@ -92,7 +92,7 @@ class CalendarApi:
     def _list(
         self, calendar: Calendar, caller: str, params: dict[str, str], request: HttpRequest
     ) -> Answer:
-        query = list_query(request.query, calendar, self.store)
+        query = list_query(request.query, calendar, self.store, self.lister.clock.now())
         return 200, self.lister.list(calendar, caller, query, request.param("pageToken"))
 
     def _instances(

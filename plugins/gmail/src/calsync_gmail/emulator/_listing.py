@@ -8,6 +8,7 @@ paging is never lost: it is newer than the token and comes back on the next sync
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -149,7 +150,7 @@ class Lister:
             out["nextPageToken"] = token
         elif sync is not None:
             token = new_token("CP")
-            self.store.sync_tokens[token] = sync
+            self.store.sync_tokens[token] = dataclasses.replace(sync, issued_at=self.clock.now())
             out["nextSyncToken"] = token
         out["items"] = list(page)
         return out

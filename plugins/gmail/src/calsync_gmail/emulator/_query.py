@@ -121,7 +121,16 @@ def _check_window(time_min: datetime | None, time_max: datetime | None) -> None:
         )
 
 
-def list_query(params: dict[str, list[str]], calendar: Calendar, store: Store) -> ListQuery:
+def _expired(cursor: SyncCursor | None, calendar: Calendar, store: Store, now: datetime) -> bool:
+    if cursor is None or (cursor.owner, cursor.calendar_id) != (calendar.owner, calendar.id):
+        return True
+    max_age, issued = store.sync_token_max_age, cursor.issued_at
+    return max_age is not None and issued is not None and now - issued > max_age
+
+
+def list_query(
+    params: dict[str, list[str]], calendar: Calendar, store: Store, now: datetime
+) -> ListQuery:
     """Validate ``events.list`` parameters; a ``syncToken`` brings back its initial query."""
     single = _flag(params, "singleEvents")
     show_deleted = _flag(params, "showDeleted")
@@ -140,8 +149,9 @@ def list_query(params: dict[str, list[str]], calendar: Calendar, store: Store) -
                 "showDeleted=false cannot be used with syncToken.", location="showDeleted"
             )
         cursor = store.sync_tokens.get(token)
-        if cursor is None or cursor.calendar_id != calendar.id or cursor.owner != calendar.owner:
+        if _expired(cursor, calendar, store, now):
             raise full_sync_required()
+        assert cursor is not None
         if single is not None and single != cursor.single_events:
             raise invalid(
                 "singleEvents must match the request that issued the syncToken.",

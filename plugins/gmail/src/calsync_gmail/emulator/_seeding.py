@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -213,6 +213,16 @@ class SeedApi:
         """How many writes asked for guest notifications (``sendUpdates`` all/externalOnly)."""
         with self._lock:
             return len(self.store.notifications)
+
+    @property
+    def sync_token_max_age(self) -> timedelta | None:
+        """Return how old (emulator clock) a sync token may get before it answers 410."""
+        return self.store.sync_token_max_age
+
+    @sync_token_max_age.setter
+    def sync_token_max_age(self, value: timedelta | None) -> None:
+        with self._lock:
+            self.store.sync_token_max_age = value
 
     def expire_sync_tokens(self, email: str | None = None) -> int:
         """Invalidate sync tokens (the next incremental list gets 410); return how many."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from calsync_gmail.emulator._errors import not_found
@@ -169,6 +169,8 @@ class SyncCursor:
     shared_properties: tuple[str, ...] = ()
     query: str | None = None
     ical_uid: str | None = None
+    #: When the token was handed out (emulator clock); ages it for ``sync_token_max_age``.
+    issued_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,9 @@ class Store:
     notifications: list[NotificationRequest] = field(default_factory=list)
     #: Failing batch parts still owed by a PARTIAL_FAILURE fault taken outside a batch.
     pending_partial_failures: int = 0
+    #: Sync tokens older than this (emulator clock) answer 410; ``None``: they never age.
+    #: Configuration, so :meth:`clear` keeps it.
+    sync_token_max_age: timedelta | None = None
 
     def clear(self) -> None:
         """Forget every user, cursor and recorded notification."""
