@@ -267,3 +267,26 @@ def test_instances_of_a_deleted_series_is_gone(cal: Any) -> None:
         _instances(cal, master["id"])
     assert error_of(gone.value)["code"] == 410
     assert cal.events().list(calendarId="primary", singleEvents=True).execute()["items"] == []
+
+
+def test_update_of_an_instance_replaces_it_as_an_exception(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
+    master = cal.events().insert(calendarId="primary", body=WEEKLY).execute()
+    instance_id = f"{master['id']}_20250324T080000Z"
+    body = timed(
+        "2025-03-24T15:00:00+01:00",
+        "2025-03-24T16:00:00+01:00",
+        summary="Replaced",
+        visibility="private",
+    )
+    replaced = cal.events().update(calendarId="primary", eventId=instance_id, body=body).execute()
+    assert replaced["recurringEventId"] == master["id"]
+    assert replaced["originalStartTime"]["dateTime"] == "2025-03-24T09:00:00+01:00"
+    assert (replaced["summary"], replaced["visibility"]) == ("Replaced", "private")
+    assert "extendedProperties" not in replaced  # a full replace drops what was not sent
+    assert emulator.event(ALICE, instance_id) == replaced
+    assert (
+        cal.events().get(calendarId="primary", eventId=master["id"]).execute()["summary"]
+        == "Standup"
+    )

@@ -8,7 +8,7 @@ with an instant (the ``timeMin``/``timeMax`` window), the way Google uses the ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -78,13 +78,6 @@ class EventTime:
         assert self.instant is not None
         return self.instant
 
-    def local(self) -> datetime | date:
-        """Return the value in its own zone (dates stay dates), as recurrence expands it."""
-        if self.day is not None:
-            return self.day
-        assert self.instant is not None
-        return self.instant.astimezone(zone(self.tz_name)) if self.tz_name else self.instant
-
 
 def resolve(value: Any, which: str) -> EventTime:
     """Validate and resolve an ``EventDateTime`` object (``which`` is ``start`` or ``end``)."""
@@ -125,8 +118,3 @@ def render(value: EventTime, tz: ZoneInfo) -> dict[str, str]:
     if value.tz_name:
         out["timeZone"] = value.tz_name
     return out
-
-
-def days(count: int) -> timedelta:
-    """``count`` days (a name that reads well next to all-day arithmetic)."""
-    return timedelta(days=count)
