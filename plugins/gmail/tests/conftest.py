@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
-from gapi_support import ALICE, BOB, START
+
+# pytest runs with --import-mode=importlib, which puts no test directory on sys.path; the
+# shared helper modules next to this file are imported by name, so put it there.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gapi_support import ALICE, BOB, START  # noqa: E402
 
 from calsync.emulation import FrozenClock
 from calsync_gmail.emulator import GoogleEmulator, authorized_http, calendar_service, gmail_service
