@@ -12,7 +12,7 @@ import pytest
 # shared helper modules next to this file are imported by name, so put it there.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gapi_support import ALICE, BOB, START  # noqa: E402
+from gapi_support import ALICE, BOB, START
 
 from calsync.emulation import FrozenClock
 from calsync_gmail.emulator import GoogleEmulator, authorized_http, calendar_service, gmail_service
