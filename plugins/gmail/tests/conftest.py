@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,8 +15,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from gapi_support import ALICE, BOB, START
 
-from calsync.emulation import FrozenClock
+from calsync.emulation import FrozenClock, HttpRequest, HttpResponse
 from calsync_gmail.emulator import GoogleEmulator, authorized_http, calendar_service, gmail_service
+from calsync_gmail.harness import GmailHarness
+from calsync_gmail.provider import GmailMailbox
 
 
 @pytest.fixture
@@ -44,3 +47,30 @@ def cal(http: Any) -> Any:
 @pytest.fixture
 def gmail(http: Any) -> Any:
     return gmail_service(http)
+
+
+@pytest.fixture
+def harness(emulator: GoogleEmulator) -> Iterator[GmailHarness]:
+    running = GmailHarness(emulator)
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def mailbox(harness: GmailHarness) -> GmailMailbox:
+    """The provider for Alice (calendar zone Europe/Copenhagen), through the harness."""
+    return harness.open_mailbox(ALICE)
+
+
+@pytest.fixture
+def wire(emulator: GoogleEmulator) -> list[HttpRequest]:
+    """Every request the emulator answers, batch parts included, in order."""
+    seen: list[HttpRequest] = []
+    handle = emulator.handle
+
+    def record(request: HttpRequest) -> HttpResponse:
+        seen.append(request)
+        return handle(request)
+
+    emulator.handle = record  # type: ignore[method-assign]
+    return seen
