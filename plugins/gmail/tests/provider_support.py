@@ -28,7 +28,9 @@ def single(subject: str, day: int = 10, hour: int = 9, **fields: Any) -> Calenda
     return CalendarItem(start=start, end=start + timedelta(hours=1), subject=subject, **fields)
 
 
-def weekly(subject: str, day: int = 10, hour: int = 9, count: int = 5, **fields: Any) -> CalendarItem:
+def weekly(
+    subject: str, day: int = 10, hour: int = 9, count: int = 5, **fields: Any
+) -> CalendarItem:
     """A weekly one-hour series in Europe/Copenhagen."""
     start = at(day, hour)
     return CalendarItem(

@@ -35,7 +35,9 @@ def test_full_pull_lists_singles_series_and_exceptions(
     stored = emulator.event(ALICE, one)
     assert stored is not None
     first = items["One"]
-    assert first.ref is not None and first.ref.id == one and first.ref.change_token == stored["etag"]
+    assert (
+        first.ref is not None and first.ref.id == one and first.ref.change_token == stored["etag"]
+    )
     assert (first.zone, first.owner, first.counterpart_id) == ("Europe/Copenhagen", ALICE, "00U1")
     assert first.start == at(10, 9) and first.start.tzinfo == CPH
     master = items["Weekly"]
@@ -107,7 +109,9 @@ def test_a_moved_instance_comes_alone_as_an_exception(
     assert exception.ref is not None and exception.ref.id == moved
     assert (exception.series_id, exception.original_start) == (series, at(24, 9))
     assert (exception.start, exception.end) == (at(25, 10), at(25, 11))
-    assert emulator.event(ALICE, moved)["originalStartTime"]["dateTime"] == "2025-03-24T09:00:00+01:00"  # type: ignore[index]
+    assert (
+        emulator.event(ALICE, moved)["originalStartTime"]["dateTime"] == "2025-03-24T09:00:00+01:00"
+    )  # type: ignore[index]
 
 
 def test_deleting_a_series_removes_the_master_only(
@@ -142,7 +146,9 @@ def test_a_410_in_the_middle_of_paging(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(pull, "PAGE_SIZE", 2)
-    seeded = [harness.seed(ALICE, single(f"S{n}", day=10 + n, counterpart_id=f"cp{n}")) for n in range(5)]
+    seeded = [
+        harness.seed(ALICE, single(f"S{n}", day=10 + n, counterpart_id=f"cp{n}")) for n in range(5)
+    ]
     cursor = mailbox.pull(None).cursor
     for event_id in seeded:
         harness.edit(ALICE, event_id, location="Room 2")
@@ -187,7 +193,9 @@ def test_paging_returns_the_sync_token_of_the_last_page_only(
     assert mailbox.pull(delta.cursor).changed == ()
 
 
-def test_initial_sync_requests_the_documented_parameters(mailbox: GmailMailbox, wire: list[HttpRequest]) -> None:
+def test_initial_sync_requests_the_documented_parameters(
+    mailbox: GmailMailbox, wire: list[HttpRequest]
+) -> None:
     mailbox.pull(None)
     (listing,) = [r for r in wire if r.path.endswith("/events")]
     assert listing.query["singleEvents"] == ["false"]
@@ -196,14 +204,22 @@ def test_initial_sync_requests_the_documented_parameters(mailbox: GmailMailbox, 
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
-def test_all_day_items_are_never_shifted(harness: GmailHarness, emulator: GoogleEmulator, zone: str) -> None:
+def test_all_day_items_are_never_shifted(
+    harness: GmailHarness, emulator: GoogleEmulator, zone: str
+) -> None:
     address = f"far@{zone.split('/')[1].lower()}.example"
     provider = harness.open_mailbox(address, zone=zone)
     seeded = emulator.seed_event(address, all_day("2025-12-31", "2026-01-02", summary="Seeded"))
     from calsync.model import CalendarItem
     from calsync.providers import Write
 
-    (written,) = provider.write([Write.create(CalendarItem(start=date(2025, 1, 1), end=date(2025, 1, 2), subject="New Year"))])
+    (written,) = provider.write(
+        [
+            Write.create(
+                CalendarItem(start=date(2025, 1, 1), end=date(2025, 1, 2), subject="New Year")
+            )
+        ]
+    )
     assert written.ref is not None
     stored = emulator.event(address, written.ref.id)
     assert stored is not None
@@ -217,10 +233,14 @@ def test_all_day_items_are_never_shifted(harness: GmailHarness, emulator: Google
     assert read is not None and read.start == date(2025, 12, 31)
 
 
-def test_all_day_series_and_its_cancelled_day(harness: GmailHarness, emulator: GoogleEmulator) -> None:
+def test_all_day_series_and_its_cancelled_day(
+    harness: GmailHarness, emulator: GoogleEmulator
+) -> None:
     address = "far@kiritimati.example"
     provider = harness.open_mailbox(address, zone="Pacific/Kiritimati")
-    body = all_day("2025-03-03", "2025-03-04", summary="Daily", recurrence=["RRULE:FREQ=DAILY;COUNT=5"])
+    body = all_day(
+        "2025-03-03", "2025-03-04", summary="Daily", recurrence=["RRULE:FREQ=DAILY;COUNT=5"]
+    )
     series = emulator.seed_event(address, body)
     emulator.delete_event(address, f"{series}_20250305")
     (master,) = provider.pull(None).changed
@@ -234,7 +254,10 @@ def test_timed_values_without_a_zone_take_the_calendar_zone(
 ) -> None:
     emulator.seed_event(
         ALICE,
-        {"start": {"dateTime": "2025-03-10T08:00:00Z"}, "end": {"dateTime": "2025-03-10T09:00:00Z"}},
+        {
+            "start": {"dateTime": "2025-03-10T08:00:00Z"},
+            "end": {"dateTime": "2025-03-10T09:00:00Z"},
+        },
     )
     (item,) = mailbox.pull(None).changed
     assert item.zone == "Europe/Copenhagen"
@@ -242,7 +265,10 @@ def test_timed_values_without_a_zone_take_the_calendar_zone(
 
 
 def test_events_keep_their_own_zone(mailbox: GmailMailbox, emulator: GoogleEmulator) -> None:
-    emulator.seed_event(ALICE, timed("2025-03-05T09:00:00-05:00", "2025-03-05T10:00:00-05:00", tz="America/New_York"))
+    emulator.seed_event(
+        ALICE,
+        timed("2025-03-05T09:00:00-05:00", "2025-03-05T10:00:00-05:00", tz="America/New_York"),
+    )
     (item,) = mailbox.pull(None).changed
     assert item.zone == "America/New_York"
     assert item.start.utcoffset().total_seconds() == -5 * 3600  # type: ignore[union-attr]

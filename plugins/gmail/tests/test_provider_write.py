@@ -33,7 +33,9 @@ MEETING = single(
 def test_creates_in_one_batch_never_notify_guests(
     mailbox: GmailMailbox, emulator: GoogleEmulator, wire: list[HttpRequest]
 ) -> None:
-    results = mailbox.write([Write.create(MEETING), Write.create(weekly("Weekly", counterpart_id="a1"))])
+    results = mailbox.write(
+        [Write.create(MEETING), Write.create(weekly("Weekly", counterpart_id="a1"))]
+    )
 
     assert all(r.ok for r in results)
     meeting, series = (r.ref for r in results)
@@ -59,7 +61,9 @@ def test_creates_in_one_batch_never_notify_guests(
     assert len(writes) == 2 and all(r.query.get("sendUpdates") == ["none"] for r in writes)
 
 
-def test_a_replayed_create_adopts_the_first_one(mailbox: GmailMailbox, emulator: GoogleEmulator) -> None:
+def test_a_replayed_create_adopts_the_first_one(
+    mailbox: GmailMailbox, emulator: GoogleEmulator
+) -> None:
     (first,) = mailbox.write([Write.create(MEETING)])
     (again,) = mailbox.write([Write.create(MEETING.evolve(subject="Kickoff v2"))])
     assert first.ref is not None and again.ref is not None
@@ -81,7 +85,9 @@ def test_recreating_what_the_person_deleted_restores_the_same_event(
     assert emulator.notifications_requested == 0
 
 
-def test_a_taken_id_is_a_failure_not_an_adoption(mailbox: GmailMailbox, emulator: GoogleEmulator) -> None:
+def test_a_taken_id_is_a_failure_not_an_adoption(
+    mailbox: GmailMailbox, emulator: GoogleEmulator
+) -> None:
     emulator.seed_event(ALICE, {"id": ids.client_event_id("x99"), **_body("Someone else's")})
     (result,) = mailbox.write([Write.create(single("Mine", counterpart_id="x99"))])
     assert result.failure is not None and result.failure.code == "INTERNAL_ERROR"
@@ -105,22 +111,32 @@ def test_updates_patch_only_the_fields_asked_for(
     assert result.ok and result.ref is not None
     stored = emulator.event(ALICE, event_id)
     assert stored is not None
-    assert (stored["summary"], stored["description"], stored["location"]) == ("New", "Keep me", "Here")
+    assert (stored["summary"], stored["description"], stored["location"]) == (
+        "New",
+        "Keep me",
+        "Here",
+    )
     assert result.ref.change_token == stored["etag"]
     (patch,) = event_writes(wire)
     assert patch.method == "PATCH" and patch.query["sendUpdates"] == ["none"]
     assert patch.body == b'{"summary": "New"}'
 
 
-def test_moving_an_item_and_storing_the_counterpart(mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator) -> None:
+def test_moving_an_item_and_storing_the_counterpart(
+    mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator
+) -> None:
     event_id = harness.seed(ALICE, single("Meeting"))
     moved = single("Meeting", day=12, hour=15, counterpart_id="00U7")
-    (result,) = mailbox.write([Write.update(event_id, moved, frozenset({"start", "end", "counterpart_id"}))])
+    (result,) = mailbox.write(
+        [Write.update(event_id, moved, frozenset({"start", "end", "counterpart_id"}))]
+    )
     assert result.ok
     read = harness.read(ALICE, event_id)
     assert read is not None
     assert (read.start, read.end, read.counterpart_id) == (at(12, 15), at(12, 16), "00U7")
-    (cleared,) = mailbox.write([Write.update(event_id, moved.evolve(counterpart_id=None), frozenset({"counterpart_id"}))])
+    (cleared,) = mailbox.write(
+        [Write.update(event_id, moved.evolve(counterpart_id=None), frozenset({"counterpart_id"}))]
+    )
     assert cleared.ok
     stored = emulator.event(ALICE, event_id)
     assert stored is not None and private_properties(stored) == {}
@@ -168,7 +184,9 @@ def test_deleting_what_is_gone_succeeds(mailbox: GmailMailbox, harness: GmailHar
     assert [r.ok for r in results] == [True, True]
 
 
-def test_a_batch_with_one_failing_part(mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator) -> None:
+def test_a_batch_with_one_failing_part(
+    mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator
+) -> None:
     keep = harness.seed(ALICE, single("Keep"))
     emulator.faults.arm(Fault(kind=FaultKind.PARTIAL_FAILURE, endpoint="batch"))
     results = mailbox.write(
@@ -188,9 +206,13 @@ def test_a_batch_with_one_failing_part(mailbox: GmailMailbox, harness: GmailHarn
     assert sorted(e["summary"] for e in emulator.events(ALICE)) == ["Kept", "Made"]
 
 
-def test_a_throttled_part_carries_retry_after(mailbox: GmailMailbox, emulator: GoogleEmulator) -> None:
+def test_a_throttled_part_carries_retry_after(
+    mailbox: GmailMailbox, emulator: GoogleEmulator
+) -> None:
     emulator.faults.arm(
-        Fault(kind=FaultKind.THROTTLE, endpoint="calendar.events.insert", detail="429", retry_after=7)
+        Fault(
+            kind=FaultKind.THROTTLE, endpoint="calendar.events.insert", detail="429", retry_after=7
+        )
     )
     first, second = mailbox.write([Write.create(single("A")), Write.create(single("B", day=11))])
     assert first.failure is not None and first.failure.code == "THROTTLED"
@@ -198,17 +220,23 @@ def test_a_throttled_part_carries_retry_after(mailbox: GmailMailbox, emulator: G
     assert second.ok
 
 
-def test_writes_go_in_batches_of_the_configured_size(harness: GmailHarness, emulator: GoogleEmulator) -> None:
+def test_writes_go_in_batches_of_the_configured_size(
+    harness: GmailHarness, emulator: GoogleEmulator
+) -> None:
     harness.settings = GmailSettings(batch_size=50)
     provider = harness.open_mailbox(ALICE)
-    results = provider.write([Write.create(single(f"N{n}", counterpart_id=f"n{n}")) for n in range(120)])
+    results = provider.write(
+        [Write.create(single(f"N{n}", counterpart_id=f"n{n}")) for n in range(120)]
+    )
     assert all(r.ok for r in results)
     assert emulator.counts["batch"] == 3
     assert emulator.counts["calendar.events.insert"] == 120
     assert len(emulator.events(ALICE)) == 120
 
 
-def test_series_with_exclusions_and_until_round_trip(mailbox: GmailMailbox, emulator: GoogleEmulator) -> None:
+def test_series_with_exclusions_and_until_round_trip(
+    mailbox: GmailMailbox, emulator: GoogleEmulator
+) -> None:
     item = weekly("Bounded").evolve(
         recurrence=Recurrence(
             rule="FREQ=WEEKLY;UNTIL=20250407T235959",
@@ -234,10 +262,14 @@ def test_series_with_exclusions_and_until_round_trip(mailbox: GmailMailbox, emul
     assert read.recurrence.exclusions == (at(17, 9), at(31, 9))
 
 
-def test_a_body_update_keeps_the_marker_block(mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator) -> None:
+def test_a_body_update_keeps_the_marker_block(
+    mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator
+) -> None:
     event_id = harness.seed(ALICE, single("Marked", body="old"))
     mailbox.set_markers([MarkerChange(item_id=event_id, marker=Marker(code="X", detail="Broken"))])
-    (result,) = mailbox.write([Write.update(event_id, single("Marked", body="new"), frozenset({"body"}))])
+    (result,) = mailbox.write(
+        [Write.update(event_id, single("Marked", body="new"), frozenset({"body"}))]
+    )
     stored = emulator.event(ALICE, event_id)
     assert stored is not None and result.ref is not None
     assert stored["description"].startswith("new\n\n")
@@ -248,13 +280,26 @@ def test_a_body_update_keeps_the_marker_block(mailbox: GmailMailbox, harness: Gm
 
 
 @pytest.mark.parametrize("hours", [1, 30])
-def test_created_items_read_back_equal(mailbox: GmailMailbox, harness: GmailHarness, hours: int) -> None:
+def test_created_items_read_back_equal(
+    mailbox: GmailMailbox, harness: GmailHarness, hours: int
+) -> None:
     item = MEETING.evolve(end=MEETING.start + timedelta(hours=hours))
     (result,) = mailbox.write([Write.create(item)])
     assert result.ref is not None
     read = harness.read(ALICE, result.ref.id)
     assert read is not None
-    for name in ("subject", "body", "location", "start", "end", "zone", "privacy", "show_as", "attendees", "counterpart_id"):
+    for name in (
+        "subject",
+        "body",
+        "location",
+        "start",
+        "end",
+        "zone",
+        "privacy",
+        "show_as",
+        "attendees",
+        "counterpart_id",
+    ):
         assert getattr(read, name) == getattr(item.evolve(zone="Europe/Copenhagen"), name), name
     assert read.organizer is not None and read.organizer.address == ALICE
     assert not read.attendee_copy

@@ -31,8 +31,8 @@ from typing import Any, Final
 
 import google.auth.exceptions
 import httplib2
+from googleapiclient.errors import BatchError, HttpError
 from googleapiclient.errors import Error as ClientError
-from googleapiclient.errors import HttpError
 
 from calsync.errors import (
     AuthError,
@@ -107,6 +107,8 @@ def provider_error(error: HttpError, what: str) -> ProviderError:
     """The calsync error for an HTTP error that failed the whole call ``what``."""
     status, reason, message = error.resp.status, error_reason(error), _message(error)
     text = f"Google Calendar {what}: HTTP {status} {reason or ''} {message}".replace("  ", " ")
+    if status < 300:
+        return InvalidReplyError(text, source=SIDE)
     if status == 401:
         return AuthError(text, source=SIDE)
     if is_throttle(error):
@@ -130,6 +132,11 @@ def translate(what: str) -> Iterator[None]:
         yield
     except ProviderError:
         raise
+    except BatchError as error:
+        # A BatchError is an HttpError, but it means the multipart reply did not parse.
+        raise InvalidReplyError(
+            f"Google answered {what} with a broken batch: {error}", source=SIDE
+        ) from None
     except HttpError as error:
         raise provider_error(error, what) from None
     except google.auth.exceptions.RefreshError as error:

@@ -81,12 +81,14 @@ class MailLabels:
 
     def label_id(self, title: str) -> str:
         """The id of ``<parent>/<title>``, creating it (and its parents) once."""
-        labels = self._labels if self._labels is not None else self._list()
+        if self._labels is None:
+            self._list()
         parts = [p for p in self.session.settings.label_parent.split("/") if p.strip()] + [title]
         label_id = ""
         for depth in range(1, len(parts) + 1):
             name = "/".join(parts[:depth])
-            label_id = labels.get(name.lower()) or self._create(name)
+            assert self._labels is not None  # re-read by _create after a 409
+            label_id = self._labels.get(name.lower()) or self._create(name)
         return label_id
 
     def _search(
