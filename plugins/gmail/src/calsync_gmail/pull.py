@@ -78,7 +78,7 @@ def _full(session: Session, events: list[dict[str, Any]]) -> list[CalendarItem]:
     cancelled: dict[str, list[Moment]] = defaultdict(list)
     for event in events:
         series = event.get("recurringEventId")
-        if is_cancelled(event) and series in live:
+        if is_cancelled(event) and isinstance(series, str) and series in live:
             master = live[series]
             zone = canonical_zone(master.get("start", {}).get("timeZone")) or session.zone
             cancelled[series].append(_original(event, zone))
@@ -109,7 +109,7 @@ def _incremental(
                 masters.setdefault(series, None)
         elif event.get("recurrence"):
             masters[event["id"]] = event
-        else:
+        elif series not in deleted:  # an exception of a series deleted meanwhile: gone too
             changed.append(session.item(event))
     changed.extend(complete_masters(session, masters).values())
     return changed, removed

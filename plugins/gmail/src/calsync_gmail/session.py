@@ -34,6 +34,7 @@ class Session:
         self.settings = settings
         self.address = address.lower()
         self._calendar: tuple[str, str] | None = None
+        self._events: Any = None
 
     @property
     def calendar_id(self) -> str:
@@ -70,8 +71,10 @@ class Session:
         )
 
     def events(self) -> Any:
-        """The ``events()`` collection of the Calendar service."""
-        return self.client.calendar.events()
+        """The ``events()`` collection of the Calendar service (built once: it is not free)."""
+        if self._events is None:
+            self._events = self.client.calendar.events()
+        return self._events
 
     def item(self, event: dict[str, Any], cancelled: Iterable[Moment] = ()) -> CalendarItem:
         """Convert a live event; an event Google should never send is a garbage reply."""
