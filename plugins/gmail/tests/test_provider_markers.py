@@ -173,6 +173,10 @@ def test_a_gmail_failure_fails_the_item_but_not_the_others(
     emulator.faults.arm(Fault(kind=FaultKind.SERVER_ERROR, endpoint="gmail.users.labels.list"))
     (result,) = mailbox.set_markers([MarkerChange(item_id=event_id, marker=ZONE)])
     assert result.failure is not None and result.failure.code == "SERVICE_UNAVAILABLE"
+    assert (
+        result.ref is not None
+        and result.ref.change_token == (emulator.event(ALICE, event_id) or {})["etag"]
+    )
     assert harness.marker(ALICE, event_id).flagged  # the calendar part is done; retried later
     (again,) = mailbox.set_markers([MarkerChange(item_id=event_id, marker=ZONE)])
     assert again.ok

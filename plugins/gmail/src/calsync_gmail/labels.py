@@ -99,7 +99,7 @@ class MailLabels:
         def query(uid: str, token: str | None = None) -> Any:
             return messages.list(
                 userId="me",
-                q=f'"{uid}"',
+                q='"{}"'.format(uid.replace('"', " ")),
                 labelIds=[label] if label else None,
                 maxResults=_SEARCH_PAGE,
                 pageToken=token,

@@ -160,4 +160,5 @@ def _relabel(
         failed = labels.relabel(title, flag, clear)
         for item_id, uid in uids.items():
             if uid in failed and results[item_id].ok:
-                results[item_id] = WriteResult(failure=failed[uid])
+                # The event did change: keep its new ref so the engine knows its own write.
+                results[item_id] = WriteResult(ref=results[item_id].ref, failure=failed[uid])
