@@ -1,5 +1,27 @@
-"""calsync hook implementations of the gmail plugin.
+"""calsync hook implementations of the gmail plugin: the provider and its harness."""
 
-Registered through the ``calsync`` entry-point group. It registers nothing it does not
-implement yet.
-"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from calsync.plugins import HarnessSpec, ProviderSpec, hookimpl
+from calsync.providers import Role
+
+
+@hookimpl
+def calsync_providers() -> Iterator[ProviderSpec]:
+    """The Google Calendar + Gmail mailbox provider."""
+    from calsync_gmail.provider import GmailMailbox
+
+    yield ProviderSpec(
+        provider=GmailMailbox,
+        description="Google Calendar + Gmail (google-api-python-client)",
+    )
+
+
+@hookimpl
+def calsync_harnesses() -> Iterator[HarnessSpec]:
+    """A harness over a fresh in-process Google emulator."""
+    from calsync_gmail.harness import GmailHarness
+
+    yield HarnessSpec(provider="gmail", role=Role.MAILBOX, offline=GmailHarness)

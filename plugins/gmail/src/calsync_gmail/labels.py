@@ -1,0 +1,164 @@
+"""The Gmail side of markers: a "Sync Error" label on the mail of a marked event.
+
+What is implemented, exactly:
+
+* The label is ``<label_parent>/<marker title>`` (default ``Salesforce Emails/Sync Error``).
+  Gmail nests labels by the ``/`` in their names only, so the parent is created first when
+  missing, then the child. Labels are listed once per provider (``labels.list``) and
+  created once; a 409 ``duplicate`` (someone created it meanwhile, or it differs only in
+  case) is answered by listing again and using the existing label.
+* Related mail = the messages a Gmail search for the event's iCalUID as a quoted phrase
+  finds (``q='"<iCalUID>"'``): invitations and updates carry the UID in their iCalendar
+  part. Searched with one ``messages.list`` per event, in Gmail batches.
+* Flagging adds the label to all those messages in one ``messages.batchModify`` (up to 1000
+  ids per call); clearing searches the same phrase among the messages that carry the label
+  and removes it in one ``batchModify``. Removals run before additions, so a message shared
+  by a cleared and a flagged event stays flagged.
+
+Whether Gmail's index finds the UID in invitation attachments must be verified against a
+live mailbox; the emulator searches subject, addresses and body text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from googleapiclient.errors import HttpError
+
+from calsync.errors import InvalidReplyError, ProviderError
+from calsync.providers import ItemFailure
+from calsync_gmail.errors import SIDE, expect_object, item_failure, translate
+from calsync_gmail.session import Session
+
+__all__ = ["MailLabels"]
+
+_MAX_MODIFY = 1000
+_SEARCH_PAGE = 500
+
+
+class MailLabels:
+    """Finds or creates the error label and puts it on, or takes it off, related mail."""
+
+    def __init__(self, session: Session) -> None:
+        """Label mail in the mailbox of ``session``."""
+        self.session = session
+        self._labels: dict[str, str] | None = None  # lower-case name -> id
+
+    def _list(self) -> dict[str, str]:
+        gmail = self.session.client.gmail
+        reply = self.session.client.call(gmail.users().labels().list(userId="me"), "labels.list")
+        labels = reply.get("labels", [])
+        if not isinstance(labels, list):
+            raise InvalidReplyError("Gmail's labels.list labels are not a list", source=SIDE)
+        self._labels = {
+            str(lb["name"]).lower(): str(lb["id"])
+            for lb in labels
+            if isinstance(lb, dict) and "name" in lb and "id" in lb
+        }
+        return self._labels
+
+    def _create(self, name: str) -> str:
+        gmail = self.session.client.gmail
+        body = {"name": name, "labelListVisibility": "labelShow", "messageListVisibility": "show"}
+        request = gmail.users().labels().create(userId="me", body=body)
+        with translate("labels.create"):
+            try:
+                created = request.execute(num_retries=self.session.settings.num_retries)
+            except HttpError as error:
+                if error.resp.status != 409:
+                    raise
+                created = None  # it exists (perhaps in another case): use that one
+        if created is None:
+            found = self._list().get(name.lower())
+            if found is None:
+                raise ProviderError(f"Gmail refused the label {name!r} as a duplicate", source=SIDE)
+            return found
+        label_id = str(expect_object(created, "labels.create", "id")["id"])
+        assert self._labels is not None
+        self._labels[name.lower()] = label_id
+        return label_id
+
+    def label_id(self, title: str) -> str:
+        """The id of ``<parent>/<title>``, creating it (and its parents) once."""
+        if self._labels is None:
+            self._list()
+        parts = [p for p in self.session.settings.label_parent.split("/") if p.strip()] + [title]
+        label_id = ""
+        for depth in range(1, len(parts) + 1):
+            name = "/".join(parts[:depth])
+            assert self._labels is not None  # re-read by _create after a 409
+            label_id = self._labels.get(name.lower()) or self._create(name)
+        return label_id
+
+    def _search(
+        self, uids: Sequence[str], label: str | None
+    ) -> tuple[dict[str, list[str]], dict[str, ItemFailure]]:
+        messages = self.session.client.gmail.users().messages()
+
+        def query(uid: str, token: str | None = None) -> Any:
+            return messages.list(
+                userId="me",
+                q='"{}"'.format(uid.replace('"', " ")),
+                labelIds=[label] if label else None,
+                maxResults=_SEARCH_PAGE,
+                pageToken=token,
+            )
+
+        found: dict[str, list[str]] = {}
+        failed: dict[str, ItemFailure] = {}
+        what = "messages.list"
+        outcomes = self.session.client.batch("gmail", [query(u) for u in uids], what)
+        for uid, (reply, error) in zip(uids, outcomes, strict=True):
+            if error is not None:
+                failed[uid] = item_failure(error, what)
+                continue
+            page = expect_object(reply, what)
+            ids: list[str] = []
+            while True:
+                ids += [
+                    str(m["id"])
+                    for m in page.get("messages", [])
+                    if isinstance(m, dict) and "id" in m
+                ]
+                token = page.get("nextPageToken")
+                if not token:
+                    break
+                page = self.session.client.call(query(uid, str(token)), what)
+            found[uid] = ids
+        return found, failed
+
+    def _modify(self, message_ids: Iterable[str], label: str, *, add: bool) -> None:
+        wanted = sorted(set(message_ids))
+        messages = self.session.client.gmail.users().messages()
+        key = "addLabelIds" if add else "removeLabelIds"
+        for start in range(0, len(wanted), _MAX_MODIFY):
+            body = {"ids": wanted[start : start + _MAX_MODIFY], key: [label]}
+            self.session.client.call_empty(
+                messages.batchModify(userId="me", body=body), "messages.batchModify"
+            )
+
+    def relabel(
+        self, title: str, flag: Sequence[str], clear: Sequence[str]
+    ) -> dict[str, ItemFailure]:
+        """Label the mail of the events with iCalUIDs ``flag``, unlabel that of ``clear``.
+
+        :returns: the UIDs whose mail could not be relabelled, with why.
+        """
+        if not flag and not clear:
+            return {}
+        try:
+            label = self.label_id(title)
+            to_clear, failed = self._search(list(clear), label) if clear else ({}, {})
+            to_flag, failed_flag = self._search(list(flag), None) if flag else ({}, {})
+            failed.update(failed_flag)
+            removed = {m for ids in to_clear.values() for m in ids}
+            added = {m for ids in to_flag.values() for m in ids}
+            if removed - added:
+                self._modify(removed - added, label, add=False)
+            if added:
+                self._modify(added, label, add=True)
+        except ProviderError as error:
+            failure = item_failure(error, "Gmail labels")
+            return dict.fromkeys([*flag, *clear], failure)
+        return failed
