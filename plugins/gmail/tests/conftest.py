@@ -74,3 +74,7 @@ def wire(emulator: GoogleEmulator) -> list[HttpRequest]:
 
     emulator.handle = record  # type: ignore[method-assign]
     return seen
+
+
+# The conformance suite's pytest plugin (see test_conformance.py).
+pytest_plugins = ["calsync_conformance.plugin"]

@@ -113,6 +113,7 @@ def anything_else(s: Scenario) -> None:
 @case("EX-25", "Throttling and quotas")
 def throttling(s: Scenario) -> None:
     alice = s.add_mailbox("alice")
+    s.settle()  # connected: credentials and cursors in hand, as in steady state
     s.mail.seed(alice, s.item("A"))
     s.tested.inject(FaultKind.THROTTLE, retry_after=2.0)
     s.settle()

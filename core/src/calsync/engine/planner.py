@@ -123,6 +123,15 @@ class Planner:
             if planned.drop_link and planned.link is not None:
                 self._drop(planned.link)
             return
+        write = planned.write
+        if write.operation is Operation.DELETE and any(
+            p.side is planned.side
+            and p.write.operation is Operation.DELETE
+            and p.write.target == write.target
+            and (write.target is not None or p.write.item == write.item)
+            for p in self.planned
+        ):
+            return  # already planned (an occurrence can be gone for two reasons at once)
         if planned.write.operation is Operation.CREATE and planned.source_key:
             self._creating.add((planned.side.other, planned.source_key))
         self.planned.append(planned)

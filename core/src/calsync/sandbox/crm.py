@@ -393,6 +393,8 @@ class SandboxCrm(CrmProvider):
                 None,
             )
         current = events.get(target or "")
+        if write.operation is Operation.DELETE and current is None:
+            return WriteResult()  # already gone: what the caller wanted
         if current is None or target is None:
             return WriteResult(
                 failure=ItemFailure(code="INTERNAL_ERROR", message=f"event {target} not found")

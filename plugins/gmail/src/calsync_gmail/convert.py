@@ -24,12 +24,13 @@ private ``calsyncCounterpart``           ``counterpart_id`` (only when
                                          ``calsyncCounterpartOf`` is this event's id)
 =======================================  ================================================
 
-The iCalendar UID (``iCalUID``) has no field in :class:`CalendarItem`; the provider keeps it
-for finding the invitation mail of a marked event.
+``iCalUID`` is the item's ``uid``: every copy of one meeting shares it (EX-09), and it finds
+the invitation mail of a marked event.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -175,10 +176,13 @@ def event_to_item(
         series_id = str(event["recurringEventId"])
         original_start = from_event_time(event["originalStartTime"], zone)
     organizer = _participant(event.get("organizer"), ResponseStatus.ORGANIZER)
+    token = str(event.get("etag", ""))
+    if recurrence is not None and cancelled:
+        # Cancelling one instance leaves the master's etag as it was, but not the master
+        # calsync reports (its exclusions): the token must change with what it describes.
+        token = f"{token}+{_digest(sorted(str(c) for c in cancelled))}"
     return CalendarItem(
-        ref=ItemRef(
-            provider=reading.provider, id=str(event["id"]), change_token=str(event.get("etag", ""))
-        ),
+        ref=ItemRef(provider=reading.provider, id=str(event["id"]), change_token=token),
         kind=kind,
         start=start,
         end=end,
@@ -197,4 +201,9 @@ def event_to_item(
         counterpart_id=own_counterpart(event),
         owner=reading.owner,
         attendee_copy=_attendee_copy(event, reading),
+        uid=event.get("iCalUID") if isinstance(event.get("iCalUID"), str) else None,
     )
+
+
+def _digest(values: Iterable[str]) -> str:
+    return hashlib.sha256("|".join(values).encode()).hexdigest()[:12]

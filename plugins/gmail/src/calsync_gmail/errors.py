@@ -164,6 +164,25 @@ def translate(what: str) -> Iterator[None]:
             f"Google answered {what} with something unreadable: {type(error).__name__}: {error}",
             source=SIDE,
         ) from None
+    except (TypeError, AttributeError) as error:
+        # google-auth indexes the token endpoint's reply without checking its shape: a reply
+        # that is not a JSON object surfaces as a TypeError from inside google.auth.
+        if not _raised_in_google_auth(error):
+            raise
+        raise InvalidReplyError(
+            f"Google's token endpoint answered {what} with something unreadable: {error}",
+            source=SIDE,
+        ) from None
+
+
+def _raised_in_google_auth(error: BaseException) -> bool:
+    frame = error.__traceback__
+    while frame is not None:
+        module = frame.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("google.auth", "google.oauth2")):
+            return True
+        frame = frame.tb_next
+    return False
 
 
 def expect_object(reply: Any, what: str, *keys: str) -> dict[str, Any]:

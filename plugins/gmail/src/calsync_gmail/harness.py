@@ -14,14 +14,16 @@ Calendar batch that carries them).
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from calsync.emulation import Fault, FaultKind
-from calsync.harness import MailboxHarness, MarkerView
+from calsync.emulation.server import EmulatorServer
+from calsync.harness import Endpoint, MailboxHarness, MarkerView
 from calsync.model import CalendarItem, Moment
 from calsync_gmail import ids
 from calsync_gmail.convert import Reading, event_to_item, private_properties
-from calsync_gmail.emulator import GoogleEmulator, authorized_http
+from calsync_gmail.emulator import GoogleEmulator, GoogleEndpoints, authorized_http
 from calsync_gmail.marker_text import detail_of
 from calsync_gmail.markers import RED
 from calsync_gmail.moments import canonical_zone, from_event_time
@@ -91,6 +93,28 @@ class GmailHarness(MailboxHarness):
                 if e.get("recurringEventId") == event["id"] and e.get("status") == "cancelled"
             ]
         return event_to_item(event, self._reading(address), cancelled)
+
+    def serve(self) -> Endpoint:
+        """Serve the emulator on 127.0.0.1; settings use the test service account by reference."""
+        server = EmulatorServer(self.emulator).start()
+        local = GoogleEndpoints.local(server.url)
+        key = "CALSYNC_EMULATOR_GOOGLE_SERVICE_ACCOUNT"
+
+        def settings(address: str | None) -> dict[str, Any]:
+            return {
+                "service_account_key": {"env": key},
+                "calendar_api": local.calendar_api,
+                "gmail_api": local.gmail_api,
+                "calendar_batch_uri": local.calendar_batch,
+                "gmail_batch_uri": local.gmail_batch,
+                "token_uri": local.token_uri,
+            }
+
+        # The emulator's own throw-away key, not a secret of anyone's.
+        info = self.emulator.service_account_info(token_uri=local.token_uri)
+        return Endpoint(
+            url=server.url, settings=settings, environment={key: json.dumps(info)}, stop=server.stop
+        )
 
     # -- seeding and reading -------------------------------------------------------------
 

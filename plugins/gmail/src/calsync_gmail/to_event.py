@@ -133,6 +133,8 @@ def item_to_event(
         body.pop("attendees", None)
     if item.event_type is not EventType.DEFAULT:
         body["eventType"] = _EVENT_TYPES[item.event_type]
+    if organizer and item.uid:
+        body["iCalUID"] = item.uid  # every copy of one meeting shares it (seeding only)
     if organizer and item.organizer is not None:
         body["organizer"] = {"email": item.organizer.address}
         if item.organizer.name:
@@ -148,4 +150,8 @@ def patch_for(
     CRM links, the owner and the organizer are not written to a mailbox.
     """
     wanted = (SYNCED_FIELDS if fields is None else fields) - {"links", "owner", "organizer"}
-    return _field_values(item, wanted, event_id, calendar_zone)
+    body = _field_values(item, wanted, event_id, calendar_zone)
+    if "recurrence" in wanted and item.kind is ItemKind.SINGLE and item.recurrence is None:
+        # Patch semantics: null removes the key, which turns a series into a single event.
+        body["recurrence"] = None
+    return body
