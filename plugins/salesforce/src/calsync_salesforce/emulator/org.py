@@ -304,19 +304,19 @@ class Org(OrgState):
     def children(self, event_id: str) -> list[dict[str, Any]]:
         """Return copies of the live child events (invited users' copies) of an event."""
         with self.lock:
-            return [_public(e) for e in event_people.children_of(self, event_id)]
+            return [self._public("Event", e) for e in event_people.children_of(self, event_id)]
 
     def record(self, sobject: str, record_id: str) -> dict[str, Any] | None:
         """Return a copy of any stored record (deleted ones included), or ``None``."""
         with self.lock:
             found = self.store.get(sobject, record_id)
-            return _public(found) if found is not None else None
+            return self._public(sobject, found) if found is not None else None
 
     def records(self, sobject: str, *, include_deleted: bool = False) -> list[dict[str, Any]]:
         """Return copies of every record of ``sobject``, oldest first."""
         with self.lock:
             return [
-                _public(r)
+                self._public(sobject, r)
                 for r in self.store.rows(sobject)
                 if include_deleted or not r.get("IsDeleted")
             ]
@@ -359,6 +359,19 @@ class Org(OrgState):
             with self.store.atomic():
                 return str(dml.save_new(self, caller, spec, changes)["Id"])
 
+    def _public(self, sobject: str, record: Record) -> dict[str, Any]:
+        # Every field of the object, None where unset; internal keys stay hidden.
+        spec = self.object_def(sobject)
+        out = dict.fromkeys((f.name for f in spec.fields), None) if spec else {}
+        out.update(
+            {
+                k: list(v) if isinstance(v, list) else v
+                for k, v in record.items()
+                if not k.startswith("_")
+            }
+        )
+        return out
+
     def _any_user(self) -> str:
         users = self.store.rows("User")
         if not users:
@@ -370,14 +383,6 @@ class Org(OrgState):
 
 def _wire(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: to_wire(v) if isinstance(v, datetime | date) else v for k, v in fields.items()}
-
-
-def _public(record: Record) -> dict[str, Any]:
-    return {
-        k: (list(v) if isinstance(v, list) else v)
-        for k, v in record.items()
-        if not k.startswith("_")
-    }
 
 
 def _split_name(name: str | None, email: str) -> tuple[str | None, str]:
