@@ -147,7 +147,8 @@ def test_invalid_fields_and_types(sf: Salesforce) -> None:
     error = _error(sf, "SELECT Foo__c FROM Event")
     assert error["errorCode"] == "INVALID_FIELD"
     assert str(error["message"]).startswith(
-        "\nSELECT Foo__c FROM Event\n       ^\nERROR at Row:1:Column:8\nNo such column 'Foo__c' on entity 'Event'."
+        "\nSELECT Foo__c FROM Event\n       ^\nERROR at Row:1:Column:8\n"
+        "No such column 'Foo__c' on entity 'Event'."
     )
     assert _error(sf, "SELECT Owner.Nope FROM Event")["errorCode"] == "INVALID_FIELD"
     assert _error(sf, "SELECT Id FROM Event WHERE Description = 'x'")["message"].endswith(  # type: ignore[union-attr]
@@ -156,11 +157,13 @@ def test_invalid_fields_and_types(sf: Salesforce) -> None:
     assert _error(sf, "SELECT Id FROM Event ORDER BY Description")["errorCode"] == "INVALID_FIELD"
     assert _error(sf, "SELECT Id FROM Widget__c")["errorCode"] == "INVALID_TYPE"
     filters = {
-        "StartDateTime > '2026-01-01'": "must be of type dateTime and should not be enclosed in quotes",
+        "StartDateTime > '2026-01-01'": "must be of type dateTime and should not be enclosed in "
+        "quotes",
         "IsChild = 'false'": "must be of type boolean and should not be enclosed in quotes",
         "Subject = 5": "must be of type string and should be enclosed in quotes",
         "Id = 'abc'": "invalid ID field: abc",
-        "ActivityDate = 2026-03-03T00:00:00Z": "must be of type date and should not be enclosed in quotes",
+        "ActivityDate = 2026-03-03T00:00:00Z": "must be of type date and should not be enclosed in "
+        "quotes",
     }
     for where, text in filters.items():
         error = _error(sf, f"SELECT Id FROM Event WHERE {where}")
