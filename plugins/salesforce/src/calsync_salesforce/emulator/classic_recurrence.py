@@ -16,7 +16,7 @@ wording with Salesforce's codes.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -47,6 +47,15 @@ NEEDS = {
     "RecursYearlyNth": ("RecurrenceMonthOfYear", "RecurrenceInstance", "RecurrenceDayOfWeekMask"),
 }
 _WEEKDAYS = (rrule.SU, rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA)  # mask bit order
+_FREQUENCY: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {
+    "RecursDaily": rrule.DAILY,
+    "RecursEveryWeekday": rrule.DAILY,
+    "RecursWeekly": rrule.WEEKLY,
+    "RecursMonthly": rrule.MONTHLY,
+    "RecursMonthlyNth": rrule.MONTHLY,
+    "RecursYearly": rrule.YEARLY,
+    "RecursYearlyNth": rrule.YEARLY,
+}
 _INSTANCE = {"First": 1, "Second": 2, "Third": 3, "Fourth": 4, "Last": -1}
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -103,36 +112,24 @@ def validate(record: Record, owner_zone: str) -> Record:
 def starts(header: Record) -> list[datetime]:
     """Return the occurrence start instants of a header's pattern (UTC, ascending)."""
     zone = ZoneInfo(header["RecurrenceTimeZoneSidKey"])
-    first = header["RecurrenceStartDateTime"].astimezone(zone)
-    until = datetime.combine(header["RecurrenceEndDateOnly"], time(23, 59, 59), tzinfo=zone)
-    kind = header["RecurrenceType"]
-    options: dict[str, object] = {"dtstart": first, "until": until}
+    kind: str = header["RecurrenceType"]
     mask = header.get("RecurrenceDayOfWeekMask") or 0
     days = [wd for bit, wd in enumerate(_WEEKDAYS) if mask & (1 << bit)]
+    nth = _INSTANCE.get(header.get("RecurrenceInstance") or "")
     day = header.get("RecurrenceDayOfMonth") or 1
-    # The wanted day, or the month's last day when it is shorter (day 31 in April -> 30).
-    month_day = {"bymonthday": list(range(min(day, 28), day + 1)), "bysetpos": -1}
-    interval = header.get("RecurrenceInterval") or 1
-    if kind == "RecursDaily":
-        rule = rrule.rrule(rrule.DAILY, interval=interval, **options)  # type: ignore[arg-type]
-    elif kind == "RecursEveryWeekday":
-        rule = rrule.rrule(rrule.DAILY, byweekday=_WEEKDAYS[1:6], **options)  # type: ignore[arg-type]
-    elif kind == "RecursWeekly":
-        rule = rrule.rrule(rrule.WEEKLY, interval=interval, byweekday=days, **options)  # type: ignore[arg-type]
-    elif kind == "RecursMonthly":
-        rule = rrule.rrule(rrule.MONTHLY, interval=interval, **month_day, **options)  # type: ignore[arg-type]
-    elif kind == "RecursMonthlyNth":
-        nth = _INSTANCE[header["RecurrenceInstance"]]
-        rule = rrule.rrule(
-            rrule.MONTHLY, interval=interval, byweekday=days, bysetpos=nth, **options
-        )  # type: ignore[arg-type]
-    elif kind == "RecursYearly":
-        month = _MONTHS.index(header["RecurrenceMonthOfYear"]) + 1
-        rule = rrule.rrule(rrule.YEARLY, bymonth=month, **month_day, **options)  # type: ignore[arg-type]
-    else:
-        month = _MONTHS.index(header["RecurrenceMonthOfYear"]) + 1
-        nth = _INSTANCE[header["RecurrenceInstance"]]
-        rule = rrule.rrule(rrule.YEARLY, bymonth=month, byweekday=days, bysetpos=nth, **options)  # type: ignore[arg-type]
+    month = header.get("RecurrenceMonthOfYear")
+    by_day_of_month = kind in ("RecursMonthly", "RecursYearly")
+    rule = rrule.rrule(
+        _FREQUENCY[kind],
+        dtstart=header["RecurrenceStartDateTime"].astimezone(zone),
+        until=datetime.combine(header["RecurrenceEndDateOnly"], time(23, 59, 59), tzinfo=zone),
+        interval=header.get("RecurrenceInterval") or 1,
+        byweekday=_WEEKDAYS[1:6] if kind == "RecursEveryWeekday" else (days or None),
+        bymonth=_MONTHS.index(month) + 1 if month else None,
+        # The wanted day, or the month's last day when it is shorter (31 in April -> 30).
+        bymonthday=list(range(min(day, 28), day + 1)) if by_day_of_month else None,
+        bysetpos=-1 if by_day_of_month else nth,
+    )
     found = []
     for moment in rule:
         found.append(moment)

@@ -140,7 +140,7 @@ class MultipleChoices(SalesforceError):
         )
         self.urls = tuple(urls)
 
-    def wire(self) -> list[Any]:  # type: ignore[override]
+    def wire(self) -> list[Any]:
         """Return the 300 body: the URLs of the records that match."""
         return list(self.urls)
 

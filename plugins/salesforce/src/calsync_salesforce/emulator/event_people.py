@@ -121,11 +121,11 @@ def sync_relations(org: OrgState, caller: Caller, event: Record) -> None:
             continue
         rows[target] = row
     for who in whos:
-        row = rows.get(who)
-        if row is None:
+        existing = rows.get(who)
+        if existing is None:
             _relate(org, caller, event["Id"], who, invitee=False, parent=True, what=False)
-        elif not row["IsParent"]:
-            modify(org, "EventRelation", row, caller.user_id, IsParent=True)
+        elif not existing["IsParent"]:
+            modify(org, "EventRelation", existing, caller.user_id, IsParent=True)
     if what and what not in rows:
         _relate(org, caller, event["Id"], what, invitee=False, parent=True, what=True)
 

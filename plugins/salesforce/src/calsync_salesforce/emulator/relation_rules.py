@@ -54,7 +54,9 @@ class EventRelationBehavior(Behavior):
                 "Relating whos and whats through EventRelation needs Shared Activities",
                 ["IsParent"],
             )
-        allowed = _WHAT if is_what else _WHO if is_parent and not is_invitee else _INVITEE
+        allowed: tuple[str, ...] = (
+            _WHAT if is_what else _WHO if is_parent and not is_invitee else _INVITEE
+        )
         if is_what and is_invitee:
             allowed = ()
         if not (is_what or is_parent or is_invitee) or target not in allowed:

@@ -62,7 +62,7 @@ def expand(pattern: str, first: datetime, zone: ZoneInfo, all_day: bool) -> list
     """Occurrence starts (UTC) of ``pattern`` from ``first``, in ``zone`` (UTC for all-day)."""
     local = first.astimezone(UTC if all_day else zone)
     rule = rrule.rrulestr(pattern, dtstart=local)
-    found = list(itertools.islice(iter(rule), MAX_COUNT + 1))  # type: ignore[call-overload]
+    found = list(itertools.islice(iter(rule), MAX_COUNT + 1))
     if len(found) > MAX_COUNT:
         raise integrity(
             f"A series can't have more than {MAX_COUNT} occurrences", ["Recurrence2PatternText"]

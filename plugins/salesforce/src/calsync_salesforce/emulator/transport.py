@@ -9,7 +9,7 @@ rewrites every ``https://`` URL to the local ``http://127.0.0.1:PORT`` server.
 from __future__ import annotations
 
 import requests
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 from calsync.emulation.requests_transport import ForwardingAdapter, InProcessAdapter
 from calsync_salesforce.emulator.emulator import SalesforceEmulator

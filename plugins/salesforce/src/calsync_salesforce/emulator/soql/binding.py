@@ -22,9 +22,13 @@ Record = dict[str, Any]
 class Catalog(Protocol):
     """What query evaluation needs from the org, from the calling user's point of view."""
 
-    #: The time ``TODAY`` and friends are evaluated at, and the user's zone for them.
-    now: datetime
-    zone: ZoneInfo
+    @property
+    def now(self) -> datetime:
+        """Return the time ``TODAY`` and the other date literals are evaluated at."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the calling user's zone, in which date literals are evaluated."""
 
     def visible_object(self, name: str) -> ObjectDef | None:
         """Return the object called ``name`` (any case) if the user may query it."""
