@@ -23,7 +23,7 @@ from dateutil import rrule
 
 from calsync_salesforce.emulator import event_people, occurrences
 from calsync_salesforce.emulator.errors import integrity, required_missing
-from calsync_salesforce.emulator.records import live_rows, modify
+from calsync_salesforce.emulator.records import modify
 from calsync_salesforce.emulator.store import Record
 
 if TYPE_CHECKING:
@@ -145,12 +145,9 @@ def starts(header: Record) -> list[datetime]:
 
 def occurrences_of(org: OrgState, header_id: str) -> list[Record]:
     """Return the live occurrences of a header (the header itself excluded)."""
+    found = org.store.find_by("Event", "RecurrenceActivityId", header_id)
     return [
-        e
-        for e in live_rows(org, "Event")
-        if e.get("RecurrenceActivityId") == header_id
-        and e["Id"] != header_id
-        and not e.get("IsChild")
+        e for e in found if not e["IsDeleted"] and e["Id"] != header_id and not e.get("IsChild")
     ]
 
 

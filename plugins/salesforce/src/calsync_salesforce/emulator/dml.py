@@ -34,7 +34,7 @@ from calsync_salesforce.emulator.errors import (
     required_missing,
 )
 from calsync_salesforce.emulator.ids import normalize_id
-from calsync_salesforce.emulator.records import defaults, insert, live_rows, modify
+from calsync_salesforce.emulator.records import defaults, insert, modify
 from calsync_salesforce.emulator.schema import FieldType, ObjectDef
 from calsync_salesforce.emulator.store import Record
 from calsync_salesforce.emulator.validation import enforce
@@ -127,9 +127,8 @@ def _check_unique(org: OrgState, sobject: ObjectDef, record: Record) -> None:
         value = record.get(spec.name)
         if not spec.unique or value is None:
             continue
-        folded = str(value).casefold()
-        for other in live_rows(org, sobject.name):
-            if other["Id"] != record.get("Id") and str(other.get(spec.name)).casefold() == folded:
+        for other in org.store.find_by(sobject.name, spec.name, value):
+            if other["Id"] != record.get("Id") and not other.get("IsDeleted"):
                 raise SalesforceError(
                     400,
                     "DUPLICATE_VALUE",
@@ -201,16 +200,11 @@ def delete(org: OrgState, caller: Caller, name: str, raw_id: str) -> None:
 def find_by_external_id(
     org: OrgState, caller: Caller, sobject: ObjectDef, field: str, value: str
 ) -> list[Record]:
-    """Live records whose External ID ``field`` equals ``value`` (case-insensitive)."""
+    """Return the live records whose External ID ``field`` equals ``value`` (case-insensitive)."""
     spec = org.visible_field(caller, sobject, field)
     if spec is None or not (spec.external_id or spec.name == "Id"):
         raise bad_external_id_field(field)
-    folded = value.casefold()
-    return [
-        r
-        for r in live_rows(org, sobject.name)
-        if r.get(spec.name) is not None and str(r[spec.name]).casefold() == folded
-    ]
+    return [r for r in org.store.find_by(sobject.name, spec.name, value) if not r.get("IsDeleted")]
 
 
 def upsert(

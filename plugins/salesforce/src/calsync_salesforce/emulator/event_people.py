@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from calsync_salesforce.emulator.errors import integrity
-from calsync_salesforce.emulator.records import insert, live_rows, modify, soft_delete
+from calsync_salesforce.emulator.records import insert, modify, soft_delete
 from calsync_salesforce.emulator.store import Record
 
 if TYPE_CHECKING:
@@ -99,7 +99,9 @@ def _check_limits(org: OrgState, whos: list[str]) -> None:
 
 def relations_of(org: OrgState, event_id: str) -> list[Record]:
     """Return the live ``EventRelation`` rows of an event."""
-    return [r for r in live_rows(org, "EventRelation") if r["EventId"] == event_id]
+    return [
+        r for r in org.store.find_by("EventRelation", "EventId", event_id) if not r["IsDeleted"]
+    ]
 
 
 def sync_relations(org: OrgState, caller: Caller, event: Record) -> None:
@@ -155,7 +157,7 @@ def _relate(
 
 def children_of(org: OrgState, event_id: str) -> list[Record]:
     """Return the live child events (one per invited user) of a parent event."""
-    return [e for e in live_rows(org, "Event") if e.get(PARENT) == event_id]
+    return [e for e in org.store.find_by("Event", PARENT, event_id) if not e["IsDeleted"]]
 
 
 def add_child(org: OrgState, caller: Caller, parent: Record, invitee_id: str) -> Record:

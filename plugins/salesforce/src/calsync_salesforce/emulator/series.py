@@ -31,7 +31,7 @@ from dateutil import rrule
 
 from calsync_salesforce.emulator import event_people, occurrences
 from calsync_salesforce.emulator.errors import SalesforceError, integrity
-from calsync_salesforce.emulator.records import live_rows, modify
+from calsync_salesforce.emulator.records import modify
 from calsync_salesforce.emulator.rrule_subset import MAX_COUNT
 from calsync_salesforce.emulator.store import Record
 
@@ -74,11 +74,8 @@ def expand(pattern: str, first: datetime, zone: ZoneInfo, all_day: bool) -> list
 
 def members(org: OrgState, series_id: str) -> list[Record]:
     """Return the live records of a series (pattern record included), oldest first."""
-    return [
-        e
-        for e in live_rows(org, "Event")
-        if e.get(SERIES_KEY) == series_id and not e.get("IsChild")
-    ]
+    found = org.store.find_by("Event", SERIES_KEY, series_id)
+    return [e for e in found if not e["IsDeleted"] and not e.get("IsChild")]
 
 
 def _is_pattern(record: Record) -> bool:

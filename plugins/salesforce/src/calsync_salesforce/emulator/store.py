@@ -4,6 +4,10 @@ Records are plain dicts keyed by canonical field names. A stored dict is never c
 place: every write puts a new dict, so a savepoint only has to remember the dict that was
 there before (copy-on-write). A failed single call rolls back to the savepoint taken when
 it started; an ``allOrNone`` collection rolls back to the one taken before its first record.
+
+Look-ups by field value (:meth:`Store.find_by`: relation rows of an event, members of a
+series, external ids) use secondary indexes built on first use and kept up to date by every
+write and rollback, so saves do not scan whole tables.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class Store:
         self._sequence = itertools.count(1)
         self._journal: list[tuple[str, str, Record | None]] = []
         self._depth = 0
+        # (sobject, field) -> folded value -> ids (a dict keeps insertion order).
+        self._indexes: dict[tuple[str, str], dict[Any, dict[str, None]]] = {}
 
     # -- ids -----------------------------------------------------------------------------
 
@@ -77,6 +83,20 @@ class Store:
         record = self.get(sobject, record_id)
         return (sobject, record) if record is not None else None
 
+    def find_by(self, sobject: str, field: str, value: Any) -> list[Record]:
+        """Return the records (deleted ones included) whose ``field`` equals ``value``.
+
+        Text compares case-insensitively, as Salesforce compares external ids.
+        """
+        index = self._indexes.get((sobject, field))
+        if index is None:
+            index = {}
+            for record_id, record in self.tables.get(sobject, {}).items():
+                index.setdefault(_folded(record.get(field)), {})[record_id] = None
+            self._indexes[(sobject, field)] = index
+        table = self.tables.get(sobject, {})
+        return [table[i] for i in index.get(_folded(value), {})]
+
     def rows(self, sobject: str) -> list[Record]:
         """Every record of ``sobject``, deleted ones included, oldest first."""
         return list(self.tables.get(sobject, {}).values())
@@ -85,19 +105,29 @@ class Store:
 
     def put(self, sobject: str, record: Record) -> None:
         """Store ``record`` (a new dict) under its ``Id``."""
-        table = self.tables.setdefault(sobject, {})
         record_id = record["Id"]
         if self._depth:
-            self._journal.append((sobject, record_id, table.get(record_id)))
-        table[record_id] = record
+            self._journal.append((sobject, record_id, self.get(sobject, record_id)))
+        self._set(sobject, record_id, record)
+
+    def _set(self, sobject: str, record_id: str, record: Record | None) -> None:
+        table = self.tables.setdefault(sobject, {})
+        previous = table.get(record_id)
+        for (indexed, field), index in self._indexes.items():
+            if indexed != sobject:
+                continue
+            if previous is not None:
+                index.get(_folded(previous.get(field)), {}).pop(record_id, None)
+            if record is not None:
+                index.setdefault(_folded(record.get(field)), {})[record_id] = None
+        if record is None:
+            table.pop(record_id, None)
+        else:
+            table[record_id] = record
 
     def log_deletion(self, sobject: str, record_id: str, when: datetime) -> None:
         """Remember that a record went to the recycle bin."""
         self.deletions.append(Deletion(sobject, record_id, when))
-
-    def purge(self, sobject: str, record_id: str) -> None:
-        """Remove a record for good (hard delete; not journalled, seed use only)."""
-        self.tables.get(sobject, {}).pop(record_id, None)
 
     # -- savepoints ----------------------------------------------------------------------
 
@@ -110,11 +140,7 @@ class Store:
         """Undo every write since ``point`` and close it."""
         while len(self._journal) > point.journal:
             sobject, record_id, previous = self._journal.pop()
-            table = self.tables.setdefault(sobject, {})
-            if previous is None:
-                table.pop(record_id, None)
-            else:
-                table[record_id] = previous
+            self._set(sobject, record_id, previous)
         del self.deletions[point.deletions :]
         self.release(point)
 
@@ -140,4 +166,13 @@ class Store:
         self.tables.clear()
         self.deletions.clear()
         self._journal.clear()
+        self._indexes.clear()
         self._depth = 0
+
+
+def _folded(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.casefold()
+    if isinstance(value, list):
+        return None  # lists are not indexable values
+    return value
