@@ -200,10 +200,12 @@ def test_upsert_by_external_id(emulator: SalesforceEmulator, sf: Salesforce) -> 
     assert [e["Subject"] for e in emulator.org.events()] == ["Second"]
     got = sf.Event.get_by_custom_id("Calsync_Ref__c", "ews-1")
     assert got["Id"] == created["Id"]
+    assert sf.Event.upsert("Calsync_Ref__c/with space+plus%2B", timed()) == 201
+    assert sf.Event.get_by_custom_id("Calsync_Ref__c", "with space plus+")["Subject"] == "Meeting"
     raw = sf.Event.upsert("Calsync_Ref__c/ews-2", timed(), raw_response=True)
     assert raw.status_code == 201
     assert raw.json()["created"] is True
-    assert emulator.counts["sobjects.upsert"] == 3
+    assert emulator.counts["sobjects.upsert"] == 4
 
 
 def test_upsert_refusals(emulator: SalesforceEmulator, sf: Salesforce) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 _PREFIX = re.compile(r"^/services/data/?(?:v(\d+\.\d+)(/.*)?)?$")
 DEFAULT_VERSION = "59.0"
@@ -88,11 +88,11 @@ def _route(method: str, version: str, raw: list[str]) -> Route:
             params = {"sobject": parts[2], "field": parts[3]}
             return _pick(method, {"PATCH": "composite.sobjects.upsert"}, version, params)
     if head == "sobjects":
-        return _sobjects(method, version, parts[1:])
+        return _sobjects(method, version, parts[1:], raw[1:])
     return Route("unknown", version)
 
 
-def _sobjects(method: str, version: str, parts: list[str]) -> Route:
+def _sobjects(method: str, version: str, parts: list[str], raw: list[str]) -> Route:
     if not parts:
         return _pick(method, {"GET": "describe"}, version, {})
     params = {"sobject": parts[0]}
@@ -113,6 +113,8 @@ def _sobjects(method: str, version: str, parts: list[str]) -> Route:
                 version,
                 {**params, "id": second},
             )
-        # A path segment: '+' is a literal plus (RFC 3986), only %XX escapes are decoded.
-        return _pick(method, _EXTERNAL, version, {**params, "field": second, "value": parts[2]})
+        # simple-salesforce quotes external id values with quote_plus (a space is '+', a
+        # plus is %2B), so the value is decoded form-style.
+        value = unquote_plus(raw[2])
+        return _pick(method, _EXTERNAL, version, {**params, "field": second, "value": value})
     return Route("unknown", version)
