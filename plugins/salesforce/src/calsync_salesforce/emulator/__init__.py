@@ -5,6 +5,13 @@
 in :mod:`.transport` connect a real ``simple_salesforce.Salesforce`` to it in process or
 through :class:`calsync.emulation.server.EmulatorServer`.
 
+Seed and read API (``emulator.org``): ``add_user``, ``expire_session``, ``open_session``,
+``add_contact``, ``add_lead``, ``add_account``, ``add_opportunity``, ``configure`` (org
+settings), ``use_api_requests``, ``declare_field`` / ``drop_field``, ``deny_field`` /
+``allow_field`` (field-level security), ``add_validation_rule`` / ``remove_validation_rule``,
+``insert_event``, ``update_event``, ``delete_record``, ``invite``; reads ``event``, ``events``,
+``children``, ``relations``, ``record``, ``records``, ``deleted_ids``, ``snapshot``.
+
 Example::
 
     emulator = SalesforceEmulator(clock=FrozenClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
