@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+
+# pytest runs with --import-mode=importlib, which puts no test directory on sys.path; the
+# shared helper modules next to this file are imported by name, so put it there.
+sys.path.insert(0, str(Path(__file__).parent))
+
 from sf_helpers import NOW, Person
 from simple_salesforce import Salesforce
 
