@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ from simple_salesforce import Salesforce
 
 from calsync.emulation import FrozenClock
 from calsync_salesforce.emulator import SalesforceEmulator, connect
+from calsync_salesforce.harness import SalesforceCrmHarness
+from calsync_salesforce.provider import SalesforceCrm
 
 
 @pytest.fixture
@@ -47,3 +49,26 @@ def ann(make_user: Callable[..., Person]) -> Person:
 @pytest.fixture
 def sf(ann: Person) -> Salesforce:
     return ann.sf
+
+
+# -- the provider and its harness on the same emulated org -----------------------------------
+
+
+@pytest.fixture
+def harness(emulator: SalesforceEmulator) -> Iterator[SalesforceCrmHarness]:
+    """The conformance harness over the frozen-clock org (integration user signed in)."""
+    driver = SalesforceCrmHarness(emulator)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def crm(harness: SalesforceCrmHarness) -> SalesforceCrm:
+    """The provider, signed in as the integration user."""
+    return harness.open_crm()
+
+
+@pytest.fixture
+def owner(harness: SalesforceCrmHarness) -> str:
+    """A synced user (Berlin) whose events the provider reads and writes."""
+    return harness.add_user("olga@acme.test", zone="Europe/Berlin")
