@@ -120,10 +120,6 @@ def test_other_refusals_keep_their_message(
 # -- whole calls -----------------------------------------------------------------------------
 
 
-def _raises(crm: SalesforceCrm, owner: str) -> Any:
-    return lambda: crm.pull(None, owner=owner)
-
-
 def test_an_expired_session_is_an_auth_error(
     harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str
 ) -> None:

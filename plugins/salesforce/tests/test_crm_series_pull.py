@@ -54,7 +54,7 @@ def test_edited_and_moved_occurrences_are_exceptions(
     harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str, clock: FrozenClock
 ) -> None:
     header = harness.seed(owner, weekly())
-    first, second, third, _ = occurrence_ids(harness, header)
+    _, second, third, _ = occurrence_ids(harness, header)
     cursor = crm.pull(None, owner=owner).cursor
     clock.advance(10)
     harness.edit(second, subject="Special")

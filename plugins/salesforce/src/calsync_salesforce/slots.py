@@ -19,7 +19,6 @@ from calsync.model import Moment
 __all__ = ["assign", "nearest_free"]
 
 _Score = tuple[int, int, float]
-_WORST: _Score = (-(10**9), 0, 0.0)
 
 
 def _seconds(moment: Moment) -> float:
@@ -49,11 +48,12 @@ def assign(slots: Sequence[Moment], records: Sequence[tuple[str, Moment]]) -> di
         moves = [2]
         for j in range(1, m + 1):
             candidates: list[tuple[_Score, int]] = [(row[j - 1], 0)]
+            hit, left, far = best[i - 1][j]
+            candidates.append(((hit, left - 1, far), 2))
             hit, left, far = best[i - 1][j - 1]
             gap = abs(starts[i - 1] - places[j - 1])
             candidates.append(((hit + (gap == 0), left, far - gap), 1))
-            hit, left, far = best[i - 1][j]
-            candidates.append(((hit, left - 1, far), 2))
+            # On a tie the first candidate wins: earlier records keep their slots.
             score, move = max(candidates, key=lambda c: c[0])
             row.append(score)
             moves.append(move)
