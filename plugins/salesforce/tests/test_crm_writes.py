@@ -217,3 +217,34 @@ def test_the_counterpart_id_is_found_again(
     assert result.ref is not None and found["mbx|9"].ref == result.ref
     assert crm.fetch([result.ref.id, "00U5g0000000999EAA"]).keys() == {result.ref.id}
     assert crm.fetch([]) == {} and crm.find_by_counterpart([]) == {}
+
+
+def test_several_writes_to_one_event_apply_in_order(
+    harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str
+) -> None:
+    event_id = harness.seed(owner, timed(subject="Old", location="Room 1"))
+    gone = harness.seed(owner, timed(subject="Gone"))
+    crm.features()
+    harness.emulator.reset_counts()
+    results = crm.write(
+        [
+            Write.update(
+                event_id,
+                timed(subject="First", location="Room 2"),
+                frozenset({"subject", "location"}),
+            ),
+            Write.update(event_id, timed(subject="Second"), frozenset({"subject"})),
+            Write.delete(gone),
+            Write.delete(gone),
+        ]
+    )
+    assert [r.ok for r in results] == [True] * 4
+    # A collection names a record once: one delete, one update carrying both writes' fields.
+    assert harness.emulator.counts["composite.sobjects.delete"] == 1
+    assert harness.emulator.counts["composite.sobjects.update"] == 1
+    assert (stored(harness, event_id)["Subject"], stored(harness, event_id)["Location"]) == (
+        "Second",
+        "Room 2",
+    )
+    assert results[0].ref == results[1].ref
+    assert stored(harness, gone)["IsDeleted"] is True

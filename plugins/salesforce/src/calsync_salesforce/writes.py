@@ -116,10 +116,14 @@ class Writer:
     # -- the calls -----------------------------------------------------------------------
 
     def _delete(self, deletes: list[tuple[int, str]], results: list[WriteResult | None]) -> None:
-        for chunk in batches(deletes):
-            answers = self.api.delete([target for _, target in chunk])
-            for (index, _), answer in zip(chunk, answers, strict=True):
-                results[index] = _deleted(answer)
+        by_id: dict[str, list[int]] = {}
+        for index, target in deletes:
+            by_id.setdefault(target, []).append(index)
+        for chunk in batches(list(by_id.items())):
+            answers = self.api.delete([target for target, _ in chunk])
+            for (_, indexes), answer in zip(chunk, answers, strict=True):
+                for index in indexes:
+                    results[index] = _deleted(answer)
 
     def _save(
         self,
@@ -128,17 +132,17 @@ class Writer:
         results: list[WriteResult | None],
         call: Any,
     ) -> None:
-        for chunk in batches(work):
+        for chunk in batches(_merged(work)):
             answers: list[RecordResult] = call([body for _, body in chunk])
-            for (index, body), answer in zip(chunk, answers, strict=True):
-                if answer.get("success") and answer.get("id"):
-                    batch.written[index] = str(answer["id"])
-                else:
-                    results[index] = WriteResult(
-                        failure=failure_of(
-                            answer.get("errors"), creating_series=bool(body.get("IsRecurrence"))
+            for (indexes, body), answer in zip(chunk, answers, strict=True):
+                for index in indexes:
+                    if answer.get("success") and answer.get("id"):
+                        batch.written[index] = str(answer["id"])
+                    else:
+                        series = bool(body.get("IsRecurrence"))
+                        results[index] = WriteResult(
+                            failure=failure_of(answer.get("errors"), creating_series=series)
                         )
-                    )
 
     def _occurrences(
         self, writes: Sequence[Write], batch: _Batch, results: list[WriteResult | None]
@@ -196,6 +200,28 @@ class Writer:
             results[index] = WriteResult(
                 ref=ItemRef(provider=PROVIDER, id=record_id, change_token=stamp)
             )
+
+
+def _merged(work: list[tuple[int, dict[str, Any]]]) -> list[tuple[list[int], dict[str, Any]]]:
+    """One body per record: several writes to one record in a batch apply in order.
+
+    A collection may not name a record twice; the writes' fields are merged instead (the
+    later write's values win) and every one of them gets the record's result.
+    """
+    merged: dict[str, tuple[list[int], dict[str, Any]]] = {}
+    out: list[tuple[list[int], dict[str, Any]]] = []
+    for index, body in work:
+        record_id = body.get("Id")
+        if record_id is None:
+            out.append(([index], body))
+        elif record_id in merged:
+            indexes, first = merged[record_id]
+            indexes.append(index)
+            first.update(body)
+        else:
+            merged[record_id] = ([index], dict(body))
+            out.append(merged[record_id])
+    return out
 
 
 def _deleted(answer: RecordResult) -> WriteResult:
