@@ -162,3 +162,18 @@ def test_fetch_returns_current_items(
     found = crm.fetch([first, second])
     assert list(found) == [first]
     assert stored(harness, first)["Subject"] == found[first].subject == "Day"
+
+
+def test_an_event_no_calendar_item_can_be_is_an_invalid_reply(
+    harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str
+) -> None:
+    from calsync.errors import InvalidReplyError
+
+    event_id = harness.seed(owner, timed())
+    record = harness.org.store.get("Event", event_id)
+    assert record is not None
+    harness.org.store.put(
+        "Event", {**record, "RecurrenceActivityId": event_id, "IsRecurrence": True}
+    )
+    with pytest.raises(InvalidReplyError, match=event_id):
+        crm.pull(None, owner=owner)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from calsync.errors import InvalidItemError, InvalidReplyError
 from calsync.model import CalendarItem
 from calsync_salesforce.org import OrgView
 from calsync_salesforce.reading import ReadContext, item_of
@@ -80,8 +81,18 @@ class EventReader:
             counterpart_field=self.org.counterpart_field,
             index=index,
         )
-        found = (item_of(record, ctx) for record in records if not record.get("IsDeleted"))
-        return [item for item in found if item is not None]
+        items: list[CalendarItem] = []
+        for record in records:
+            if record.get("IsDeleted"):
+                continue
+            try:
+                item = item_of(record, ctx)
+            except InvalidItemError as exc:
+                # Values no event can have: the reply is wrong, not the item.
+                raise InvalidReplyError(f"Event {record.get('Id')} cannot be read: {exc}") from None
+            if item is not None:
+                items.append(item)
+        return items
 
     def read(self, records: Sequence[Record]) -> list[CalendarItem]:
         """The items of ``records``, with their series context fetched."""
