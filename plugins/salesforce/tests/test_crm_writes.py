@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+import pytest
+import requests
 from sfp_support import T0, all_day, live_events, stored, timed
 
 from calsync.emulation import FrozenClock
@@ -248,3 +251,34 @@ def test_several_writes_to_one_event_apply_in_order(
     )
     assert results[0].ref == results[1].ref
     assert stored(harness, gone)["IsDeleted"] is True
+
+
+def test_the_wire_shapes_of_collection_calls(
+    harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sObject Collections as the research notes record them (protocols.md §4.2)."""
+    old = harness.seed(owner, timed())
+    crm.features()
+    sent: list[tuple[str, str, Any]] = []
+    real = requests.Session.request
+
+    def recording(
+        self: requests.Session, method: str, url: str, **kwargs: Any
+    ) -> requests.Response:
+        sent.append((method, url, kwargs.get("json") or kwargs.get("params")))
+        return real(self, method, url, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", recording)
+    crm.write(
+        [Write.create(timed(owner=owner, counterpart_id="k", subject="New")), Write.delete(old)]
+    )
+    calls = {(m, url.split("/v59.0/")[1]): body for m, url, body in sent}
+    assert calls[("DELETE", "composite/sobjects")] == {"ids": old, "allOrNone": "false"}
+    upsert = calls[("PATCH", "composite/sobjects/Event/Calsync_Ref__c")]
+    assert upsert["allOrNone"] is False
+    [record] = upsert["records"]
+    assert record["attributes"] == {"type": "Event"}
+    assert record["Calsync_Ref__c"] == "k" and record["Subject"] == "New"
+    assert record["StartDateTime"] == "2026-03-03T09:00:00.000Z"
+    retrieve = calls[("GET", "composite/sobjects/Event")]
+    assert retrieve["fields"] == "Id,SystemModstamp"
