@@ -1,0 +1,78 @@
+"""The connected org as the provider knows it: its describe (cached) and users' zones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from calsync.providers import CrmFeatures
+from calsync_salesforce.connection import Connection
+from calsync_salesforce.payloads import WriteShape
+from calsync_salesforce.replies import records_of
+from calsync_salesforce.schema import EventSchema
+from calsync_salesforce.wire import in_chunks, soql_list
+
+__all__ = ["OrgView"]
+
+
+class OrgView:
+    """Describes the org once (again on :meth:`refresh`) and caches users' time zones.
+
+    :param counterpart_field: the Event External ID field that stores counterpart ids.
+    :param multiday_events: whether the org allows events longer than a day.
+    """
+
+    def __init__(
+        self, connection: Connection, *, counterpart_field: str, multiday_events: bool
+    ) -> None:
+        """Describe lazily, on first need."""
+        self.connection = connection
+        self.counterpart_field = counterpart_field
+        self.multiday_events = multiday_events
+        self._schema: EventSchema | None = None
+        self._zones: dict[str, str] = {}
+
+    def refresh(self) -> EventSchema:
+        """Describe Event and User again (two calls); forget cached users' zones."""
+        event = self.connection.call(lambda sf: sf.restful("sobjects/Event/describe"))
+        user = self.connection.call(lambda sf: sf.restful("sobjects/User/describe"))
+        self._schema = EventSchema.from_describe(event, user)
+        self._zones.clear()
+        return self._schema
+
+    @property
+    def schema(self) -> EventSchema:
+        """The cached describe (described now if never before)."""
+        return self._schema or self.refresh()
+
+    def features(self) -> CrmFeatures:
+        """What the org supports, described afresh."""
+        return self.refresh().features(multiday_events=self.multiday_events)
+
+    @property
+    def select(self) -> str:
+        """The SELECT list of every Event query."""
+        return ", ".join(self.schema.select(self.counterpart_field))
+
+    @property
+    def shape(self) -> WriteShape:
+        """How the org takes events, for writes."""
+        return WriteShape(
+            shared_activities=self.schema.shared_activities,
+            counterpart_field=self.counterpart_field,
+        )
+
+    @property
+    def has_counterpart_field(self) -> bool:
+        """Whether the org has the counterpart field (and the user may read it)."""
+        return self.counterpart_field in self.schema.fields
+
+    def zones(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """``TimeZoneSidKey`` of each user (one query for those not cached yet)."""
+        wanted = sorted({u for u in user_ids if u})
+        missing = [u for u in wanted if u not in self._zones]
+        for chunk in in_chunks(missing):
+            soql = f"SELECT Id, TimeZoneSidKey FROM User WHERE Id IN {soql_list(chunk)}"
+            result = self.connection.query_all(soql)
+            for row in records_of(result):
+                self._zones[str(row["Id"])] = str(row.get("TimeZoneSidKey") or "GMT")
+        return {u: self._zones[u] for u in wanted if u in self._zones}

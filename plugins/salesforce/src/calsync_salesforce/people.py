@@ -1,0 +1,52 @@
+"""Who an address is in the org: active users, contacts and leads, by e-mail.
+
+Addresses go to Salesforce in ``IN`` lists short enough for one URL each, so any number of
+them costs one query per object per chunk. E-mail addresses compare case-insensitively.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from calsync.providers import PersonKind, PersonMatch
+from calsync_salesforce.connection import Connection
+from calsync_salesforce.replies import Record, records_of
+from calsync_salesforce.wire import in_chunks, soql_list
+
+__all__ = ["match_people", "users_by_address"]
+
+
+def _rows(connection: Connection, soql_head: str, addresses: Sequence[str]) -> list[Record]:
+    rows: list[Record] = []
+    for chunk in in_chunks(sorted({a.strip().lower() for a in addresses if a.strip()})):
+        soql = f"{soql_head} Email IN {soql_list(chunk)} ORDER BY CreatedDate, Id"
+        rows += records_of(connection.query_all(soql))
+    return rows
+
+
+def users_by_address(connection: Connection, addresses: Sequence[str]) -> Mapping[str, str]:
+    """Each address mapped to the id of the active user with it (the oldest, if several)."""
+    found: dict[str, str] = {}
+    for row in _rows(connection, "SELECT Id, Email FROM User WHERE IsActive = true AND", addresses):
+        email = str(row.get("Email") or "").lower()
+        if email:
+            found.setdefault(email, str(row["Id"]))
+    wanted = {a.strip().lower() for a in addresses}
+    return {a: i for a, i in found.items() if a in wanted}
+
+
+def match_people(connection: Connection, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
+    """Every contact, then every unconverted lead, whose e-mail is one of ``addresses``.
+
+    The engine decides whom an event links (contacts over leads, the first lead alone).
+    """
+    matches: list[PersonMatch] = []
+    for kind, head in (
+        (PersonKind.CONTACT, "SELECT Id, Email FROM Contact WHERE"),
+        (PersonKind.LEAD, "SELECT Id, Email FROM Lead WHERE IsConverted = false AND"),
+    ):
+        for row in _rows(connection, head, addresses):
+            email = str(row.get("Email") or "").lower()
+            if email:
+                matches.append(PersonMatch(address=email, kind=kind, id=str(row["Id"])))
+    return tuple(matches)

@@ -1,0 +1,88 @@
+"""Reading what changed among one user's events since a cursor.
+
+A full pull lists every live event the user owns (attendee copies included). A delta pull
+runs one ``queryAll`` over the user's events stamped since the cursor (less an overlap, see
+:mod:`.cursor`): live rows are changes, rows with ``IsDeleted`` are removals. Rows already
+reported at the same ``SystemModstamp`` are skipped. A deleted occurrence of a Classic
+series is reported as the cancellation of its slot, and its header is listed too, with the
+slot as a new exclusion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from calsync.model import CalendarItem, Moment
+from calsync.providers import Delta, Removal
+from calsync_salesforce.cursor import Cursor, seen_key
+from calsync_salesforce.reader import EventReader
+from calsync_salesforce.reading import removal_of
+from calsync_salesforce.replies import Record
+from calsync_salesforce.series_index import SeriesIndex
+from calsync_salesforce.wire import soql_instant, soql_string
+
+__all__ = ["pull"]
+
+
+def pull(
+    reader: EventReader, cursor: str | None, owner: str, clock: Callable[[], datetime]
+) -> Delta:
+    """What changed among ``owner``'s events since ``cursor`` (everything for ``None``)."""
+    now = clock()
+    mine = f"OwnerId = {soql_string(owner)}"
+    if cursor is None:
+        rows = reader.query(mine)
+        items = reader.items(rows, SeriesIndex(rows))
+        start = Cursor(mark=None, issued=now).advanced(_stamps(rows), now)
+        return Delta(changed=tuple(items), cursor=start.encode(), full=True)
+    previous = Cursor.decode(cursor, now)
+    since = previous.since
+    where = mine if since is None else f"{mine} AND SystemModstamp >= {soql_instant(since)}"
+    rows = reader.query(where, include_deleted=True, reading_changes=True)
+    fresh = [r for r in rows if seen_key(str(r["Id"]), _stamp(r)) not in previous.seen]
+    live = [r for r in fresh if not r.get("IsDeleted")]
+    gone = [r for r in fresh if r.get("IsDeleted")]
+    context = reader.context(fresh, reading_changes=True) if _in_series(fresh) else []
+    index = SeriesIndex([*context, *live])
+    changed = reader.items(live, index)
+    removed, touched = _removals(gone, index)
+    changed += _headers(reader, index, touched, {i.ref.id for i in changed if i.ref}, owner)
+    following = previous.advanced(_stamps(fresh), now)
+    return Delta(changed=tuple(changed), removed=tuple(removed), cursor=following.encode())
+
+
+def _stamp(record: Record) -> str:
+    return str(record.get("SystemModstamp") or "")
+
+
+def _stamps(rows: list[Record]) -> list[tuple[str, str]]:
+    return [(str(r["Id"]), _stamp(r)) for r in rows if _stamp(r)]
+
+
+def _in_series(rows: list[Record]) -> bool:
+    return any(r.get("RecurrenceActivityId") or r.get("ActivityRecurrence2Id") for r in rows)
+
+
+def _removals(gone: list[Record], index: SeriesIndex) -> tuple[list[Removal], set[str]]:
+    """Removals of the deleted rows, and the Classic headers that gained exclusions."""
+    removed: list[Removal] = []
+    claimed: dict[str, set[Moment]] = {}
+    for record in gone:
+        header = str(record.get("RecurrenceActivityId") or "")
+        removal = removal_of(record, index, claimed.setdefault(header, set()))
+        if removal is not None:
+            removed.append(removal)
+    return removed, {r.series_id for r in removed if r.series_id}
+
+
+def _headers(
+    reader: EventReader, index: SeriesIndex, touched: set[str], listed: set[str], owner: str
+) -> list[CalendarItem]:
+    """The headers of series that lost an occurrence, unless already listed."""
+    headers = [
+        index.headers[h]
+        for h in sorted(touched - listed)
+        if h in index.headers and index.headers[h].get("OwnerId") == owner
+    ]
+    return reader.items(headers, index) if headers else []
