@@ -113,7 +113,7 @@ class MailboxHarness(Harness):
 
     @abc.abstractmethod
     def items(self, address: str) -> tuple[CalendarItem, ...]:
-        """Every single item and series master in the mailbox."""
+        """Every item in the mailbox: singles, series masters and exceptions."""
 
     @abc.abstractmethod
     def edit(self, address: str, item_id: str, **changes: Any) -> None:

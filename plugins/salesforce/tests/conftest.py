@@ -72,3 +72,6 @@ def crm(harness: SalesforceCrmHarness) -> SalesforceCrm:
 def owner(harness: SalesforceCrmHarness) -> str:
     """A synced user (Berlin) whose events the provider reads and writes."""
     return harness.add_user("olga@acme.test", zone="Europe/Berlin")
+
+# The conformance suite's pytest plugin (see test_conformance.py).
+pytest_plugins = ["calsync_conformance.plugin"]

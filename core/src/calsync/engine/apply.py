@@ -77,6 +77,11 @@ def _confirm(planner: Planner, planned: Planned, result: WriteResult) -> None:
         planner.forget(link)
         planner.dropped.append(link)
         return
+    if planned.write.operation is Operation.DELETE:
+        # A delete through a series' link (a cancelled occurrence) says nothing about the
+        # series' content: its fingerprints stay as they are.
+        planner.dirty[id(link)] = link
+        return
     side, source = planned.side, planned.source
     if planned.write.operation is Operation.CREATE and result.ref is not None:
         if side is Side.CRM:

@@ -68,8 +68,9 @@ def fingerprint(item: CalendarItem, side: Side) -> str:
         "type": str(item.event_type),
     }
     if item.recurrence is not None:
+        # Exclusions are not content: each series' link keeps the ones synced on both sides,
+        # and a new one travels as the deletion of that occurrence.
         data["rule"] = item.recurrence.rule
-        data["exclusions"] = [moment_text(m) for m in item.recurrence.exclusions]
     if side is Side.MAILBOX:
         # The mailbox is the master of the body (EX-16); who is invited and how the person
         # categorised the item decide what the CRM side gets (EX-12..15).

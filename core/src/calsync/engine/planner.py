@@ -172,7 +172,12 @@ class Planner:
             self._handled(Side.MAILBOX, item)
             return
         if self._unchanged(Side.MAILBOX, item, link):
-            return
+            if link is None or not self._new_exclusions(item, link):
+                return
+            if not self.instances:
+                # Only occurrences were cancelled: delete them, the series itself is as it was.
+                self._up_exclusions(item, link)
+                return
         if item.kind in (ItemKind.OCCURRENCE, ItemKind.EXCEPTION):
             self._up_occurrence(item, key, link)
             return
@@ -205,7 +210,14 @@ class Planner:
         self._handled(Side.MAILBOX, item)
         if link is None:
             kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
-            new = Link(mailbox=self.ctx.name, kind=kind, mailbox_key=key, crm_key="", uid=item.uid)
+            new = Link(
+                mailbox=self.ctx.name,
+                kind=kind,
+                mailbox_key=key,
+                crm_key="",
+                uid=item.uid,
+                exclusions=_exclusions(item),
+            )
             self._plan(
                 Planned(
                     side=Side.CRM,
@@ -227,9 +239,29 @@ class Planner:
             )
         )
         if item.kind is ItemKind.SERIES:
-            for planned in series.future_resets(item, target, link, self.ctx.clock(), HORIZON):
+            detached = {
+                k
+                for k, other in self.by_mailbox.items()
+                if other.detached and k.startswith(f"{key}|")
+            }
+            resets = series.future_resets(
+                item,
+                target,
+                link,
+                self.ctx.clock(),
+                HORIZON,
+                detached=lambda start: occurrence_key(key, start) in detached,
+            )
+            for planned in resets:
                 self._plan(planned)
             self._up_exclusions(item, link)
+
+    @staticmethod
+    def _new_exclusions(item: CalendarItem, link: Link) -> bool:
+        recurrence = item.recurrence
+        return recurrence is not None and any(
+            moment_text(m) not in link.exclusions for m in recurrence.exclusions
+        )
 
     def _up_exclusions(self, item: CalendarItem, link: Link) -> None:
         """Occurrences removed from a mailbox series go from the CRM series too."""
@@ -496,7 +528,13 @@ class Planner:
             target = target.evolve(recurrence=self._crm_exclusions(item, target, link))
         if link is None:
             kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
-            new = Link(mailbox=self.ctx.name, kind=kind, mailbox_key="", crm_key=key)
+            new = Link(
+                mailbox=self.ctx.name,
+                kind=kind,
+                mailbox_key="",
+                crm_key=key,
+                exclusions=_exclusions(target),
+            )
             self._plan(
                 Planned(
                     side=Side.MAILBOX,
@@ -659,3 +697,8 @@ def _original_start(link: Link) -> object:
     from calsync.engine.keys import parse_moment
 
     return parse_moment(link.mailbox_key.rpartition("|")[2])
+
+
+def _exclusions(item: CalendarItem) -> list[str]:
+    """The exclusions a new series' link starts with: those the series already had."""
+    return sorted(moment_text(m) for m in item.recurrence.exclusions) if item.recurrence else []

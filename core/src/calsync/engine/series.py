@@ -8,7 +8,7 @@ are reset from the series.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 
 from calsync.engine.plan import Planned
@@ -36,12 +36,20 @@ def starts(master: CalendarItem, now: datetime, horizon: timedelta) -> Iterator[
 
 
 def future_resets(
-    master: CalendarItem, crm_master: CalendarItem, link: Link, now: datetime, horizon: timedelta
+    master: CalendarItem,
+    crm_master: CalendarItem,
+    link: Link,
+    now: datetime,
+    horizon: timedelta,
+    *,
+    detached: Callable[[Moment], bool] = lambda start: False,
 ) -> list[Planned]:
     """Updates of every CRM occurrence starting now or later, from the changed ``master``.
 
     :param crm_master: the master as shaped for the CRM (its links and counterpart).
     :param link: the series' link; its CRM key addresses the CRM series.
+    :param detached: whether the occurrence at a start was changed on its own: it keeps its
+        subject and time (EX-06 resets only description, location and related record).
     """
     planned = []
     duration = master.duration
@@ -62,7 +70,11 @@ def future_resets(
         planned.append(
             Planned(
                 side=Side.CRM,
-                write=Write.update(None, occurrence, SERIES_RESET_FIELDS),
+                write=Write.update(
+                    None,
+                    occurrence,
+                    SERIES_RESET_FIELDS - {"subject"} if detached(start) else SERIES_RESET_FIELDS,
+                ),
                 link=None,
                 source=master,
                 counts=False,

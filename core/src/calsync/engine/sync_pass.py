@@ -13,22 +13,22 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Final
 
 from calsync.engine.adopt import adopt
 from calsync.engine.apply import apply, replay_outbox
 from calsync.engine.issuelog import record, sync_markers
 from calsync.engine.keys import item_key, moment_text, parse_moment
-from calsync.engine.people import merge_links
-from calsync.engine.plan import Hit, PassContext, Planned
+from calsync.engine.plan import Hit, PassContext
 from calsync.engine.planner import Planner
+from calsync.engine.refine import refine_crm_updates
 from calsync.errors import CursorExpiredError
 from calsync.issues import Disposition, Issue, Source, definition
 from calsync.model import CalendarItem
-from calsync.policy import Direction, Operation
-from calsync.providers import Delta, PersonKind, PersonMatch, Removal, Write
-from calsync.state.records import Link, LinkKind, Side
+from calsync.policy import Direction
+from calsync.providers import Delta, PersonKind, PersonMatch, Removal
+from calsync.state.records import LinkKind, Side
 
 __all__ = ["MASS_DELETE_FRACTION", "MASS_DELETE_MINIMUM", "MailboxPass", "PassResult"]
 
@@ -99,7 +99,7 @@ class MailboxPass:
         held = self._hold_mass_deletes(planner)
 
         for _round in range(2):
-            self._keep_crm_links(planner)
+            refine_crm_updates(planner)
             result.synced += apply(planner, planner.planned)
             planner.planned = []
             deferred, planner.deferred = planner.deferred, []
@@ -231,71 +231,3 @@ class MailboxPass:
                 )
             )
         return held
-
-    def _keep_crm_links(self, planner: Planner) -> None:
-        """EX-17: an update from the mailbox keeps the people and related record set in the CRM.
-
-        Fetches the CRM events the planned updates touch (one call) and merges their links
-        into the update; EX-06's occurrence resets take the series' related record.
-        """
-        updates = [
-            p
-            for p in planner.planned
-            if p.side is Side.CRM and p.write.operation is Operation.UPDATE
-        ]
-        wanted = {p.write.target for p in updates if p.write.target}
-        wanted |= {
-            p.write.item.series_id
-            for p in updates
-            if p.write.target is None and p.write.item and p.write.item.series_id
-        }
-        if not wanted:
-            return
-        current = self.ctx.crm.fetch(sorted(w for w in wanted if w))
-        leads = frozenset(
-            m.id
-            for matches in planner.matches.values()
-            for m in matches
-            if m.kind is PersonKind.LEAD
-        )
-        kept: list[Planned] = []
-        for planned in planner.planned:
-            item = planned.write.item
-            if planned not in updates or item is None:
-                kept.append(planned)
-                continue
-            if planned.write.target is not None:
-                existing = current.get(planned.write.target)
-                if existing is None:
-                    kept.append(self._recreate(planner, planned))
-                    continue
-                links = merge_links(existing.links, item.links.who_ids, leads)
-            else:
-                header = current.get(item.series_id or "")
-                links = header.links if header is not None else item.links
-            kept.append(
-                replace(planned, write=replace(planned.write, item=item.evolve(links=links)))
-            )
-        planner.planned = kept
-
-    def _recreate(self, planner: Planner, planned: Planned) -> Planned:
-        """The CRM event an update targets is gone: create it again (a new link)."""
-        assert planned.write.item is not None and planned.link is not None
-        link = planned.link
-        fresh = Link(
-            mailbox=self.ctx.name,
-            kind=link.kind,
-            mailbox_key=link.mailbox_key,
-            crm_key="",
-            uid=link.uid,
-        )
-        planner.forget(link)
-        planner.dropped.append(link)
-        return Planned(
-            side=Side.CRM,
-            write=Write.create(planned.write.item),
-            link=fresh,
-            source=planned.source,
-            source_key=link.mailbox_key,
-            new_link=True,
-        )

@@ -1,0 +1,163 @@
+"""Refining planned CRM updates against what the CRM holds now, in one fetch.
+
+* EX-17: people and related records set on the CRM side are kept (merged, never replaced).
+* Only fields that differ are written. CRMs react to fields, not values: Salesforce
+  regenerates every occurrence of a series when its pattern fields are written, past ones
+  included (which EX-06 forbids), and refuses a field the sync user may not write even when
+  its value would not change (EX-20).
+* EX-06's resets of future occurrences go out before the occurrences' own changes, so that
+  a changed occurrence keeps what was changed on it.
+* An update whose target is gone becomes a create again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, time
+from typing import Any
+
+from calsync.engine.keys import fingerprint
+from calsync.engine.people import merge_links
+from calsync.engine.plan import Planned
+from calsync.engine.planner import Planner
+from calsync.model import CalendarItem, Moment
+from calsync.policy import Operation
+from calsync.providers import PersonKind, Write
+from calsync.recurrence import Recurrence
+from calsync.state.records import Link, Side
+
+__all__ = ["refine_crm_updates"]
+
+#: A change to any of these on a series header resets its future occurrences (EX-06).
+_RESET_CAUSES = frozenset({"subject", "body", "location", "links"})
+#: Occurrences compared to tell whether two rules describe the same series.
+_COMPARED = 60
+
+
+def refine_crm_updates(planner: Planner) -> None:
+    """Rewrite ``planner.planned``'s CRM updates as the module docstring says."""
+    updates = [
+        p for p in planner.planned if p.side is Side.CRM and p.write.operation is Operation.UPDATE
+    ]
+    wanted = {p.write.target for p in updates if p.write.target}
+    wanted |= {
+        p.write.item.series_id
+        for p in updates
+        if p.write.target is None and p.write.item and p.write.item.series_id
+    }
+    if not wanted:
+        return
+    current = planner.ctx.crm.fetch(sorted(w for w in wanted if w))
+    leads = frozenset(
+        m.id for matches in planner.matches.values() for m in matches if m.kind is PersonKind.LEAD
+    )
+    resets: list[Planned] = []
+    kept: list[Planned] = []
+    for planned in planner.planned:
+        item = planned.write.item
+        if planned not in updates or item is None:
+            kept.append(planned)
+        elif planned.write.target is None:
+            header = current.get(item.series_id or "")
+            links = header.links if header is not None else item.links
+            refined = replace(planned, write=replace(planned.write, item=item.evolve(links=links)))
+            (resets if planned.link is None else kept).append(refined)
+        else:
+            existing = current.get(planned.write.target)
+            if existing is None:
+                kept.append(_recreate(planner, planned))
+                continue
+            merged = item.evolve(links=merge_links(existing.links, item.links.who_ids, leads))
+            fields = frozenset(
+                f for f in (planned.write.fields or frozenset()) if _differs(f, merged, existing)
+            )
+            if not fields:
+                _confirm_unchanged(planner, planned, existing)
+                continue
+            kept.append(replace(planned, write=Write.update(planned.write.target, merged, fields)))
+    # EX-06 resets follow a series' own change: none when its header has nothing new.
+    changed = {
+        p.write.target
+        for p in kept
+        if p.side is Side.CRM
+        and p.write.operation is Operation.UPDATE
+        and p.write.fields
+        and p.write.fields & _RESET_CAUSES
+    }
+    resets = [p for p in resets if p.write.item is not None and p.write.item.series_id in changed]
+    planner.planned = resets + kept
+
+
+def _differs(field: str, wanted: CalendarItem, existing: CalendarItem) -> bool:
+    a, b = getattr(wanted, field), getattr(existing, field)
+    if field == "recurrence":
+        return _pattern(wanted, a) != _pattern(existing, b)
+    if field in ("start", "end"):
+        return _instant(a) != _instant(b)
+    if field == "privacy":
+        return bool(wanted.is_private) != bool(existing.is_private)
+    if field == "zone":
+        # A CRM keeps a zone only where it matters (series): compare it there.
+        return wanted.recurrence is not None and a != b
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip() != b.strip()
+    return bool(a != b)
+
+
+def _pattern(item: CalendarItem, recurrence: Recurrence | None) -> Any:
+    """What a series' rule does (services rewrite rule text), without its exclusions.
+
+    Exclusions travel as deletes of single occurrences, never as a new pattern.
+    """
+    if recurrence is None:
+        return None
+    bare = Recurrence(rule=recurrence.rule, zone=recurrence.zone)
+    return (recurrence.zone, tuple(_instant(s) for s in bare.starts(item.start, limit=_COMPARED)))
+
+
+def _instant(moment: Moment) -> Any:
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC)
+    return datetime.combine(moment, time(), UTC).date()
+
+
+def _confirm_unchanged(planner: Planner, planned: Planned, existing: CalendarItem) -> None:
+    """Nothing to write: remember both sides as they are, as a write would have."""
+    link, source = planned.link, planned.source
+    if link is None:
+        return
+    if source is not None:
+        link.remember(
+            Side.MAILBOX,
+            token=source.ref.change_token if source.ref else None,
+            content=fingerprint(source, Side.MAILBOX),
+        )
+    link.remember(
+        Side.CRM,
+        token=existing.ref.change_token if existing.ref else None,
+        content=fingerprint(existing, Side.CRM),
+    )
+    planner.dirty[id(link)] = link
+
+
+def _recreate(planner: Planner, planned: Planned) -> Planned:
+    """The CRM event an update targets is gone: create it again (a new link)."""
+    assert planned.write.item is not None and planned.link is not None
+    link = planned.link
+    fresh = Link(
+        mailbox=planner.ctx.name,
+        kind=link.kind,
+        mailbox_key=link.mailbox_key,
+        crm_key="",
+        uid=link.uid,
+    )
+    planner.forget(link)
+    planner.dropped.append(link)
+    return Planned(
+        side=Side.CRM,
+        write=Write.create(planned.write.item),
+        link=fresh,
+        source=planned.source,
+        source_key=link.mailbox_key,
+        new_link=True,
+    )
