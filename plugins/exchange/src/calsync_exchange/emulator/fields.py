@@ -94,6 +94,7 @@ FIELDS: tuple[FieldDef, ...] = (
         deletable=False,
         choices=("Low", "Normal", "High"),
     ),
+    _w("item:InReplyTo", "InReplyTo", "str", "in_reply_to", searchable=False),
     _r("item:DateTimeSent", "DateTimeSent", "datetime", "created"),
     _r("item:DateTimeCreated", "DateTimeCreated", "datetime", "created"),
     _w("item:ReminderDueBy", "ReminderDueBy", "datetime", "reminder_due_by", searchable=False),

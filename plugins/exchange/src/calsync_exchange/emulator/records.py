@@ -53,6 +53,7 @@ class CalendarRecord:
     reminder_minutes: int = 15
     reminder_due_by: datetime | None = None
     culture: str | None = "en-US"
+    in_reply_to: str | None = None
     is_all_day: bool = False
     free_busy: str = "Busy"
     location: str | None = None

@@ -76,7 +76,7 @@ def parse_calendar_item(elem: Element, default_zone: tzinfo) -> list[Assignment]
             continue
         field = F.BY_ELEMENT.get(name)
         if field is None:
-            if name in ("MimeContent", "Attachments", "MeetingTimeZone", "InReplyTo"):
+            if name in ("MimeContent", "Attachments", "MeetingTimeZone"):
                 raise EwsError(
                     "ErrorInvalidPropertySet", f"{name} isn't supported by the emulator."
                 )
