@@ -12,7 +12,7 @@ import base64
 from lxml import etree
 
 from calsync_exchange.emulator import ids
-from calsync_exchange.emulator._xml import Element, m, sub, t
+from calsync_exchange.emulator._xml import Element, m, parse_bool, render_bool, sub, t
 from calsync_exchange.emulator.context import Context
 from calsync_exchange.emulator.errors import EwsError, schema_error
 from calsync_exchange.emulator.records import MailboxRecord, UserConfigurationRecord
@@ -73,10 +73,26 @@ def _payload(ctx: Context) -> tuple[Element, Element]:
     return config, config.find(t("UserConfigurationName"))  # type: ignore[return-value]
 
 
+def _canonical_dictionary(dictionary: Element) -> bytes:
+    """The dictionary as Exchange returns it: typed values in their canonical form."""
+    copy = etree.fromstring(etree.tostring(dictionary))
+    for typed in copy.iter(t("DictionaryKey"), t("DictionaryValue")):
+        kind = typed.findtext(t("Type"))
+        for value in typed.findall(t("Value")):
+            try:
+                if kind == "Boolean":
+                    value.text = render_bool(parse_bool(value.text or ""))
+                elif kind in ("Integer32", "UnsignedInteger32", "Integer64", "UnsignedInteger64", "Byte"):
+                    value.text = str(int(value.text or ""))
+            except ValueError:
+                raise schema_error(f"The dictionary value {value.text!r} is not a valid {kind}.") from None
+    return etree.tostring(copy)
+
+
 def _write(record: UserConfigurationRecord, config: Element) -> None:
     dictionary = config.find(t("Dictionary"))
     if dictionary is not None:
-        record.dictionary_xml = etree.tostring(dictionary)
+        record.dictionary_xml = _canonical_dictionary(dictionary)
     for tag, attr in (("XmlData", "xml_data"), ("BinaryData", "binary_data")):
         text = config.findtext(t(tag))
         if text is not None:

@@ -121,25 +121,26 @@ class RuleZone(tzinfo):
         # Southern hemisphere: daylight time spans the turn of the year.
         return moment >= start or moment < end
 
+    def _readings(self, naive: datetime) -> tuple[bool, bool]:
+        """Whether wall time ``naive`` exists in standard time, and in daylight time."""
+        spec = self.spec
+        assert spec.daylight_offset is not None
+        as_standard = (naive - spec.standard_offset).replace(tzinfo=UTC)
+        as_daylight = (naive - spec.daylight_offset).replace(tzinfo=UTC)
+        return not self._is_daylight_utc(as_standard), self._is_daylight_utc(as_daylight)
+
     def utcoffset(self, dt: datetime | None) -> timedelta:
-        """The offset in force at local time ``dt``."""
+        """The offset in force at local time ``dt`` (PEP 495: ``fold`` picks in overlaps and gaps)."""
         spec = self.spec
         if dt is None or not self._has_daylight():
             return spec.standard_offset
         assert spec.daylight_offset is not None
-        naive = dt.replace(tzinfo=None)
-        # Read the wall time with the pre-transition offset: try standard first, then daylight.
-        as_standard = (naive - spec.standard_offset).replace(tzinfo=UTC)
-        as_daylight = (naive - spec.daylight_offset).replace(tzinfo=UTC)
-        std_ok = not self._is_daylight_utc(as_standard)
-        dst_ok = self._is_daylight_utc(as_daylight)
-        if std_ok and dst_ok:
-            return spec.daylight_offset  # overlap: the first occurrence is still daylight time
-        if dst_ok:
-            return spec.daylight_offset
-        if std_ok:
-            return spec.standard_offset
-        return spec.standard_offset  # gap: the offset before the change
+        std_ok, dst_ok = self._readings(dt.replace(tzinfo=None))
+        if std_ok and dst_ok:  # overlap: fold=0 is the first (daylight) occurrence
+            return spec.standard_offset if dt.fold else spec.daylight_offset
+        if not std_ok and not dst_ok:  # gap: fold=0 reads it with the offset before the change
+            return spec.daylight_offset if dt.fold else spec.standard_offset
+        return spec.daylight_offset if dst_ok else spec.standard_offset
 
     def dst(self, dt: datetime | None) -> timedelta:
         """Daylight saving in force at ``dt`` (relative to standard time)."""
@@ -150,14 +151,16 @@ class RuleZone(tzinfo):
         return self.spec.name
 
     def fromutc(self, dt: datetime) -> datetime:
-        """Convert a UTC time (carrying this tzinfo) to local time."""
+        """Convert a UTC time (carrying this tzinfo) to local time, with ``fold`` set."""
         spec = self.spec
         utc = dt.replace(tzinfo=UTC)
-        offset = spec.standard_offset
-        if self._has_daylight() and self._is_daylight_utc(utc):
-            assert spec.daylight_offset is not None
-            offset = spec.daylight_offset
-        return (utc + offset).replace(tzinfo=self)
+        if not self._has_daylight() or not self._is_daylight_utc(utc):
+            local = (utc + spec.standard_offset).replace(tzinfo=self)
+            if self._has_daylight() and all(self._readings(local.replace(tzinfo=None))):
+                return local.replace(fold=1)  # the second pass through an overlap
+            return local
+        assert spec.daylight_offset is not None
+        return (utc + spec.daylight_offset).replace(tzinfo=self)
 
     def __repr__(self) -> str:
         """Name the definition."""
