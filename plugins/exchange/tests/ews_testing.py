@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from exchangelib import ExtendedProperty
+import requests
+from exchangelib import Account, ExtendedProperty
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"
@@ -30,3 +31,27 @@ class SyncTags(ExtendedProperty):
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """An aware UTC datetime."""
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def envelope(payload: str) -> bytes:
+    """A SOAP request document with ``payload`` as its only Body child."""
+    from calsync_exchange.emulator._xml import SOAP, M, T
+
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<s:Envelope xmlns:s="{SOAP}" xmlns:m="{M}" xmlns:t="{T}">'
+        f"<s:Body>{payload}</s:Body></s:Envelope>"
+    ).encode()
+
+
+def post_soap(account: Account, payload: str) -> requests.Response:
+    """POST a hand-written SOAP operation with the account's own (authenticated) session."""
+    session = account.protocol.get_session()
+    try:
+        return session.post(
+            account.protocol.service_endpoint,
+            data=envelope(payload),
+            headers={"Content-Type": "text/xml; charset=utf-8"},
+        )
+    finally:
+        account.protocol.release_session(session)

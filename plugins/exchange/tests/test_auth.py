@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from ews_testing import ALICE, BOB, PASSWORD, utc
 from exchangelib import IMPERSONATION, Identity, OAuth2Credentials
 from exchangelib.errors import (
     ErrorImpersonateUserDenied,
     ErrorInvalidExchangeImpersonationHeaderData,
     UnauthorizedError,
 )
-from ews_testing import ALICE, BOB, PASSWORD, utc
 from oauthlib.oauth2 import InvalidClientError
 
 from calsync.emulation import FaultKind, FrozenClock
@@ -32,7 +32,10 @@ def app(emulator: EwsEmulator) -> OAuth2Credentials:
 
 
 def test_a_wrong_password_is_http_401(emulator: EwsEmulator) -> None:
-    with in_process_account(emulator, ALICE, password="wrong") as account, pytest.raises(UnauthorizedError):
+    with (
+        in_process_account(emulator, ALICE, password="wrong") as account,
+        pytest.raises(UnauthorizedError),
+    ):
         account.calendar  # noqa: B018
     assert emulator.counts == {"GetFolder": 1}
 
@@ -45,7 +48,9 @@ def test_a_changed_password_locks_out_an_open_account(emulator: EwsEmulator) -> 
             list(calendar.all())
 
 
-def test_an_application_impersonates_the_target_mailbox(emulator: EwsEmulator, app: OAuth2Credentials) -> None:
+def test_an_application_impersonates_the_target_mailbox(
+    emulator: EwsEmulator, app: OAuth2Credentials
+) -> None:
     emulator.seed_item(BOB, subject="Bob's", start=utc(2025, 3, 3, 9), end=utc(2025, 3, 3, 10))
     with in_process_account(emulator, BOB, credentials=app, access_type=IMPERSONATION) as account:
         assert [i.subject for i in account.calendar.all()] == ["Bob's"]
@@ -54,41 +59,63 @@ def test_an_application_impersonates_the_target_mailbox(emulator: EwsEmulator, a
 
 def test_an_application_token_without_impersonation_is_refused(emulator: EwsEmulator) -> None:
     emulator.add_application(tenant=TENANT, client_id="calsync-app", client_secret="app-secret")
-    credentials = OAuth2Credentials(client_id="calsync-app", client_secret="app-secret", tenant_id=TENANT)
+    credentials = OAuth2Credentials(
+        client_id="calsync-app", client_secret="app-secret", tenant_id=TENANT
+    )
     with in_process_account(emulator, BOB, credentials=credentials) as account:
         # DELEGATE access still sends X-AnchorMailbox, which is enough to route the request.
         assert account.calendar.name == "Calendar"
     from calsync_exchange.emulator import auth
     from calsync_exchange.emulator.errors import SoapFault
 
-    identity = auth.Identity("application", "calsync-app", emulator.store.applications["calsync-app"])
+    identity = auth.Identity(
+        "application", "calsync-app", emulator.store.applications["calsync-app"]
+    )
     with pytest.raises(SoapFault) as raised:
         auth.acting_mailbox(emulator.store, identity, None, None)
     assert raised.value.code == ErrorInvalidExchangeImpersonationHeaderData.__name__
 
 
 def test_an_application_limited_to_other_mailboxes_is_denied(emulator: EwsEmulator) -> None:
-    emulator.add_application(tenant=TENANT, client_id="scoped", client_secret="s", mailboxes=[ALICE])
-    credentials = OAuth2Credentials(
-        client_id="scoped", client_secret="s", tenant_id=TENANT, identity=Identity(primary_smtp_address=BOB)
+    emulator.add_application(
+        tenant=TENANT, client_id="scoped", client_secret="s", mailboxes=[ALICE]
     )
-    with in_process_account(emulator, BOB, credentials=credentials, access_type=IMPERSONATION) as account:
-        with pytest.raises(ErrorImpersonateUserDenied):
-            account.calendar  # noqa: B018
+    credentials = OAuth2Credentials(
+        client_id="scoped",
+        client_secret="s",
+        tenant_id=TENANT,
+        identity=Identity(primary_smtp_address=BOB),
+    )
+    with (
+        in_process_account(
+            emulator, BOB, credentials=credentials, access_type=IMPERSONATION
+        ) as account,
+        pytest.raises(ErrorImpersonateUserDenied),
+    ):
+        account.calendar  # noqa: B018
 
 
 def test_a_wrong_client_secret_fails_at_the_token_endpoint(emulator: EwsEmulator) -> None:
     emulator.add_application(tenant=TENANT, client_id="calsync-app", client_secret="app-secret")
     credentials = OAuth2Credentials(
-        client_id="calsync-app", client_secret="nope", tenant_id=TENANT, identity=Identity(primary_smtp_address=BOB)
+        client_id="calsync-app",
+        client_secret="nope",
+        tenant_id=TENANT,
+        identity=Identity(primary_smtp_address=BOB),
     )
-    with in_process_account(emulator, BOB, credentials=credentials, access_type=IMPERSONATION) as account:
-        with pytest.raises(InvalidClientError, match="AADSTS7000215"):
-            account.calendar  # noqa: B018
+    with (
+        in_process_account(
+            emulator, BOB, credentials=credentials, access_type=IMPERSONATION
+        ) as account,
+        pytest.raises(InvalidClientError, match="AADSTS7000215"),
+    ):
+        account.calendar  # noqa: B018
     assert "GetFolder" not in emulator.counts
 
 
-def test_an_expired_token_is_http_401(emulator: EwsEmulator, app: OAuth2Credentials, clock: FrozenClock) -> None:
+def test_an_expired_token_is_http_401(
+    emulator: EwsEmulator, app: OAuth2Credentials, clock: FrozenClock
+) -> None:
     with in_process_account(emulator, BOB, credentials=app, access_type=IMPERSONATION) as account:
         calendar = account.calendar
         clock.advance(timedelta(hours=2))
@@ -99,7 +126,9 @@ def test_an_expired_token_is_http_401(emulator: EwsEmulator, app: OAuth2Credenti
     assert emulator.counts["oauth2/token"] == 2
 
 
-def test_auth_expired_fault_revokes_the_bearer_token(emulator: EwsEmulator, app: OAuth2Credentials) -> None:
+def test_auth_expired_fault_revokes_the_bearer_token(
+    emulator: EwsEmulator, app: OAuth2Credentials
+) -> None:
     with in_process_account(emulator, BOB, credentials=app, access_type=IMPERSONATION) as account:
         calendar = account.calendar
         emulator.faults.inject(FaultKind.AUTH_EXPIRED)
@@ -115,11 +144,17 @@ def test_a_basic_account_may_impersonate_when_allowed(emulator: EwsEmulator) -> 
     emulator.add_mailbox("svc@example.com", password="svc")
     emulator.seed_item(ALICE, subject="Alice's", start=utc(2025, 3, 3, 9), end=utc(2025, 3, 3, 10))
     credentials = _basic("svc@example.com", "svc")
-    with in_process_account(emulator, ALICE, credentials=credentials, access_type=IMPERSONATION) as account:
-        with pytest.raises(ErrorImpersonateUserDenied):
-            account.calendar  # noqa: B018
+    with (
+        in_process_account(
+            emulator, ALICE, credentials=credentials, access_type=IMPERSONATION
+        ) as account,
+        pytest.raises(ErrorImpersonateUserDenied),
+    ):
+        account.calendar  # noqa: B018
     emulator.allow_impersonation(ALICE, by="svc@example.com")
-    with in_process_account(emulator, ALICE, credentials=credentials, access_type=IMPERSONATION) as account:
+    with in_process_account(
+        emulator, ALICE, credentials=credentials, access_type=IMPERSONATION
+    ) as account:
         assert [i.subject for i in account.calendar.all()] == ["Alice's"]
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from ews_testing import ALICE, utc
 from exchangelib import Account, Attendee, CalendarItem, EWSDateTime, HTMLBody, Mailbox
 from exchangelib.errors import ErrorCalendarEndDateIsEarlierThanStartDate
-from ews_testing import ALICE, utc
 
 from calsync.emulation import FrozenClock
 from calsync_exchange.emulator import EwsEmulator
@@ -72,7 +72,8 @@ def test_what_was_stored_reads_back_through_exchangelib(account: Account) -> Non
     item.save(send_meeting_invitations="SendToNone")
     read = account.calendar.get(id=item.id)
     assert read.subject == "Kickoff"
-    assert read.body == "<p>Agenda</p>" and isinstance(read.body, HTMLBody)
+    assert read.body == "<p>Agenda</p>"
+    assert isinstance(read.body, HTMLBody)
     assert read.categories == ["Synced", "Sync Error"]
     assert read.start == EWSDateTime(2025, 3, 10, 8, tzinfo=read.start.tzinfo)
     assert read.start.utcoffset() == timedelta(0)

@@ -7,14 +7,13 @@ from datetime import timedelta
 
 import pytest
 import requests
+from ews_testing import ALICE, PASSWORD, envelope, utc
 from exchangelib import Account, CalendarItem, EWSDateTime
 from exchangelib.errors import ErrorInternalServerError
-from ews_testing import ALICE, PASSWORD, utc
 
 from calsync.emulation import FrozenClock
 from calsync.emulation.requests_transport import InProcessAdapter
 from calsync_exchange.emulator import EwsEmulator
-from calsync_exchange.emulator._xml import M, T
 
 
 def _session(emulator: EwsEmulator) -> requests.Session:
@@ -28,7 +27,12 @@ def test_the_clock_drives_created_and_modified_times(
     account: Account, emulator: EwsEmulator, clock: FrozenClock
 ) -> None:
     tz = account.default_timezone
-    item = CalendarItem(folder=account.calendar, subject="x", start=EWSDateTime(2025, 3, 3, 9, tzinfo=tz), end=EWSDateTime(2025, 3, 3, 10, tzinfo=tz))
+    item = CalendarItem(
+        folder=account.calendar,
+        subject="x",
+        start=EWSDateTime(2025, 3, 3, 9, tzinfo=tz),
+        end=EWSDateTime(2025, 3, 3, 10, tzinfo=tz),
+    )
     item.save()
     created = clock.now()
     clock.advance(timedelta(days=2))
@@ -39,7 +43,9 @@ def test_the_clock_drives_created_and_modified_times(
     assert read.last_modified_time == created + timedelta(days=2)
 
 
-def test_counters_are_per_soap_operation_and_reset_clears_everything(account: Account, emulator: EwsEmulator) -> None:
+def test_counters_are_per_soap_operation_and_reset_clears_everything(
+    account: Account, emulator: EwsEmulator
+) -> None:
     emulator.seed_item(ALICE, subject="x", start=utc(2025, 3, 3, 9), end=utc(2025, 3, 3, 10))
     list(account.calendar.all())
     assert emulator.counts == {"GetFolder": 2, "FindItem": 1, "GetItem": 1}
@@ -50,7 +56,13 @@ def test_counters_are_per_soap_operation_and_reset_clears_everything(account: Ac
 
 
 def test_snapshot_is_json(account: Account, emulator: EwsEmulator) -> None:
-    emulator.seed_item(ALICE, subject="x", start=utc(2025, 3, 3, 9), end=utc(2025, 3, 3, 10), extended={"CalsyncCrmId": "1"})
+    emulator.seed_item(
+        ALICE,
+        subject="x",
+        start=utc(2025, 3, 3, 9),
+        end=utc(2025, 3, 3, 10),
+        extended={"CalsyncCrmId": "1"},
+    )
     emulator.set_master_categories(ALICE, {"Sync Error": 0})
     snapshot = json.loads(json.dumps(emulator.snapshot()))
     alice = snapshot["mailboxes"][0]
@@ -81,32 +93,46 @@ def test_routing_and_malformed_requests(emulator: EwsEmulator) -> None:
     assert emulator.counts == {"unknown": 1, "InvalidRequest": 3}
 
 
-def test_append_to_item_field_appends_to_the_body(emulator: EwsEmulator) -> None:
-    item_id = emulator.seed_item(ALICE, subject="x", start=utc(2025, 3, 3, 9), end=utc(2025, 3, 3, 10), body="Hello")
-    change_key = emulator.item(ALICE, item_id)["change_key"]  # type: ignore[index]
-    body = f"""<?xml version="1.0" encoding="utf-8"?>
-<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="{M}" xmlns:t="{T}"><s:Body>
-<m:UpdateItem ConflictResolution="AutoResolve" MessageDisposition="SaveOnly" SendMeetingInvitationsOrCancellations="SendToNone">
-<m:ItemChanges><t:ItemChange><t:ItemId Id="{item_id}" ChangeKey="{change_key}"/><t:Updates>
-<t:AppendToItemField><t:FieldURI FieldURI="item:Body"/><t:CalendarItem><t:Body BodyType="Text">, world</t:Body></t:CalendarItem></t:AppendToItemField>
-<t:AppendToItemField><t:FieldURI FieldURI="calendar:RequiredAttendees"/><t:CalendarItem><t:RequiredAttendees><t:Attendee><t:Mailbox>
-<t:EmailAddress>bob@example.com</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees></t:CalendarItem></t:AppendToItemField>
-</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem></s:Body></s:Envelope>"""
-    answer = _session(emulator).post("https://outlook.office365.com/EWS/Exchange.asmx", data=body.encode())
+def _append(item_id: str, change_key: str | None, field: str, value: str) -> bytes:
+    key = f' ChangeKey="{change_key}"' if change_key else ""
+    return envelope(
+        f"""<m:UpdateItem ConflictResolution="AutoResolve" MessageDisposition="SaveOnly"
+          SendMeetingInvitationsOrCancellations="SendToNone">
+        <m:ItemChanges><t:ItemChange><t:ItemId Id="{item_id}"{key}/><t:Updates>
+          <t:AppendToItemField><t:FieldURI FieldURI="{field}"/>
+            <t:CalendarItem>{value}</t:CalendarItem>
+          </t:AppendToItemField>
+        </t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>"""
+    )
+
+
+def test_append_to_item_field(emulator: EwsEmulator) -> None:
+    item_id = emulator.seed_item(
+        ALICE, subject="x", start=utc(2025, 3, 3, 9), end=utc(2025, 3, 3, 10), body="Hello"
+    )
+    session, url = _session(emulator), "https://outlook.office365.com/EWS/Exchange.asmx"
+
+    def change_key() -> str:
+        return emulator.item(ALICE, item_id)["change_key"]  # type: ignore[index,no-any-return]
+
+    body = '<t:Body BodyType="Text">, world</t:Body>'
+    answer = session.post(url, data=_append(item_id, change_key(), "item:Body", body))
     assert b'ResponseClass="Success"' in answer.content
+    attendee = (
+        "<t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>bob@example.com"
+        "</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees>"
+    )
+    session.post(url, data=_append(item_id, change_key(), "calendar:RequiredAttendees", attendee))
     stored = emulator.item(ALICE, item_id)
     assert stored is not None
     assert stored["body"] == "Hello, world"
     assert [a["email"] for a in stored["required_attendees"]] == ["bob@example.com"]
-    no_change_key = body.replace(f' ChangeKey="{change_key}"', "")
-    answer = _session(emulator).post("https://outlook.office365.com/EWS/Exchange.asmx", data=no_change_key.encode())
+    # AutoResolve needs a change key; Subject cannot be appended to.
+    answer = session.post(url, data=_append(item_id, None, "item:Body", body))
     assert b"ErrorChangeKeyRequiredForWriteOperations" in answer.content
-    new_key = emulator.item(ALICE, item_id)["change_key"]  # type: ignore[index]
-    subject = (
-        body.replace(change_key, new_key)
-        .replace('"item:Body"', '"item:Subject"')
-        .replace('<t:Body BodyType="Text">, world</t:Body>', "<t:Subject>!</t:Subject>")
+    answer = session.post(
+        url, data=_append(item_id, change_key(), "item:Subject", "<t:Subject>!</t:Subject>")
     )
-    answer = _session(emulator).post("https://outlook.office365.com/EWS/Exchange.asmx", data=subject.encode())
     assert b"ErrorInvalidPropertyAppend" in answer.content
     assert emulator.item(ALICE, item_id)["subject"] == "x"  # type: ignore[index]
+    assert emulator.item(ALICE, item_id)["body"] == "Hello, world"  # type: ignore[index]

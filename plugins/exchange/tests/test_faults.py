@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from ews_testing import ALICE, PASSWORD
 from exchangelib import Account, CalendarItem, EWSDateTime, FaultTolerance
 from exchangelib.errors import (
     ErrorItemSave,
@@ -11,7 +12,6 @@ from exchangelib.errors import (
     MalformedResponseError,
     UnauthorizedError,
 )
-from ews_testing import ALICE, PASSWORD
 
 from calsync.emulation import Fault, FaultKind
 from calsync_exchange.emulator import EwsEmulator, in_process_account
@@ -36,7 +36,9 @@ def test_throttle_is_server_busy_with_the_back_off(account: Account, emulator: E
 
 
 def test_fault_tolerance_backs_off_and_retries(emulator: EwsEmulator) -> None:
-    with in_process_account(emulator, ALICE, password=PASSWORD, retry_policy=FaultTolerance(max_wait=5)) as account:
+    with in_process_account(
+        emulator, ALICE, password=PASSWORD, retry_policy=FaultTolerance(max_wait=5)
+    ) as account:
         calendar = account.calendar
         emulator.faults.arm(Fault(kind=FaultKind.THROTTLE, endpoint="FindItem", retry_after=0.01))
         assert list(calendar.all()) == []
@@ -72,7 +74,9 @@ def test_malformed_body(account: Account, emulator: EwsEmulator) -> None:
         list(calendar.all())
 
 
-def test_partial_failure_fails_the_last_item_of_a_batch(account: Account, emulator: EwsEmulator) -> None:
+def test_partial_failure_fails_the_last_item_of_a_batch(
+    account: Account, emulator: EwsEmulator
+) -> None:
     calendar = account.calendar
     emulator.faults.arm(Fault(kind=FaultKind.PARTIAL_FAILURE, endpoint="CreateItem"))
     results = account.bulk_create(folder=calendar, items=[_item(account, n) for n in range(3)])
@@ -81,11 +85,19 @@ def test_partial_failure_fails_the_last_item_of_a_batch(account: Account, emulat
     assert [i["subject"] for i in emulator.items(ALICE)] == ["Item 0", "Item 1"]
 
 
-def test_partial_failure_on_getitem_returns_the_others(account: Account, emulator: EwsEmulator) -> None:
-    results = account.bulk_create(folder=account.calendar, items=[_item(account, n) for n in range(3)])
+def test_partial_failure_on_getitem_returns_the_others(
+    account: Account, emulator: EwsEmulator
+) -> None:
+    results = account.bulk_create(
+        folder=account.calendar, items=[_item(account, n) for n in range(3)]
+    )
     emulator.faults.arm(Fault(kind=FaultKind.PARTIAL_FAILURE, endpoint="GetItem"))
     fetched = list(account.fetch(results))
-    assert [type(f).__name__ for f in fetched] == ["CalendarItem", "CalendarItem", "ErrorItemCorrupt"]
+    assert [type(f).__name__ for f in fetched] == [
+        "CalendarItem",
+        "CalendarItem",
+        "ErrorItemCorrupt",
+    ]
 
 
 def test_faults_are_counted_like_any_request(account: Account, emulator: EwsEmulator) -> None:

@@ -1,17 +1,16 @@
-"""FindItem: IndexedPageItemView paging, restrictions over FieldURI and ExtendedFieldURI, sorting."""
+"""FindItem: IndexedPageItemView paging, restrictions (FieldURI, ExtendedFieldURI), sorting."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 import pytest
+from ews_testing import ALICE, post_soap, utc
 from exchangelib import Account, Q
 from exchangelib.errors import ErrorCalendarViewRangeTooBig, ErrorUnsupportedPathForQuery
-from ews_testing import ALICE, utc
 
 from calsync.emulation import FrozenClock
 from calsync_exchange.emulator import EwsEmulator, Recurrence, WeeklyPattern
-from calsync_exchange.emulator._xml import M, T
 
 
 @pytest.fixture
@@ -36,10 +35,16 @@ def seeded(emulator: EwsEmulator, clock: FrozenClock) -> dict[str, str]:
             sensitivity=sensitivity,
             extended=extended,
         )
-    recurrence = Recurrence(pattern=WeeklyPattern(weekdays=("Monday",)), start_date=date(2025, 3, 3), count=3)
+    recurrence = Recurrence(
+        pattern=WeeklyPattern(weekdays=("Monday",)), start_date=date(2025, 3, 3), count=3
+    )
     clock.advance(60)
     ids["Series"] = emulator.seed_item(
-        ALICE, subject="Series", start=datetime(2025, 3, 3, 9), end=datetime(2025, 3, 3, 10), recurrence=recurrence
+        ALICE,
+        subject="Series",
+        start=datetime(2025, 3, 3, 9),
+        end=datetime(2025, 3, 3, 10),
+        recurrence=recurrence,
     )
     return ids
 
@@ -48,7 +53,9 @@ def _subjects(qs: object) -> list[str]:
     return sorted(i.subject for i in qs)  # type: ignore[attr-defined]
 
 
-def test_a_plain_listing_returns_singles_and_masters(account: Account, seeded: dict[str, str]) -> None:
+def test_a_plain_listing_returns_singles_and_masters(
+    account: Account, seeded: dict[str, str]
+) -> None:
     items = list(account.calendar.all())
     assert sorted(i.subject for i in items) == ["Alpha", "Beta", "Gamma", "Series", "delta"]
     assert {i.type for i in items} == {"Single", "RecurringMaster"}
@@ -73,12 +80,16 @@ def test_extended_property_lookup(account: Account, seeded: dict[str, str]) -> N
     assert _subjects(account.calendar.filter(crm_id__exists=False)) == ["Gamma", "Series"]
 
 
-def test_comparisons_on_field_uris(account: Account, seeded: dict[str, str], clock: FrozenClock) -> None:
+def test_comparisons_on_field_uris(
+    account: Account, seeded: dict[str, str], clock: FrozenClock
+) -> None:
     cal = account.calendar
     assert _subjects(cal.filter(subject="alpha")) == ["Alpha"]
     assert _subjects(cal.filter(start__gte=utc(2025, 3, 10, 10))) == ["Gamma", "delta"]
     assert _subjects(cal.filter(start__lt=utc(2025, 3, 10, 9))) == ["Alpha", "Series"]
-    assert _subjects(cal.filter(start__gt=utc(2025, 3, 10, 10), end__lte=utc(2025, 3, 10, 12))) == ["delta"]
+    assert _subjects(cal.filter(start__gt=utc(2025, 3, 10, 10), end__lte=utc(2025, 3, 10, 12))) == [
+        "delta"
+    ]
     # A property the item lacks never matches, not even "not equal".
     assert _subjects(cal.filter(location__not="Room 1")) == ["Gamma", "delta"]
     assert _subjects(cal.filter(sensitivity__in=["Private", "Confidential"])) == ["Beta", "delta"]
@@ -97,7 +108,11 @@ def test_multi_valued_and_contains_restrictions(account: Account, seeded: dict[s
     assert _subjects(cal.filter(subject__contains="ALP")) == []
     assert _subjects(cal.filter(subject__istartswith="DEL")) == ["delta"]
     assert _subjects(cal.filter(Q(subject="Alpha") | Q(location="Room 2"))) == ["Alpha", "Gamma"]
-    assert _subjects(cal.filter(~Q(subject__startswith="G") & Q(crm_id__exists=True))) == ["Alpha", "Beta", "delta"]
+    assert _subjects(cal.filter(~Q(subject__startswith="G") & Q(crm_id__exists=True))) == [
+        "Alpha",
+        "Beta",
+        "delta",
+    ]
 
 
 def test_sorting(account: Account, seeded: dict[str, str]) -> None:
@@ -105,19 +120,20 @@ def test_sorting(account: Account, seeded: dict[str, str]) -> None:
     assert by_start == ["delta", "Gamma", "Beta", "Alpha", "Series"]
 
 
-def test_an_unsupported_restriction_path_is_refused_not_ignored(account: Account, seeded: dict[str, str]) -> None:
-    body = f"""<?xml version="1.0" encoding="utf-8"?>
-<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="{M}" xmlns:t="{T}">
-<s:Body><m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>
-<m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>
-<m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="calendar:RequiredAttendees"/>
-<t:FieldURIOrConstant><t:Constant Value="bob@example.com"/></t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>
-<m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds></m:FindItem></s:Body></s:Envelope>"""
-    session = account.protocol.get_session()
-    try:
-        response = session.post(account.protocol.service_endpoint, data=body.encode(), headers={"Content-Type": "text/xml"})
-    finally:
-        account.protocol.release_session(session)
+def test_an_unsupported_restriction_path_is_refused_not_ignored(
+    account: Account, seeded: dict[str, str]
+) -> None:
+    response = post_soap(
+        account,
+        """<m:FindItem Traversal="Shallow">
+        <m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>
+        <m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>
+        <m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="calendar:RequiredAttendees"/>
+          <t:FieldURIOrConstant><t:Constant Value="bob@example.com"/></t:FieldURIOrConstant>
+        </t:IsEqualTo></m:Restriction>
+        <m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds>
+        </m:FindItem>""",
+    )
     assert response.status_code == 200
     assert b"ErrorUnsupportedPathForQuery" in response.content
     assert b'ResponseClass="Error"' in response.content
@@ -127,4 +143,8 @@ def test_an_unsupported_restriction_path_is_refused_not_ignored(account: Account
 def test_a_calendar_view_longer_than_two_years_is_refused(account: Account) -> None:
     tz = account.default_timezone
     with pytest.raises(ErrorCalendarViewRangeTooBig):
-        list(account.calendar.view(start=utc(2025, 1, 1).astimezone(tz), end=utc(2027, 6, 1).astimezone(tz)))
+        list(
+            account.calendar.view(
+                start=utc(2025, 1, 1).astimezone(tz), end=utc(2027, 6, 1).astimezone(tz)
+            )
+        )

@@ -50,7 +50,7 @@ def test_another_mailbox_is_refused_without_delegation(emulator: EwsEmulator) ->
         pytest.raises(ErrorAccessDenied),
     ):
         # Bob's own credentials, Alice's calendar (DELEGATE access names Alice's mailbox).
-        Account(
+        _ = Account(
             ALICE, config=bob.protocol.config, autodiscover=False, access_type="delegate"
         ).calendar
 

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from ews_testing import ALICE, utc
 from exchangelib import Account, CalendarItem, EWSDate, EWSDateTime
 from exchangelib import recurrence as xr
 from exchangelib.errors import ErrorCalendarDurationIsTooLong, ErrorRecurrenceHasNoOccurrence
-from ews_testing import ALICE, utc
 
 from calsync_exchange.emulator import EwsEmulator, Recurrence, WeeklyPattern
 
@@ -89,7 +89,8 @@ def test_each_pattern_expands_like_exchange(
     assert [s.date() for s in starts] == expected_days
     assert all(s.hour == 9 for s in starts)
     stored = emulator.item(ALICE, master.id)
-    assert stored is not None and stored["kind"] == "RecurringMaster"
+    assert stored is not None
+    assert stored["kind"] == "RecurringMaster"
     # The master is anchored on its first occurrence.
     assert stored["start"].astimezone(BERLIN).date() == expected_days[0]
 

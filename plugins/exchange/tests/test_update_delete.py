@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from ews_testing import ALICE, utc
 from exchangelib import Account, CalendarItem, EWSDateTime
 from exchangelib.errors import (
     ErrorIrresolvableConflict,
     ErrorItemNotFound,
     ErrorOccurrenceCrossingBoundary,
 )
-from ews_testing import ALICE, utc
 
 from calsync.emulation import FrozenClock
 from calsync_exchange.emulator import EwsEmulator, Recurrence, WeeklyPattern
@@ -33,9 +33,15 @@ def single(account: Account, emulator: EwsEmulator) -> CalendarItem:
 
 @pytest.fixture
 def master_id(emulator: EwsEmulator) -> str:
-    recurrence = Recurrence(pattern=WeeklyPattern(weekdays=("Monday",)), start_date=date(2025, 3, 3), count=4)
+    recurrence = Recurrence(
+        pattern=WeeklyPattern(weekdays=("Monday",)), start_date=date(2025, 3, 3), count=4
+    )
     return emulator.seed_item(
-        ALICE, subject="Weekly", start=datetime(2025, 3, 3, 9), end=datetime(2025, 3, 3, 9, 30), recurrence=recurrence
+        ALICE,
+        subject="Weekly",
+        start=datetime(2025, 3, 3, 9),
+        end=datetime(2025, 3, 3, 9, 30),
+        recurrence=recurrence,
     )
 
 
@@ -75,7 +81,11 @@ def test_a_plain_save_resends_everything_and_changes_only_what_changed(
     single.save()
     stored = emulator.item(ALICE, single.id)
     assert stored is not None
-    assert (stored["subject"], stored["location"], stored["start"]) == ("Renamed", "Room 1", utc(2025, 3, 10, 8))
+    assert (stored["subject"], stored["location"], stored["start"]) == (
+        "Renamed",
+        "Room 1",
+        utc(2025, 3, 10, 8),
+    )
 
 
 def test_never_overwrite_with_a_stale_change_key_is_an_irresolvable_conflict(
@@ -88,7 +98,9 @@ def test_never_overwrite_with_a_stale_change_key_is_an_irresolvable_conflict(
     assert emulator.item(ALICE, single.id)["subject"] == "Changed in Outlook"  # type: ignore[index]
 
 
-def test_auto_resolve_with_a_stale_change_key_overwrites(single: CalendarItem, emulator: EwsEmulator) -> None:
+def test_auto_resolve_with_a_stale_change_key_overwrites(
+    single: CalendarItem, emulator: EwsEmulator
+) -> None:
     emulator.update_item(ALICE, single.id, subject="Changed in Outlook")
     single.subject = "Changed by the sync"
     single.save(update_fields=["subject"])  # exchangelib's default is AutoResolve
@@ -117,7 +129,9 @@ def test_updating_an_occurrence_makes_an_exception_and_changes_the_master(
     assert master_after["subject"] == "Weekly"
 
 
-def test_an_occurrence_may_not_jump_over_its_neighbour(account: Account, emulator: EwsEmulator, master_id: str) -> None:
+def test_an_occurrence_may_not_jump_over_its_neighbour(
+    account: Account, emulator: EwsEmulator, master_id: str
+) -> None:
     occurrence = account.calendar.get(id=master_id).occurrence(2)
     occurrence.refresh()
     occurrence.start += timedelta(days=7)
@@ -143,7 +157,13 @@ def test_changing_the_series_time_drops_its_exceptions(
 
 
 def test_meeting_updates_are_counted(account: Account, emulator: EwsEmulator) -> None:
-    item_id = emulator.seed_item(ALICE, subject="Sync", start=utc(2025, 3, 10, 8), end=utc(2025, 3, 10, 9), required=["bob@example.com"])
+    item_id = emulator.seed_item(
+        ALICE,
+        subject="Sync",
+        start=utc(2025, 3, 10, 8),
+        end=utc(2025, 3, 10, 9),
+        required=["bob@example.com"],
+    )
     item = account.calendar.get(id=item_id)
     item.subject = "Sync (moved)"
     item.save(update_fields=["subject"])
@@ -177,7 +197,9 @@ def test_delete_a_single_and_then_it_is_gone(single: CalendarItem, emulator: Ews
     assert emulator.item(ALICE, item_id) is None
     assert emulator.items(ALICE) == []
     with pytest.raises(ErrorItemNotFound):
-        CalendarItem(account=single.account, folder=single.folder, id=item_id, changekey="x").delete()
+        CalendarItem(
+            account=single.account, folder=single.folder, id=item_id, changekey="x"
+        ).delete()
 
 
 def test_deleting_an_occurrence_adds_a_deleted_occurrence(
@@ -185,20 +207,33 @@ def test_deleting_an_occurrence_adds_a_deleted_occurrence(
 ) -> None:
     account.calendar.get(id=master_id).occurrence(3).delete()
     stored = emulator.item(ALICE, master_id)
-    assert stored is not None and stored["deleted_occurrences"] == [utc(2025, 3, 17, 8)]
+    assert stored is not None
+    assert stored["deleted_occurrences"] == [utc(2025, 3, 17, 8)]
     tz = account.default_timezone
-    view = account.calendar.view(start=EWSDateTime(2025, 3, 1, tzinfo=tz), end=EWSDateTime(2025, 4, 1, tzinfo=tz))
+    view = account.calendar.view(
+        start=EWSDateTime(2025, 3, 1, tzinfo=tz), end=EWSDateTime(2025, 4, 1, tzinfo=tz)
+    )
     assert [o.start for o in view] == [utc(2025, 3, 3, 8), utc(2025, 3, 10, 8), utc(2025, 3, 24, 8)]
 
 
-def test_deleting_a_master_deletes_its_exceptions(account: Account, emulator: EwsEmulator, master_id: str) -> None:
+def test_deleting_a_master_deletes_its_exceptions(
+    account: Account, emulator: EwsEmulator, master_id: str
+) -> None:
     emulator.modify_occurrence(ALICE, master_id, index=2, subject="Special")
     account.calendar.get(id=master_id).delete()
     assert emulator.items(ALICE) == []
 
 
-def test_cancellations_are_counted_for_the_organizer(account: Account, emulator: EwsEmulator) -> None:
-    item_id = emulator.seed_item(ALICE, subject="Sync", start=utc(2025, 3, 10, 8), end=utc(2025, 3, 10, 9), required=["bob@example.com"])
+def test_cancellations_are_counted_for_the_organizer(
+    account: Account, emulator: EwsEmulator
+) -> None:
+    item_id = emulator.seed_item(
+        ALICE,
+        subject="Sync",
+        start=utc(2025, 3, 10, 8),
+        end=utc(2025, 3, 10, 9),
+        required=["bob@example.com"],
+    )
     account.calendar.get(id=item_id).delete(send_meeting_cancellations="SendToAllAndSaveCopy")
     (message,) = emulator.meeting_messages(ALICE)
     assert (message.kind, message.item_id) == ("cancellation", item_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from calsync_exchange.emulator.client import build_account, in_process_account, server_account
 from calsync_exchange.emulator.emulator import EwsEmulator
-from calsync_exchange.emulator.seeding import extended_key
+from calsync_exchange.emulator.reading import extended_key
 from calsync_exchange.emulator.soap import ServerBuild
 from calsync_exchange.emulator.values import (
     AbsoluteMonthlyPattern,

@@ -51,7 +51,7 @@ def t(name: str) -> str:
 
 
 def local(elem: Element) -> str:
-    """The local name of ``elem`` (its tag without namespace)."""
+    """Return the local name of ``elem`` (its tag without namespace)."""
     return etree.QName(elem).localname
 
 
@@ -64,7 +64,7 @@ def sub(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Ele
 
 
 def new(tag: str, **attrs: str) -> Element:
-    """A detached element using the standard ``s``/``m``/``t`` prefixes."""
+    """Return a detached element using the standard ``s``/``m``/``t`` prefixes."""
     return etree.Element(tag, attrib=dict(attrs), nsmap=NSMAP)
 
 
@@ -74,7 +74,7 @@ def to_bytes(elem: Element) -> bytes:
 
 
 def text_of(parent: Element, tag: str) -> str | None:
-    """The text of the first child ``tag`` (qualified), or ``None`` when it is absent."""
+    """Return the text of the first child ``tag`` (qualified), or ``None`` when it is absent."""
     child = parent.find(tag)
     if child is None:
         return None
@@ -85,7 +85,7 @@ def text_of(parent: Element, tag: str) -> str | None:
 
 
 def parse_bool(value: str) -> bool:
-    """An ``xs:boolean`` (``true``/``false``/``1``/``0``)."""
+    """Parse an ``xs:boolean`` (``true``/``false``/``1``/``0``)."""
     lowered = value.strip().lower()
     if lowered in ("true", "1"):
         return True
@@ -100,7 +100,7 @@ def render_bool(value: bool) -> str:
 
 
 def parse_datetime(value: str, default_zone: tzinfo = UTC) -> datetime:
-    """An ``xs:dateTime``; one without an offset is read in ``default_zone``."""
+    """Parse an ``xs:dateTime``; one without an offset is read in ``default_zone``."""
     text = value.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
@@ -116,12 +116,12 @@ def render_datetime(value: datetime) -> str:
 
 
 def parse_date(value: str) -> date:
-    """An ``xs:date`` with or without an offset (``2025-03-03``, ``2025-03-03+01:00``, ``...Z``)."""
+    """Parse an ``xs:date``, with or without an offset (``2025-03-03``, ``2025-03-03+01:00``)."""
     return date.fromisoformat(value.strip()[:10])
 
 
 def render_date(value: date, offset: timedelta | None) -> str:
-    """A date with the zone offset Exchange appends (``2025-03-03+01:00``; ``Z`` for UTC)."""
+    """Render a date with the zone offset Exchange appends (``2025-03-03+01:00``; ``Z`` for UTC)."""
     if offset is None or offset == timedelta(0):
         return f"{value.isoformat()}Z"
     sign = "+" if offset >= timedelta(0) else "-"
@@ -130,7 +130,7 @@ def render_date(value: date, offset: timedelta | None) -> str:
 
 
 def parse_duration(value: str) -> timedelta:
-    """An ``xs:duration`` of the small kind EWS uses (``-PT1H``, ``PT2H30M``, ``P1DT0H``)."""
+    """Parse an ``xs:duration`` of the small kind EWS uses (``-PT1H``, ``PT2H30M``, ``P1DT0H``)."""
     text = value.strip()
     negative = text.startswith("-")
     text = text.lstrip("-")
@@ -150,7 +150,7 @@ def parse_duration(value: str) -> timedelta:
 
 
 def render_duration(value: timedelta) -> str:
-    """An ``xs:duration`` such as ``PT1H30M`` or ``-PT8H`` (``P1DT2H`` past a day)."""
+    """Render an ``xs:duration`` such as ``PT1H30M`` or ``-PT8H`` (``P1DT2H`` past a day)."""
     seconds = int(value.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)

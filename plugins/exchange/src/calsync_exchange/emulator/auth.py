@@ -56,7 +56,7 @@ class AuthFailure(Exception):
         self.diagnostics = diagnostics
 
     def response(self) -> HttpResponse:
-        """The 401 answer (no body, as IIS sends it)."""
+        """Return the 401 answer (no body, as IIS sends it)."""
         headers = {"WWW-Authenticate": self.challenge}
         if self.diagnostics:
             headers["x-ms-diagnostics"] = self.diagnostics
@@ -89,7 +89,7 @@ def authenticate(store: EwsStore, request: HttpRequest) -> Identity:
 def acting_mailbox(
     store: EwsStore, identity: Identity, impersonated: str | None, anchor: str | None
 ) -> MailboxRecord:
-    """The mailbox the request acts on (raises a SOAP fault like Exchange)."""
+    """Return the mailbox the request acts on (raises a SOAP fault like Exchange)."""
     if identity.kind == "application":
         target = impersonated or anchor
         if not target:

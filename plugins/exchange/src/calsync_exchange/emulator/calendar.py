@@ -39,7 +39,7 @@ class Entry:
 
 
 def stored_entry(record: CalendarRecord, master: CalendarRecord | None = None) -> Entry:
-    """The entry of a stored record (single, master or exception)."""
+    """Return the entry of a stored record (single, master or exception)."""
     return Entry(
         kind=record.kind,
         item_id=record.item_id,
@@ -53,12 +53,12 @@ def stored_entry(record: CalendarRecord, master: CalendarRecord | None = None) -
 
 
 def start_zone(record: CalendarRecord) -> tzinfo:
-    """The ``tzinfo`` of the record's start time zone."""
+    """Return the ``tzinfo`` of the record's start time zone."""
     return timezones.resolve(record.start_zone)
 
 
 def series_of(master: CalendarRecord) -> Series:
-    """The series of a master (its recurrence read in its start time zone)."""
+    """Return the series of a master (its recurrence read in its start time zone)."""
     assert master.recurrence is not None
     zone = start_zone(master)
     wall = master.start.astimezone(zone).time().replace(tzinfo=None)
@@ -79,7 +79,7 @@ def occurrence_times(master: CalendarRecord, original_start: datetime) -> tuple[
 def occurrence_entry(
     mailbox: MailboxRecord, master: CalendarRecord, original_start: datetime
 ) -> Entry:
-    """The entry for one occurrence of ``master``: the exception if it was modified.
+    """Return the entry for one occurrence of ``master``: the exception if it was modified.
 
     Raises ``ErrorCalendarOccurrenceIsDeletedFromRecurrence`` for a deleted occurrence.
     """
@@ -102,7 +102,7 @@ def occurrence_entry(
 
 
 def occurrence_at_index(mailbox: MailboxRecord, master: CalendarRecord, index: int) -> Entry:
-    """The occurrence with 1-based ``InstanceIndex`` ``index``."""
+    """Return the occurrence with 1-based ``InstanceIndex`` ``index``."""
     original_start = series_of(master).at_index(index)
     if original_start is None:
         raise EwsError("ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange")
@@ -146,7 +146,7 @@ def folder_entries(mailbox: MailboxRecord) -> list[Entry]:
 def first_and_last(
     mailbox: MailboxRecord, master: CalendarRecord
 ) -> tuple[Entry | None, Entry | None]:
-    """The first and (for a bounded series) last occurrence that was not deleted."""
+    """Return the first and (for a bounded series) last occurrence that was not deleted."""
     series = series_of(master)
     first = next((s for s in series.starts() if s not in master.deleted), None)
     last = None
@@ -161,7 +161,7 @@ def first_and_last(
 
 
 def modified_occurrences(mailbox: MailboxRecord, master: CalendarRecord) -> list[Entry]:
-    """The master's exceptions, by original start."""
+    """Return the master's exceptions, by original start."""
     return [
         stored_entry(mailbox.items[number], master)
         for _, number in sorted(master.exceptions.items())

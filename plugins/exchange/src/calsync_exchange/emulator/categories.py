@@ -54,7 +54,7 @@ _NEVER = "1601-01-01T00:00:00.000"
 
 
 def render(categories: dict[str, int], saved_at: datetime) -> bytes:
-    """The ``XmlData`` document for ``categories`` (name -> colour index)."""
+    """Render the ``XmlData`` document for ``categories`` (name -> colour index)."""
     stamp = saved_at.strftime("%Y-%m-%dT%H:%M:%S.000")
     root = etree.Element(
         f"{{{NAMESPACE}}}categories",

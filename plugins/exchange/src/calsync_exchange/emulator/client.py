@@ -54,7 +54,7 @@ def build_account(
     default_timezone: EWSTimeZone | None = None,
     retry_policy: RetryPolicy | None = None,
 ) -> Account:
-    """An Account with no autodiscover and no probing (auth type and version are given)."""
+    """Return an Account with no autodiscover and no probing (auth type and version are given)."""
     creds = credentials or Credentials(address, password or "")
     config = Configuration(
         service_endpoint=endpoint,
@@ -74,7 +74,7 @@ def build_account(
 
 @contextlib.contextmanager
 def in_process_account(emulator: EwsEmulator, address: str, **options: Any) -> Iterator[Account]:
-    """An Account whose HTTP goes to ``emulator`` in process, for the ``with`` block.
+    """Return an Account whose HTTP goes to ``emulator`` in process, for the ``with`` block.
 
     Options are those of :func:`build_account` (``endpoint`` defaults to the Office 365 URL).
     """
@@ -92,7 +92,7 @@ def in_process_account(emulator: EwsEmulator, address: str, **options: Any) -> I
 def server_account(
     emulator: EwsEmulator, server_url: str, address: str, **options: Any
 ) -> Iterator[Account]:
-    """An Account talking to ``emulator`` served at ``server_url`` over real sockets."""
+    """Return an Account talking to ``emulator`` served at ``server_url`` over real sockets."""
     try:
         yield build_account(
             emulator, address, endpoint=f"{server_url}/EWS/Exchange.asmx", **options

@@ -55,7 +55,7 @@ class Context:
         return timezones.resolve(self.zone_spec)
 
     def response(self, operation: str) -> Response:
-        """A new response document for ``operation``."""
+        """Return a new response document for ``operation``."""
         return Response(operation, self.build)
 
     def partial_failure(self, index: int, count: int) -> bool:
@@ -65,7 +65,7 @@ class Context:
     # -- resolving what requests name --------------------------------------------------------
 
     def folder(self, ref: FolderRef) -> tuple[MailboxRecord, str]:
-        """The mailbox and folder (``root``/``calendar``) a folder id names."""
+        """Return the mailbox and folder (``root``/``calendar``) a folder id names."""
         if ref.distinguished is not None:
             mailbox = self.acting
             if ref.mailbox:
@@ -91,7 +91,7 @@ class Context:
         return mailbox_or_none, name
 
     def calendar_folder(self, ref: FolderRef) -> MailboxRecord:
-        """The mailbox whose calendar ``ref`` names; other folders hold no calendar items."""
+        """Return the mailbox whose calendar ``ref`` names; other folders hold no calendar items."""
         mailbox, name = self.folder(ref)
         if name != CALENDAR_FOLDER:
             raise EwsError(
@@ -101,7 +101,7 @@ class Context:
         return mailbox
 
     def entry(self, ref: IdRef) -> tuple[MailboxRecord, Entry]:
-        """The mailbox and entry an item id (of any form) names, if the caller may see it."""
+        """Return the mailbox and entry an item id (of any form) names, if the caller may see it."""
         if isinstance(ref, ItemRef):
             mailbox, entry = self.store.resolve(ref.item_id)
         elif isinstance(ref, OccurrenceRef):

@@ -74,7 +74,7 @@ class EwsEmulator(SeedApi, Emulator):
     # -- Emulator contract -------------------------------------------------------------------
 
     def endpoint_of(self, request: HttpRequest) -> str:
-        """The SOAP operation (local name of ``Body[0]``), or ``oauth2/token``."""
+        """Return the SOAP operation (local name of ``Body[0]``), or ``oauth2/token``."""
         parts = urlsplit(request.url)
         if parts.hostname == auth.TOKEN_HOST and auth.TOKEN_PATH.match(parts.path):
             return TOKEN_ENDPOINT

@@ -39,12 +39,16 @@ MESSAGES = {
     "ErrorCalendarViewRangeTooBig": (
         "The time window specified is larger than the maximum allowed (two years)."
     ),
-    "ErrorInvalidRestriction": "Restrictions and sort order may not be specified for a CalendarView.",
+    "ErrorInvalidRestriction": (
+        "Restrictions and sort order may not be specified for a CalendarView."
+    ),
     "ErrorNonExistentMailbox": "The SMTP address has no mailbox associated with it.",
     "ErrorCalendarCannotUseIdForRecurringMasterId": (
         "The Id specified isn't the ID of an occurrence or exception."
     ),
-    "ErrorCalendarCannotUseIdForOccurrenceId": "The Id specified isn't the ID of a recurring master.",
+    "ErrorCalendarCannotUseIdForOccurrenceId": (
+        "The Id specified isn't the ID of a recurring master."
+    ),
     "ErrorInvalidValueForProperty": "The value is invalid for the property.",
     "ErrorItemSave": "The item couldn't be saved.",
     "ErrorCannotDeleteObject": "The object couldn't be deleted.",
@@ -94,7 +98,7 @@ class SoapFault(Exception):
 
 
 def schema_error(violation: str) -> SoapFault:
-    """The fault a request that breaks the EWS schema gets."""
+    """Return the fault a request that breaks the EWS schema gets."""
     return SoapFault(
         "ErrorSchemaValidation",
         "The request failed schema validation.",

@@ -42,7 +42,7 @@ def _json(status: int, payload: dict[str, object], **headers: str) -> HttpRespon
 
 
 def render_token_fault(fault: Fault) -> HttpResponse:
-    """A fault on the Entra ID token endpoint."""
+    """Render a fault on the Entra ID token endpoint."""
     if fault.kind is FaultKind.THROTTLE:
         return _json(
             429,
@@ -73,7 +73,7 @@ def render_token_fault(fault: Fault) -> HttpResponse:
 
 
 def render_ews_fault(fault: Fault, request: HttpRequest, build: ServerBuild) -> HttpResponse:
-    """A THROTTLE, AUTH_EXPIRED, SERVER_ERROR, TIMEOUT or MALFORMED answer on the EWS endpoint."""
+    """Render a THROTTLE, AUTH_EXPIRED, SERVER_ERROR, TIMEOUT or MALFORMED EWS answer."""
     if fault.kind is FaultKind.THROTTLE:
         busy = SoapFault(
             "ErrorServerBusy",

@@ -58,12 +58,12 @@ class FieldDef:
 def _w(
     uri: str, element: str, kind: ValueKind, attr: str, *, deletable: bool = True, **kw: object
 ) -> FieldDef:
-    """A writable property (deletable unless told otherwise)."""
+    """Return a writable property (deletable unless told otherwise)."""
     return FieldDef(uri, element, kind, attr, writable=True, deletable=deletable, **kw)  # type: ignore[arg-type]
 
 
 def _r(uri: str, element: str, kind: ValueKind, attr: str | None = None, **kw: object) -> FieldDef:
-    """A read-only property."""
+    """Return a read-only property."""
     return FieldDef(uri, element, kind, attr, **kw)  # type: ignore[arg-type]
 
 

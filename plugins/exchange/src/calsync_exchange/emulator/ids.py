@@ -42,23 +42,23 @@ def _encode(payload: bytes) -> str:
 
 
 def item_id(mailbox_index: int, number: int) -> str:
-    """The id of a stored item (single, master, exception)."""
+    """Return the id of a stored item (single, master, exception)."""
     return _encode(_ITEM + struct.pack(">HI", mailbox_index, number))
 
 
 def occurrence_id(mailbox_index: int, master_number: int, original_start: datetime) -> str:
-    """The id of an unmodified occurrence of a master."""
+    """Return the id of an unmodified occurrence of a master."""
     seconds = int(original_start.astimezone(UTC).timestamp())
     return _encode(_OCCURRENCE + struct.pack(">HIq", mailbox_index, master_number, seconds))
 
 
 def folder_id(mailbox_index: int, folder: str) -> str:
-    """The id of a folder (``root`` or ``calendar``)."""
+    """Return the id of a folder (``root`` or ``calendar``)."""
     return _encode(_FOLDER + struct.pack(">H", mailbox_index) + folder.encode("ascii"))
 
 
 def config_id(mailbox_index: int, number: int) -> str:
-    """The id of a user configuration object."""
+    """Return the id of a user configuration object."""
     return _encode(_CONFIG + struct.pack(">HI", mailbox_index, number))
 
 
@@ -90,18 +90,18 @@ def decode(value: str) -> DecodedId:
 
 
 def folder_name(value: str) -> str:
-    """The folder name encoded in a folder id (``root``/``calendar``)."""
+    """Return the folder name encoded in a folder id (``root``/``calendar``)."""
     raw = base64.b64decode(value.encode("ascii"))
     return raw[len(_MAGIC) + 3 :].decode("ascii")
 
 
 def change_key(number: int, version: int) -> str:
-    """The change key of version ``version`` of item ``number``; new on every change."""
+    """Return the change key of version ``version`` of item ``number``; new on every change."""
     return base64.b64encode(_CK_MAGIC + struct.pack(">IQ", number, version)).decode("ascii")
 
 
 def change_key_version(value: str, number: int) -> int | None:
-    """The version a change key names, or ``None`` when it is not a key of item ``number``."""
+    """Return the version a change key names (``None``: not a key of item ``number``)."""
     try:
         raw = base64.b64decode(value.encode("ascii"), validate=True)
         if not raw.startswith(_CK_MAGIC):

@@ -22,7 +22,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def text_of_body(body: Body | None) -> str | None:
-    """The plain text of a body (HTML tags dropped, entities decoded)."""
+    """Return the plain text of a body (HTML tags dropped, entities decoded)."""
     if body is None:
         return None
     if body.body_type == "Text":
@@ -44,7 +44,7 @@ def appointment_state(entry: Entry) -> int:
 
 
 def read(entry: Entry, uri: str) -> object:
-    """The value of property ``uri`` on ``entry`` (``None`` when it has none)."""
+    """Return the value of property ``uri`` on ``entry`` (``None`` when it has none)."""
     record = entry.record
     if uri == "calendar:Start":
         return entry.start
@@ -98,7 +98,7 @@ def read(entry: Entry, uri: str) -> object:
 
 
 def read_extended(entry: Entry, key: ExtendedKey) -> str | tuple[str, ...] | None:
-    """An extended property's stored value (raw text, or a tuple for array types)."""
+    """Return an extended property's stored value (raw text, or a tuple for array types)."""
     return entry.record.extended.get(key)
 
 

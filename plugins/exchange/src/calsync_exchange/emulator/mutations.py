@@ -108,9 +108,13 @@ def update(
 
 def _preflight(changes: list[Change]) -> None:
     for change in changes:
-        if isinstance(change.target, F.FieldDef) and change.target.uri == "calendar:Recurrence":
-            if change.action == "set":
-                raise EwsError("ErrorInvalidPropertySet", field_uri="calendar:Recurrence")
+        target = change.target
+        if (
+            isinstance(target, F.FieldDef)
+            and target.uri == "calendar:Recurrence"
+            and change.action == "set"
+        ):
+            raise EwsError("ErrorInvalidPropertySet", field_uri="calendar:Recurrence")
 
 
 def _restore(record: CalendarRecord, saved: CalendarRecord) -> None:
@@ -190,7 +194,7 @@ def normalise(
 
 
 def _check_boundaries(mailbox: MailboxRecord, exception: CalendarRecord) -> None:
-    """An occurrence may not move to or past the day of its neighbours."""
+    """Refuse moving an occurrence to or past the day of one of its neighbours."""
     master = mailbox.items[exception.master_number]  # type: ignore[index]
     assert exception.original_start is not None
     zone = calendar.start_zone(master)

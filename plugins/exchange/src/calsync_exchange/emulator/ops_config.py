@@ -74,7 +74,7 @@ def _payload(ctx: Context) -> tuple[Element, Element]:
 
 
 def _canonical_dictionary(dictionary: Element) -> bytes:
-    """The dictionary as Exchange returns it: typed values in their canonical form."""
+    """Return the dictionary as Exchange returns it: typed values in their canonical form."""
     copy = etree.fromstring(etree.tostring(dictionary))
     for typed in copy.iter(t("DictionaryKey"), t("DictionaryValue")):
         kind = typed.findtext(t("Type"))
@@ -82,10 +82,18 @@ def _canonical_dictionary(dictionary: Element) -> bytes:
             try:
                 if kind == "Boolean":
                     value.text = render_bool(parse_bool(value.text or ""))
-                elif kind in ("Integer32", "UnsignedInteger32", "Integer64", "UnsignedInteger64", "Byte"):
+                elif kind in (
+                    "Integer32",
+                    "UnsignedInteger32",
+                    "Integer64",
+                    "UnsignedInteger64",
+                    "Byte",
+                ):
                     value.text = str(int(value.text or ""))
             except ValueError:
-                raise schema_error(f"The dictionary value {value.text!r} is not a valid {kind}.") from None
+                raise schema_error(
+                    f"The dictionary value {value.text!r} is not a valid {kind}."
+                ) from None
     return etree.tostring(copy)
 
 

@@ -12,12 +12,8 @@ from calsync_exchange.emulator.errors import EwsError, schema_error
 from calsync_exchange.emulator.records import CALENDAR_FOLDER
 from calsync_exchange.emulator.soap import Response
 from calsync_exchange.emulator.xml_render import render_item
-from calsync_exchange.emulator.xml_request import (
-    parse_folders,
-    parse_restriction,
-    parse_shape,
-    parse_sort,
-)
+from calsync_exchange.emulator.xml_request import parse_folders, parse_shape
+from calsync_exchange.emulator.xml_restriction import parse_restriction, parse_sort
 
 #: Exchange refuses calendar views spanning more than two years (plus a leap day).
 MAX_VIEW_SPAN = timedelta(days=731)

@@ -9,7 +9,7 @@ Changes are paged by ``MaxChangesReturned`` (1-512, as the schema allows);
 from __future__ import annotations
 
 from calsync_exchange.emulator import calendar, ids, syncstate
-from calsync_exchange.emulator._xml import m, render_bool, sub, t
+from calsync_exchange.emulator._xml import M, T, m, render_bool, sub, t
 from calsync_exchange.emulator.context import Context
 from calsync_exchange.emulator.errors import EwsError, SoapFault, schema_error
 from calsync_exchange.emulator.records import CALENDAR_FOLDER, MailboxRecord
@@ -41,17 +41,16 @@ def _max_changes(ctx: Context) -> int:
             "ErrorSchemaValidation",
             "The request failed schema validation.",
             violation=(
-                "The 'http://schemas.microsoft.com/exchange/services/2006/messages:MaxChangesReturned' "
-                f"element is invalid - The value '{value}' is invalid according to its datatype "
-                "'http://schemas.microsoft.com/exchange/services/2006/types:MaxSyncChangesReturnedType' - "
-                f"The {'MaxInclusive' if value > MAX_CHANGES else 'MinInclusive'} constraint failed."
+                f"The '{M}:MaxChangesReturned' element is invalid - The value '{value}' is invalid "
+                f"according to its datatype '{T}:MaxSyncChangesReturnedType' - The "
+                f"{'MaxInclusive' if value > MAX_CHANGES else 'MinInclusive'} constraint failed."
             ),
         )
     return value
 
 
 def invalid_state(response: Response) -> None:
-    """The error message Exchange answers an unusable state with (empty state included)."""
+    """Answer an unusable state as Exchange does: an error with an empty state."""
     message = response.error(EwsError("ErrorInvalidSyncStateData"))
     sub(message, m("SyncState"))
     sub(message, m("IncludesLastItemInRange"), "true")

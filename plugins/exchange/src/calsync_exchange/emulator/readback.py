@@ -22,13 +22,13 @@ _SET_NAMES = {guid: name for name, guid in PROPERTY_SETS.items()}
 
 
 def extended_name(key: ExtendedKey) -> str:
-    """The readable key of an extended property."""
+    """Return the readable key of an extended property."""
     prefix = _SET_NAMES.get(key.property_set or "", key.property_set or "Tag")
     return f"{prefix}:{key.name}:{key.property_type}"
 
 
 def zone_name(spec: TimeZoneSpec) -> str:
-    """A zone's Windows id, or a custom zone's name."""
+    """Return a zone's Windows id, or a custom zone's name."""
     return spec.name if isinstance(spec, CustomTimeZone) else spec.zone_id
 
 
@@ -104,7 +104,7 @@ def entry_dict(mailbox: MailboxRecord, entry: Entry) -> dict[str, Any]:
 
 
 def record_dict(mailbox: MailboxRecord, record: CalendarRecord) -> dict[str, Any]:
-    """The dictionary of a stored record."""
+    """Return the dictionary of a stored record."""
     master = mailbox.items.get(record.master_number) if record.master_number else None
     return entry_dict(mailbox, calendar.stored_entry(record, master))
 
@@ -123,7 +123,7 @@ def jsonable(value: Any) -> Any:
 
 
 def mailbox_snapshot(mailbox: MailboxRecord) -> dict[str, Any]:
-    """A JSON-able picture of one mailbox."""
+    """Return a JSON-able picture of one mailbox."""
     from calsync_exchange.emulator import categories
 
     category_list = mailbox.configurations.get(("calendar", categories.CONFIGURATION_NAME))

@@ -102,7 +102,7 @@ def _rule_kwargs(pattern: Pattern) -> dict[str, object]:
 
 
 def period_of(pattern: Pattern) -> timedelta:
-    """The shortest span the pattern repeats over (an occurrence must be shorter)."""
+    """Return the shortest span the pattern repeats over (an occurrence must be shorter)."""
     if isinstance(pattern, DailyPattern):
         return timedelta(days=pattern.interval)
     if isinstance(pattern, WeeklyPattern):
@@ -152,11 +152,11 @@ class Series:
             yield self._to_utc(local)
 
     def first(self) -> datetime | None:
-        """The first original start, or ``None`` when the pattern produces nothing."""
+        """Return the first original start, or ``None`` when the pattern produces nothing."""
         return next(self.starts(), None)
 
     def last(self) -> datetime | None:
-        """The last original start of a bounded series (``None`` for no end)."""
+        """Return the last original start of a bounded series (``None`` for no end)."""
         if not self.is_bounded:
             return None
         last = None
@@ -165,13 +165,13 @@ class Series:
         return last
 
     def at_index(self, index: int) -> datetime | None:
-        """The original start of 1-based occurrence ``index``, or ``None`` past the range."""
+        """Return the original start of 1-based occurrence ``index``, or ``None`` past the range."""
         if index < 1 or index > _MAX_INDEX:
             return None
         return next(itertools.islice(self.starts(), index - 1, None), None)
 
     def index_of(self, original_start: datetime) -> int | None:
-        """The 1-based index of the occurrence that originally started at ``original_start``."""
+        """Return the 1-based index of the occurrence originally at ``original_start``."""
         for index, start in enumerate(self.starts(), start=1):
             if start == original_start:
                 return index
@@ -182,7 +182,10 @@ class Series:
     def between(
         self, window_start: datetime, window_end: datetime, length: timedelta
     ) -> list[datetime]:
-        """Original starts of occurrences (of ``length``) overlapping ``[window_start, window_end)``."""
+        """Return the original starts of occurrences overlapping the window.
+
+        :param length: how long each occurrence lasts.
+        """
         # Widen the local window by two days: offsets never exceed ±14 h, and occurrences
         # that started before the window may still overlap it.
         lo = window_start.astimezone(UTC).replace(tzinfo=None) - length - timedelta(days=2)

@@ -20,16 +20,8 @@ from calsync_exchange.emulator._xml import parse_bool, parse_datetime
 from calsync_exchange.emulator.calendar import Entry
 from calsync_exchange.emulator.errors import EwsError
 from calsync_exchange.emulator.values import Body
-from calsync_exchange.emulator.xml_request import (
-    Compare,
-    Contains,
-    Exists,
-    ExtendedUri,
-    FieldPath,
-    Junction,
-    Node,
-    PropertyPath,
-)
+from calsync_exchange.emulator.xml_request import ExtendedUri, FieldPath, PropertyPath
+from calsync_exchange.emulator.xml_restriction import Compare, Contains, Exists, Junction, Node
 
 _INTEGER_TYPES = ("Integer", "Long", "Short")
 _FLOAT_TYPES = ("Double", "Float", "Currency")
@@ -44,7 +36,7 @@ _COMPARATORS: dict[str, Callable[[object, object], bool]] = {
 
 
 def _type_of(path: PropertyPath) -> str:
-    """The comparison type of a path: str, bool, int, float, datetime (list- prefixed)."""
+    """Return the comparison type of a path: str, bool, int, float, datetime (list- prefixed)."""
     if isinstance(path, ExtendedUri):
         base = path.key.property_type.removesuffix("Array")
         prefix = "list-" if path.key.property_type.endswith("Array") else ""
@@ -77,7 +69,7 @@ def _convert(value: str, kind: str, zone: tzinfo) -> object:
 
 
 def _values(entry: Entry, path: PropertyPath, kind: str, zone: tzinfo) -> list[object] | None:
-    """The comparable value(s) of ``path`` on ``entry``; ``None`` when absent."""
+    """Return the comparable value(s) of ``path`` on ``entry``; ``None`` when absent."""
     if isinstance(path, ExtendedUri):
         raw = itemvalues.read_extended(entry, path.key)
         if raw is None:

@@ -9,14 +9,14 @@ SyncFolderItems like changes made in Outlook would.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from calsync_exchange.emulator import calendar, categories, ids, mutations, readback, timezones
+from calsync_exchange.emulator import calendar, categories, ids, mutations, timezones
+from calsync_exchange.emulator.reading import ReadApi, extended_key
 from calsync_exchange.emulator.records import (
     CALENDAR_FOLDER,
     ApplicationRecord,
-    CalendarRecord,
     MailboxRecord,
     UserConfigurationRecord,
 )
@@ -27,12 +27,9 @@ from calsync_exchange.emulator.values import (
     SENSITIVITIES,
     Attendee,
     Body,
-    ExtendedKey,
-    MeetingMessage,
     Person,
     TimeZoneSpec,
 )
-from calsync_exchange.emulator.xml_request import PROPERTY_SETS
 
 if TYPE_CHECKING:
     from calsync_exchange.emulator.store import EwsStore
@@ -61,17 +58,6 @@ _CHOICES = {
 }
 
 
-def extended_key(
-    name: str | ExtendedKey, property_set: str = "PublicStrings", property_type: str = "String"
-) -> ExtendedKey:
-    """An :class:`ExtendedKey` for a named property (``PublicStrings`` strings by default)."""
-    if isinstance(name, ExtendedKey):
-        return name
-    return ExtendedKey(
-        PROPERTY_SETS.get(property_set, property_set.strip("{}").upper()), name, property_type
-    )
-
-
 def _person(value: str | Person) -> Person:
     return Person(email=value) if isinstance(value, str) else value
 
@@ -80,7 +66,7 @@ def _attendees(values: Iterable[str | Person | Attendee]) -> tuple[Attendee, ...
     return tuple(v if isinstance(v, Attendee) else Attendee(person=_person(v)) for v in values)
 
 
-class SeedApi:
+class SeedApi(ReadApi):
     """Seed and read helpers mixed into :class:`~calsync_exchange.emulator.EwsEmulator`."""
 
     store: EwsStore
@@ -221,13 +207,6 @@ class SeedApi:
             raise
         return record.item_id
 
-    def _record(self, address: str, item_id: str) -> tuple[MailboxRecord, CalendarRecord]:
-        mailbox = self.store.mailbox(address)
-        record = self.store.record_by_id(mailbox, item_id)
-        if record is None:
-            raise KeyError(f"no item {item_id} in {address}")
-        return mailbox, record
-
     def _occurrence(
         self, address: str, master_id: str, index: int | None, original_start: datetime | None
     ) -> tuple[MailboxRecord, calendar.Entry]:
@@ -303,81 +282,3 @@ class SeedApi:
         record.xml_data = categories.render(dict(colours), self.store.now())
         record.version = version
         mailbox.configurations[key] = record
-
-    # -- reading back -------------------------------------------------------------------------------
-
-    def item(self, address: str, item_id: str) -> dict[str, Any] | None:
-        """The item (or occurrence) ``item_id`` as a dictionary, or ``None`` if it is gone."""
-        mailbox = self.store.mailbox(address)
-        try:
-            found_mailbox, entry = self.store.resolve(item_id)
-        except Exception:
-            return None
-        if found_mailbox is not mailbox:
-            return None
-        return readback.entry_dict(mailbox, entry)
-
-    def items(self, address: str) -> list[dict[str, Any]]:
-        """Every stored item (singles, masters, exceptions) in creation order."""
-        mailbox = self.store.mailbox(address)
-        return [readback.record_dict(mailbox, r) for r in mailbox.items.values()]
-
-    def calendar_view(self, address: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        """What a CalendarView of ``[start, end)`` returns (occurrences expanded)."""
-        mailbox = self.store.mailbox(address)
-        return [readback.entry_dict(mailbox, e) for e in calendar.view(mailbox, start, end)]
-
-    def categories(self, address: str, item_id: str) -> tuple[str, ...]:
-        """The categories on an item."""
-        return self._record(address, item_id)[1].categories
-
-    def master_categories(self, address: str) -> dict[str, int]:
-        """The mailbox's master category list: name -> colour index (0 red, -1 none)."""
-        config = self.store.mailbox(address).configurations.get(
-            (CALENDAR_FOLDER, categories.CONFIGURATION_NAME)
-        )
-        return categories.parse(config.xml_data if config else None)
-
-    def extended_property(
-        self,
-        address: str,
-        item_id: str,
-        name: str,
-        property_set: str = "PublicStrings",
-        property_type: str = "String",
-    ) -> str | tuple[str, ...] | None:
-        """An extended property's stored value on an item."""
-        return self._record(address, item_id)[1].extended.get(
-            extended_key(name, property_set, property_type)
-        )
-
-    def meeting_messages(self, address: str | None = None) -> tuple[MeetingMessage, ...]:
-        """Meeting messages callers asked for (nothing is sent), optionally for one mailbox."""
-        return tuple(
-            m
-            for m in self.store.meeting_messages
-            if address is None or m.mailbox.lower() == address.lower()
-        )
-
-    @property
-    def invitations_sent(self) -> int:
-        """How many meeting messages (invitations, updates, cancellations) callers asked to send."""
-        return len(self.store.meeting_messages)
-
-    def snapshot(self) -> dict[str, object]:
-        """A JSON-able picture of the whole store."""
-        return {
-            "mailboxes": [readback.mailbox_snapshot(m) for m in self.store.mailboxes.values()],
-            "applications": sorted(self.store.applications),
-            "meeting_messages": [
-                readback.jsonable(vars_of(m)) for m in self.store.meeting_messages
-            ],
-        }
-
-
-def vars_of(message: MeetingMessage) -> dict[str, Any]:
-    """A meeting message as a dictionary."""
-    return {f: getattr(message, f) for f in MeetingMessage.__dataclass_fields__}
-
-
-ONE_DAY = timedelta(days=1)

@@ -33,7 +33,7 @@ class ServerBuild:
 
 
 def envelope(build: ServerBuild) -> tuple[Element, Element]:
-    """A new envelope with the version header; returns (envelope, body)."""
+    """Return a new envelope with the version header; returns (envelope, body)."""
     env = etree.Element(f"{{{SOAP}}}Envelope", nsmap=NSMAP)
     header = sub(env, f"{{{SOAP}}}Header")
     sub(
@@ -76,12 +76,12 @@ class Response:
         return message
 
     def body(self) -> bytes:
-        """The serialised document."""
+        """Return the serialised document."""
         return to_bytes(self.envelope)
 
 
 def fault_body(fault: SoapFault, build: ServerBuild | None = None) -> bytes:
-    """A SOAP fault document for ``fault`` (throttling, schema errors, impersonation...)."""
+    """Return a SOAP fault document for ``fault`` (throttling, schema errors, impersonation...)."""
     env = etree.Element(f"{{{SOAP}}}Envelope", nsmap={"s": SOAP})
     if build is not None:
         header = sub(env, f"{{{SOAP}}}Header")

@@ -30,7 +30,7 @@ SERIES_ATTRS = frozenset({"start", "end", "recurrence", "start_zone", "end_zone"
 
 
 def new_uid() -> str:
-    """A Global Object Id in the hex form Exchange gives new items' ``UID``."""
+    """Return a Global Object Id in the hex form Exchange gives new items' ``UID``."""
     return ("040000008200E00074C5B7101A82E008" + "0" * 24 + "10000000" + uuid.uuid4().hex).upper()
 
 
@@ -69,24 +69,24 @@ class EwsStore:
         return record
 
     def find_mailbox(self, address: str | None) -> MailboxRecord | None:
-        """The mailbox with ``address`` (any case), or ``None``."""
+        """Return the mailbox with ``address`` (any case), or ``None``."""
         return self.mailboxes.get((address or "").lower())
 
     def mailbox(self, address: str) -> MailboxRecord:
-        """The mailbox with ``address``; ``KeyError`` when there is none."""
+        """Return the mailbox with ``address``; ``KeyError`` when there is none."""
         found = self.find_mailbox(address)
         if found is None:
             raise KeyError(f"no mailbox {address}")
         return found
 
     def mailbox_by_index(self, index: int) -> MailboxRecord | None:
-        """The mailbox an id's index names."""
+        """Return the mailbox an id's index names."""
         return next((mb for mb in self.mailboxes.values() if mb.index == index), None)
 
     # -- versions and records ----------------------------------------------------------------
 
     def next_version(self) -> int:
-        """A new, never reused version number."""
+        """Return a new, never reused version number."""
         return next(self._versions)
 
     def new_record(
@@ -119,19 +119,23 @@ class EwsStore:
             record.field_versions[attr] = record.version
 
     def record_by_id(self, mailbox: MailboxRecord, item_id: str) -> CalendarRecord | None:
-        """The stored record (single, master or exception) with ``item_id``, if any."""
+        """Return the stored record (single, master or exception) with ``item_id``, if any."""
         try:
             decoded = ids.decode(item_id)
         except MalformedIdError:
             return None
         record = mailbox.items.get(decoded.number)
-        if decoded.kind == "occurrence" and record is not None and decoded.original_start is not None:
+        if (
+            decoded.kind == "occurrence"
+            and record is not None
+            and decoded.original_start is not None
+        ):
             number = record.exceptions.get(decoded.original_start)
             record = mailbox.items.get(number) if number is not None else None
         return record if record is not None and record.item_id == item_id else None
 
     def master_of(self, mailbox: MailboxRecord, record: CalendarRecord) -> CalendarRecord | None:
-        """The master of an exception."""
+        """Return the master of an exception."""
         if record.master_number is None:
             return None
         return mailbox.items.get(record.master_number)
@@ -152,7 +156,7 @@ class EwsStore:
         return mailbox, decoded
 
     def resolve(self, item_id: str) -> tuple[MailboxRecord, Entry]:
-        """The entry an ``ItemId`` names (a stored item or an occurrence)."""
+        """Return the entry an ``ItemId`` names (a stored item or an occurrence)."""
         mailbox, decoded = self.locate(item_id)
         record = mailbox.items.get(decoded.number)
         if decoded.kind == "item":
@@ -223,7 +227,8 @@ class EwsStore:
         """Delete an item; an occurrence or exception becomes a deleted occurrence."""
         if entry.kind in ("Occurrence", "Exception"):
             master = entry.master
-            assert master is not None and entry.original_start is not None
+            assert master is not None
+            assert entry.original_start is not None
             number = master.exceptions.pop(entry.original_start, None)
             if number is not None:
                 del mailbox.items[number]
@@ -249,12 +254,12 @@ class EwsStore:
         master.exceptions.clear()
         master.deleted.clear()
 
-    # -- meeting messages ---------------------------------------------------------------------------
+    # -- meeting messages ----------------------------------------------------------------
 
     def record_message(self, message: MeetingMessage) -> None:
         """Remember a meeting message a caller asked to send (nothing is sent)."""
         self.meeting_messages.append(message)
 
     def now(self) -> datetime:
-        """The clock's time."""
+        """Return the clock's time."""
         return self.clock.now()

@@ -35,7 +35,7 @@ class SyncState:
 
 
 def encode(state: SyncState, secret: bytes) -> str:
-    """The opaque ``m:SyncState`` text for ``state``."""
+    """Return the opaque ``m:SyncState`` text for ``state``."""
     payload = json.dumps(
         {
             "m": state.mailbox_index,

@@ -35,7 +35,7 @@ class UnknownTimeZoneError(ValueError):
 
 
 def windows_id_for(zone: str) -> str:
-    """The Windows id for ``zone``, which may already be a Windows id or an IANA id."""
+    """Return the Windows id for ``zone``, which may already be a Windows id or an IANA id."""
     if zone in WINDOWS_TO_IANA:
         return zone
     if zone in IANA_TO_MS_TIMEZONE_MAP:
@@ -53,7 +53,7 @@ def _zoneinfo(zone_id: str) -> tzinfo:
 
 
 def resolve(spec: TimeZoneSpec) -> tzinfo:
-    """The ``tzinfo`` that ``spec`` names."""
+    """Return the ``tzinfo`` that ``spec`` names."""
     if isinstance(spec, CustomTimeZone):
         return RuleZone(spec)
     return _zoneinfo(spec.zone_id)
@@ -99,9 +99,10 @@ class RuleZone(tzinfo):
         )
 
     def _transitions_utc(self, year: int) -> tuple[datetime, datetime]:
-        """The UTC instants daylight time starts and ends in ``year``."""
+        """Return the UTC instants daylight time starts and ends in ``year``."""
         spec = self.spec
-        assert spec.daylight_start is not None and spec.standard_start is not None
+        assert spec.daylight_start is not None
+        assert spec.standard_start is not None
         assert spec.daylight_offset is not None
         start_local = datetime.combine(
             _nth_weekday(year, spec.daylight_start), spec.daylight_start.at
@@ -130,7 +131,7 @@ class RuleZone(tzinfo):
         return not self._is_daylight_utc(as_standard), self._is_daylight_utc(as_daylight)
 
     def utcoffset(self, dt: datetime | None) -> timedelta:
-        """The offset in force at local time ``dt`` (PEP 495: ``fold`` picks in overlaps and gaps)."""
+        """Return the offset at local time ``dt`` (``fold`` decides in overlaps and gaps)."""
         spec = self.spec
         if dt is None or not self._has_daylight():
             return spec.standard_offset
@@ -147,7 +148,7 @@ class RuleZone(tzinfo):
         return self.utcoffset(dt) - self.spec.standard_offset
 
     def tzname(self, dt: datetime | None) -> str:
-        """The definition's name."""
+        """Return the definition's name."""
         return self.spec.name
 
     def fromutc(self, dt: datetime) -> datetime:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import time, timedelta, tzinfo
+from datetime import tzinfo
 from typing import final
-
-from lxml import etree
 
 from calsync_exchange.emulator import fields as F
 from calsync_exchange.emulator._xml import (
@@ -22,7 +20,6 @@ from calsync_exchange.emulator._xml import (
     parse_bool,
     parse_date,
     parse_datetime,
-    parse_duration,
     t,
 )
 from calsync_exchange.emulator.errors import EwsError, schema_error
@@ -35,19 +32,16 @@ from calsync_exchange.emulator.values import (
     AbsoluteYearlyPattern,
     Attendee,
     Body,
-    CustomTimeZone,
     DailyPattern,
     Pattern,
     Person,
     Recurrence,
     RelativeMonthlyPattern,
     RelativeYearlyPattern,
-    TimeZoneSpec,
-    TransitionRule,
     WeeklyPattern,
-    WindowsTimeZone,
 )
 from calsync_exchange.emulator.xml_request import ExtendedUri, parse_extended_uri
+from calsync_exchange.emulator.xml_timezone import parse_timezone
 
 
 @final
@@ -101,7 +95,7 @@ def _extended(elem: Element) -> Assignment:
 
 
 def parse_value(field: F.FieldDef, elem: Element, default_zone: tzinfo) -> object:
-    """The value of one property element."""
+    """Parse the value of one property element."""
     try:
         return _parse_value(field, elem, default_zone)
     except (ValueError, KeyError, IndexError) as exc:
@@ -138,7 +132,7 @@ def _parse_value(field: F.FieldDef, elem: Element, default_zone: tzinfo) -> obje
 
 
 def parse_person(elem: Element) -> Person:
-    """A ``t:Mailbox``."""
+    """Parse a ``t:Mailbox``."""
     email = elem.findtext(t("EmailAddress"))
     if not email:
         raise EwsError("ErrorMissingEmailAddress", "An attendee needs an EmailAddress.")
@@ -221,7 +215,7 @@ def _pattern(elem: Element) -> Pattern:
 
 
 def parse_recurrence(elem: Element) -> Recurrence:
-    """A ``t:Recurrence``: one pattern element and one range element."""
+    """Parse a ``t:Recurrence``: one pattern element and one range element."""
     if len(elem) != 2:
         raise ValueError("Recurrence needs a pattern and a range")
     pattern = _pattern(elem[0])
@@ -245,69 +239,8 @@ def parse_recurrence(elem: Element) -> Recurrence:
     raise ValueError(f"recurrence range {kind!r}")
 
 
-# -- time zones --------------------------------------------------------------------------------
-
-
-def parse_timezone(elem: Element) -> TimeZoneSpec:
-    """A ``StartTimeZone``/``EndTimeZone``: a known Id, or a custom definition.
-
-    A definition with ``Periods`` is kept as a custom zone even when it also has an Id the
-    server does not know; only a bare Id must name a zone the server knows.
-    """
-    periods = elem.find(t("Periods"))
-    zone_id = elem.get("Id")
-    if periods is None:
-        if not zone_id:
-            raise ValueError("a time zone needs an Id or Periods")
-        return WindowsTimeZone(zone_id)
-    return _custom_zone(elem, periods)
-
-
-def _custom_zone(elem: Element, periods: Element) -> CustomTimeZone:
-    by_id = {}
-    for period in periods.findall(t("Period")):
-        by_id[period.get("Id", "")] = (
-            period.get("Name", ""),
-            -parse_duration(period.get("Bias", "")),
-        )
-    standard = next((off for name, off in by_id.values() if name == "Standard"), None)
-    if standard is None:
-        raise ValueError("a custom time zone needs a Standard period")
-    daylight_offset = next((off for name, off in by_id.values() if name == "Daylight"), None)
-    daylight_start = standard_start = None
-    groups = elem.find(t("TransitionsGroups"))
-    group = groups.find(t("TransitionsGroup")) if groups is not None else None
-    for transition in group.findall(t("RecurringDayTransition")) if group is not None else ():
-        target = by_id.get(transition.findtext(t("To")) or "", ("", None))[0]
-        offset = parse_duration(transition.findtext(t("TimeOffset")) or "PT0S")
-        rule = TransitionRule(
-            month=int(transition.findtext(t("Month")) or ""),
-            weekday=_one_of(transition.findtext(t("DayOfWeek")), WEEKDAYS, "DayOfWeek"),
-            occurrence=int(transition.findtext(t("Occurrence")) or ""),
-            at=(time.min.replace() if offset == timedelta(0) else _clock(offset)),
-        )
-        if target == "Daylight":
-            daylight_start = rule
-        elif target == "Standard":
-            standard_start = rule
-    return CustomTimeZone(
-        name=elem.get("Name") or "Customized Time Zone",
-        zone_id=elem.get("Id"),
-        standard_offset=standard,
-        daylight_offset=daylight_offset if daylight_start and standard_start else None,
-        daylight_start=daylight_start if daylight_offset is not None else None,
-        standard_start=standard_start if daylight_offset is not None else None,
-        raw_xml=etree.tostring(elem),
-    )
-
-
-def _clock(offset: timedelta) -> time:
-    seconds = int(offset.total_seconds()) % 86400
-    return time(seconds // 3600, (seconds // 60) % 60, seconds % 60)
-
-
 def parse_base64(text: str | None) -> bytes | None:
-    """A base64 element's bytes (``None`` when absent)."""
+    """Decode a base64 element's text (``None`` when absent)."""
     if text is None:
         return None
     return base64.b64decode(text.strip())

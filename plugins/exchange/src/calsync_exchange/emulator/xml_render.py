@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from lxml import etree
-
 from calsync_exchange.emulator import calendar, ids, itemvalues, timezones
 from calsync_exchange.emulator import fields as F
 from calsync_exchange.emulator._xml import (
@@ -29,7 +27,6 @@ from calsync_exchange.emulator.values import (
     AbsoluteYearlyPattern,
     Attendee,
     Body,
-    CustomTimeZone,
     DailyPattern,
     Person,
     Recurrence,
@@ -39,10 +36,11 @@ from calsync_exchange.emulator.values import (
     WeeklyPattern,
 )
 from calsync_exchange.emulator.xml_request import Shape
+from calsync_exchange.emulator.xml_timezone import render_timezone
 
 
 def requested_uris(shape: Shape) -> set[str]:
-    """The ``FieldURI`` values a shape returns."""
+    """Return the ``FieldURI`` values a shape returns."""
     base: tuple[str, ...] = ("item:ItemId",)
     if shape.base == "Default":
         base = F.DEFAULT_SHAPE
@@ -65,7 +63,7 @@ def render_item(parent: Element, mailbox: MailboxRecord, entry: Entry, shape: Sh
 
 
 def render_id(parent: Element, tag: str, item_id: str, change_key: str) -> Element:
-    """An ``ItemId``-shaped element."""
+    """Render an ``ItemId``-shaped element."""
     return sub(parent, tag, Id=item_id, ChangeKey=change_key)
 
 
@@ -126,7 +124,7 @@ def _render_field(
 
 
 def scalar_text(value: object) -> str:
-    """A scalar value as EWS writes it."""
+    """Write a scalar value the way EWS does."""
     if isinstance(value, bool):
         return render_bool(value)
     if isinstance(value, datetime):
@@ -146,7 +144,7 @@ def _render_body(item: Element, tag: str, body: Body, body_type: str) -> None:
 
 
 def render_person(parent: Element, person: Person) -> None:
-    """A ``t:Mailbox`` inside ``parent``."""
+    """Render a ``t:Mailbox`` inside ``parent``."""
     mailbox = sub(parent, t("Mailbox"))
     if person.name:
         sub(mailbox, t("Name"), person.name)
@@ -199,7 +197,7 @@ def _local_date(day: date, spec: TimeZoneSpec) -> str:
 
 
 def render_recurrence(item: Element, recurrence: Recurrence, zone: TimeZoneSpec) -> None:
-    """A ``t:Recurrence`` with its pattern and range; dates carry the zone offset."""
+    """Render a ``t:Recurrence`` with its pattern and range; dates carry the zone offset."""
     elem = sub(item, t("Recurrence"))
     pattern = recurrence.pattern
     if isinstance(pattern, DailyPattern):
@@ -241,56 +239,3 @@ def render_recurrence(item: Element, recurrence: Recurrence, zone: TimeZoneSpec)
             t("StartDate"),
             _local_date(recurrence.start_date, zone),
         )
-
-
-def render_timezone(item: Element, tag: str, spec: TimeZoneSpec) -> None:
-    """A ``StartTimeZone``/``EndTimeZone``: an Id, or a custom definition as stored."""
-    if not isinstance(spec, CustomTimeZone):
-        sub(item, tag, Id=spec.zone_id)
-        return
-    if spec.raw_xml is not None:
-        stored = etree.fromstring(spec.raw_xml)
-        stored.tag = tag
-        item.append(stored)
-        return
-    item.append(custom_zone_element(tag, spec))
-
-
-def custom_zone_element(tag: str, spec: CustomTimeZone) -> Element:
-    """A ``TimeZoneDefinitionType`` element for a custom zone: Periods, groups, transitions."""
-    elem = etree.Element(tag, Name=spec.name)
-    if spec.zone_id:
-        elem.set("Id", spec.zone_id)
-    periods = sub(elem, t("Periods"))
-    std_id = "trule:Microsoft/Registry/Custom/Standard"
-    dst_id = "trule:Microsoft/Registry/Custom/Daylight"
-    sub(
-        periods,
-        t("Period"),
-        Bias=render_duration(-spec.standard_offset),
-        Name="Standard",
-        Id=std_id,
-    )
-    rules = []
-    if spec.daylight_offset is not None and spec.daylight_start and spec.standard_start:
-        sub(
-            periods,
-            t("Period"),
-            Bias=render_duration(-spec.daylight_offset),
-            Name="Daylight",
-            Id=dst_id,
-        )
-        rules = [(dst_id, spec.daylight_start), (std_id, spec.standard_start)]
-    group = sub(sub(elem, t("TransitionsGroups")), t("TransitionsGroup"), Id="0")
-    if not rules:
-        sub(sub(group, t("Transition")), t("To"), std_id, Kind="Period")
-    for target, rule in rules:
-        transition = sub(group, t("RecurringDayTransition"))
-        sub(transition, t("To"), target, Kind="Period")
-        at = timedelta(hours=rule.at.hour, minutes=rule.at.minute, seconds=rule.at.second)
-        sub(transition, t("TimeOffset"), render_duration(at))
-        sub(transition, t("Month"), str(rule.month))
-        sub(transition, t("DayOfWeek"), rule.weekday)
-        sub(transition, t("Occurrence"), str(rule.occurrence))
-    sub(sub(sub(elem, t("Transitions")), t("Transition")), t("To"), "0", Kind="Group")
-    return elem

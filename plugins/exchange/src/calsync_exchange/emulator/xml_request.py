@@ -8,9 +8,9 @@ values here; the operations never touch raw XML for these.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, final
+from typing import final
 
-from calsync_exchange.emulator._xml import Element, local, m, t
+from calsync_exchange.emulator._xml import Element, local, t
 from calsync_exchange.emulator.errors import schema_error
 from calsync_exchange.emulator.values import ExtendedKey
 
@@ -33,8 +33,9 @@ PROPERTY_SETS = {
 @final
 @dataclass(frozen=True, slots=True)
 class ExtendedUri:
-    """An ``ExtendedFieldURI``: the property's identity plus the attributes as the client wrote
-    them (the server echoes them back in that form).
+    """An ``ExtendedFieldURI``: the property's identity and the attributes as written.
+
+    The server echoes the attributes back in the form the client used.
     """
 
     key: ExtendedKey
@@ -102,59 +103,6 @@ class Shape:
     fields: tuple[str, ...]
     extended: tuple[ExtendedUri, ...]
     body_type: str = "Best"
-
-
-# -- restrictions ----------------------------------------------------------------------------
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class Compare:
-    """``IsEqualTo`` & co: ``path`` compared with a constant or another property."""
-
-    op: Literal["eq", "ne", "gt", "gte", "lt", "lte"]
-    path: PropertyPath
-    operand: str | PropertyPath
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class Exists:
-    """``Exists``: the property has a value."""
-
-    path: PropertyPath
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class Contains:
-    """``Contains`` with its ``ContainmentMode`` and ``ContainmentComparison``."""
-
-    path: PropertyPath
-    value: str
-    mode: str
-    comparison: str
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class Junction:
-    """``And``/``Or`` over children, or ``Not`` over one."""
-
-    op: Literal["and", "or", "not"]
-    children: tuple[Node, ...]
-
-
-Node = Compare | Exists | Contains | Junction
-
-_COMPARE_OPS = {
-    "IsEqualTo": "eq",
-    "IsNotEqualTo": "ne",
-    "IsGreaterThan": "gt",
-    "IsGreaterThanOrEqualTo": "gte",
-    "IsLessThan": "lt",
-    "IsLessThanOrEqualTo": "lte",
-}
 
 
 def _int(value: str) -> int:
@@ -258,58 +206,3 @@ def parse_folder(elem: Element) -> FolderRef:
 def parse_folders(container: Element | None) -> list[FolderRef]:
     """Every folder id in a container such as ``m:FolderIds``."""
     return [parse_folder(child) for child in (container if container is not None else ())]
-
-
-def parse_restriction(elem: Element | None) -> Node | None:
-    """Read ``m:Restriction`` into a tree (``None`` when absent)."""
-    if elem is None:
-        return None
-    if len(elem) != 1:
-        raise schema_error("Restriction must contain exactly one search expression.")
-    return _node(elem[0])
-
-
-def _node(elem: Element) -> Node:
-    name = local(elem)
-    if name in ("And", "Or"):
-        return Junction("and" if name == "And" else "or", tuple(_node(c) for c in elem))
-    if name == "Not":
-        return Junction("not", (_node(elem[0]),))
-    if name == "Exists":
-        return Exists(parse_path(elem[0]))
-    if name == "Contains":
-        constant = elem.find(t("Constant"))
-        if constant is None:
-            raise schema_error("Contains needs a Constant.")
-        return Contains(
-            parse_path(elem[0]),
-            constant.get("Value", ""),
-            elem.get("ContainmentMode", "FullString"),
-            elem.get("ContainmentComparison", "Exact"),
-        )
-    if name in _COMPARE_OPS:
-        holder = elem.find(t("FieldURIOrConstant"))
-        if holder is None or len(holder) != 1:
-            raise schema_error(f"{name} needs a FieldURIOrConstant.")
-        inner = holder[0]
-        operand: str | PropertyPath = (
-            inner.get("Value", "") if local(inner) == "Constant" else parse_path(inner)
-        )
-        return Compare(_COMPARE_OPS[name], parse_path(elem[0]), operand)  # type: ignore[arg-type]
-    raise schema_error(f"Unsupported search expression {name!r}.")
-
-
-def parse_sort(elem: Element | None) -> list[tuple[PropertyPath, bool]]:
-    """Read ``m:SortOrder`` as (path, descending) pairs."""
-    if elem is None:
-        return []
-    order = []
-    for field_order in elem.findall(t("FieldOrder")):
-        descending = field_order.get("Order", "Ascending") == "Descending"
-        order.append((parse_path(field_order[0]), descending))
-    return order
-
-
-def message_child(payload: Element, name: str) -> Element | None:
-    """A direct child of the operation element in the messages namespace."""
-    return payload.find(m(name))
