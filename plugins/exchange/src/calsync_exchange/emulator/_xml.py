@@ -8,6 +8,7 @@ and read values the way the real server does: by qualified tag, ignoring prefixe
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -19,7 +20,8 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 NSMAP = {"s": SOAP, "m": M, "t": T}
 
-Element = etree._Element
+#: An lxml element (the type exchangelib parses with, too).
+Element: TypeAlias = etree._Element
 
 # Requests are parsed strictly (no recovery, no entities, no network): a real EWS front end
 # rejects XML it cannot read instead of guessing, unlike exchangelib's forgiving parser.

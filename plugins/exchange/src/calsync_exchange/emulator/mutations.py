@@ -67,7 +67,7 @@ def create(
             )
     values.setdefault("start_zone", zone)
     values.setdefault("end_zone", values["start_zone"])
-    record = store.new_record(mailbox, extended=extended, **values)
+    record = store.new_record(mailbox, {**values, "extended": extended})
     try:
         normalise(store, mailbox, record, changed=set(values))
     except EwsError:
@@ -207,14 +207,11 @@ def _check_boundaries(mailbox: MailboxRecord, exception: CalendarRecord) -> None
             next_start = start
             break
     new_day = exception.start.astimezone(zone).date()
-    for neighbour, too_far in (
-        (previous, lambda d: new_day <= d),
-        (next_start, lambda d: new_day >= d),
-    ):
+    for neighbour, before in ((previous, True), (next_start, False)):
         if neighbour is None or neighbour in master.deleted:
             continue
-        current = calendar.occurrence_entry(mailbox, master, neighbour).start
-        if too_far(current.astimezone(zone).date()):
+        day = calendar.occurrence_entry(mailbox, master, neighbour).start.astimezone(zone).date()
+        if (new_day <= day) if before else (new_day >= day):
             raise EwsError(
                 "ErrorOccurrenceCrossingBoundary",
                 "An occurrence cannot be moved to or before the day of the previous occurrence, "

@@ -70,7 +70,10 @@ def _payload(ctx: Context) -> tuple[Element, Element]:
     config = ctx.payload.find(m("UserConfiguration"))
     if config is None:
         raise schema_error("The request needs a UserConfiguration.")
-    return config, config.find(t("UserConfigurationName"))  # type: ignore[return-value]
+    name = config.find(t("UserConfigurationName"))
+    if name is None:
+        raise schema_error("UserConfiguration needs a UserConfigurationName.")
+    return config, name
 
 
 def _canonical_dictionary(dictionary: Element) -> bytes:

@@ -104,7 +104,8 @@ def _contains(node: Contains, entry: Entry) -> bool:
         value = itemvalues.read(entry, node.path.uri)
         if isinstance(value, Body):
             value = itemvalues.text_of_body(value)
-        haystacks = list(value) if isinstance(value, tuple) else ([] if value is None else [value])
+        items = value if isinstance(value, tuple) else (() if value is None else (value,))
+        haystacks = [str(v) for v in items]
     needle = node.value
     if "IgnoreCase" in node.comparison or "Loose" in node.comparison:
         needle = needle.casefold()
@@ -147,9 +148,10 @@ def _compare(node: Compare, entry: Entry, zone: tzinfo) -> bool:
     left = _values(entry, node.path, kind, zone)
     if left is None:
         return False
+    right: list[object] | None
     if isinstance(node.operand, str):
         try:
-            right: list[object] | None = [_convert(node.operand, kind, zone)]
+            right = [_convert(node.operand, kind, zone)]
         except ValueError:
             raise EwsError(
                 "ErrorInvalidValueForProperty",
@@ -160,6 +162,7 @@ def _compare(node: Compare, entry: Entry, zone: tzinfo) -> bool:
         if right is None:
             return False
     compare = _COMPARATORS[node.op]
+    assert right is not None
     try:
         if node.op == "ne":
             return all(compare(a, b) for a in left for b in right)

@@ -9,7 +9,7 @@ SyncFolderItems like changes made in Outlook would.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from calsync_exchange.emulator import calendar, categories, ids, mutations, timezones
@@ -177,7 +177,7 @@ class SeedApi(ReadApi):
                 values[key] = timezones.local_midnight(value, tz)
                 values.setdefault("is_all_day", True)
             elif isinstance(value, datetime) and value.tzinfo is None:
-                values[key] = value.replace(tzinfo=tz).astimezone(tz).astimezone(calendar.UTC)
+                values[key] = value.replace(tzinfo=tz).astimezone(tz).astimezone(UTC)
         return values
 
     def seed_item(self, address: str, **fields: Any) -> str:
@@ -199,7 +199,7 @@ class SeedApi(ReadApi):
         organizer = values.get("organizer")
         if organizer is not None and organizer.email.lower() != mailbox.address.lower():
             values.setdefault("my_response_type", "Accept")
-        record = self.store.new_record(mailbox, **values)
+        record = self.store.new_record(mailbox, values)
         try:
             mutations.normalise(self.store, mailbox, record, changed=set(values))
         except Exception:
@@ -215,9 +215,7 @@ class SeedApi(ReadApi):
             return mailbox, calendar.occurrence_at_index(mailbox, master, index)
         if original_start is None:
             raise TypeError("give index or original_start")
-        return mailbox, calendar.occurrence_entry(
-            mailbox, master, original_start.astimezone(calendar.UTC)
-        )
+        return mailbox, calendar.occurrence_entry(mailbox, master, original_start.astimezone(UTC))
 
     def update_item(self, address: str, item_id: str, **fields: Any) -> str:
         """Change a stored item as its owner would in Outlook; returns the new change key."""

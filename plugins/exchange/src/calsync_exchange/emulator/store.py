@@ -90,11 +90,12 @@ class EwsStore:
         return next(self._versions)
 
     def new_record(
-        self, mailbox: MailboxRecord, item_id: str | None = None, **values: object
+        self, mailbox: MailboxRecord, values: dict[str, object], item_id: str | None = None
     ) -> CalendarRecord:
         """Create and store a calendar record (not yet normalised)."""
         number = next(self._numbers)
         now = self.clock.now()
+        values = dict(values)
         values.setdefault("uid", new_uid())
         values.setdefault("organizer", mailbox.person)
         values.setdefault("start_zone", mailbox.time_zone)
@@ -218,7 +219,7 @@ class EwsStore:
             extended=dict(master.extended),
         )
         # Exchange keeps the occurrence's id when it becomes an exception.
-        exception = self.new_record(mailbox, item_id=entry.item_id, **copy)
+        exception = self.new_record(mailbox, copy, item_id=entry.item_id)
         master.exceptions[entry.original_start] = exception.number
         self.touch(master, set())
         return exception

@@ -121,7 +121,7 @@ def _parse_value(field: F.FieldDef, elem: Element, default_zone: tzinfo) -> obje
         body_type = elem.get("BodyType", "Text")
         if body_type not in ("Text", "HTML"):
             raise ValueError(f"BodyType {body_type!r}")
-        return Body(content=text, body_type=body_type)  # type: ignore[arg-type]
+        return Body(content=text, body_type="HTML" if body_type == "HTML" else "Text")
     if kind == "attendees":
         return tuple(_attendee(a) for a in elem.findall(t("Attendee")))
     if kind == "recurrence":
