@@ -136,3 +136,17 @@ def test_append_to_item_field(emulator: EwsEmulator) -> None:
     assert b"ErrorInvalidPropertyAppend" in answer.content
     assert emulator.item(ALICE, item_id)["subject"] == "x"  # type: ignore[index]
     assert emulator.item(ALICE, item_id)["body"] == "Hello, world"  # type: ignore[index]
+
+
+def test_the_account_helper_restores_exchangelibs_adapter(emulator: EwsEmulator) -> None:
+    from exchangelib.protocol import BaseProtocol, CachingProtocol
+
+    from calsync_exchange.emulator import in_process_account
+
+    before = BaseProtocol.HTTP_ADAPTER_CLS
+    with in_process_account(emulator, ALICE, password=PASSWORD) as account:
+        assert issubclass(BaseProtocol.HTTP_ADAPTER_CLS, InProcessAdapter)
+        assert account.calendar.name == "Calendar"
+        assert CachingProtocol._protocol_cache
+    assert BaseProtocol.HTTP_ADAPTER_CLS is before
+    assert not CachingProtocol._protocol_cache

@@ -7,7 +7,11 @@ from datetime import date, datetime
 import pytest
 from ews_testing import ALICE, post_soap, utc
 from exchangelib import Account, Q
-from exchangelib.errors import ErrorCalendarViewRangeTooBig, ErrorUnsupportedPathForQuery
+from exchangelib.errors import (
+    ErrorCalendarViewRangeTooBig,
+    ErrorInvalidRestriction,
+    ErrorUnsupportedPathForQuery,
+)
 
 from calsync.emulation import FrozenClock
 from calsync_exchange.emulator import EwsEmulator, Recurrence, WeeklyPattern
@@ -148,3 +152,26 @@ def test_a_calendar_view_longer_than_two_years_is_refused(account: Account) -> N
                 start=utc(2025, 1, 1).astimezone(tz), end=utc(2027, 6, 1).astimezone(tz)
             )
         )
+
+
+def test_a_calendar_view_with_a_restriction_is_refused(account: Account) -> None:
+    tz = account.default_timezone
+    view = account.calendar.view(
+        start=utc(2025, 3, 1).astimezone(tz), end=utc(2025, 4, 1).astimezone(tz)
+    )
+    with pytest.raises(ErrorInvalidRestriction):
+        list(view.filter(subject="Alpha"))
+
+
+def test_restrictions_are_validated_even_on_an_empty_folder(account: Account) -> None:
+    response = post_soap(
+        account,
+        """<m:FindItem Traversal="Shallow">
+        <m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>
+        <m:Restriction>
+          <t:Exists><t:FieldURI FieldURI="calendar:Organizer"/></t:Exists>
+        </m:Restriction>
+        <m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds>
+        </m:FindItem>""",
+    )
+    assert b"ErrorUnsupportedPathForQuery" in response.content

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from ews_testing import ALICE, utc
+from ews_testing import ALICE, post_soap, utc
 from exchangelib import Account, CalendarItem
 from exchangelib.errors import (
     ErrorCalendarCannotUseIdForRecurringMasterId,
@@ -15,8 +15,10 @@ from exchangelib.errors import (
     ErrorItemNotFound,
 )
 from exchangelib.properties import ItemId
+from lxml import etree
 
 from calsync_exchange.emulator import EwsEmulator, Recurrence, WeeklyPattern
+from calsync_exchange.emulator._xml import T
 
 
 @pytest.fixture
@@ -124,3 +126,48 @@ def test_fetch_asks_for_every_item_type_and_gets_calendar_properties(
     (item,) = account.fetch([ItemId(item_id)])
     assert (item.subject, item.body, item.text_body) == ("One", "hi", "hi")
     assert item.datetime_created == item.last_modified_time
+
+
+def test_all_properties_shape_leaves_out_extended_properties(
+    account: Account, emulator: EwsEmulator
+) -> None:
+    item_id = emulator.seed_item(
+        ALICE,
+        subject="One",
+        start=utc(2025, 3, 3, 9),
+        end=utc(2025, 3, 3, 10),
+        extended={"CalsyncCrmId": "1"},
+    )
+    shape = "<m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape>"
+    answer = etree.fromstring(
+        post_soap(
+            account,
+            f'<m:GetItem>{shape}<m:ItemIds><t:ItemId Id="{item_id}"/></m:ItemIds></m:GetItem>',
+        ).content
+    )
+    item = answer.find(f".//{{{T}}}CalendarItem")
+    assert item is not None
+    names = [etree.QName(child).localname for child in item]
+    assert {
+        "Subject",
+        "Start",
+        "End",
+        "UID",
+        "Organizer",
+        "CalendarItemType",
+        "StartTimeZone",
+    } <= set(names)
+    assert "ExtendedProperty" not in names
+    # In schema order: ItemId first, time zones after the calendar properties.
+    assert names[0] == "ItemId"
+    assert names.index("Subject") < names.index("Start") < names.index("StartTimeZone")
+    id_only = "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
+    answer = etree.fromstring(
+        post_soap(
+            account,
+            f'<m:GetItem>{id_only}<m:ItemIds><t:ItemId Id="{item_id}"/></m:ItemIds></m:GetItem>',
+        ).content
+    )
+    item = answer.find(f".//{{{T}}}CalendarItem")
+    assert item is not None
+    assert [etree.QName(child).localname for child in item] == ["ItemId"]

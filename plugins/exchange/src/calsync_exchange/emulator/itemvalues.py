@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
 
 from calsync_exchange.emulator import fields as F
 from calsync_exchange.emulator.calendar import Entry
@@ -100,8 +99,3 @@ def read(entry: Entry, uri: str) -> object:
 def read_extended(entry: Entry, key: ExtendedKey) -> str | tuple[str, ...] | None:
     """Return an extended property's stored value (raw text, or a tuple for array types)."""
     return entry.record.extended.get(key)
-
-
-def last_modified(entry: Entry) -> datetime:
-    """When the entry last changed (an occurrence changes with its master)."""
-    return entry.record.last_modified

@@ -73,6 +73,7 @@ def find_item(ctx: Context) -> Response:
     for ref in parse_folders(ctx.payload.find(m("ParentFolderIds"))):
         try:
             mailbox, folder = ctx.folder(ref)
+            restriction.validate(node)
             if calendar_view is not None:
                 if node is not None or order:
                     raise EwsError("ErrorInvalidRestriction")

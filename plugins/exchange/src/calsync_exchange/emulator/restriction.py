@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from functools import cmp_to_key
 
 from calsync_exchange.emulator import fields as F
@@ -125,6 +125,21 @@ def _contains(node: Contains, entry: Entry) -> bool:
     return False
 
 
+def validate(node: Node | None) -> None:
+    """Refuse a restriction over paths the server cannot search, even if no item is tested."""
+    if node is None:
+        return
+    if isinstance(node, Junction):
+        for child in node.children:
+            validate(child)
+        return
+    kind = _type_of(node.path)
+    if isinstance(node, Contains) and kind.removeprefix("list-") != "str":
+        raise EwsError("ErrorUnsupportedPathForQuery", "Contains applies to string properties.")
+    if isinstance(node, Compare) and not isinstance(node.operand, str):
+        _type_of(node.operand)
+
+
 def matches(node: Node | None, entry: Entry, zone: tzinfo) -> bool:
     """Whether ``entry`` satisfies restriction ``node`` (no restriction: always)."""
     if node is None:
@@ -195,8 +210,3 @@ def sort(entries: list[Entry], order: list[tuple[PropertyPath, bool]], zone: tzi
         return 0
 
     return sorted(entries, key=cmp_to_key(compare))
-
-
-def last_modified(entry: Entry) -> datetime:
-    """Shortcut used when sorting by change time."""
-    return itemvalues.last_modified(entry)
