@@ -267,3 +267,26 @@ def test_a_pattern_with_no_occurrence_is_refused(account: Account) -> None:
     )
     with pytest.raises(ErrorRecurrenceHasNoOccurrence):
         _series(account, recurrence, EWSDateTime(2025, 1, 6, 9, tzinfo=tz))
+
+
+def test_a_calendar_view_with_max_entries_returns_the_first_ones(
+    account: Account, emulator: EwsEmulator
+) -> None:
+    recurrence = Recurrence(
+        pattern=WeeklyPattern(weekdays=("Monday",)), start_date=date(2025, 3, 3), count=5
+    )
+    emulator.seed_item(
+        ALICE,
+        subject="Series",
+        start=datetime(2025, 3, 3, 9),
+        end=datetime(2025, 3, 3, 10),
+        recurrence=recurrence,
+    )
+    tz = account.default_timezone
+    view = account.calendar.view(
+        start=EWSDateTime(2025, 3, 1, tzinfo=tz),
+        end=EWSDateTime(2025, 5, 1, tzinfo=tz),
+        max_items=2,
+    )
+    assert [o.start for o in view] == [utc(2025, 3, 3, 8), utc(2025, 3, 10, 8)]
+    assert emulator.counts["FindItem"] == 1

@@ -17,7 +17,7 @@ from calsync_exchange.emulator.xml_restriction import parse_restriction, parse_s
 
 #: Exchange refuses calendar views spanning more than two years (plus a leap day).
 MAX_VIEW_SPAN = timedelta(days=731)
-#: Exchange Online's EWSFindCountLimit: no page holds more than 1000 items.
+#: Exchange Online's EWSFindCountLimit: no indexed page holds more than 1000 items.
 MAX_PAGE = 1000
 
 
@@ -25,9 +25,10 @@ def _page(ctx: Context, entries: list[Entry]) -> tuple[list[Entry], dict[str, st
     """Apply the request's view to ``entries``: the page and the RootFolder attributes."""
     calendar_view = ctx.payload.find(m("CalendarView"))
     if calendar_view is not None:
+        # A calendar view is not paged: it returns the whole range, or its first
+        # MaxEntriesReturned items with IncludesLastItemInRange=false.
         limit = calendar_view.get("MaxEntriesReturned")
         page = entries[: int(limit)] if limit else entries
-        page = page[:MAX_PAGE]
         return page, {
             "TotalItemsInView": str(len(entries)),
             "IncludesLastItemInRange": render_bool(len(page) == len(entries)),

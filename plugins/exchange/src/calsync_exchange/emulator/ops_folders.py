@@ -68,4 +68,4 @@ def _render_folder(parent: Element, mailbox: MailboxRecord, name: str, wanted: s
     if "folder:UnreadCount" in wanted and name != CALENDAR_FOLDER:
         sub(folder, t("UnreadCount"), "0")
     if "folder:DistinguishedFolderId" in wanted:
-        sub(folder, t("DistinguishedFolderId"), "msgfolderroot" if name == ROOT_FOLDER else name)
+        sub(folder, t("DistinguishedFolderId"), name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from dateutil import rrule
 
@@ -234,8 +234,3 @@ def validate(recurrence: Recurrence, wall_start: time, zone: tzinfo, length: tim
             "ErrorRecurrenceHasNoOccurrence", "The recurrence pattern has no occurrence."
         )
     return series
-
-
-def first_date_on_or_after(recurrence: Recurrence, day: date) -> date:
-    """``day`` pushed to the range start when it is earlier (helper for seeding)."""
-    return max(day, recurrence.start_date)

@@ -177,7 +177,7 @@ class SeedApi(ReadApi):
                 values[key] = timezones.local_midnight(value, tz)
                 values.setdefault("is_all_day", True)
             elif isinstance(value, datetime) and value.tzinfo is None:
-                values[key] = value.replace(tzinfo=tz).astimezone(tz).astimezone(UTC)
+                values[key] = value.replace(tzinfo=tz).astimezone(UTC)
         return values
 
     def seed_item(self, address: str, **fields: Any) -> str:
