@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 from ews_testing import ALICE, BOB, PASSWORD, utc
-from exchangelib import IMPERSONATION, Identity, OAuth2Credentials
+from exchangelib import IMPERSONATION, FaultTolerance, Identity, OAuth2Credentials
 from exchangelib.errors import (
     ErrorImpersonateUserDenied,
     ErrorInvalidExchangeImpersonationHeaderData,
+    RateLimitError,
     UnauthorizedError,
 )
 from oauthlib.oauth2 import InvalidClientError
@@ -162,3 +163,14 @@ def _basic(user: str, password: str) -> object:
     from exchangelib import Credentials
 
     return Credentials(user, password)
+
+
+def test_fault_tolerance_mistakes_a_401_for_throttling(emulator: EwsEmulator) -> None:
+    # exchangelib has no ErrorInvalidCredentials: a 401 is UnauthorizedError under FailFast,
+    # but FaultTolerance retries it as "server busy" until it runs out of patience.
+    policy = FaultTolerance(max_wait=1)
+    with (
+        in_process_account(emulator, ALICE, password="wrong", retry_policy=policy) as account,
+        pytest.raises(RateLimitError),
+    ):
+        account.calendar  # noqa: B018

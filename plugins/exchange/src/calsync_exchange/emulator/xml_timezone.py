@@ -3,7 +3,9 @@
 A zone is either a bare ``Id`` (a Windows id the server knows, or an IANA id) or a
 ``TimeZoneDefinitionType`` with ``Periods``, ``TransitionsGroups`` and ``Transitions`` — how
 Outlook and Graph write custom zones (``Name="Customized Time Zone"``). Custom definitions
-that arrive on the wire are kept verbatim and returned as they came.
+that arrive on the wire are kept verbatim and returned as they came; expansion uses the
+standard offset and the yearly rules of the first ``TransitionsGroup`` (what custom zones
+carry; dated multi-year groups of built-in zones are not interpreted).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def _custom_zone(elem: Element, periods: Element) -> CustomTimeZone:
             month=int(transition.findtext(t("Month")) or ""),
             weekday=_one_of(transition.findtext(t("DayOfWeek")), WEEKDAYS, "DayOfWeek"),
             occurrence=int(transition.findtext(t("Occurrence")) or ""),
-            at=(time.min.replace() if offset == timedelta(0) else _clock(offset)),
+            at=_clock(offset),
         )
         if target == "Daylight":
             daylight_start = rule
