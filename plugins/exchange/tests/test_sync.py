@@ -9,6 +9,7 @@ from ews_testing import ALICE, utc
 from exchangelib import Account
 from exchangelib.errors import ErrorInvalidSyncStateData, ErrorSchemaValidation
 from exchangelib.properties import ItemId
+from exchangelib.services import SyncFolderItems
 
 from calsync.emulation import FaultKind
 from calsync_exchange.emulator import EwsEmulator, Recurrence, WeeklyPattern
@@ -93,6 +94,39 @@ def test_paging_over_more_than_512_changes(account: Account, emulator: EwsEmulat
     # 512, then the 88 left with IncludesLastItemInRange=true.
     assert emulator.counts["SyncFolderItems"] == 2
     assert _sync(account, max_changes_returned=512) == []
+
+
+def test_each_page_says_whether_it_holds_the_last_change(
+    account: Account, emulator: EwsEmulator
+) -> None:
+    start = utc(2025, 1, 1, 8)
+    for n in range(5):
+        emulator.seed_item(
+            ALICE,
+            subject=f"Item {n}",
+            start=start + timedelta(hours=n),
+            end=start + timedelta(hours=n, minutes=30),
+        )
+    service = SyncFolderItems(account=account)
+    pages = []
+    state = None
+    while True:
+        changes = list(
+            service.call(
+                folder=account.calendar,
+                shape="IdOnly",
+                additional_fields=[],
+                sync_state=state,
+                ignore=None,
+                max_changes_returned=2,
+                sync_scope=None,
+            )
+        )
+        pages.append((len(changes), service.includes_last_item_in_range))
+        state = service.sync_state
+        if service.includes_last_item_in_range:
+            break
+    assert pages == [(2, False), (2, False), (1, True)]
 
 
 def test_more_than_512_changes_per_page_is_a_schema_error(account: Account) -> None:
