@@ -9,7 +9,7 @@ listings and SyncFolderItems see singles and masters only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import final
 
 from calsync_exchange.emulator import ids, timezones
@@ -219,8 +219,3 @@ def anchor_master(record: CalendarRecord) -> None:
         )
     else:
         record.start, record.end = first, first + length
-
-
-def utc(moment: datetime) -> datetime:
-    """``moment`` in UTC (aware)."""
-    return moment.astimezone(UTC)

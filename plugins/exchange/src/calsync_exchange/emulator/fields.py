@@ -227,7 +227,6 @@ FIELDS: tuple[FieldDef, ...] = (
 
 BY_URI: dict[str, FieldDef] = {f.uri: f for f in FIELDS}
 BY_ELEMENT: dict[str, FieldDef] = {f.element: f for f in FIELDS if f.uri != "item:TextBody"}
-ORDER: dict[str, int] = {f.uri: i for i, f in enumerate(FIELDS)}
 
 #: What ``BaseShape=Default`` returns for calendar items (besides the id).
 DEFAULT_SHAPE = (
@@ -260,18 +259,3 @@ DEFAULT_SHAPE = (
 
 #: Every property, for ``BaseShape=AllProperties`` (extended properties need asking for).
 ALL_SHAPE = tuple(f.uri for f in FIELDS)
-
-#: The FieldURI attribute values exchangelib may request for other item types; Exchange
-#: returns nothing for them on a calendar item.
-FOREIGN_PREFIXES = (
-    "message:",
-    "contacts:",
-    "task:",
-    "postitem:",
-    "distributionlist:",
-    "meeting:",
-    "meetingRequest:",
-    "conversation:",
-    "persona:",
-    "folder:",
-)
