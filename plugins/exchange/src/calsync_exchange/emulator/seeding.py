@@ -1,4 +1,4 @@
-"""The typed seed and read API of the EWS emulator (bypassing the wire).
+"""The typed seed API of the EWS emulator: writing to the store, bypassing the wire.
 
 The conformance harness and provider tests use it to put mailboxes and calendar items in
 place and to read what the provider did. Seeded writes follow the same rules as writes
@@ -34,22 +34,25 @@ from calsync_exchange.emulator.values import (
 if TYPE_CHECKING:
     from calsync_exchange.emulator.store import EwsStore
 
-_SCALARS = {
-    "subject": "subject",
-    "location": "location",
-    "when": "when",
-    "sensitivity": "sensitivity",
-    "importance": "importance",
-    "free_busy": "free_busy",
-    "is_all_day": "is_all_day",
-    "is_cancelled": "is_cancelled",
-    "uid": "uid",
-    "reminder_is_set": "reminder_is_set",
-    "reminder_minutes": "reminder_minutes",
-    "my_response_type": "my_response_type",
-    "recurrence": "recurrence",
-    "meeting_request_was_sent": "meeting_request_was_sent",
-}
+#: Seed fields stored as they are, under the same record attribute name.
+_SCALARS = frozenset(
+    {
+        "subject",
+        "location",
+        "when",
+        "sensitivity",
+        "importance",
+        "free_busy",
+        "is_all_day",
+        "is_cancelled",
+        "uid",
+        "reminder_is_set",
+        "reminder_minutes",
+        "my_response_type",
+        "recurrence",
+        "meeting_request_was_sent",
+    }
+)
 _CHOICES = {
     "sensitivity": SENSITIVITIES,
     "importance": IMPORTANCES,
@@ -145,7 +148,7 @@ class SeedApi(ReadApi):
             if key in _SCALARS:
                 if key in _CHOICES and value not in _CHOICES[key]:
                     raise ValueError(f"{key}={value!r}: expected one of {_CHOICES[key]}")
-                values[_SCALARS[key]] = value
+                values[key] = value
             elif key == "body":
                 values["body"] = (
                     None
