@@ -20,13 +20,18 @@ $(STAMP): $(MANIFESTS)
 
 setup: $(STAMP)
 
+# Until the full demo lands, show what the core does on the embedded sandbox.
 demo: setup
-	$(BIN)/calsync demo
+	$(BIN)/calsync plugins
+	$(BIN)/calsync check --config examples/sandbox.toml
+	$(BIN)/calsync tz "W. Europe Standard Time"
+	$(BIN)/calsync tz Asia/Calcutta
+	-$(BIN)/calsync tz Asia/Tehran
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core/src
+	$(BIN)/mypy -p calsync
 	$(BIN)/lint-imports
 
 unit: setup

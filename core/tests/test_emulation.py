@@ -72,7 +72,9 @@ def test_in_process_adapter_keeps_the_production_url_and_state(emulator: EchoEmu
     assert emulator.counts == {"POST /items": 1, "GET /items": 1}
 
 
-def test_bound_adapter_class_is_constructible_with_pool_options_only(emulator: EchoEmulator) -> None:
+def test_bound_adapter_class_is_constructible_with_pool_options_only(
+    emulator: EchoEmulator,
+) -> None:
     adapter_cls = InProcessAdapter.bound_to(emulator)
     adapter = adapter_cls(pool_block=True, pool_connections=1, pool_maxsize=1, max_retries=0)
     session = requests.Session()

@@ -40,9 +40,13 @@ class InProcessAdapter(HTTPAdapter):
     @classmethod
     def bound_to(cls, emulator: Emulator) -> type[InProcessAdapter]:
         """Return an adapter class whose instances all answer from ``emulator``."""
-        return type(f"{cls.__name__}For{type(emulator).__name__}", (cls,), {"emulator_cls_default": emulator})
+        return type(
+            f"{cls.__name__}For{type(emulator).__name__}",
+            (cls,),
+            {"emulator_cls_default": emulator},
+        )
 
-    def send(  # type: ignore[override]
+    def send(
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
@@ -57,7 +61,7 @@ class InProcessAdapter(HTTPAdapter):
                 request.method or "GET",
                 request.url or "",
                 dict(request.headers),
-                request.body,  # type: ignore[arg-type]
+                request.body,
             )
         )
         if answer.timeout:
@@ -88,7 +92,9 @@ class ForwardingAdapter(HTTPAdapter):
         parts = urlsplit(base_url)
         self._scheme, self._netloc = parts.scheme, parts.netloc
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         """Rewrite the URL to the local server and send it."""
         parts = urlsplit(request.url or "")
         request.url = urlunsplit((self._scheme, self._netloc, parts.path, parts.query, ""))

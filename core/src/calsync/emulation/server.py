@@ -47,7 +47,7 @@ def _handler_for(emulator: Emulator, public_base: str) -> type[BaseHTTPRequestHa
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Stay quiet: the emulator's request counters are the record."""
 
     return Handler
@@ -102,7 +102,9 @@ class EmulatorServer(contextlib.AbstractContextManager["EmulatorServer"]):
 
 
 @contextlib.contextmanager
-def serving(emulator: Emulator, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[EmulatorServer]:
+def serving(
+    emulator: Emulator, *, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[EmulatorServer]:
     """Serve ``emulator`` for the duration of a ``with`` block."""
     with EmulatorServer(emulator, host=host, port=port) as server:
         yield server

@@ -1,0 +1,107 @@
+"""The Python API: what the command line and tests use to run and look after calsync.
+
+::
+
+    from calsync.api import Calsync
+
+    app = Calsync.from_file("calsync.toml")
+    reports = app.sync()                 # one pass per mailbox
+    app.status()                         # mailboxes and organisation figures
+    app.issues(mailbox="alice")          # open issues, newest first
+    app.disable("alice"); app.enable("alice")   # enabling starts a pass
+    app.reset("alice")                   # marked for reset; the next pass re-adopts
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from calsync.config import Config, load_config
+from calsync.engine import Engine, PassReport
+from calsync.issues import Issue
+from calsync.notify import Notifier
+from calsync.plugins import Registry
+from calsync.providers import CrmProvider, MailboxProvider
+from calsync.state import State
+from calsync.state.records import MailboxStatus, ResetState
+from calsync.status import StatusView, status_view
+
+__all__ = ["Calsync"]
+
+
+class Calsync:
+    """One configuration, its state database and its engine."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        state: State | None = None,
+        registry: Registry | None = None,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        crm: CrmProvider | None = None,
+        mailboxes: Mapping[str, MailboxProvider] | None = None,
+        notifiers: Sequence[Notifier] | None = None,
+    ) -> None:
+        """Open the state database the configuration names (or use ``state``)."""
+        self.config = config
+        self.state = state or State(config.state)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
+        self.engine = Engine(
+            config, state=self.state, registry=registry, clock=self.clock, crm=crm,
+            mailboxes=mailboxes, notifiers=notifiers, **extra,
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path, **options: Any) -> Calsync:
+        """Load the configuration at ``path``."""
+        return cls(load_config(path), **options)
+
+    def sync(self, mailbox: str | None = None, *, allow_mass_delete: bool = False) -> list[PassReport]:
+        """Run one pass for ``mailbox`` (every mailbox by default)."""
+        return self.engine.run([mailbox] if mailbox else None, allow_mass_delete=allow_mass_delete)
+
+    def status(self) -> StatusView:
+        """Every mailbox's status and the organisation's figures."""
+        return status_view(self.config, self.state, self.clock())
+
+    def issues(self, mailbox: str | None = None, *, code: str | None = None, open_only: bool = True) -> list[Issue]:
+        """Issues, newest first."""
+        if mailbox is not None:
+            self.config.mailbox(mailbox)  # an unknown name is a usage error
+        return self.state.issues(mailbox, code=code, open_only=open_only)
+
+    def enable(self, mailbox: str) -> PassReport:
+        """Enable a mailbox (lifting a suspension) and start a pass (EX-27)."""
+        config = self.config.mailbox(mailbox)
+        status = self.engine.mailbox_state(config)
+        status.enabled = True
+        if status.status in (MailboxStatus.SUSPENDED, MailboxStatus.ADDRESS_NOT_LINKED):
+            status.status = MailboxStatus.ACTIVE if status.last_success_at else MailboxStatus.NOT_INITIALIZED
+            status.suspended_by = None
+        status.consecutive_failures = 0
+        self.state.save_mailbox(status)
+        # The suspension's own issues are re-checked by the pass; they resolve if all is well.
+        [report] = self.engine.run([mailbox])
+        return report
+
+    def disable(self, mailbox: str) -> None:
+        """Stop syncing a mailbox until it is enabled again."""
+        status = self.engine.mailbox_state(self.config.mailbox(mailbox))
+        self.state.save_mailbox(replace(status, enabled=False))
+
+    def reset(self, mailbox: str) -> None:
+        """Mark a mailbox for reset: its next pass forgets the id map and cursors and
+        adopts the existing counterparts instead of duplicating them (EX-27)."""
+        status = self.engine.mailbox_state(self.config.mailbox(mailbox))
+        self.state.save_mailbox(replace(status, reset=ResetState.MARKED))
+
+    def close(self) -> None:
+        """Release the state database."""
+        self.state.close()

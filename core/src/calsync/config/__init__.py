@@ -1,0 +1,379 @@
+"""The configuration file, validated into frozen objects.
+
+One TOML file names the state database, the CRM, the mailboxes and the policy.
+
+Example::
+
+    state = "sqlite:///calsync.db"
+
+    [policy]
+    mode = "sync-all"              # or "match", "designate"
+    ignore = ["example.org"]
+    private_items = "skip"         # or "sync"
+    recurring_items = "on"
+    recurrence = "series"          # or "instances"
+    directions = "both"            # or "up", "down"
+    prevent = { up = ["delete"] }  # or a list for both directions
+
+    [crm]
+    provider = "salesforce"
+    settings = { instance_url = "https://acme.my.salesforce.com", session_id = { env = "SF_SESSION" } }
+
+    [[mailboxes]]
+    name = "alice"
+    provider = "exchange"
+    address = "alice@example.com"
+    settings = { password = { env = "EXCHANGE_PASSWORD" } }
+    policy = { mode = "match" }    # overrides [policy] for this mailbox
+
+Every problem is reported at once, each with its path in the file; secrets are only
+references (:class:`~calsync.config.secrets.Secret`) and are never printed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, final
+
+from calsync.config.secrets import Secret
+from calsync.config.structure import structure
+from calsync.errors import ConfigError, PluginError
+from calsync.policy import Policy
+from calsync.providers import Role
+
+__all__ = [
+    "DEFAULT_STATE_URL",
+    "Config",
+    "CrmConfig",
+    "MailboxConfig",
+    "NotifyConfig",
+    "Secret",
+    "load_config",
+    "parse_config",
+]
+
+DEFAULT_STATE_URL: Final = "sqlite:///calsync.db"
+_TOP_KEYS: Final = ("state", "policy", "crm", "mailboxes", "notify")
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrmConfig:
+    """The CRM side: which provider and its settings."""
+
+    provider: str
+    settings: Any = None
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MailboxConfig:
+    """One synced mailbox."""
+
+    #: A short unique name used on the command line (``--mailbox alice``).
+    name: str
+    provider: str
+    #: The owner's e-mail address; it must match an active CRM user (EX-28).
+    address: str
+    settings: Any = None
+    policy: Policy = field(default_factory=Policy)
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotifyConfig:
+    """Notification channels (``[notify]``)."""
+
+    #: Enabled channel names; ``log`` is always on.
+    channels: tuple[str, ...] = ("log",)
+    #: Each channel's validated settings, by name.
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """A whole, valid configuration."""
+
+    state: str
+    crm: CrmConfig
+    mailboxes: tuple[MailboxConfig, ...]
+    policy: Policy
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    #: The file it was read from, if any.
+    path: Path | None = None
+
+    def mailbox(self, name: str) -> MailboxConfig:
+        """The mailbox called ``name``; raises :class:`ConfigError` listing the names otherwise."""
+        for mailbox in self.mailboxes:
+            if mailbox.name == name:
+                return mailbox
+        names = ", ".join(m.name for m in self.mailboxes) or "none"
+        raise ConfigError(f"--mailbox: no mailbox named {name!r}; configured: {names}")
+
+    def secrets(self) -> list[tuple[str, Secret]]:
+        """Every secret reference with its path, for checking they can be read."""
+        found: list[tuple[str, Secret]] = []
+        _collect_secrets(self.crm.settings, "crm.settings", found)
+        for index, mailbox in enumerate(self.mailboxes):
+            _collect_secrets(mailbox.settings, f"mailboxes[{index}].settings", found)
+        for name, settings in self.notify.settings.items():
+            _collect_secrets(settings, f"notify.{name}", found)
+        return found
+
+
+def load_config(path: str | Path, registry: Any = None) -> Config:
+    """Read and validate the configuration file at ``path``.
+
+    :param registry: a :class:`~calsync.plugins.Registry`; by default the plugins the file
+        names are loaded.
+    :raises ConfigError: listing every problem with its path.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the configuration: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    return parse_config(data, registry=registry, path=file)
+
+
+def parse_config(
+    data: Mapping[str, Any], *, registry: Any = None, path: Path | None = None
+) -> Config:
+    """Validate configuration ``data`` (a parsed TOML document); see :func:`load_config`."""
+    problems: list[str] = []
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(f"{key}: unknown key; known keys: {', '.join(_TOP_KEYS)}")
+
+    state = data.get("state", DEFAULT_STATE_URL)
+    problems += _check_state_url(state)
+
+    policy_table = data.get("policy", {})
+    policy = _policy(policy_table, "policy", problems) or Policy()
+
+    if registry is None:
+        registry = _registry_for(data, problems)
+
+    crm = _crm(data.get("crm"), registry, problems)
+    mailboxes = _mailboxes(data.get("mailboxes"), policy_table, registry, problems)
+    notify = _notify(data.get("notify", {}), registry, problems)
+
+    if problems:
+        raise ConfigError(problems)
+    assert crm is not None
+    return Config(
+        state=state, crm=crm, mailboxes=tuple(mailboxes), policy=policy, notify=notify, path=path
+    )
+
+
+# -- the parts ---------------------------------------------------------------------------------
+
+
+def _check_state_url(state: object) -> list[str]:
+    if not isinstance(state, str):
+        return [f"state: expected a database URL such as {DEFAULT_STATE_URL!r}, got {state!r}"]
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(state).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        return [
+            f"state: {state!r} is not a database URL calsync can use "
+            f"(e.g. {DEFAULT_STATE_URL!r} or 'postgresql://user@host/calsync')"
+        ]
+    return []
+
+
+def _policy(table: object, path: str, problems: list[str]) -> Policy | None:
+    if not isinstance(table, dict):
+        problems.append(f"{path}: expected a table, got {table!r}")
+        return None
+    table = dict(table)
+    if table.get("directions") == "both":
+        table["directions"] = ["up", "down"]
+    elif isinstance(table.get("directions"), str):
+        table["directions"] = [table["directions"]]
+    if isinstance(table.get("prevent"), list):
+        table["prevent"] = {"up": table["prevent"], "down": table["prevent"]}
+    policy, found = structure(table, Policy, path)
+    problems += found
+    return policy
+
+
+def _registry_for(data: Mapping[str, Any], problems: list[str]) -> Any:
+    from calsync.plugins import Registry, discover, get_plugin_manager
+
+    names: set[str] = set()
+    crm = data.get("crm")
+    if isinstance(crm, dict) and isinstance(crm.get("provider"), str):
+        names.add(crm["provider"])
+    for mailbox in data.get("mailboxes") or []:
+        if isinstance(mailbox, dict) and isinstance(mailbox.get("provider"), str):
+            names.add(mailbox["provider"])
+    try:
+        installed = discover()
+        # A provider is normally registered by the plugin of the same name; a name that is
+        # no plugin's makes us load them all so the error can list the real choices.
+        wanted = names if names <= installed.keys() else None
+        return Registry(get_plugin_manager(wanted))
+    except PluginError as exc:
+        problems.append(f"plugins: {exc}")
+        return Registry(get_plugin_manager([]))
+
+
+def _provider_settings(
+    registry: Any, role: Role, table: dict[str, Any], path: str, problems: list[str]
+) -> tuple[str | None, Any]:
+    name = table.get("provider")
+    if not isinstance(name, str):
+        problems.append(f"{path}.provider: required; name the {role} provider to use")
+        return None, None
+    try:
+        spec = registry.provider(role, name)
+    except PluginError as exc:
+        problems.append(f"{path}.provider: {exc}")
+        return None, None
+    raw = table.get("settings", {})
+    kind = spec.provider.settings_type
+    if kind is None:
+        if raw:
+            problems.append(f"{path}.settings: provider {name!r} takes no settings")
+        return name, None
+    settings, found = structure(raw, kind, f"{path}.settings")
+    problems += found
+    return name, settings
+
+
+def _crm(table: object, registry: Any, problems: list[str]) -> CrmConfig | None:
+    if not isinstance(table, dict):
+        problems.append(
+            'crm: required table naming the CRM provider, e.g. [crm] provider = "salesforce"'
+        )
+        return None
+    for key in table:
+        if key not in ("provider", "settings"):
+            problems.append(f"crm.{key}: unknown key; known keys: provider, settings")
+    name, settings = _provider_settings(registry, Role.CRM, table, "crm", problems)
+    return CrmConfig(provider=name, settings=settings) if name else None
+
+
+_MAILBOX_KEYS: Final = ("name", "provider", "address", "settings", "policy")
+
+
+def _mailboxes(
+    tables: object, policy_table: object, registry: Any, problems: list[str]
+) -> list[MailboxConfig]:
+    if not isinstance(tables, list) or not tables:
+        problems.append("mailboxes: at least one [[mailboxes]] entry is needed")
+        return []
+    result: list[MailboxConfig] = []
+    names: dict[str, int] = {}
+    addresses: dict[str, int] = {}
+    for index, table in enumerate(tables):
+        path = f"mailboxes[{index}]"
+        if not isinstance(table, dict):
+            problems.append(f"{path}: expected a table")
+            continue
+        for key in table:
+            if key not in _MAILBOX_KEYS:
+                problems.append(
+                    f"{path}.{key}: unknown key; known keys: {', '.join(_MAILBOX_KEYS)}"
+                )
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f'{path}.name: required; a short unique name such as "alice"')
+        elif name in names:
+            problems.append(
+                f"{path}.name: {name!r} is already the name of mailboxes[{names[name]}]"
+            )
+        else:
+            names[name] = index
+        address = table.get("address")
+        if not isinstance(address, str) or "@" not in address:
+            problems.append(
+                f"{path}.address: required; the owner's e-mail address, got {address!r}"
+            )
+            address = None
+        else:
+            address = address.strip().lower()
+            if address in addresses:
+                problems.append(
+                    f"{path}.address: {address} is already used by mailboxes[{addresses[address]}]"
+                )
+            addresses[address] = index
+        provider, settings = _provider_settings(registry, Role.MAILBOX, table, path, problems)
+        policy = _mailbox_policy(policy_table, table.get("policy", {}), f"{path}.policy", problems)
+        if provider and isinstance(name, str) and address and policy:
+            result.append(
+                MailboxConfig(
+                    name=name, provider=provider, address=address, settings=settings, policy=policy
+                )
+            )
+    return result
+
+
+def _mailbox_policy(
+    shared: object, overrides: object, path: str, problems: list[str]
+) -> Policy | None:
+    """The shared policy with a mailbox's overrides; reports only the overrides' problems."""
+    if not isinstance(overrides, dict):
+        problems.append(f"{path}: expected a table, got {overrides!r}")
+        return None
+    found: list[str] = []
+    policy = _policy(
+        {**shared, **overrides} if isinstance(shared, dict) else overrides, path, found
+    )
+    problems += [p for p in found if any(p.startswith(f"{path}.{key}") for key in overrides)]
+    if found and not policy:
+        return None
+    return policy
+
+
+def _notify(table: object, registry: Any, problems: list[str]) -> NotifyConfig:
+    if not isinstance(table, dict):
+        problems.append("notify: expected a table")
+        return NotifyConfig()
+    channels = table.get("channels", ["log"])
+    if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+        problems.append(f"notify.channels: expected a list of channel names, got {channels!r}")
+        return NotifyConfig()
+    known = getattr(registry, "notifiers", {})
+    settings: dict[str, Any] = {}
+    for key in table:
+        if key != "channels" and key not in known:
+            problems.append(
+                f"notify.{key}: unknown channel; installed: {', '.join(sorted(known)) or 'none'}"
+            )
+    for name in channels:
+        spec = known.get(name)
+        if spec is None and name == "log":
+            continue  # the log channel is always there, even before its plugin loads
+        if spec is None:
+            problems.append(
+                f"notify.channels: unknown channel {name!r}; installed: {', '.join(sorted(known)) or 'none'}"
+            )
+            continue
+        if spec.settings_type is not None:
+            value, found = structure(table.get(name, {}), spec.settings_type, f"notify.{name}")
+            problems += found
+            settings[name] = value
+    return NotifyConfig(channels=tuple(dict.fromkeys(["log", *channels])), settings=settings)
+
+
+def _collect_secrets(value: Any, path: str, found: list[tuple[str, Secret]]) -> None:
+    if isinstance(value, Secret):
+        found.append((path, value))
+        return
+    fields_ = getattr(value, "__dataclass_fields__", None)
+    if fields_:
+        for name in fields_:
+            _collect_secrets(getattr(value, name), f"{path}.{name}", found)

@@ -1,0 +1,364 @@
+"""The sync engine: passes for the configured mailboxes, with status, issues and notifications.
+
+:class:`Engine` runs one :class:`~calsync.engine.sync_pass.MailboxPass` per mailbox and
+keeps each mailbox's status (EX-27): a pass that cannot start because credentials were
+refused suspends the mailbox (EX-22), a service that asks to slow down is waited for as it
+says (EX-25), anything unexpected becomes an ``INTERNAL_ERROR`` with a correlation id and
+never stops the other mailboxes (EX-24), and 10 failed passes in a row send a notification.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from calsync.config import Config, MailboxConfig
+from calsync.engine.issuelog import record, sync_markers
+from calsync.engine.plan import Hit, PassContext
+from calsync.engine.sync_pass import MailboxPass, PassResult
+from calsync.errors import (
+    AuthError,
+    InvalidReplyError,
+    ProviderError,
+    ServiceUnavailableError,
+    StateError,
+    ThrottledError,
+)
+from calsync.issues import definition
+from calsync.notify import Notification, NotificationKind, Notifier
+from calsync.plugins import Registry, load_registry
+from calsync.policy import Direction
+from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, ProviderContext, Role
+from calsync.state import State
+from calsync.state.records import DirectionStatus, MailboxState, MailboxStatus, PassRecord, ResetState, Side
+from calsync.timezones import TimeZoneMatcher, tzdb
+
+__all__ = ["FAILURES_BEFORE_NOTICE", "Engine", "PassReport"]
+
+logger = logging.getLogger("calsync.engine")
+
+#: Consecutive failed passes after which the people looking after a mailbox are told.
+FAILURES_BEFORE_NOTICE: Final = 10
+#: Throttling hints up to this long are waited for within the pass.
+MAX_INLINE_BACKOFF: Final = 60.0
+THROTTLE_ATTEMPTS: Final = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassReport:
+    """What happened to one mailbox in a run."""
+
+    mailbox: str
+    #: ``ok``, ``issues`` (finished with item issues), ``suspended``, ``disabled``, ``failed``.
+    outcome: str
+    synced_up: int = 0
+    synced_down: int = 0
+    #: Codes of the issues open after the pass.
+    issues: tuple[str, ...] = ()
+    detail: str = ""
+
+
+class Engine:
+    """Runs passes; the CLI and the Python API (:mod:`calsync.api`) use it."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        state: State,
+        registry: Registry | None = None,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        crm: CrmProvider | None = None,
+        mailboxes: Mapping[str, MailboxProvider] | None = None,
+        notifiers: Sequence[Notifier] | None = None,
+    ) -> None:
+        """Build an engine for ``config``.
+
+        :param crm: a ready CRM provider (tests); built from the configuration otherwise.
+        :param mailboxes: ready mailbox providers by mailbox name (tests).
+        :param notifiers: notification channels; built from ``[notify]`` otherwise.
+        """
+        self.config = config
+        self.state = state
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.sleep = sleep
+        self._registry = registry
+        self._crm = crm
+        self._mailboxes: dict[str, MailboxProvider] = dict(mailboxes or {})
+        self._notifiers = list(notifiers) if notifiers is not None else None
+        self._features: CrmFeatures | None = None
+        self._matchers: dict[frozenset[str] | None, TimeZoneMatcher] = {}
+
+    # -- providers ---------------------------------------------------------------------------
+
+    @property
+    def registry(self) -> Registry:
+        """The plugins the configuration uses (loaded on first need)."""
+        if self._registry is None:
+            names = {self.config.crm.provider, *(m.provider for m in self.config.mailboxes), "notify"}
+            from calsync.plugins import discover
+
+            self._registry = load_registry(sorted(names & set(discover())))
+        return self._registry
+
+    def crm(self) -> CrmProvider:
+        """The CRM provider."""
+        if self._crm is None:
+            spec = self.registry.provider(Role.CRM, self.config.crm.provider)
+            context = ProviderContext(settings=self.config.crm.settings, name="crm")
+            provider = spec.provider.from_context(context)
+            assert isinstance(provider, CrmProvider)
+            self._crm = provider
+        return self._crm
+
+    def mailbox_provider(self, mailbox: MailboxConfig) -> MailboxProvider:
+        """The provider of ``mailbox``."""
+        if mailbox.name not in self._mailboxes:
+            spec = self.registry.provider(Role.MAILBOX, mailbox.provider)
+            context = ProviderContext(settings=mailbox.settings, name=mailbox.name, address=mailbox.address)
+            provider = spec.provider.from_context(context)
+            assert isinstance(provider, MailboxProvider)
+            self._mailboxes[mailbox.name] = provider
+        return self._mailboxes[mailbox.name]
+
+    @property
+    def notifiers(self) -> list[Notifier]:
+        """The enabled notification channels."""
+        if self._notifiers is None:
+            from calsync.notify.log import LogNotifier
+
+            built: list[Notifier] = []
+            for name in self.config.notify.channels:
+                spec = self.registry.notifiers.get(name)
+                if spec is None:
+                    if name == "log":
+                        built.append(LogNotifier())
+                    continue
+                built.append(spec.factory(self.config.notify.settings.get(name)))
+            self._notifiers = built
+        return self._notifiers
+
+    def _matcher(self, zones: frozenset[str] | None) -> TimeZoneMatcher:
+        if zones not in self._matchers:
+            self._matchers[zones] = TimeZoneMatcher(zones if zones is not None else tzdb.available(), clock=self.clock)
+        return self._matchers[zones]
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, names: Sequence[str] | None = None, *, allow_mass_delete: bool = False) -> list[PassReport]:
+        """Run one pass for each mailbox named (all configured ones by default)."""
+        chosen = [self.config.mailbox(n) for n in names] if names else list(self.config.mailboxes)
+        self._features = None  # read once per run
+        return [self.run_mailbox(m, allow_mass_delete=allow_mass_delete) for m in chosen]
+
+    def mailbox_state(self, mailbox: MailboxConfig) -> MailboxState:
+        """The stored status of ``mailbox`` (a fresh one if it never ran)."""
+        return self.state.mailbox(mailbox.name) or MailboxState(
+            name=mailbox.name, address=mailbox.address, provider=mailbox.provider
+        )
+
+    def run_mailbox(self, mailbox: MailboxConfig, *, allow_mass_delete: bool = False) -> PassReport:
+        """Run one pass for ``mailbox``, recording its status, issues and statistics."""
+        status = self.mailbox_state(mailbox)
+        if not status.enabled:
+            return PassReport(mailbox=mailbox.name, outcome="disabled", detail="synchronisation is disabled")
+        if not status.effectively_enabled:
+            return PassReport(
+                mailbox=mailbox.name, outcome="suspended",
+                detail=f"suspended by {status.suspended_by}; run `calsync enable --mailbox {mailbox.name}`",
+            )
+        started = self.clock()
+        if status.reset is ResetState.MARKED:
+            self.state.forget_mailbox_sync(mailbox.name)
+            status.reset = ResetState.IN_PROGRESS
+        cursors = self.state.cursors(mailbox.name)
+        for direction, side in ((Direction.UP, Side.MAILBOX), (Direction.DOWN, Side.CRM)):
+            value = (
+                DirectionStatus.NOT_CONFIGURED if not mailbox.policy.syncs(direction)
+                else DirectionStatus.SYNC_IN_PROGRESS if side in cursors
+                else DirectionStatus.INITIAL_SYNC_IN_PROGRESS
+            )
+            _set_direction(status, direction, value)
+        status.last_pass_at = started
+        self.state.save_mailbox(status)
+
+        outcome, result, hits, detail = "ok", PassResult(), [], ""
+        try:
+            result = self._attempt(mailbox, status, allow_mass_delete)
+        except _AddressNotLinked:
+            hits = [Hit(code="ADDRESS_NOT_LINKED", side=Side.CRM, item_id=None, params={"address": mailbox.address})]
+            status.status, status.suspended_by, outcome = MailboxStatus.ADDRESS_NOT_LINKED, "ADDRESS_NOT_LINKED", "suspended"
+        except AuthError as exc:
+            side = Side.CRM if exc.source == "crm" else Side.MAILBOX
+            hits = [Hit(code="AUTH_FAILED", side=side, item_id=None, params={"side": _side_name(side), "detail": str(exc)})]
+            status.status, status.suspended_by, outcome = MailboxStatus.SUSPENDED, "AUTH_FAILED", "suspended"
+            detail = str(exc)
+        except ThrottledError as exc:
+            retry_at = self.clock() + timedelta(seconds=exc.retry_after or 60)
+            hits = [Hit(code="THROTTLED", side=_side(exc), item_id=None,
+                        params={"side": _side_name(_side(exc)), "retry_at": retry_at.isoformat(timespec="seconds")})]
+            outcome, detail = "failed", str(exc)
+        except (ServiceUnavailableError, InvalidReplyError) as exc:
+            hits = [Hit(code=exc.code, side=_side(exc), item_id=None, params={"side": _side_name(_side(exc)), "detail": str(exc)})]
+            outcome, detail = "failed", str(exc)
+        except StateError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - EX-24: anything else is an issue, never a crash
+            correlation = uuid.uuid4().hex[:12]
+            logger.exception("pass for %s failed (correlation id %s)", mailbox.name, correlation)
+            hits = [Hit(code="INTERNAL_ERROR", side=Side.MAILBOX, item_id=None,
+                        params={"correlation_id": correlation, "detail": f"{type(exc).__name__}: {exc}"})]
+            outcome, detail = "failed", f"{type(exc).__name__} (correlation id {correlation})"
+
+        finished = self.clock()
+        if hits:
+            record(self.state, mailbox.name, hits, handled=(), succeeded=False, now=finished)
+        self._finish(mailbox, status, outcome, result, finished, hits)
+        open_codes = tuple(sorted({i.code for i in self.state.issues(mailbox.name)}))
+        if outcome == "ok" and open_codes:
+            outcome = "issues"
+        self.state.record_pass(
+            PassRecord(
+                mailbox=mailbox.name, started_at=started, finished_at=finished, outcome=outcome,
+                synced_up=result.synced[Direction.UP], synced_down=result.synced[Direction.DOWN],
+                issues_open=len(open_codes),
+            )
+        )
+        return PassReport(
+            mailbox=mailbox.name, outcome=outcome, synced_up=result.synced[Direction.UP],
+            synced_down=result.synced[Direction.DOWN], issues=open_codes, detail=detail,
+        )
+
+    def _attempt(self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool) -> PassResult:
+        for attempt in range(1, THROTTLE_ATTEMPTS + 1):
+            try:
+                return self._pass(mailbox, status, allow_mass_delete)
+            except ThrottledError as exc:
+                wait = exc.retry_after if exc.retry_after is not None else 1.0
+                if attempt == THROTTLE_ATTEMPTS or wait > MAX_INLINE_BACKOFF:
+                    raise
+                # EX-25: back off as told, then run the (idempotent) pass again.
+                logger.info("%s: throttled, waiting %.1f s as asked", mailbox.name, wait)
+                self.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _pass(self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool) -> PassResult:
+        crm = self.crm()
+        if self._features is None:
+            self._features = _tagged(crm.features, "crm")
+        owner = _tagged(lambda: crm.users([mailbox.address]), "crm").get(mailbox.address)
+        if owner is None:
+            raise _AddressNotLinked()
+        status.crm_user = owner
+        provider = self.mailbox_provider(mailbox)
+        context = PassContext(
+            name=mailbox.name, address=mailbox.address, policy=mailbox.policy, owner_id=owner,
+            features=self._features, mailbox=_Tagged(provider, "mailbox"), crm=_Tagged(crm, "crm"),  # type: ignore[arg-type]
+            state=self.state, matcher=self._matcher(self._features.zones), clock=self.clock,
+            org_addresses=frozenset(m.address for m in self.config.mailboxes), allow_mass_delete=allow_mass_delete,
+        )
+        return MailboxPass(context).run()
+
+    def _finish(
+        self, mailbox: MailboxConfig, status: MailboxState, outcome: str, result: PassResult, at: datetime, hits: list[Hit]
+    ) -> None:
+        if outcome == "ok":
+            status.consecutive_failures = 0
+            status.last_success_at = at
+            status.status = MailboxStatus.ACTIVE
+            status.suspended_by = None
+            if status.reset is ResetState.IN_PROGRESS:
+                status.reset = ResetState.NONE
+            for direction, side in ((Direction.UP, Side.MAILBOX), (Direction.DOWN, Side.CRM)):
+                if _get_direction(status, direction) is DirectionStatus.NOT_CONFIGURED:
+                    continue
+                initial = _get_direction(status, direction) is DirectionStatus.INITIAL_SYNC_IN_PROGRESS
+                _set_direction(status, direction, DirectionStatus.INITIAL_SYNC_COMPLETED if initial else DirectionStatus.IN_SYNC)
+            if result.suspend_for:
+                status.status, status.suspended_by = MailboxStatus.SUSPENDED, result.suspend_for
+        else:
+            status.consecutive_failures += 1
+        self.state.save_mailbox(status)
+        auth = next((h for h in hits if h.code == "AUTH_FAILED"), None)
+        if auth is not None:
+            side = _side_name(auth.side)
+            self._notify(mailbox, NotificationKind.AUTH_FAILED, f"the {side} refused the credentials; sync is suspended",
+                         definition("AUTH_FAILED").advice.format(side=side), at)
+        if status.consecutive_failures == FAILURES_BEFORE_NOTICE:
+            self._notify(mailbox, NotificationKind.FAILING, f"{FAILURES_BEFORE_NOTICE} passes in a row failed",
+                         f"Run `calsync issues --mailbox {mailbox.name}` to see why.", at)
+
+    def _notify(self, mailbox: MailboxConfig, kind: NotificationKind, summary: str, advice: str, at: datetime) -> None:
+        notification = Notification(kind=kind, mailbox=mailbox.name, address=mailbox.address, summary=summary, advice=advice, at=at)
+        for notifier in self.notifiers:
+            try:
+                notifier.notify(notification)
+            except Exception:  # noqa: BLE001 - a broken channel must not fail the sync
+                logger.exception("notification channel %r failed", notifier)
+
+    def refresh_markers(self, mailbox: MailboxConfig) -> int:
+        """Make a mailbox's markers match its open issues (after issues were resolved by hand)."""
+        provider = self.mailbox_provider(mailbox)
+        status = self.mailbox_state(mailbox)
+        context = PassContext(
+            name=mailbox.name, address=mailbox.address, policy=mailbox.policy, owner_id=status.crm_user or "",
+            features=CrmFeatures(), mailbox=provider, crm=self.crm(), state=self.state,
+            matcher=self._matcher(None), clock=self.clock,
+        )
+        links = {link.mailbox_key: link for link in self.state.links(mailbox.name)}
+        return sync_markers(context, links)
+
+
+class _AddressNotLinked(Exception):
+    """The mailbox address matches no CRM user (EX-28)."""
+
+
+class _Tagged:
+    """Wraps a provider so every error it raises says which side it came from."""
+
+    def __init__(self, provider: Any, side: str) -> None:
+        self._provider, self._side = provider, side
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._provider, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return _tagged(lambda: attribute(*args, **kwargs), self._side)
+
+        return call
+
+
+def _tagged(call: Callable[[], Any], side: str) -> Any:
+    try:
+        return call()
+    except ProviderError as exc:
+        if exc.source is None:
+            exc.source = side
+        raise
+
+
+def _side(exc: ProviderError) -> Side:
+    return Side.CRM if exc.source == "crm" else Side.MAILBOX
+
+
+def _side_name(side: Side) -> str:
+    return "CRM" if side is Side.CRM else "mailbox"
+
+
+def _get_direction(status: MailboxState, direction: Direction) -> DirectionStatus:
+    return status.up_status if direction is Direction.UP else status.down_status
+
+
+def _set_direction(status: MailboxState, direction: Direction, value: DirectionStatus) -> None:
+    if direction is Direction.UP:
+        status.up_status = value
+    else:
+        status.down_status = value

@@ -1,0 +1,108 @@
+"""First-sync matching: adopting counterparts that already exist (EX-23, EX-27 reset).
+
+When a side is listed in full (an initial sync, a reset, a resync after an expired cursor),
+an item with no link may already have its counterpart on the other side. It is found by
+the cross-reference stored on either item, then by the same subject, start and end. When
+identical items cannot be told apart — two or more that would match the same counterpart —
+nothing is created for them and the mailbox is suspended (EX-23).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from calsync.engine.keys import fingerprint, item_key, moment_text
+from calsync.engine.plan import Hit
+from calsync.engine.planner import Planner
+from calsync.model import CalendarItem, ItemKind
+from calsync.policy import PrivateItems
+from calsync.state.records import Link, LinkKind, Side
+
+__all__ = ["adopt"]
+
+
+def _adoptable(item: CalendarItem, planner: Planner) -> bool:
+    if item.kind not in (ItemKind.SINGLE, ItemKind.SERIES) or item.ref is None:
+        return False
+    # Private items stay out of calsync's state entirely unless the policy syncs them (EX-01).
+    return not (item.is_private and planner.ctx.policy.private_items is PrivateItems.SKIP)
+
+
+def _signature(item: CalendarItem) -> tuple[str, str, str]:
+    return (item.subject.strip().lower(), moment_text(item.start), moment_text(item.end))
+
+
+def _link(planner: Planner, mailbox_item: CalendarItem, crm_item: CalendarItem | None, crm_key: str) -> None:
+    kind = LinkKind.SERIES if mailbox_item.kind is ItemKind.SERIES else LinkKind.SINGLE
+    link = Link(mailbox=planner.ctx.name, kind=kind, mailbox_key=item_key(mailbox_item), crm_key=crm_key, uid=mailbox_item.uid)
+    link.remember(Side.MAILBOX, token=mailbox_item.ref.change_token if mailbox_item.ref else "",
+                  content=fingerprint(mailbox_item, Side.MAILBOX))
+    if crm_item is not None:
+        link.remember(Side.CRM, token=crm_item.ref.change_token if crm_item.ref else "",
+                      content=fingerprint(crm_item, Side.CRM))
+    planner.adopt(link)
+
+
+def adopt(
+    planner: Planner,
+    mailbox_items: Sequence[CalendarItem],
+    crm_items: Sequence[CalendarItem],
+    *,
+    mailbox_full: bool,
+    crm_full: bool,
+) -> tuple[list[Hit], set[str]]:
+    """Link unlinked items to existing counterparts.
+
+    Returns the duplicates issues found and the mailbox item ids that must not be synced.
+    """
+    if not (mailbox_full or crm_full):
+        return [], set()
+    mailbox = [m for m in mailbox_items if _adoptable(m, planner) and item_key(m) not in planner.by_mailbox]
+    crm = {item_key(c): c for c in crm_items if _adoptable(c, planner) and item_key(c) not in planner.by_crm}
+    by_id = {item_key(m): m for m in mailbox}
+    taken: set[str] = set()
+
+    # 1. The cross-reference stored on either item.
+    for item in list(mailbox):
+        key, ref = item_key(item), item.counterpart_id
+        if ref and (ref in crm or not crm_full) and ref not in planner.by_crm:
+            _link(planner, item, crm.pop(ref, None), ref)
+            taken.add(key)
+    for crm_key, item in list(crm.items()):
+        ref = item.counterpart_id
+        if ref and ref in by_id and ref not in taken:
+            _link(planner, by_id[ref], item, crm_key)
+            taken.add(ref)
+            del crm[crm_key]
+    mailbox = [m for m in mailbox if item_key(m) not in taken]
+    if not (mailbox_full and crm_full):
+        return [], set()
+
+    # 2. The same subject, start and end.
+    mailbox_groups: dict[tuple[str, str, str], list[CalendarItem]] = defaultdict(list)
+    crm_groups: dict[tuple[str, str, str], list[CalendarItem]] = defaultdict(list)
+    for item in mailbox:
+        mailbox_groups[_signature(item)].append(item)
+    for item in crm.values():
+        if not item.attendee_copy:
+            crm_groups[_signature(item)].append(item)
+    hits: list[Hit] = []
+    blocked: set[str] = set()
+    for signature, candidates in crm_groups.items():
+        copies = mailbox_groups.get(signature, [])
+        if len(copies) == 1 and len(candidates) == 1:
+            _link(planner, copies[0], candidates[0], item_key(candidates[0]))
+        elif copies and len(copies) + len(candidates) > 2:
+            ids = tuple(m.ref.id for m in copies if m.ref)
+            blocked.update(ids)
+            hits.append(
+                Hit(
+                    code="DUPLICATES_DETECTED",
+                    side=Side.MAILBOX,
+                    item_id=ids[0],
+                    related_ids=ids,
+                    params={"count": len(copies), "subject": copies[0].subject, "start": signature[1]},
+                )
+            )
+    return hits, blocked

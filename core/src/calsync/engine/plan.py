@@ -1,0 +1,73 @@
+"""What a pass intends to do: planned writes, issues hit, items handled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from calsync.model import CalendarItem
+from calsync.policy import Direction, Policy
+from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, Write
+from calsync.state import State
+from calsync.state.records import Link, Side
+from calsync.timezones import TimeZoneMatcher
+
+__all__ = ["Hit", "PassContext", "Planned"]
+
+
+@dataclass(slots=True, kw_only=True)
+class PassContext:
+    """What one mailbox's pass works with."""
+
+    name: str
+    address: str
+    policy: Policy
+    owner_id: str
+    features: CrmFeatures
+    mailbox: MailboxProvider
+    crm: CrmProvider
+    state: State
+    matcher: TimeZoneMatcher
+    clock: Callable[[], datetime]
+    #: The addresses of every mailbox calsync syncs (to tell in-org organizers, EX-09).
+    org_addresses: frozenset[str] = frozenset()
+    allow_mass_delete: bool = False
+
+
+@dataclass(slots=True, kw_only=True)
+class Planned:
+    """One write the pass intends to make, and what to remember when it succeeds."""
+
+    #: The side written to.
+    side: Side
+    write: Write
+    #: The link this write keeps up to date (created on success when new).
+    link: Link | None
+    #: The item the write copies (``None`` for deletes); its side is ``side.other``.
+    source: CalendarItem | None = None
+    #: The source item's key: the created item's counterpart id (outbox, adoption).
+    source_key: str = ""
+    #: Whether the link is new (created on success) or to be forgotten on success (deletes).
+    new_link: bool = False
+    drop_link: bool = False
+    #: Whether it counts as a synced record in the statistics.
+    counts: bool = True
+
+    @property
+    def direction(self) -> Direction:
+        """Up when writing to the CRM, down when writing to the mailbox."""
+        return Direction.UP if self.side is Side.CRM else Direction.DOWN
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit:
+    """An issue found this pass."""
+
+    code: str
+    side: Side
+    #: The affected item's native id on ``side`` (``None`` for mailbox-wide issues).
+    item_id: str | None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    related_ids: tuple[str, ...] = ()

@@ -1,0 +1,433 @@
+"""Planning a pass: from the changes on both sides to the writes that mirror them.
+
+For each changed item the planner recognises echoes of calsync's own writes (change
+token or content fingerprint unchanged), runs the documented rules, shapes the item for
+the other side and plans a create, an update or a delete. Conflicts are settled as the
+documents say: when both sides changed the same pair, the mailbox wins (EX-16) while the
+CRM's associations are kept (EX-17).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from calsync.engine import series
+from calsync.engine.keys import fingerprint, item_key, moment_text, occurrence_key
+from calsync.engine.people import people_links
+from calsync.engine.plan import Hit, PassContext, Planned
+from calsync.engine.shape import (
+    DOWN_CREATE_FIELDS,
+    DOWN_UPDATE_FIELDS,
+    OCCURRENCE_FIELDS,
+    UP_CREATE_FIELDS,
+    UP_UPDATE_FIELDS,
+    for_crm,
+    for_mailbox,
+    occurrence_of,
+)
+from calsync.model import CalendarItem, ItemKind
+from calsync.policy import Direction, Operation, PrivateItems, RecurrenceStrategy
+from calsync.providers import PersonMatch, Removal, Write
+from calsync.rules import DOWN_RULES, UP_RULES, Refuse, RuleContext, Skip, evaluate
+from calsync.state.records import Link, LinkKind, Side
+
+__all__ = ["Planner"]
+
+#: How far ahead series are expanded when occurrences are synced one by one (EX-06, EX-08).
+HORIZON = timedelta(days=366)
+
+
+class Planner:
+    """Plans the writes of one round of a pass."""
+
+    def __init__(self, context: PassContext, links: Iterable[Link]) -> None:
+        """Plan against the mailbox's current ``links``."""
+        self.ctx = context
+        self.by_mailbox: dict[str, Link] = {}
+        self.by_crm: dict[str, Link] = {}
+        for link in links:
+            self._index(link)
+        self.planned: list[Planned] = []
+        self.hits: list[Hit] = []
+        #: Items processed without objection: their open issues resolve.
+        self.handled: set[tuple[Side, str]] = set()
+        #: Links whose stored tokens or fingerprints changed without a write.
+        self.dirty: dict[int, Link] = {}
+        #: Links the mailbox side changed this pass: the CRM side's change loses (EX-16).
+        self.up_touched: set[int] = set()
+        #: Items to plan again once the series they belong to exists on the other side.
+        self.deferred: list[tuple[Side, CalendarItem]] = []
+        self.matches: dict[str, tuple[PersonMatch, ...]] = {}
+        #: Links to delete from the state without a write.
+        self.dropped: list[Link] = []
+        self._creating: set[tuple[Side, str]] = set()
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _index(self, link: Link) -> None:
+        self.by_mailbox[link.mailbox_key] = link
+        self.by_crm[link.crm_key] = link
+
+    def forget(self, link: Link) -> None:
+        """Drop ``link`` from the indexes (it was deleted)."""
+        if self.by_mailbox.get(link.mailbox_key) is link:
+            del self.by_mailbox[link.mailbox_key]
+        if self.by_crm.get(link.crm_key) is link:
+            del self.by_crm[link.crm_key]
+
+    def adopt(self, link: Link) -> None:
+        """Index a link made outside planning (adoption, a confirmed create)."""
+        self._index(link)
+        self.dirty[id(link)] = link
+
+    def _handled(self, side: Side, item: CalendarItem) -> None:
+        if item.ref is not None:
+            self.handled.add((side, item.ref.id))
+
+    def _hit(self, refusal: Refuse, side: Side, item: CalendarItem) -> None:
+        self.hits.append(
+            Hit(code=refusal.code, side=side, item_id=item.ref.id if item.ref else None, params=dict(refusal.params))
+        )
+
+    def _link(self, side: Side, key: str) -> Link | None:
+        return (self.by_mailbox if side is Side.MAILBOX else self.by_crm).get(key)
+
+    def _unchanged(self, side: Side, item: CalendarItem, link: Link | None) -> bool:
+        """Whether ``item`` is what the link already knows (an echo of calsync's own write)."""
+        if link is None:
+            return False
+        token = item.ref.change_token if item.ref else ""
+        print_ = fingerprint(item, side)
+        if (token and token == link.token(side)) or print_ == link.hash(side):
+            link.remember(side, token=token, content=print_)
+            self.dirty[id(link)] = link
+            self._handled(side, item)
+            return True
+        return False
+
+    def _plan(self, planned: Planned) -> None:
+        if not self.ctx.policy.allows(planned.direction, planned.write.operation):
+            # EX-18: a prevented operation is simply not made; nothing else changes.
+            if planned.drop_link and planned.link is not None:
+                self._drop(planned.link)
+            return
+        if planned.write.operation is Operation.CREATE and planned.source_key:
+            self._creating.add((planned.side.other, planned.source_key))
+        self.planned.append(planned)
+
+    def _drop(self, link: Link) -> None:
+        self.forget(link)
+        self.dirty.pop(id(link), None)
+        self.dropped.append(link)
+
+    def _rule_context(self, item: CalendarItem, direction: Direction, link: Link | None) -> RuleContext:
+        return RuleContext(
+            item=item,
+            direction=direction,
+            policy=self.ctx.policy,
+            features=self.ctx.features,
+            owner=self.ctx.address,
+            linked_as=link.kind if link is not None and link.kind is not LinkKind.OCCURRENCE else None,
+            matches=self.matches,
+        )
+
+    @property
+    def instances(self) -> bool:
+        """Whether occurrences sync one by one (EX-08)."""
+        return self.ctx.policy.recurrence is RecurrenceStrategy.INSTANCES
+
+    # -- up: mailbox to CRM --------------------------------------------------------------------
+
+    def up(self, item: CalendarItem) -> None:
+        """Plan what a changed mailbox item needs on the CRM side."""
+        key = item_key(item)
+        link = self.by_mailbox.get(key)
+        if link is not None and link.shared:
+            self._unchanged(Side.MAILBOX, item, link)
+            self._handled(Side.MAILBOX, item)
+            return
+        if self._unchanged(Side.MAILBOX, item, link):
+            return
+        if item.kind in (ItemKind.OCCURRENCE, ItemKind.EXCEPTION):
+            self._up_occurrence(item, key, link)
+            return
+        context = self._rule_context(item, Direction.UP, link)
+        decision = evaluate(UP_RULES, context)
+        if isinstance(decision, Skip):
+            self._handled(Side.MAILBOX, item)
+            return
+        if isinstance(decision, Refuse):
+            self._hit(decision, Side.MAILBOX, item)
+            return
+        if link is None and self._joins_organizer(item, key):
+            return
+        zone = self._crm_zone(item)
+        if zone is False:
+            return
+        if self.instances and item.kind is ItemKind.SERIES:
+            self._up_instances(item, key, zone)
+            return
+        target = for_crm(
+            item,
+            owner=self.ctx.owner_id,
+            counterpart=key,
+            zone=zone,
+            who_ids=people_links(context.participants, self.matches, self.ctx.policy, self.ctx.features),
+            private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
+        )
+        self._handled(Side.MAILBOX, item)
+        if link is None:
+            kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
+            new = Link(mailbox=self.ctx.name, kind=kind, mailbox_key=key, crm_key="", uid=item.uid)
+            self._plan(Planned(side=Side.CRM, write=Write.create(target), link=new, source=item, source_key=key, new_link=True))
+            return
+        self.up_touched.add(id(link))
+        self._plan(Planned(side=Side.CRM, write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS), link=link, source=item))
+        if item.kind is ItemKind.SERIES:
+            for planned in series.future_resets(item, target, link, self.ctx.clock(), HORIZON):
+                self._plan(planned)
+            self._up_exclusions(item, link)
+
+    def _up_exclusions(self, item: CalendarItem, link: Link) -> None:
+        """Occurrences removed from a mailbox series go from the CRM series too."""
+        assert item.recurrence is not None
+        for moment in item.recurrence.exclusions:
+            text = moment_text(moment)
+            if text in link.exclusions:
+                continue
+            gone = CalendarItem(
+                kind=ItemKind.OCCURRENCE, series_id=link.crm_key, original_start=moment, start=moment, end=moment + item.duration
+            )
+            occurrence = self.by_mailbox.get(occurrence_key(link.mailbox_key, moment))
+            self._plan(Planned(side=Side.CRM, write=Write.delete(None, gone), link=link, counts=False))
+            link.exclusions.append(text)
+            if occurrence is not None:
+                self._drop(occurrence)
+
+    def _up_occurrence(self, item: CalendarItem, key: str, link: Link | None) -> None:
+        """A changed occurrence of a mailbox series updates its CRM occurrence."""
+        assert item.series_id is not None and item.original_start is not None
+        series_link = self.by_mailbox.get(item.series_id)
+        if series_link is None:
+            if (Side.MAILBOX, item.series_id) in self._creating:
+                self.deferred.append((Side.MAILBOX, item))
+            return  # the series itself is not synced; its own issue says why
+        if series_link.shared:
+            self._handled(Side.MAILBOX, item)
+            return
+        if item.is_private and self.ctx.policy.private_items is PrivateItems.SKIP:
+            self._handled(Side.MAILBOX, item)
+            return
+        if self.instances:
+            target = for_crm(
+                item, owner=self.ctx.owner_id, counterpart=key, zone=self._crm_zone(item) or None,
+                who_ids=(), private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
+            ).evolve(kind=ItemKind.SINGLE)
+            self._handled(Side.MAILBOX, item)
+            if link is None:
+                new = Link(mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=key, crm_key="", detached=True)
+                self._plan(Planned(side=Side.CRM, write=Write.create(target), link=new, source=item, source_key=key, new_link=True))
+            else:
+                link.detached = True
+                self._plan(Planned(side=Side.CRM, write=Write.update(link.crm_key, target, OCCURRENCE_FIELDS), link=link, source=item))
+            return
+        crm_key = occurrence_key(series_link.crm_key, item.original_start)
+        target = occurrence_of(item, series_id=series_link.crm_key)
+        self._handled(Side.MAILBOX, item)
+        if link is None:
+            link = Link(mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=key, crm_key=crm_key, detached=True)
+            new = True
+        else:
+            new = False
+        link.detached = True
+        self.up_touched.add(id(link))
+        self._plan(Planned(side=Side.CRM, write=Write.update(None, target, OCCURRENCE_FIELDS), link=link, source=item, new_link=new))
+
+    def _up_instances(self, item: CalendarItem, key: str, zone: str | None) -> None:
+        """EX-08: every occurrence of the series becomes its own CRM event."""
+        self._handled(Side.MAILBOX, item)
+        wanted = set()
+        for start in series.starts(item, self.ctx.clock(), HORIZON):
+            okey = occurrence_key(key, start)
+            wanted.add(okey)
+            link = self.by_mailbox.get(okey)
+            if link is not None and link.detached:
+                continue
+            occurrence = item.evolve(kind=ItemKind.SINGLE, recurrence=None, start=start, end=start + item.duration)
+            target = for_crm(
+                occurrence, owner=self.ctx.owner_id, counterpart=okey, zone=zone, who_ids=(),
+                private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
+            )
+            if link is None:
+                new = Link(mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=okey, crm_key="")
+                self._plan(Planned(side=Side.CRM, write=Write.create(target), link=new, source=occurrence, source_key=okey, new_link=True))
+            elif link.mailbox_hash != fingerprint(occurrence, Side.MAILBOX):
+                self._plan(Planned(side=Side.CRM, write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS), link=link, source=occurrence))
+        for okey, link in list(self.by_mailbox.items()):
+            if okey.startswith(f"{key}|") and okey not in wanted and not link.detached and link.crm_key:
+                self._plan(Planned(side=Side.CRM, write=Write.delete(link.crm_key), link=link, drop_link=True))
+
+    def _joins_organizer(self, item: CalendarItem, key: str) -> bool:
+        """EX-09: an attendee's copy of an in-org organizer's meeting links to the organizer's event."""
+        organizer = item.organizer.address if item.organizer else None
+        if not item.attendee_copy or organizer is None or organizer == self.ctx.address:
+            return False
+        if organizer not in self.ctx.org_addresses or not item.uid:
+            return False  # EX-10: created as the person's own event, without attendees
+        found = self.ctx.state.organizer_event(item.uid, besides=self.ctx.name)
+        if found is None:
+            self._hit(
+                Refuse(code="ORGANIZER_NOT_SYNCED", params={"organizer": organizer, "subject": item.subject}),
+                Side.MAILBOX,
+                item,
+            )
+            return True
+        link = Link(mailbox=self.ctx.name, kind=LinkKind.SINGLE, mailbox_key=key, crm_key=found[1], shared=True, uid=item.uid)
+        link.remember(Side.MAILBOX, token=_token(item), content=fingerprint(item, Side.MAILBOX))
+        self.adopt(link)
+        self._handled(Side.MAILBOX, item)
+        return True
+
+    def _crm_zone(self, item: CalendarItem) -> str | None | bool:
+        """EX-19: the CRM zone for ``item``; ``False`` (with an issue) when there is none."""
+        zone = item.recurrence.zone if item.recurrence is not None and item.recurrence.zone else item.zone
+        if item.is_all_day or not zone:
+            return None
+        matcher = self.ctx.matcher
+        assert isinstance(item.start, type(item.end))
+        result = matcher.match(zone, matcher.default_window(item.start))  # type: ignore[arg-type]
+        if result.ok:
+            return result.match
+        self._hit(Refuse(code="UNSUPPORTED_TIME_ZONE", params={"zone": zone, "subject": item.subject}), Side.MAILBOX, item)
+        return False
+
+    # -- down: CRM to mailbox ----------------------------------------------------------------
+
+    def down(self, item: CalendarItem) -> None:
+        """Plan what a changed CRM event needs on the mailbox side."""
+        record_of_series = item.kind in (ItemKind.OCCURRENCE, ItemKind.EXCEPTION)
+        if self.instances and record_of_series:
+            item = item.evolve(kind=ItemKind.SINGLE, series_id=None, original_start=None)
+            record_of_series = False
+        key = item_key(item)
+        if item.kind is ItemKind.OCCURRENCE:
+            self._handled(Side.CRM, item)  # follows its series; nothing of its own to sync
+            return
+        if self.instances and item.kind is ItemKind.SERIES:
+            self._handled(Side.CRM, item)
+            return
+        link = self.by_crm.get(key)
+        if link is not None and (link.shared or id(link) in self.up_touched):
+            self._handled(Side.CRM, item)
+            return
+        if self._unchanged(Side.CRM, item, link):
+            return
+        decision = evaluate(DOWN_RULES, self._rule_context(item, Direction.DOWN, link))
+        if isinstance(decision, Skip):
+            self._handled(Side.CRM, item)
+            return
+        if isinstance(decision, Refuse):
+            self._hit(decision, Side.CRM, item)
+            return
+        if record_of_series:
+            self._down_occurrence(item, key, link)
+            return
+        self._handled(Side.CRM, item)
+        if link is not None and link.kind is LinkKind.OCCURRENCE:
+            # EX-08: a CRM event mirroring one occurrence changes that occurrence.
+            series_key, _, _ = link.mailbox_key.rpartition("|")
+            target = occurrence_of(item.evolve(original_start=item.start), series_id=series_key)
+            target = target.evolve(original_start=_original_start(link))
+            link.detached = True
+            self._plan(Planned(side=Side.MAILBOX, write=Write.update(None, target, OCCURRENCE_FIELDS), link=link, source=item))
+            return
+        target = for_mailbox(item, owner=self.ctx.address, counterpart=key)
+        if link is None:
+            kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
+            new = Link(mailbox=self.ctx.name, kind=kind, mailbox_key="", crm_key=key)
+            self._plan(Planned(side=Side.MAILBOX, write=Write.create(target), link=new, source=item, source_key=key, new_link=True))
+            return
+        self._plan(Planned(side=Side.MAILBOX, write=Write.update(link.mailbox_key, target, DOWN_UPDATE_FIELDS), link=link, source=item))
+
+    def _down_occurrence(self, item: CalendarItem, key: str, link: Link | None) -> None:
+        """A CRM occurrence changed on its own changes the mailbox occurrence."""
+        assert item.series_id is not None and item.original_start is not None
+        series_link = self.by_crm.get(item.series_id)
+        if series_link is None:
+            if (Side.CRM, item.series_id) in self._creating:
+                self.deferred.append((Side.CRM, item))
+            return
+        self._handled(Side.CRM, item)
+        if link is None:
+            link = Link(
+                mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE,
+                mailbox_key=occurrence_key(series_link.mailbox_key, item.original_start), crm_key=key, detached=True,
+            )
+            new = True
+        else:
+            new = False
+        target = occurrence_of(item, series_id=series_link.mailbox_key)
+        self._plan(Planned(side=Side.MAILBOX, write=Write.update(None, target, OCCURRENCE_FIELDS), link=link, source=item, new_link=new))
+
+    # -- removals ----------------------------------------------------------------------------
+
+    def removed(self, side: Side, removal: Removal) -> None:
+        """Plan what an item (or occurrence) gone from ``side`` needs on the other side."""
+        occurrence = removal.series_id is not None and removal.original_start is not None
+        key = occurrence_key(removal.series_id, removal.original_start) if occurrence else removal.id  # type: ignore[arg-type]
+        link = self._link(side, key) or self._link(side, removal.id)
+        if link is None:
+            if occurrence and side is Side.CRM and not self.instances:
+                self._cancel_occurrence(removal)
+            return
+        self.handled.add((side, removal.id))
+        if link.shared:
+            self._drop(link)
+            return
+        other = side.other
+        if link.kind is LinkKind.OCCURRENCE and not self.instances:
+            if side is Side.CRM:
+                self._cancel_occurrence(removal, link)
+            else:
+                self._drop(link)  # the series' exclusions carry the cancellation
+            return
+        if not link.key(other):
+            self._drop(link)
+            return
+        self._plan(Planned(side=other, write=Write.delete(link.key(other)), link=link, drop_link=True))
+        if link.kind is LinkKind.SERIES:
+            prefix = f"{link.key(side)}|"
+            for okey, occurrence_link in list((self.by_mailbox if side is Side.MAILBOX else self.by_crm).items()):
+                if okey.startswith(prefix):
+                    self._drop(occurrence_link)
+
+    def _cancel_occurrence(self, removal: Removal, link: Link | None = None) -> None:
+        """A CRM occurrence deleted on its own: delete the mailbox occurrence too."""
+        assert removal.series_id is not None and removal.original_start is not None
+        series_link = self.by_crm.get(removal.series_id)
+        if series_link is None or not series_link.mailbox_key:
+            if link is not None:
+                self._drop(link)
+            return
+        text = moment_text(removal.original_start)
+        if text not in series_link.exclusions:
+            gone = CalendarItem(
+                kind=ItemKind.OCCURRENCE, series_id=series_link.mailbox_key, original_start=removal.original_start,
+                start=removal.original_start, end=removal.original_start + timedelta(minutes=1)
+                if hasattr(removal.original_start, "hour") else removal.original_start + timedelta(days=1),
+            )
+            series_link.exclusions.append(text)
+            self._plan(Planned(side=Side.MAILBOX, write=Write.delete(None, gone), link=series_link, counts=False))
+        if link is not None:
+            self._drop(link)
+
+
+def _token(item: CalendarItem) -> str:
+    return item.ref.change_token if item.ref is not None else ""
+
+
+def _original_start(link: Link) -> object:
+    from calsync.engine.keys import parse_moment
+
+    return parse_moment(link.mailbox_key.rpartition("|")[2])

@@ -1,0 +1,244 @@
+"""One pass for one mailbox (architecture §5).
+
+1. Read the state: links, cursors, open issues, the outbox.
+2. Replay the outbox: adopt what an interrupted pass already created.
+3. Pull what changed on both sides since their cursors (everything on a first pass).
+4. Plan: rules, counterparts (the id map, the cross-reference on the item, then the same
+   subject, start and end), creates, updates, deletes; hold back suspicious mass deletes.
+5. Write in batches through the outbox; a second round writes occurrences of series the
+   first round created.
+6. Record issues, render or clear markers, and only then advance the cursors.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from calsync.engine.adopt import adopt
+from calsync.engine.apply import apply, replay_outbox
+from calsync.engine.issuelog import record, sync_markers
+from calsync.engine.keys import item_key, parse_moment
+from calsync.engine.people import merge_links
+from calsync.engine.plan import Hit, PassContext, Planned
+from calsync.engine.planner import Planner
+from calsync.errors import CursorExpiredError
+from calsync.issues import Disposition, Issue, Source, definition
+from calsync.model import CalendarItem
+from calsync.policy import Direction, Operation
+from calsync.providers import Delta, PersonKind, PersonMatch, Removal, Write
+from calsync.state.records import Link, LinkKind, Side
+
+__all__ = ["MASS_DELETE_FRACTION", "MASS_DELETE_MINIMUM", "MailboxPass", "PassResult"]
+
+#: A side that suddenly removes this many of its synced items (and this share of them)
+#: does not delete their counterparts until someone confirms (MASS_DELETE_HELD).
+MASS_DELETE_MINIMUM: Final = 5
+MASS_DELETE_FRACTION: Final = 0.8
+
+
+@dataclass(slots=True, kw_only=True)
+class PassResult:
+    """What one pass did."""
+
+    synced: Counter[Direction] = field(default_factory=Counter)
+    issues: list[Issue] = field(default_factory=list)
+    markers_changed: int = 0
+    initial: dict[Side, bool] = field(default_factory=dict)
+    #: The pass found identical items and the mailbox must be suspended (EX-23).
+    suspend_for: str | None = None
+
+
+class MailboxPass:
+    """Runs one pass; see the module docstring."""
+
+    def __init__(self, ctx: PassContext) -> None:
+        """Work with ``ctx``."""
+        self.ctx = ctx
+
+    def run(self) -> PassResult:
+        """Run the pass; provider errors that fail it as a whole propagate."""
+        ctx = self.ctx
+        planner = Planner(ctx, ctx.state.links(ctx.name))
+        replay_outbox(planner)
+        cursors = ctx.state.cursors(ctx.name)
+        mailbox_delta = self._pull(Side.MAILBOX, cursors.get(Side.MAILBOX))
+        crm_delta = self._pull(Side.CRM, cursors.get(Side.CRM))
+        result = PassResult(initial={Side.MAILBOX: mailbox_delta.full, Side.CRM: crm_delta.full})
+
+        mailbox_changed = list(mailbox_delta.changed) + self._retries(Side.MAILBOX, mailbox_delta)
+        crm_changed = list(crm_delta.changed) + self._retries(Side.CRM, crm_delta)
+        planner.matches = self._matches(mailbox_changed)
+        duplicates, blocked = adopt(
+            planner, mailbox_changed, crm_changed, mailbox_full=mailbox_delta.full, crm_full=crm_delta.full
+        )
+        planner.hits += duplicates
+
+        for item in mailbox_changed:
+            if item.ref is None or item.ref.id not in blocked:
+                planner.up(item)
+        for removal in mailbox_delta.removed:
+            planner.removed(Side.MAILBOX, removal)
+        self._implied_removals(planner, Side.MAILBOX, mailbox_delta)
+        for item in crm_changed:
+            planner.down(item)
+        for removal in crm_delta.removed:
+            planner.removed(Side.CRM, removal)
+        self._implied_removals(planner, Side.CRM, crm_delta)
+        held = self._hold_mass_deletes(planner)
+
+        for _round in range(2):
+            self._keep_crm_links(planner)
+            result.synced += apply(planner, planner.planned)
+            planner.planned = []
+            deferred, planner.deferred = planner.deferred, []
+            for side, item in deferred:
+                planner.up(item) if side is Side.MAILBOX else planner.down(item)
+            if not planner.planned:
+                break
+        with ctx.state.atomic():
+            ctx.state.save_links(planner.dirty.values())
+            ctx.state.delete_links(link.id for link in planner.dropped if link.id is not None)
+        planner.dirty.clear()
+        planner.dropped.clear()
+
+        now = ctx.clock()
+        result.issues = record(ctx.state, ctx.name, planner.hits, handled=planner.handled, succeeded=True, now=now)
+        result.markers_changed = sync_markers(ctx, planner.by_mailbox)
+        if duplicates:
+            result.suspend_for = "DUPLICATES_DETECTED"
+        with ctx.state.atomic():
+            for side, delta in ((Side.MAILBOX, mailbox_delta), (Side.CRM, crm_delta)):
+                if side not in held:
+                    ctx.state.set_cursor(ctx.name, side, delta.cursor, now)
+        return result
+
+    # -- pulling -------------------------------------------------------------------------------
+
+    def _pull(self, side: Side, cursor: str | None) -> Delta:
+        ctx = self.ctx
+        try:
+            if side is Side.MAILBOX:
+                return ctx.mailbox.pull(cursor)
+            return ctx.crm.pull(cursor, owner=ctx.owner_id)
+        except CursorExpiredError:
+            if cursor is None:
+                raise
+            # The service forgot our place: list everything again; adoption and the id map
+            # make sure nothing is created twice.
+            return self._pull(side, None)
+
+    def _retries(self, side: Side, delta: Delta) -> list[CalendarItem]:
+        """Items with open retry issues that did not change: they are tried again."""
+        source = Source.MAILBOX if side is Side.MAILBOX else Source.CRM
+        present = {i.ref.id for i in delta.changed if i.ref is not None}
+        ids = sorted(
+            {
+                issue.item_id
+                for issue in self.ctx.state.issues(self.ctx.name, open_only=True)
+                if issue.side is source and issue.item_id and issue.item_id not in present
+                and definition(issue.code).disposition is Disposition.RETRY
+            }
+        )
+        if not ids:
+            return []
+        provider = self.ctx.mailbox if side is Side.MAILBOX else self.ctx.crm
+        return list(provider.fetch(ids).values())
+
+    def _matches(self, items: list[CalendarItem]) -> dict[str, tuple[PersonMatch, ...]]:
+        """CRM contacts and leads for everyone on the changed items, in one call."""
+        addresses = sorted({a for item in items for a in item.people if a != self.ctx.address})
+        if not addresses:
+            return {}
+        found: dict[str, list[PersonMatch]] = defaultdict(list)
+        for match in self.ctx.crm.match_people(addresses):
+            if match.kind is not PersonKind.USER:
+                found[match.address].append(match)
+        return {address: tuple(matches) for address, matches in found.items()}
+
+    def _implied_removals(self, planner: Planner, side: Side, delta: Delta) -> None:
+        """A full listing implies that linked items it does not list are gone."""
+        if not delta.full:
+            return
+        present = {item_key(item) for item in delta.changed}
+        if side is Side.CRM:
+            present |= {item.ref.id for item in delta.changed if item.ref is not None}
+        index = planner.by_mailbox if side is Side.MAILBOX else planner.by_crm
+        for key, link in list(index.items()):
+            if not key or key in present:
+                continue
+            if link.kind is LinkKind.OCCURRENCE:
+                series_key, _, start = key.rpartition("|")
+                if side is Side.MAILBOX or series_key not in present:
+                    continue  # carried by the series' own exclusions or removal
+                planner.removed(side, Removal(id=key, series_id=series_key, original_start=parse_moment(start)))
+                continue
+            planner.removed(side, Removal(id=key))
+
+    # -- safety -------------------------------------------------------------------------------
+
+    def _hold_mass_deletes(self, planner: Planner) -> set[Side]:
+        """Hold back deletes when a side suddenly removed most of what it synced."""
+        if self.ctx.allow_mass_delete:
+            return set()
+        held: set[Side] = set()
+        linked = len(planner.by_mailbox) + sum(1 for p in planner.planned if p.drop_link)
+        for target in (Side.CRM, Side.MAILBOX):
+            deletes = [p for p in planner.planned if p.side is target and p.drop_link]
+            if len(deletes) < MASS_DELETE_MINIMUM or len(deletes) < MASS_DELETE_FRACTION * max(linked, 1):
+                continue
+            source = target.other
+            held.add(source)
+            planner.planned = [p for p in planner.planned if not (p.side is target and p.drop_link)]
+            planner.hits.append(
+                Hit(
+                    code="MASS_DELETE_HELD", side=source, item_id=None,
+                    params={"side": str(source), "remaining": linked - len(deletes), "known": linked, "count": len(deletes)},
+                )
+            )
+        return held
+
+    def _keep_crm_links(self, planner: Planner) -> None:
+        """EX-17: an update from the mailbox keeps the people and related record set in the CRM.
+
+        Fetches the CRM events the planned updates touch (one call) and merges their links
+        into the update; EX-06's occurrence resets take the series' related record.
+        """
+        updates = [p for p in planner.planned if p.side is Side.CRM and p.write.operation is Operation.UPDATE]
+        wanted = {p.write.target for p in updates if p.write.target}
+        wanted |= {p.write.item.series_id for p in updates if p.write.target is None and p.write.item and p.write.item.series_id}
+        if not wanted:
+            return
+        current = self.ctx.crm.fetch(sorted(w for w in wanted if w))
+        leads = frozenset(m.id for matches in planner.matches.values() for m in matches if m.kind is PersonKind.LEAD)
+        kept: list[Planned] = []
+        for planned in planner.planned:
+            item = planned.write.item
+            if planned not in updates or item is None:
+                kept.append(planned)
+                continue
+            if planned.write.target is not None:
+                existing = current.get(planned.write.target)
+                if existing is None:
+                    kept.append(self._recreate(planner, planned))
+                    continue
+                links = merge_links(existing.links, item.links.who_ids, leads)
+            else:
+                header = current.get(item.series_id or "")
+                links = header.links if header is not None else item.links
+            kept.append(replace(planned, write=replace(planned.write, item=item.evolve(links=links))))
+        planner.planned = kept
+
+    def _recreate(self, planner: Planner, planned: Planned) -> Planned:
+        """The CRM event an update targets is gone: create it again (a new link)."""
+        assert planned.write.item is not None and planned.link is not None
+        link = planned.link
+        fresh = Link(mailbox=self.ctx.name, kind=link.kind, mailbox_key=link.mailbox_key, crm_key="", uid=link.uid)
+        planner.forget(link)
+        planner.dropped.append(link)
+        return Planned(
+            side=Side.CRM, write=Write.create(planned.write.item), link=fresh, source=planned.source,
+            source_key=link.mailbox_key, new_link=True,
+        )
+

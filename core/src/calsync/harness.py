@@ -1,0 +1,178 @@
+"""The conformance harness contract.
+
+A harness sets up scenarios on a provider's service side and reads the results back
+*without* going through the provider's sync code: offline through the emulator's store,
+live through the service's API. The conformance suite seeds a scenario with it, runs a real
+engine pass, and checks what the service holds afterwards: the item, its counterpart, the
+markers a person sees. Plugins register harnesses with the ``calsync_harnesses`` hook.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any, ClassVar, final
+
+from calsync.emulation import FaultKind
+from calsync.model import CalendarItem, Moment
+from calsync.providers import CrmProvider, MailboxProvider, Role
+
+__all__ = ["CrmHarness", "Harness", "MailboxHarness", "MarkerView"]
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MarkerView:
+    """What a person sees on a mailbox item, as far as markers go."""
+
+    #: Whether the error flag shows (red category, red colour, error label).
+    flagged: bool
+    #: The detail the person can read next to the flag, if any.
+    detail: str | None = None
+
+
+class Harness(abc.ABC):
+    """What every harness offers: fault injection, credentials, clean-up."""
+
+    role: ClassVar[Role]
+    #: The provider this harness drives (``ProviderSpec.name``).
+    provider_name: ClassVar[str]
+
+    @abc.abstractmethod
+    def inject(self, kind: FaultKind, **options: Any) -> None:
+        """Make the service fail the next matching request(s); options as in :class:`~calsync.emulation.Fault`."""
+
+    @abc.abstractmethod
+    def clear_faults(self) -> None:
+        """Disarm every injected fault."""
+
+    @abc.abstractmethod
+    def revoke_credentials(self) -> None:
+        """Make the service refuse the provider's credentials until :meth:`restore_credentials`."""
+
+    @abc.abstractmethod
+    def restore_credentials(self) -> None:
+        """Accept the provider's (renewed) credentials again."""
+
+    def close(self) -> None:  # noqa: B027 - optional: most harnesses hold nothing to close
+        """Release what the harness holds."""
+
+
+class MailboxHarness(Harness):
+    """Drives one mailbox service (an emulator or a live tenant)."""
+
+    role = Role.MAILBOX
+
+    @abc.abstractmethod
+    def open_mailbox(self, address: str, *, zone: str = "UTC") -> MailboxProvider:
+        """Create the mailbox ``address`` on the service (if needed); return the provider bound to it."""
+
+    @abc.abstractmethod
+    def seed(self, address: str, item: CalendarItem) -> str:
+        """Create ``item`` in the mailbox directly and return its native id.
+
+        A series master with ``recurrence`` creates a series; ``organizer`` and ``attendees``
+        create a meeting as the organizer or an attendee would hold it.
+        """
+
+    @abc.abstractmethod
+    def read(self, address: str, item_id: str) -> CalendarItem | None:
+        """Read one item back (``None`` when it is gone)."""
+
+    @abc.abstractmethod
+    def items(self, address: str) -> tuple[CalendarItem, ...]:
+        """Every single item and series master in the mailbox."""
+
+    @abc.abstractmethod
+    def edit(self, address: str, item_id: str, **changes: Any) -> None:
+        """Change an item as the person would; ``changes`` are :class:`CalendarItem` fields."""
+
+    @abc.abstractmethod
+    def edit_occurrence(
+        self, address: str, series_id: str, original_start: Moment, **changes: Any
+    ) -> str:
+        """Change one occurrence of a series (making it an exception); return its native id."""
+
+    @abc.abstractmethod
+    def remove(self, address: str, item_id: str) -> None:
+        """Delete an item as the person would."""
+
+    @abc.abstractmethod
+    def remove_occurrence(self, address: str, series_id: str, original_start: Moment) -> None:
+        """Delete one occurrence of a series."""
+
+    @abc.abstractmethod
+    def marker(self, address: str, item_id: str) -> MarkerView:
+        """What the person sees on the item as far as markers go."""
+
+    @abc.abstractmethod
+    def invitations_sent(self) -> int:
+        """How many invitations, updates or cancellations callers asked the service to send."""
+
+
+class CrmHarness(Harness):
+    """Drives one CRM org (an emulator or a live sandbox org)."""
+
+    role = Role.CRM
+
+    @abc.abstractmethod
+    def open_crm(self) -> CrmProvider:
+        """Return the provider bound to the org, acting as the sync user."""
+
+    @abc.abstractmethod
+    def add_user(self, address: str, *, zone: str = "GMT") -> str:
+        """Create an active CRM user with ``address``; return its id."""
+
+    @abc.abstractmethod
+    def add_contact(self, address: str, *, name: str = "") -> str:
+        """Create a contact; return its id."""
+
+    @abc.abstractmethod
+    def add_lead(self, address: str, *, name: str = "") -> str:
+        """Create a lead; return its id."""
+
+    @abc.abstractmethod
+    def add_account(self, name: str) -> str:
+        """Create an account (a related-to record); return its id."""
+
+    @abc.abstractmethod
+    def configure(
+        self,
+        *,
+        recurring_events: bool | None = None,
+        shared_activities: bool | None = None,
+    ) -> None:
+        """Switch org features on or off (``None`` leaves a feature as it is)."""
+
+    @abc.abstractmethod
+    def deny_field(self, field: str) -> None:
+        """Take the sync user's write access to the CRM field named ``field`` away."""
+
+    @abc.abstractmethod
+    def add_validation_rule(self, *, message: str, subject_contains: str) -> None:
+        """Refuse writes of events whose subject contains ``subject_contains``, with ``message``."""
+
+    @abc.abstractmethod
+    def seed(self, owner: str, item: CalendarItem, *, invitees: tuple[str, ...] = ()) -> str:
+        """Create an event owned by user ``owner`` directly; return its id.
+
+        ``invitees`` are user ids invited to it: each gets an attendee copy, as the CRM makes
+        them. A series master with ``recurrence`` creates a series in the model
+        ``item.recurrence.model`` names.
+        """
+
+    @abc.abstractmethod
+    def read(self, item_id: str) -> CalendarItem | None:
+        """Read one event back (``None`` when it is gone)."""
+
+    @abc.abstractmethod
+    def items(self, owner: str | None = None) -> tuple[CalendarItem, ...]:
+        """Every event (of ``owner``, when given), occurrences of series included."""
+
+    @abc.abstractmethod
+    def edit(self, item_id: str, **changes: Any) -> None:
+        """Change an event as a CRM user would; ``changes`` are :class:`CalendarItem` fields."""
+
+    @abc.abstractmethod
+    def remove(self, item_id: str) -> None:
+        """Delete an event as a CRM user would."""

@@ -1,0 +1,336 @@
+"""The provider contract: what the engine needs from a mailbox and from a CRM.
+
+A provider is bound to one account on one service: a :class:`MailboxProvider` to one
+person's calendar, a :class:`CrmProvider` to one CRM org. Every call is batched — the
+engine hands over all the writes of a pass at once and the provider uses the service's
+batch API (EWS multi-item calls, Google batch requests, Salesforce sObject Collections of
+200) — and returns per-item results, so one refused item never fails the others.
+
+Errors that fail a whole call are raised as :class:`calsync.errors.ProviderError`
+subclasses, translated at the provider's boundary. Per-item refusals come back as
+:class:`ItemFailure` carrying an issue code.
+
+What a provider can do is declared as :class:`Capability` flags; the engine and the
+conformance suite gate on them, never on provider names.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar, Self, final
+
+from calsync.markers import MarkerChange
+from calsync.model import CalendarItem, ItemRef, Moment
+from calsync.policy import Operation
+
+__all__ = [
+    "SYNCED_FIELDS",
+    "Capability",
+    "CrmFeatures",
+    "CrmProvider",
+    "Delta",
+    "ItemFailure",
+    "MailboxProvider",
+    "PersonKind",
+    "PersonMatch",
+    "Provider",
+    "ProviderContext",
+    "Removal",
+    "Role",
+    "Write",
+    "WriteResult",
+]
+
+#: The :class:`~calsync.model.CalendarItem` fields a sync write may carry.
+SYNCED_FIELDS: frozenset[str] = frozenset(
+    {
+        "subject",
+        "body",
+        "location",
+        "start",
+        "end",
+        "zone",
+        "privacy",
+        "show_as",
+        "organizer",
+        "attendees",
+        "recurrence",
+        "links",
+        "counterpart_id",
+        "owner",
+    }
+)
+
+
+class Role(enum.StrEnum):
+    """Which side of the sync a provider serves."""
+
+    MAILBOX = "mailbox"
+    CRM = "crm"
+
+
+class Capability(enum.StrEnum):
+    """What a provider can do; the engine and the conformance suite gate on these."""
+
+    #: Reads and writes recurring series, their occurrences and exceptions.
+    RECURRENCE = "recurrence"
+    #: Reads and writes all-day items as floating dates.
+    ALL_DAY = "all-day"
+    #: Reads and writes the private flag.
+    PRIVACY = "privacy"
+    #: Reads meetings: organizer, attendees and whether a copy is the organizer's.
+    MEETINGS = "meetings"
+    #: Stores the counterpart's id on the item and finds items by it.
+    CROSS_REFERENCE = "cross-reference"
+    #: Mailbox: shows markers on items (categories, labels, colour).
+    MARKERS = "markers"
+    #: Mailbox: a person can designate items (a category or label) for Designate mode.
+    DESIGNATION = "designation"
+    #: Mailbox: reports special kinds of item (out of office, focus time, ...).
+    SPECIAL_EVENT_TYPES = "special-event-types"
+    #: CRM: matches addresses to contacts, leads and users.
+    PEOPLE_MATCHING = "people-matching"
+    #: CRM: attendees hold copies that only the organizer's event may change (EX-11).
+    ORGANIZER_ONLY_EDIT = "organizer-only-edit"
+    #: CRM: field-level security can forbid writing a field (EX-20).
+    FIELD_SECURITY = "field-security"
+    #: CRM: validation rules can refuse a write (EX-21).
+    VALIDATION_RULES = "validation-rules"
+    #: CRM: knows two recurrence models, one of which is not written to mailboxes (EX-04).
+    EVENT_SERIES_MODEL = "event-series-model"
+    #: CRM: refuses items longer than a maximum duration (EX-05).
+    DURATION_LIMIT = "duration-limit"
+    #: CRM: supports only a listed set of time zones (EX-19).
+    ZONE_LIST = "zone-list"
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Removal:
+    """An item, or one occurrence of a series, that is gone from its side."""
+
+    #: The native id of what was removed (for an occurrence: its own id, when it has one).
+    id: str
+    #: For a removed occurrence: its series' native id and its original start.
+    series_id: str | None = None
+    original_start: Moment | None = None
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delta:
+    """What changed on one side since a cursor."""
+
+    #: Items created or changed: singles, series masters and exceptions.
+    changed: tuple[CalendarItem, ...] = ()
+    removed: tuple[Removal, ...] = ()
+    #: Where the next pull continues; stored only after the writes it covers are committed.
+    cursor: str = ""
+    #: Whether ``changed`` lists every item in scope (an initial pull, or a full pull after
+    #: an expired cursor): anything known and not listed is gone.
+    full: bool = False
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Write:
+    """One planned change to one item.
+
+    Create: ``item`` is the new item (``ref`` None). Update: ``target`` is the native id and
+    ``item`` the desired state; ``fields`` limits the update to those fields (see
+    :data:`SYNCED_FIELDS`). Delete: ``target`` is the native id. An occurrence of a series
+    with no id of its own is addressed by ``item.series_id`` and ``item.original_start``.
+    """
+
+    operation: Operation
+    item: CalendarItem | None = None
+    target: str | None = None
+    fields: frozenset[str] | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse writes that name nothing to write to."""
+        if self.operation is not Operation.DELETE and self.item is None:
+            raise ValueError(f"a {self.operation} write needs an item")
+        occurrence = self.item is not None and self.item.occurrence_key is not None
+        if self.operation is not Operation.CREATE and self.target is None and not occurrence:
+            raise ValueError(f"a {self.operation} write needs a target id or an occurrence key")
+
+    @classmethod
+    def create(cls, item: CalendarItem) -> Write:
+        """Create ``item``."""
+        return cls(operation=Operation.CREATE, item=item)
+
+    @classmethod
+    def update(
+        cls, target: str | None, item: CalendarItem, fields: frozenset[str] | None = None
+    ) -> Write:
+        """Make the item ``target`` look like ``item`` (only ``fields``, when given)."""
+        return cls(operation=Operation.UPDATE, target=target, item=item, fields=fields)
+
+    @classmethod
+    def delete(cls, target: str | None, item: CalendarItem | None = None) -> Write:
+        """Delete the item ``target`` (or the occurrence ``item`` addresses)."""
+        return cls(operation=Operation.DELETE, target=target, item=item)
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemFailure:
+    """Why one item could not be written, as an issue code with its parameters."""
+
+    code: str
+    message: str
+    #: The field the service refused, when it named one (FIELD_ACCESS_DENIED).
+    field: str | None = None
+    #: Seconds to wait before trying again, when the service said (THROTTLED).
+    retry_after: float | None = None
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteResult:
+    """The outcome of one :class:`Write`: the item's new ref, or why it failed."""
+
+    ref: ItemRef | None = None
+    failure: ItemFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the write succeeded."""
+        return self.failure is None
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProviderContext:
+    """What a provider is built from: its validated settings and whom it serves."""
+
+    #: The provider's settings, an instance of its ``settings_type`` (``None`` if it has none).
+    settings: Any
+    #: The configured name of the mailbox (or ``"crm"``).
+    name: str
+    #: The mailbox owner's address (mailbox providers only).
+    address: str | None = None
+
+
+class Provider(abc.ABC):
+    """What every provider has: a name, a role and its capabilities."""
+
+    #: The value integrators write as ``provider = "<name>"``; lower-case.
+    name: ClassVar[str]
+    role: ClassVar[Role]
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    #: A frozen dataclass the provider's ``settings`` table is validated into, or ``None``.
+    settings_type: ClassVar[type[Any] | None] = None
+
+    @classmethod
+    @abc.abstractmethod
+    def from_context(cls, context: ProviderContext) -> Self:
+        """Build the provider from validated settings (secrets are resolved here, not earlier)."""
+
+    @abc.abstractmethod
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
+        """Return the current state of the items ``ids``; ids that no longer exist are absent."""
+
+    @abc.abstractmethod
+    def find_by_counterpart(self, counterpart_ids: Sequence[str]) -> Mapping[str, CalendarItem]:
+        """Return the items whose stored counterpart id is one of ``counterpart_ids``, keyed by it.
+
+        The engine uses it to adopt what an interrupted pass already created, and to find
+        counterparts when its own state was lost.
+        """
+
+    @abc.abstractmethod
+    def write(self, writes: Sequence[Write]) -> list[WriteResult]:
+        """Apply ``writes`` in as few service calls as the service's batch API allows.
+
+        Returns one result per write, in order. Never sends invitations or updates to
+        attendees. Raises :class:`~calsync.errors.ProviderError` only when the whole call fails.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook: most providers hold nothing to close
+        """Release connections; the provider is not used afterwards."""
+
+
+class MailboxProvider(Provider):
+    """One person's calendar (Exchange / Office 365, Google Calendar, ...)."""
+
+    role = Role.MAILBOX
+
+    @property
+    @abc.abstractmethod
+    def address(self) -> str:
+        """The mailbox owner's e-mail address (lower-case)."""
+
+    @abc.abstractmethod
+    def pull(self, cursor: str | None) -> Delta:
+        """Return what changed since ``cursor`` (everything, as a full delta, when ``None``).
+
+        Raises :class:`~calsync.errors.CursorExpiredError` when the service no longer accepts
+        the cursor; the engine then pulls with ``None``.
+        """
+
+    @abc.abstractmethod
+    def set_markers(self, changes: Sequence[MarkerChange]) -> list[WriteResult]:
+        """Show or remove markers on items, leaving the person's own categories alone."""
+
+
+class PersonKind(enum.StrEnum):
+    """What kind of CRM record an address matched."""
+
+    CONTACT = "contact"
+    LEAD = "lead"
+    USER = "user"
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonMatch:
+    """An address that matched a CRM record."""
+
+    address: str
+    kind: PersonKind
+    id: str
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrmFeatures:
+    """What the connected CRM org supports, read once per pass (e.g. from ``describe``)."""
+
+    #: Recurring events can be stored (Salesforce: Advanced Calendaring; EX-03).
+    recurring_events: bool = True
+    #: An event can link several people (Salesforce: Shared Activities).
+    shared_activities: bool = True
+    #: How many contacts one event can link.
+    max_people: int = 50
+    #: The longest event the CRM accepts (EX-05); ``None`` for no limit.
+    max_duration: timedelta | None = None
+    #: The time zones the CRM supports (EX-19); ``None`` when any IANA zone is fine.
+    zones: frozenset[str] | None = None
+
+
+class CrmProvider(Provider):
+    """One CRM org (Salesforce, ...), used on behalf of the synced mailboxes' owners."""
+
+    role = Role.CRM
+
+    @abc.abstractmethod
+    def features(self) -> CrmFeatures:
+        """Describe what the org supports; called once per pass."""
+
+    @abc.abstractmethod
+    def users(self, addresses: Sequence[str]) -> Mapping[str, str]:
+        """Map each address to the id of the active CRM user with it; unknown ones are absent."""
+
+    @abc.abstractmethod
+    def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
+        """Return every contact and lead whose e-mail is one of ``addresses``."""
+
+    @abc.abstractmethod
+    def pull(self, cursor: str | None, *, owner: str) -> Delta:
+        """Return what changed since ``cursor`` among the events ``owner`` (a user id) owns."""

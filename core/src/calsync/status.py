@@ -1,0 +1,92 @@
+"""Status for people: each mailbox's state and the organisation's sync activity (EX-27).
+
+Mirrors what sync products show admins: per mailbox its status (Not initialized, Active,
+Suspended), whether synchronisation is effectively enabled, each direction's status and
+records in sync; for the organisation, the last sync activity and the records synced in
+the last 60 minutes and 24 hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import final
+
+from calsync.config import Config
+from calsync.state import State
+from calsync.state.records import DirectionStatus, MailboxStatus, ResetState
+
+__all__ = ["MailboxView", "OrgView", "StatusView", "status_view"]
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MailboxView:
+    """One mailbox, as ``calsync status`` shows it."""
+
+    name: str
+    address: str
+    provider: str
+    status: MailboxStatus
+    enabled: bool
+    effectively_enabled: bool
+    suspended_by: str | None
+    reset: ResetState
+    up: DirectionStatus
+    down: DirectionStatus
+    records_in_sync: int
+    open_issues: int
+    last_pass_at: datetime | None
+    last_success_at: datetime | None
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgView:
+    """The organisation's sync activity."""
+
+    last_sync_activity: datetime | None
+    synced_last_60_minutes: int
+    synced_last_24_hours: int
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusView:
+    """Everything ``calsync status`` shows."""
+
+    mailboxes: tuple[MailboxView, ...]
+    organisation: OrgView
+
+
+def status_view(config: Config, state: State, now: datetime) -> StatusView:
+    """Read the status of every configured mailbox and the organisation's figures."""
+    views = []
+    for mailbox in config.mailboxes:
+        stored = state.mailbox(mailbox.name)
+        links = [link for link in state.links(mailbox.name) if not link.shared]
+        issues = state.issues(mailbox.name)
+        views.append(
+            MailboxView(
+                name=mailbox.name,
+                address=mailbox.address,
+                provider=mailbox.provider,
+                status=stored.status if stored else MailboxStatus.NOT_INITIALIZED,
+                enabled=stored.enabled if stored else True,
+                effectively_enabled=stored.effectively_enabled if stored else True,
+                suspended_by=stored.suspended_by if stored else None,
+                reset=stored.reset if stored else ResetState.NONE,
+                up=stored.up_status if stored else DirectionStatus.NOT_STARTED,
+                down=stored.down_status if stored else DirectionStatus.NOT_STARTED,
+                records_in_sync=len(links),
+                open_issues=len(issues),
+                last_pass_at=stored.last_pass_at if stored else None,
+                last_success_at=stored.last_success_at if stored else None,
+            )
+        )
+    organisation = OrgView(
+        last_sync_activity=state.last_activity(),
+        synced_last_60_minutes=state.synced_since(now - timedelta(minutes=60)),
+        synced_last_24_hours=state.synced_since(now - timedelta(hours=24)),
+    )
+    return StatusView(mailboxes=tuple(views), organisation=organisation)
