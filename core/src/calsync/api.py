@@ -54,8 +54,14 @@ class Calsync:
         self.clock = clock or (lambda: datetime.now(UTC))
         extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
         self.engine = Engine(
-            config, state=self.state, registry=registry, clock=self.clock, crm=crm,
-            mailboxes=mailboxes, notifiers=notifiers, **extra,
+            config,
+            state=self.state,
+            registry=registry,
+            clock=self.clock,
+            crm=crm,
+            mailboxes=mailboxes,
+            notifiers=notifiers,
+            **extra,
         )
 
     @classmethod
@@ -63,7 +69,9 @@ class Calsync:
         """Load the configuration at ``path``."""
         return cls(load_config(path), **options)
 
-    def sync(self, mailbox: str | None = None, *, allow_mass_delete: bool = False) -> list[PassReport]:
+    def sync(
+        self, mailbox: str | None = None, *, allow_mass_delete: bool = False
+    ) -> list[PassReport]:
         """Run one pass for ``mailbox`` (every mailbox by default)."""
         return self.engine.run([mailbox] if mailbox else None, allow_mass_delete=allow_mass_delete)
 
@@ -71,7 +79,9 @@ class Calsync:
         """Every mailbox's status and the organisation's figures."""
         return status_view(self.config, self.state, self.clock())
 
-    def issues(self, mailbox: str | None = None, *, code: str | None = None, open_only: bool = True) -> list[Issue]:
+    def issues(
+        self, mailbox: str | None = None, *, code: str | None = None, open_only: bool = True
+    ) -> list[Issue]:
         """Issues, newest first."""
         if mailbox is not None:
             self.config.mailbox(mailbox)  # an unknown name is a usage error
@@ -83,7 +93,9 @@ class Calsync:
         status = self.engine.mailbox_state(config)
         status.enabled = True
         if status.status in (MailboxStatus.SUSPENDED, MailboxStatus.ADDRESS_NOT_LINKED):
-            status.status = MailboxStatus.ACTIVE if status.last_success_at else MailboxStatus.NOT_INITIALIZED
+            status.status = (
+                MailboxStatus.ACTIVE if status.last_success_at else MailboxStatus.NOT_INITIALIZED
+            )
             status.suspended_by = None
         status.consecutive_failures = 0
         self.state.save_mailbox(status)
@@ -97,8 +109,11 @@ class Calsync:
         self.state.save_mailbox(replace(status, enabled=False))
 
     def reset(self, mailbox: str) -> None:
-        """Mark a mailbox for reset: its next pass forgets the id map and cursors and
-        adopts the existing counterparts instead of duplicating them (EX-27)."""
+        """Mark a mailbox for reset (EX-27).
+
+        Its next pass forgets the id map and cursors and adopts the existing counterparts
+        instead of duplicating them.
+        """
         status = self.engine.mailbox_state(self.config.mailbox(mailbox))
         self.state.save_mailbox(replace(status, reset=ResetState.MARKED))
 

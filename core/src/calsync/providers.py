@@ -240,6 +240,8 @@ class Provider(abc.ABC):
     def find_by_counterpart(self, counterpart_ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """Return the items whose stored counterpart id is one of ``counterpart_ids``, keyed by it.
 
+        For a series, the master (header), not its occurrences.
+
         The engine uses it to adopt what an interrupted pass already created, and to find
         counterparts when its own state was lost.
         """

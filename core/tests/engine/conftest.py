@@ -25,7 +25,9 @@ NOW = datetime(2027, 3, 1, 8, tzinfo=UTC)
 class Org:
     """A sandbox organisation with calsync set up over it."""
 
-    def __init__(self, tmp_path: Path, mailboxes: dict[str, str], policy: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, tmp_path: Path, mailboxes: dict[str, str], policy: dict[str, Any] | None = None
+    ) -> None:
         self.world = Sandbox()
         self.mail = SandboxMailboxHarness(self.world)
         self.crm = SandboxCrmHarness(self.world)
@@ -37,13 +39,20 @@ class Org:
         self.db = f"sqlite:///{tmp_path / 'state.db'}"
         self.configure(policy or {})
 
-    def configure(self, policy: dict[str, Any], per_mailbox: dict[str, dict[str, Any]] | None = None) -> None:
+    def configure(
+        self, policy: dict[str, Any], per_mailbox: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         data = {
             "state": self.db,
             "policy": policy,
             "crm": {"provider": "sandbox"},
             "mailboxes": [
-                {"name": n, "provider": "sandbox", "address": a, "policy": (per_mailbox or {}).get(n, {})}
+                {
+                    "name": n,
+                    "provider": "sandbox",
+                    "address": a,
+                    "policy": (per_mailbox or {}).get(n, {}),
+                }
                 for n, a in self.addresses.items()
             ],
         }
@@ -75,9 +84,14 @@ class Org:
         return first
 
     def snapshot(self) -> tuple[Any, ...]:
-        mail = {a: sorted((i.ref.id, i.ref.change_token) for i in self.mail.items(a)) for a in self.addresses.values()}  # type: ignore[union-attr]
+        mail = {
+            a: sorted((i.ref.id, i.ref.change_token) for i in self.mail.items(a))
+            for a in self.addresses.values()
+        }  # type: ignore[union-attr]
         crm = sorted((i.ref.id, i.ref.change_token) for i in self.crm.items())  # type: ignore[union-attr]
-        issues = sorted((i.code, i.item_id, i.resolved_at is None) for i in self.app.issues(open_only=False))
+        issues = sorted(
+            (i.code, i.item_id, i.resolved_at is None) for i in self.app.issues(open_only=False)
+        )
         return (mail, crm, issues)
 
     def crm_events(self, name: str = "alice") -> list[CalendarItem]:
@@ -102,8 +116,15 @@ def org2(tmp_path: Path) -> Iterator[Org]:
     organisation.app.close()
 
 
-def meeting(subject: str = "Weekly call", *, days: int = 1, hours: int = 1, **kw: Any) -> CalendarItem:
+def meeting(
+    subject: str = "Weekly call", *, days: int = 1, hours: int = 1, **kw: Any
+) -> CalendarItem:
     start = NOW + timedelta(days=days)
-    values: dict[str, Any] = {"start": start, "end": start + timedelta(hours=hours), "subject": subject, "zone": "Europe/Berlin"}
+    values: dict[str, Any] = {
+        "start": start,
+        "end": start + timedelta(hours=hours),
+        "subject": subject,
+        "zone": "Europe/Berlin",
+    }
     values.update(kw)
     return CalendarItem(**values)

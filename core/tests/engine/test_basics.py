@@ -10,7 +10,9 @@ from .conftest import NOW, Org, meeting
 
 
 def test_a_mailbox_item_creates_one_crm_event_owned_by_the_mailbox_owner(org: Org) -> None:
-    item_id = org.mail.seed("alice@example.com", meeting("Kickoff", body="Agenda", location="Room 1"))
+    item_id = org.mail.seed(
+        "alice@example.com", meeting("Kickoff", body="Agenda", location="Room 1")
+    )
     [report] = org.settle()
     assert (report.outcome, report.synced_up, report.synced_down) == ("ok", 1, 0)
     [event] = org.crm_events()
@@ -31,8 +33,13 @@ def test_a_crm_event_is_written_to_the_mailbox_without_a_second_copy_back(org: O
 def test_changes_follow_in_both_directions(org: Org) -> None:
     item_id = org.mail.seed("alice@example.com", meeting("Kickoff"))
     org.settle()
-    org.mail.edit("alice@example.com", item_id, subject="Kickoff (moved)", start=NOW + timedelta(days=2),
-                  end=NOW + timedelta(days=2, hours=1))
+    org.mail.edit(
+        "alice@example.com",
+        item_id,
+        subject="Kickoff (moved)",
+        start=NOW + timedelta(days=2),
+        end=NOW + timedelta(days=2, hours=1),
+    )
     org.settle()
     [event] = org.crm_events()
     assert event.subject == "Kickoff (moved)" and event.start == NOW + timedelta(days=2)
@@ -56,8 +63,13 @@ def test_a_meeting_links_to_the_contacts_it_invites(org: Org) -> None:
     contact = org.crm.add_contact("carol@customer.com")
     org.mail.seed(
         "alice@example.com",
-        meeting(organizer=Participant(address="alice@example.com"),
-                attendees=(Participant(address="carol@customer.com"), Participant(address="dave@nowhere.org"))),
+        meeting(
+            organizer=Participant(address="alice@example.com"),
+            attendees=(
+                Participant(address="carol@customer.com"),
+                Participant(address="dave@nowhere.org"),
+            ),
+        ),
     )
     org.settle()
     [event] = org.crm_events()
@@ -69,9 +81,22 @@ def test_all_day_items_keep_their_dates_in_both_directions(org: Org) -> None:
 
     from calsync.model import CalendarItem
 
-    org.mail.seed("alice@example.com", CalendarItem(start=date(2027, 5, 4), end=date(2027, 5, 6), subject="Fair"))
-    org.crm.seed(org.users["alice"], CalendarItem(start=date(2027, 6, 1), end=date(2027, 6, 2), subject="Holiday"))
+    org.mail.seed(
+        "alice@example.com",
+        CalendarItem(start=date(2027, 5, 4), end=date(2027, 5, 6), subject="Fair"),
+    )
+    org.crm.seed(
+        org.users["alice"],
+        CalendarItem(start=date(2027, 6, 1), end=date(2027, 6, 2), subject="Holiday"),
+    )
     org.settle()
     crm = {e.subject: (e.start, e.end) for e in org.crm_events()}
     mail = {i.subject: (i.start, i.end) for i in org.mail.items("alice@example.com")}
-    assert crm == mail == {"Fair": (date(2027, 5, 4), date(2027, 5, 6)), "Holiday": (date(2027, 6, 1), date(2027, 6, 2))}
+    assert (
+        crm
+        == mail
+        == {
+            "Fair": (date(2027, 5, 4), date(2027, 5, 6)),
+            "Holiday": (date(2027, 6, 1), date(2027, 6, 2)),
+        }
+    )

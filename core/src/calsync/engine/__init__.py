@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from calsync.config import Config, MailboxConfig
 from calsync.engine.issuelog import record, sync_markers
@@ -35,7 +35,14 @@ from calsync.plugins import Registry, load_registry
 from calsync.policy import Direction
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, ProviderContext, Role
 from calsync.state import State
-from calsync.state.records import DirectionStatus, MailboxState, MailboxStatus, PassRecord, ResetState, Side
+from calsync.state.records import (
+    DirectionStatus,
+    MailboxState,
+    MailboxStatus,
+    PassRecord,
+    ResetState,
+    Side,
+)
 from calsync.timezones import TimeZoneMatcher, tzdb
 
 __all__ = ["FAILURES_BEFORE_NOTICE", "Engine", "PassReport"]
@@ -101,7 +108,11 @@ class Engine:
     def registry(self) -> Registry:
         """The plugins the configuration uses (loaded on first need)."""
         if self._registry is None:
-            names = {self.config.crm.provider, *(m.provider for m in self.config.mailboxes), "notify"}
+            names = {
+                self.config.crm.provider,
+                *(m.provider for m in self.config.mailboxes),
+                "notify",
+            }
             from calsync.plugins import discover
 
             self._registry = load_registry(sorted(names & set(discover())))
@@ -121,7 +132,9 @@ class Engine:
         """The provider of ``mailbox``."""
         if mailbox.name not in self._mailboxes:
             spec = self.registry.provider(Role.MAILBOX, mailbox.provider)
-            context = ProviderContext(settings=mailbox.settings, name=mailbox.name, address=mailbox.address)
+            context = ProviderContext(
+                settings=mailbox.settings, name=mailbox.name, address=mailbox.address
+            )
             provider = spec.provider.from_context(context)
             assert isinstance(provider, MailboxProvider)
             self._mailboxes[mailbox.name] = provider
@@ -146,12 +159,16 @@ class Engine:
 
     def _matcher(self, zones: frozenset[str] | None) -> TimeZoneMatcher:
         if zones not in self._matchers:
-            self._matchers[zones] = TimeZoneMatcher(zones if zones is not None else tzdb.available(), clock=self.clock)
+            self._matchers[zones] = TimeZoneMatcher(
+                zones if zones is not None else tzdb.available(), clock=self.clock
+            )
         return self._matchers[zones]
 
     # -- running -----------------------------------------------------------------------------
 
-    def run(self, names: Sequence[str] | None = None, *, allow_mass_delete: bool = False) -> list[PassReport]:
+    def run(
+        self, names: Sequence[str] | None = None, *, allow_mass_delete: bool = False
+    ) -> list[PassReport]:
         """Run one pass for each mailbox named (all configured ones by default)."""
         chosen = [self.config.mailbox(n) for n in names] if names else list(self.config.mailboxes)
         self._features = None  # read once per run
@@ -167,10 +184,13 @@ class Engine:
         """Run one pass for ``mailbox``, recording its status, issues and statistics."""
         status = self.mailbox_state(mailbox)
         if not status.enabled:
-            return PassReport(mailbox=mailbox.name, outcome="disabled", detail="synchronisation is disabled")
+            return PassReport(
+                mailbox=mailbox.name, outcome="disabled", detail="synchronisation is disabled"
+            )
         if not status.effectively_enabled:
             return PassReport(
-                mailbox=mailbox.name, outcome="suspended",
+                mailbox=mailbox.name,
+                outcome="suspended",
                 detail=f"suspended by {status.suspended_by}; run `calsync enable --mailbox {mailbox.name}`",
             )
         started = self.clock()
@@ -180,8 +200,10 @@ class Engine:
         cursors = self.state.cursors(mailbox.name)
         for direction, side in ((Direction.UP, Side.MAILBOX), (Direction.DOWN, Side.CRM)):
             value = (
-                DirectionStatus.NOT_CONFIGURED if not mailbox.policy.syncs(direction)
-                else DirectionStatus.SYNC_IN_PROGRESS if side in cursors
+                DirectionStatus.NOT_CONFIGURED
+                if not mailbox.policy.syncs(direction)
+                else DirectionStatus.SYNC_IN_PROGRESS
+                if side in cursors
                 else DirectionStatus.INITIAL_SYNC_IN_PROGRESS
             )
             _set_direction(status, direction, value)
@@ -192,28 +214,75 @@ class Engine:
         try:
             result = self._attempt(mailbox, status, allow_mass_delete)
         except _AddressNotLinked:
-            hits = [Hit(code="ADDRESS_NOT_LINKED", side=Side.CRM, item_id=None, params={"address": mailbox.address})]
-            status.status, status.suspended_by, outcome = MailboxStatus.ADDRESS_NOT_LINKED, "ADDRESS_NOT_LINKED", "suspended"
+            hits = [
+                Hit(
+                    code="ADDRESS_NOT_LINKED",
+                    side=Side.CRM,
+                    item_id=None,
+                    params={"address": mailbox.address},
+                )
+            ]
+            status.status, status.suspended_by, outcome = (
+                MailboxStatus.ADDRESS_NOT_LINKED,
+                "ADDRESS_NOT_LINKED",
+                "suspended",
+            )
         except AuthError as exc:
             side = Side.CRM if exc.source == "crm" else Side.MAILBOX
-            hits = [Hit(code="AUTH_FAILED", side=side, item_id=None, params={"side": _side_name(side), "detail": str(exc)})]
-            status.status, status.suspended_by, outcome = MailboxStatus.SUSPENDED, "AUTH_FAILED", "suspended"
+            hits = [
+                Hit(
+                    code="AUTH_FAILED",
+                    side=side,
+                    item_id=None,
+                    params={"side": _side_name(side), "detail": str(exc)},
+                )
+            ]
+            status.status, status.suspended_by, outcome = (
+                MailboxStatus.SUSPENDED,
+                "AUTH_FAILED",
+                "suspended",
+            )
             detail = str(exc)
         except ThrottledError as exc:
             retry_at = self.clock() + timedelta(seconds=exc.retry_after or 60)
-            hits = [Hit(code="THROTTLED", side=_side(exc), item_id=None,
-                        params={"side": _side_name(_side(exc)), "retry_at": retry_at.isoformat(timespec="seconds")})]
+            hits = [
+                Hit(
+                    code="THROTTLED",
+                    side=_side(exc),
+                    item_id=None,
+                    params={
+                        "side": _side_name(_side(exc)),
+                        "retry_at": retry_at.isoformat(timespec="seconds"),
+                    },
+                )
+            ]
             outcome, detail = "failed", str(exc)
         except (ServiceUnavailableError, InvalidReplyError) as exc:
-            hits = [Hit(code=exc.code, side=_side(exc), item_id=None, params={"side": _side_name(_side(exc)), "detail": str(exc)})]
+            hits = [
+                Hit(
+                    code=exc.code,
+                    side=_side(exc),
+                    item_id=None,
+                    params={"side": _side_name(_side(exc)), "detail": str(exc)},
+                )
+            ]
             outcome, detail = "failed", str(exc)
         except StateError:
             raise
-        except Exception as exc:  # noqa: BLE001 - EX-24: anything else is an issue, never a crash
+        except Exception as exc:
             correlation = uuid.uuid4().hex[:12]
             logger.exception("pass for %s failed (correlation id %s)", mailbox.name, correlation)
-            hits = [Hit(code="INTERNAL_ERROR", side=Side.MAILBOX, item_id=None,
-                        params={"correlation_id": correlation, "detail": f"{type(exc).__name__}: {exc}"})]
+            hits = [
+                Hit(
+                    code="INTERNAL_ERROR",
+                    side=Side.MAILBOX,
+                    item_id=None,
+                    params={
+                        "correlation_id": correlation,
+                        "detail": f"{type(exc).__name__}: {exc}",
+                    },
+                )
+            ]
             outcome, detail = "failed", f"{type(exc).__name__} (correlation id {correlation})"
 
         finished = self.clock()
@@ -225,17 +294,27 @@ class Engine:
             outcome = "issues"
         self.state.record_pass(
             PassRecord(
-                mailbox=mailbox.name, started_at=started, finished_at=finished, outcome=outcome,
-                synced_up=result.synced[Direction.UP], synced_down=result.synced[Direction.DOWN],
+                mailbox=mailbox.name,
+                started_at=started,
+                finished_at=finished,
+                outcome=outcome,
+                synced_up=result.synced[Direction.UP],
+                synced_down=result.synced[Direction.DOWN],
                 issues_open=len(open_codes),
             )
         )
         return PassReport(
-            mailbox=mailbox.name, outcome=outcome, synced_up=result.synced[Direction.UP],
-            synced_down=result.synced[Direction.DOWN], issues=open_codes, detail=detail,
+            mailbox=mailbox.name,
+            outcome=outcome,
+            synced_up=result.synced[Direction.UP],
+            synced_down=result.synced[Direction.DOWN],
+            issues=open_codes,
+            detail=detail,
         )
 
-    def _attempt(self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool) -> PassResult:
+    def _attempt(
+        self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
+    ) -> PassResult:
         for attempt in range(1, THROTTLE_ATTEMPTS + 1):
             try:
                 return self._pass(mailbox, status, allow_mass_delete)
@@ -248,7 +327,9 @@ class Engine:
                 self.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _pass(self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool) -> PassResult:
+    def _pass(
+        self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
+    ) -> PassResult:
         crm = self.crm()
         if self._features is None:
             self._features = _tagged(crm.features, "crm")
@@ -258,15 +339,30 @@ class Engine:
         status.crm_user = owner
         provider = self.mailbox_provider(mailbox)
         context = PassContext(
-            name=mailbox.name, address=mailbox.address, policy=mailbox.policy, owner_id=owner,
-            features=self._features, mailbox=_Tagged(provider, "mailbox"), crm=_Tagged(crm, "crm"),  # type: ignore[arg-type]
-            state=self.state, matcher=self._matcher(self._features.zones), clock=self.clock,
-            org_addresses=frozenset(m.address for m in self.config.mailboxes), allow_mass_delete=allow_mass_delete,
+            name=mailbox.name,
+            address=mailbox.address,
+            policy=mailbox.policy,
+            owner_id=owner,
+            features=self._features,
+            # Proxies that stamp the side on the errors they raise (for AUTH_FAILED and co.).
+            mailbox=cast(MailboxProvider, _Tagged(provider, "mailbox")),
+            crm=cast(CrmProvider, _Tagged(crm, "crm")),
+            state=self.state,
+            matcher=self._matcher(self._features.zones),
+            clock=self.clock,
+            org_addresses=frozenset(m.address for m in self.config.mailboxes),
+            allow_mass_delete=allow_mass_delete,
         )
         return MailboxPass(context).run()
 
     def _finish(
-        self, mailbox: MailboxConfig, status: MailboxState, outcome: str, result: PassResult, at: datetime, hits: list[Hit]
+        self,
+        mailbox: MailboxConfig,
+        status: MailboxState,
+        outcome: str,
+        result: PassResult,
+        at: datetime,
+        hits: list[Hit],
     ) -> None:
         if outcome == "ok":
             status.consecutive_failures = 0
@@ -275,11 +371,17 @@ class Engine:
             status.suspended_by = None
             if status.reset is ResetState.IN_PROGRESS:
                 status.reset = ResetState.NONE
-            for direction, side in ((Direction.UP, Side.MAILBOX), (Direction.DOWN, Side.CRM)):
+            for direction in (Direction.UP, Direction.DOWN):
                 if _get_direction(status, direction) is DirectionStatus.NOT_CONFIGURED:
                     continue
-                initial = _get_direction(status, direction) is DirectionStatus.INITIAL_SYNC_IN_PROGRESS
-                _set_direction(status, direction, DirectionStatus.INITIAL_SYNC_COMPLETED if initial else DirectionStatus.IN_SYNC)
+                initial = (
+                    _get_direction(status, direction) is DirectionStatus.INITIAL_SYNC_IN_PROGRESS
+                )
+                _set_direction(
+                    status,
+                    direction,
+                    DirectionStatus.INITIAL_SYNC_COMPLETED if initial else DirectionStatus.IN_SYNC,
+                )
             if result.suspend_for:
                 status.status, status.suspended_by = MailboxStatus.SUSPENDED, result.suspend_for
         else:
@@ -287,19 +389,43 @@ class Engine:
         self.state.save_mailbox(status)
         auth = next((h for h in hits if h.code == "AUTH_FAILED"), None)
         if auth is not None:
-            side = _side_name(auth.side)
-            self._notify(mailbox, NotificationKind.AUTH_FAILED, f"the {side} refused the credentials; sync is suspended",
-                         definition("AUTH_FAILED").advice.format(side=side), at)
+            who = _side_name(auth.side)
+            self._notify(
+                mailbox,
+                NotificationKind.AUTH_FAILED,
+                f"the {who} refused the credentials; sync is suspended",
+                definition("AUTH_FAILED").advice.format(side=who),
+                at,
+            )
         if status.consecutive_failures == FAILURES_BEFORE_NOTICE:
-            self._notify(mailbox, NotificationKind.FAILING, f"{FAILURES_BEFORE_NOTICE} passes in a row failed",
-                         f"Run `calsync issues --mailbox {mailbox.name}` to see why.", at)
+            self._notify(
+                mailbox,
+                NotificationKind.FAILING,
+                f"{FAILURES_BEFORE_NOTICE} passes in a row failed",
+                f"Run `calsync issues --mailbox {mailbox.name}` to see why.",
+                at,
+            )
 
-    def _notify(self, mailbox: MailboxConfig, kind: NotificationKind, summary: str, advice: str, at: datetime) -> None:
-        notification = Notification(kind=kind, mailbox=mailbox.name, address=mailbox.address, summary=summary, advice=advice, at=at)
+    def _notify(
+        self,
+        mailbox: MailboxConfig,
+        kind: NotificationKind,
+        summary: str,
+        advice: str,
+        at: datetime,
+    ) -> None:
+        notification = Notification(
+            kind=kind,
+            mailbox=mailbox.name,
+            address=mailbox.address,
+            summary=summary,
+            advice=advice,
+            at=at,
+        )
         for notifier in self.notifiers:
             try:
                 notifier.notify(notification)
-            except Exception:  # noqa: BLE001 - a broken channel must not fail the sync
+            except Exception:
                 logger.exception("notification channel %r failed", notifier)
 
     def refresh_markers(self, mailbox: MailboxConfig) -> int:
@@ -307,9 +433,16 @@ class Engine:
         provider = self.mailbox_provider(mailbox)
         status = self.mailbox_state(mailbox)
         context = PassContext(
-            name=mailbox.name, address=mailbox.address, policy=mailbox.policy, owner_id=status.crm_user or "",
-            features=CrmFeatures(), mailbox=provider, crm=self.crm(), state=self.state,
-            matcher=self._matcher(None), clock=self.clock,
+            name=mailbox.name,
+            address=mailbox.address,
+            policy=mailbox.policy,
+            owner_id=status.crm_user or "",
+            features=CrmFeatures(),
+            mailbox=provider,
+            crm=self.crm(),
+            state=self.state,
+            matcher=self._matcher(None),
+            clock=self.clock,
         )
         links = {link.mailbox_key: link for link in self.state.links(mailbox.name)}
         return sync_markers(context, links)

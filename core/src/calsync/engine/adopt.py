@@ -33,14 +33,28 @@ def _signature(item: CalendarItem) -> tuple[str, str, str]:
     return (item.subject.strip().lower(), moment_text(item.start), moment_text(item.end))
 
 
-def _link(planner: Planner, mailbox_item: CalendarItem, crm_item: CalendarItem | None, crm_key: str) -> None:
+def _link(
+    planner: Planner, mailbox_item: CalendarItem, crm_item: CalendarItem | None, crm_key: str
+) -> None:
     kind = LinkKind.SERIES if mailbox_item.kind is ItemKind.SERIES else LinkKind.SINGLE
-    link = Link(mailbox=planner.ctx.name, kind=kind, mailbox_key=item_key(mailbox_item), crm_key=crm_key, uid=mailbox_item.uid)
-    link.remember(Side.MAILBOX, token=mailbox_item.ref.change_token if mailbox_item.ref else "",
-                  content=fingerprint(mailbox_item, Side.MAILBOX))
+    link = Link(
+        mailbox=planner.ctx.name,
+        kind=kind,
+        mailbox_key=item_key(mailbox_item),
+        crm_key=crm_key,
+        uid=mailbox_item.uid,
+    )
+    link.remember(
+        Side.MAILBOX,
+        token=mailbox_item.ref.change_token if mailbox_item.ref else "",
+        content=fingerprint(mailbox_item, Side.MAILBOX),
+    )
     if crm_item is not None:
-        link.remember(Side.CRM, token=crm_item.ref.change_token if crm_item.ref else "",
-                      content=fingerprint(crm_item, Side.CRM))
+        link.remember(
+            Side.CRM,
+            token=crm_item.ref.change_token if crm_item.ref else "",
+            content=fingerprint(crm_item, Side.CRM),
+        )
     planner.adopt(link)
 
 
@@ -54,12 +68,18 @@ def adopt(
 ) -> tuple[list[Hit], set[str]]:
     """Link unlinked items to existing counterparts.
 
-    Returns the duplicates issues found and the mailbox item ids that must not be synced.
+    Returns the duplicates issues found and the item ids (either side) that must not be synced.
     """
     if not (mailbox_full or crm_full):
         return [], set()
-    mailbox = [m for m in mailbox_items if _adoptable(m, planner) and item_key(m) not in planner.by_mailbox]
-    crm = {item_key(c): c for c in crm_items if _adoptable(c, planner) and item_key(c) not in planner.by_crm}
+    mailbox = [
+        m for m in mailbox_items if _adoptable(m, planner) and item_key(m) not in planner.by_mailbox
+    ]
+    crm = {
+        item_key(c): c
+        for c in crm_items
+        if _adoptable(c, planner) and item_key(c) not in planner.by_crm
+    }
     by_id = {item_key(m): m for m in mailbox}
     taken: set[str] = set()
 
@@ -96,13 +116,18 @@ def adopt(
         elif copies and len(copies) + len(candidates) > 2:
             ids = tuple(m.ref.id for m in copies if m.ref)
             blocked.update(ids)
+            blocked.update(c.ref.id for c in candidates if c.ref)
             hits.append(
                 Hit(
                     code="DUPLICATES_DETECTED",
                     side=Side.MAILBOX,
                     item_id=ids[0],
                     related_ids=ids,
-                    params={"count": len(copies), "subject": copies[0].subject, "start": signature[1]},
+                    params={
+                        "count": len(copies),
+                        "subject": copies[0].subject,
+                        "start": signature[1],
+                    },
                 )
             )
     return hits, blocked

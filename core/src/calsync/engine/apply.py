@@ -34,7 +34,13 @@ def apply(planner: Planner, planned: Sequence[Planned]) -> Counter[Direction]:
         provider = ctx.crm if side is Side.CRM else ctx.mailbox
         now = ctx.clock()
         entries = [
-            OutboxEntry(mailbox=ctx.name, side=side, operation="create", source_key=p.source_key, created_at=now)
+            OutboxEntry(
+                mailbox=ctx.name,
+                side=side,
+                operation="create",
+                source_key=p.source_key,
+                created_at=now,
+            )
             for p in batch
             if p.write.operation is Operation.CREATE and p.source_key
         ]
@@ -44,7 +50,9 @@ def apply(planner: Planner, planned: Sequence[Planned]) -> Counter[Direction]:
         if len(results) != len(batch):
             from calsync.errors import InvalidReplyError
 
-            raise InvalidReplyError(f"the {side} answered {len(results)} results for {len(batch)} writes")
+            raise InvalidReplyError(
+                f"the {side} answered {len(results)} results for {len(batch)} writes"
+            )
         with ctx.state.atomic():
             for item, result in zip(batch, results, strict=True):
                 if result.ok:
@@ -83,7 +91,11 @@ def _confirm(planner: Planner, planned: Planned, result: WriteResult) -> None:
             content=fingerprint(source, source_side),
         )
     if planned.write.item is not None:
-        link.remember(side, token=result.ref.change_token if result.ref else None, content=fingerprint(planned.write.item, side))
+        link.remember(
+            side,
+            token=result.ref.change_token if result.ref else None,
+            content=fingerprint(planned.write.item, side),
+        )
     link.synced_at = planner.ctx.clock()
     if planned.new_link:
         planner.adopt(link)
@@ -124,8 +136,8 @@ def replay_outbox(planner: Planner) -> int:
         provider = ctx.crm if side is Side.CRM else ctx.mailbox
         found = provider.find_by_counterpart([e.source_key for e in mine])
         for source_key, item in found.items():
-            if item.ref is None:
-                continue
+            if item.ref is None or item.series_id is not None:
+                continue  # an occurrence record carrying its series' reference is not it
             source_side = side.other
             if planner._link(source_side, source_key) is not None:
                 continue
@@ -133,7 +145,9 @@ def replay_outbox(planner: Planner) -> int:
             if "|" in source_key:
                 kind = LinkKind.OCCURRENCE
             keys = {source_side: source_key, side: item.ref.id}
-            link = Link(mailbox=ctx.name, kind=kind, mailbox_key=keys[Side.MAILBOX], crm_key=keys[Side.CRM])
+            link = Link(
+                mailbox=ctx.name, kind=kind, mailbox_key=keys[Side.MAILBOX], crm_key=keys[Side.CRM]
+            )
             # The source's fingerprint stays unknown, so the source is synced again as an
             # update of what the interrupted pass created: nothing is created twice.
             link.remember(side, token=item.ref.change_token, content=fingerprint(item, side))

@@ -64,13 +64,23 @@ def record(
         message = _render(hit, correlation)
         if existing is not None:
             issue = replace(
-                existing, last_seen=now, count=existing.count + 1, message=message,
+                existing,
+                last_seen=now,
+                count=existing.count + 1,
+                message=message,
                 related_ids=hit.related_ids or existing.related_ids,
             )
         else:
             issue = Issue(
-                code=hit.code, mailbox=mailbox, side=_source(hit.side), item_id=hit.item_id, message=message,
-                first_seen=now, last_seen=now, correlation_id=correlation, related_ids=hit.related_ids,
+                code=hit.code,
+                mailbox=mailbox,
+                side=_source(hit.side),
+                item_id=hit.item_id,
+                message=message,
+                first_seen=now,
+                last_seen=now,
+                correlation_id=correlation,
+                related_ids=hit.related_ids,
             )
         seen[key] = state.save_issue(issue)
     done = {(str(_source(side)), item_id) for side, item_id in handled}
@@ -79,9 +89,12 @@ def record(
             continue
         item_level = issue.item_id is not None and definition(issue.code).severity is Severity.ITEM
         resolve = (
-            (item_level and ((str(issue.side), issue.item_id) in done or (str(issue.side), issue.item_id) in hit_items))
-            or (not item_level and succeeded)
-        )
+            item_level
+            and (
+                (str(issue.side), issue.item_id) in done
+                or (str(issue.side), issue.item_id) in hit_items
+            )
+        ) or (not item_level and succeeded)
         if resolve:
             state.save_issue(replace(issue, resolved_at=now))
     return list(seen.values())
@@ -114,15 +127,25 @@ def sync_markers(ctx: PassContext, links: dict[str, Link]) -> int:
         for item_id, issue in wanted.items()
         if item_id not in shown or shown[item_id].id != issue.id
     ]
-    changes += [MarkerChange(item_id=item_id, marker=None) for item_id in shown.keys() - wanted.keys()]
+    changes += [
+        MarkerChange(item_id=item_id, marker=None) for item_id in shown.keys() - wanted.keys()
+    ]
     if not changes:
         return 0
     results = ctx.mailbox.set_markers(changes)
     touched = []
     for change, result in zip(changes, results, strict=True):
         link = links.get(change.item_id)
-        if result.ok and result.ref is not None and link is not None and link.id is not None:
-            # The marker changed the item: remember its new token so the change is not synced.
+        if (
+            change.marker is None
+            and result.ok
+            and result.ref is not None
+            and link is not None
+            and link.id is not None
+        ):
+            # Removing the marker of an item that synced changed it: remember its new token so
+            # the change is not taken for the person's. (A marker being added means the item's
+            # content was refused; it is checked again when it comes back, and refused again.)
             link.remember(Side.MAILBOX, token=result.ref.change_token)
             touched.append(link)
     marked_ids = {issue.id for issue in wanted.values()}

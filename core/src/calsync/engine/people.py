@@ -29,7 +29,13 @@ def people_links(
         if policy.is_ignored(address):
             continue
         for match in matches.get(address, ()):
-            bucket = contacts if match.kind is PersonKind.CONTACT else leads if match.kind is PersonKind.LEAD else None
+            bucket = (
+                contacts
+                if match.kind is PersonKind.CONTACT
+                else leads
+                if match.kind is PersonKind.LEAD
+                else None
+            )
             if bucket is not None and match.id not in bucket:
                 bucket.append(match.id)
     limit = features.max_people if features.shared_activities else 1

@@ -10,17 +10,16 @@ CRM's associations are kept (EX-17).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from calsync.engine import series
 from calsync.engine.keys import fingerprint, item_key, moment_text, occurrence_key
 from calsync.engine.people import people_links
 from calsync.engine.plan import Hit, PassContext, Planned
 from calsync.engine.shape import (
-    DOWN_CREATE_FIELDS,
     DOWN_UPDATE_FIELDS,
     OCCURRENCE_FIELDS,
-    UP_CREATE_FIELDS,
     UP_UPDATE_FIELDS,
     for_crm,
     for_mailbox,
@@ -29,6 +28,7 @@ from calsync.engine.shape import (
 from calsync.model import CalendarItem, ItemKind
 from calsync.policy import Direction, Operation, PrivateItems, RecurrenceStrategy
 from calsync.providers import PersonMatch, Removal, Write
+from calsync.recurrence import Recurrence
 from calsync.rules import DOWN_RULES, UP_RULES, Refuse, RuleContext, Skip, evaluate
 from calsync.state.records import Link, LinkKind, Side
 
@@ -36,6 +36,8 @@ __all__ = ["Planner"]
 
 #: How far ahead series are expanded when occurrences are synced one by one (EX-06, EX-08).
 HORIZON = timedelta(days=366)
+#: CRMs store a bounded series' occurrences up to this many (Salesforce Classic: 100).
+CRM_OCCURRENCE_CAP = 100
 
 
 class Planner:
@@ -56,11 +58,13 @@ class Planner:
         self.dirty: dict[int, Link] = {}
         #: Links the mailbox side changed this pass: the CRM side's change loses (EX-16).
         self.up_touched: set[int] = set()
-        #: Items to plan again once the series they belong to exists on the other side.
-        self.deferred: list[tuple[Side, CalendarItem]] = []
+        #: Items (and removals) to plan again once their series exists on the other side.
+        self.deferred: list[tuple[Side, CalendarItem | Removal]] = []
         self.matches: dict[str, tuple[PersonMatch, ...]] = {}
         #: Links to delete from the state without a write.
         self.dropped: list[Link] = []
+        #: On a full CRM pull: the original starts of each CRM series' occurrence records.
+        self.crm_occurrences: dict[str, set[str]] | None = None
         self._creating: set[tuple[Side, str]] = set()
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -78,6 +82,8 @@ class Planner:
 
     def adopt(self, link: Link) -> None:
         """Index a link made outside planning (adoption, a confirmed create)."""
+        if link.synced_at is None:
+            link.synced_at = self.ctx.clock()
         self._index(link)
         self.dirty[id(link)] = link
 
@@ -87,7 +93,12 @@ class Planner:
 
     def _hit(self, refusal: Refuse, side: Side, item: CalendarItem) -> None:
         self.hits.append(
-            Hit(code=refusal.code, side=side, item_id=item.ref.id if item.ref else None, params=dict(refusal.params))
+            Hit(
+                code=refusal.code,
+                side=side,
+                item_id=item.ref.id if item.ref else None,
+                params=dict(refusal.params),
+            )
         )
 
     def _link(self, side: Side, key: str) -> Link | None:
@@ -100,9 +111,9 @@ class Planner:
         token = item.ref.change_token if item.ref else ""
         print_ = fingerprint(item, side)
         if (token and token == link.token(side)) or print_ == link.hash(side):
+            # Nothing new: the item's open issues (if any) stand as they are.
             link.remember(side, token=token, content=print_)
             self.dirty[id(link)] = link
-            self._handled(side, item)
             return True
         return False
 
@@ -121,14 +132,18 @@ class Planner:
         self.dirty.pop(id(link), None)
         self.dropped.append(link)
 
-    def _rule_context(self, item: CalendarItem, direction: Direction, link: Link | None) -> RuleContext:
+    def _rule_context(
+        self, item: CalendarItem, direction: Direction, link: Link | None
+    ) -> RuleContext:
         return RuleContext(
             item=item,
             direction=direction,
             policy=self.ctx.policy,
             features=self.ctx.features,
             owner=self.ctx.address,
-            linked_as=link.kind if link is not None and link.kind is not LinkKind.OCCURRENCE else None,
+            linked_as=link.kind
+            if link is not None and link.kind is not LinkKind.OCCURRENCE
+            else None,
             matches=self.matches,
         )
 
@@ -162,8 +177,8 @@ class Planner:
             return
         if link is None and self._joins_organizer(item, key):
             return
-        zone = self._crm_zone(item)
-        if zone is False:
+        zone_ok, zone = self._crm_zone(item)
+        if not zone_ok:
             return
         if self.instances and item.kind is ItemKind.SERIES:
             self._up_instances(item, key, zone)
@@ -173,17 +188,35 @@ class Planner:
             owner=self.ctx.owner_id,
             counterpart=key,
             zone=zone,
-            who_ids=people_links(context.participants, self.matches, self.ctx.policy, self.ctx.features),
+            who_ids=people_links(
+                context.participants, self.matches, self.ctx.policy, self.ctx.features
+            ),
             private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
         )
         self._handled(Side.MAILBOX, item)
         if link is None:
             kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
             new = Link(mailbox=self.ctx.name, kind=kind, mailbox_key=key, crm_key="", uid=item.uid)
-            self._plan(Planned(side=Side.CRM, write=Write.create(target), link=new, source=item, source_key=key, new_link=True))
+            self._plan(
+                Planned(
+                    side=Side.CRM,
+                    write=Write.create(target),
+                    link=new,
+                    source=item,
+                    source_key=key,
+                    new_link=True,
+                )
+            )
             return
         self.up_touched.add(id(link))
-        self._plan(Planned(side=Side.CRM, write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS), link=link, source=item))
+        self._plan(
+            Planned(
+                side=Side.CRM,
+                write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS),
+                link=link,
+                source=item,
+            )
+        )
         if item.kind is ItemKind.SERIES:
             for planned in series.future_resets(item, target, link, self.ctx.clock(), HORIZON):
                 self._plan(planned)
@@ -197,10 +230,16 @@ class Planner:
             if text in link.exclusions:
                 continue
             gone = CalendarItem(
-                kind=ItemKind.OCCURRENCE, series_id=link.crm_key, original_start=moment, start=moment, end=moment + item.duration
+                kind=ItemKind.OCCURRENCE,
+                series_id=link.crm_key,
+                original_start=moment,
+                start=moment,
+                end=moment + item.duration,
             )
             occurrence = self.by_mailbox.get(occurrence_key(link.mailbox_key, moment))
-            self._plan(Planned(side=Side.CRM, write=Write.delete(None, gone), link=link, counts=False))
+            self._plan(
+                Planned(side=Side.CRM, write=Write.delete(None, gone), link=link, counts=False)
+            )
             link.exclusions.append(text)
             if occurrence is not None:
                 self._drop(occurrence)
@@ -208,6 +247,58 @@ class Planner:
     def _up_occurrence(self, item: CalendarItem, key: str, link: Link | None) -> None:
         """A changed occurrence of a mailbox series updates its CRM occurrence."""
         assert item.series_id is not None and item.original_start is not None
+        if item.is_private and self.ctx.policy.private_items is PrivateItems.SKIP:
+            self._handled(Side.MAILBOX, item)
+            return
+        if self.instances:
+            prefix = f"{item.series_id}|"
+            synced = any(k.startswith(prefix) for k in self.by_mailbox) or any(
+                side is Side.MAILBOX and k.startswith(prefix) for side, k in self._creating
+            )
+            if (link is None and (Side.MAILBOX, key) in self._creating) or not synced:
+                # Its series' occurrences are being created (or the series comes later in
+                # this delta): plan it again in the next round, against their links.
+                if (Side.MAILBOX, item) not in self.deferred:
+                    self.deferred.append((Side.MAILBOX, item))
+                return
+            target = for_crm(
+                item,
+                owner=self.ctx.owner_id,
+                counterpart=key,
+                zone=self._crm_zone(item)[1],
+                who_ids=(),
+                private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
+            ).evolve(kind=ItemKind.SINGLE)
+            self._handled(Side.MAILBOX, item)
+            if link is None:
+                new = Link(
+                    mailbox=self.ctx.name,
+                    kind=LinkKind.OCCURRENCE,
+                    mailbox_key=key,
+                    crm_key="",
+                    detached=True,
+                )
+                self._plan(
+                    Planned(
+                        side=Side.CRM,
+                        write=Write.create(target),
+                        link=new,
+                        source=item,
+                        source_key=key,
+                        new_link=True,
+                    )
+                )
+            else:
+                link.detached = True
+                self._plan(
+                    Planned(
+                        side=Side.CRM,
+                        write=Write.update(link.crm_key, target, OCCURRENCE_FIELDS),
+                        link=link,
+                        source=item,
+                    )
+                )
+            return
         series_link = self.by_mailbox.get(item.series_id)
         if series_link is None:
             if (Side.MAILBOX, item.series_id) in self._creating:
@@ -216,33 +307,29 @@ class Planner:
         if series_link.shared:
             self._handled(Side.MAILBOX, item)
             return
-        if item.is_private and self.ctx.policy.private_items is PrivateItems.SKIP:
-            self._handled(Side.MAILBOX, item)
-            return
-        if self.instances:
-            target = for_crm(
-                item, owner=self.ctx.owner_id, counterpart=key, zone=self._crm_zone(item) or None,
-                who_ids=(), private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
-            ).evolve(kind=ItemKind.SINGLE)
-            self._handled(Side.MAILBOX, item)
-            if link is None:
-                new = Link(mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=key, crm_key="", detached=True)
-                self._plan(Planned(side=Side.CRM, write=Write.create(target), link=new, source=item, source_key=key, new_link=True))
-            else:
-                link.detached = True
-                self._plan(Planned(side=Side.CRM, write=Write.update(link.crm_key, target, OCCURRENCE_FIELDS), link=link, source=item))
-            return
         crm_key = occurrence_key(series_link.crm_key, item.original_start)
         target = occurrence_of(item, series_id=series_link.crm_key)
         self._handled(Side.MAILBOX, item)
+        is_new = link is None
         if link is None:
-            link = Link(mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=key, crm_key=crm_key, detached=True)
-            new = True
-        else:
-            new = False
+            link = Link(
+                mailbox=self.ctx.name,
+                kind=LinkKind.OCCURRENCE,
+                mailbox_key=key,
+                crm_key=crm_key,
+                detached=True,
+            )
         link.detached = True
         self.up_touched.add(id(link))
-        self._plan(Planned(side=Side.CRM, write=Write.update(None, target, OCCURRENCE_FIELDS), link=link, source=item, new_link=new))
+        self._plan(
+            Planned(
+                side=Side.CRM,
+                write=Write.update(None, target, OCCURRENCE_FIELDS),
+                link=link,
+                source=item,
+                new_link=is_new,
+            )
+        )
 
     def _up_instances(self, item: CalendarItem, key: str, zone: str | None) -> None:
         """EX-08: every occurrence of the series becomes its own CRM event."""
@@ -254,19 +341,52 @@ class Planner:
             link = self.by_mailbox.get(okey)
             if link is not None and link.detached:
                 continue
-            occurrence = item.evolve(kind=ItemKind.SINGLE, recurrence=None, start=start, end=start + item.duration)
+            occurrence = item.evolve(
+                kind=ItemKind.SINGLE, recurrence=None, start=start, end=start + item.duration
+            )
             target = for_crm(
-                occurrence, owner=self.ctx.owner_id, counterpart=okey, zone=zone, who_ids=(),
+                occurrence,
+                owner=self.ctx.owner_id,
+                counterpart=okey,
+                zone=zone,
+                who_ids=(),
                 private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
             )
             if link is None:
-                new = Link(mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=okey, crm_key="")
-                self._plan(Planned(side=Side.CRM, write=Write.create(target), link=new, source=occurrence, source_key=okey, new_link=True))
+                new = Link(
+                    mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=okey, crm_key=""
+                )
+                self._plan(
+                    Planned(
+                        side=Side.CRM,
+                        write=Write.create(target),
+                        link=new,
+                        source=occurrence,
+                        source_key=okey,
+                        new_link=True,
+                    )
+                )
             elif link.mailbox_hash != fingerprint(occurrence, Side.MAILBOX):
-                self._plan(Planned(side=Side.CRM, write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS), link=link, source=occurrence))
+                self._plan(
+                    Planned(
+                        side=Side.CRM,
+                        write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS),
+                        link=link,
+                        source=occurrence,
+                    )
+                )
         for okey, link in list(self.by_mailbox.items()):
-            if okey.startswith(f"{key}|") and okey not in wanted and not link.detached and link.crm_key:
-                self._plan(Planned(side=Side.CRM, write=Write.delete(link.crm_key), link=link, drop_link=True))
+            if (
+                okey.startswith(f"{key}|")
+                and okey not in wanted
+                and not link.detached
+                and link.crm_key
+            ):
+                self._plan(
+                    Planned(
+                        side=Side.CRM, write=Write.delete(link.crm_key), link=link, drop_link=True
+                    )
+                )
 
     def _joins_organizer(self, item: CalendarItem, key: str) -> bool:
         """EX-09: an attendee's copy of an in-org organizer's meeting links to the organizer's event."""
@@ -278,29 +398,42 @@ class Planner:
         found = self.ctx.state.organizer_event(item.uid, besides=self.ctx.name)
         if found is None:
             self._hit(
-                Refuse(code="ORGANIZER_NOT_SYNCED", params={"organizer": organizer, "subject": item.subject}),
+                Refuse(
+                    code="ORGANIZER_NOT_SYNCED",
+                    params={"organizer": organizer, "subject": item.subject},
+                ),
                 Side.MAILBOX,
                 item,
             )
             return True
-        link = Link(mailbox=self.ctx.name, kind=LinkKind.SINGLE, mailbox_key=key, crm_key=found[1], shared=True, uid=item.uid)
+        link = Link(
+            mailbox=self.ctx.name,
+            kind=LinkKind.SINGLE,
+            mailbox_key=key,
+            crm_key=found[1],
+            shared=True,
+            uid=item.uid,
+        )
         link.remember(Side.MAILBOX, token=_token(item), content=fingerprint(item, Side.MAILBOX))
         self.adopt(link)
         self._handled(Side.MAILBOX, item)
         return True
 
-    def _crm_zone(self, item: CalendarItem) -> str | None | bool:
-        """EX-19: the CRM zone for ``item``; ``False`` (with an issue) when there is none."""
-        zone = item.recurrence.zone if item.recurrence is not None and item.recurrence.zone else item.zone
-        if item.is_all_day or not zone:
-            return None
+    def _crm_zone(self, item: CalendarItem) -> tuple[bool, str | None]:
+        """EX-19: whether ``item`` can sync, and the CRM zone it takes (an issue if it cannot)."""
+        recurrence = item.recurrence
+        zone = recurrence.zone if recurrence is not None and recurrence.zone else item.zone
+        if not isinstance(item.start, datetime) or not zone:
+            return True, None
         matcher = self.ctx.matcher
-        assert isinstance(item.start, type(item.end))
-        result = matcher.match(zone, matcher.default_window(item.start))  # type: ignore[arg-type]
+        result = matcher.match(zone, matcher.default_window(item.start))
         if result.ok:
-            return result.match
-        self._hit(Refuse(code="UNSUPPORTED_TIME_ZONE", params={"zone": zone, "subject": item.subject}), Side.MAILBOX, item)
-        return False
+            return True, result.match
+        refusal = Refuse(
+            code="UNSUPPORTED_TIME_ZONE", params={"zone": zone, "subject": item.subject}
+        )
+        self._hit(refusal, Side.MAILBOX, item)
+        return False, None
 
     # -- down: CRM to mailbox ----------------------------------------------------------------
 
@@ -340,15 +473,68 @@ class Planner:
             target = occurrence_of(item.evolve(original_start=item.start), series_id=series_key)
             target = target.evolve(original_start=_original_start(link))
             link.detached = True
-            self._plan(Planned(side=Side.MAILBOX, write=Write.update(None, target, OCCURRENCE_FIELDS), link=link, source=item))
+            self._plan(
+                Planned(
+                    side=Side.MAILBOX,
+                    write=Write.update(None, target, OCCURRENCE_FIELDS),
+                    link=link,
+                    source=item,
+                )
+            )
             return
         target = for_mailbox(item, owner=self.ctx.address, counterpart=key)
+        if target.recurrence is not None:
+            target = target.evolve(recurrence=self._crm_exclusions(item, target, link))
         if link is None:
             kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
             new = Link(mailbox=self.ctx.name, kind=kind, mailbox_key="", crm_key=key)
-            self._plan(Planned(side=Side.MAILBOX, write=Write.create(target), link=new, source=item, source_key=key, new_link=True))
+            self._plan(
+                Planned(
+                    side=Side.MAILBOX,
+                    write=Write.create(target),
+                    link=new,
+                    source=item,
+                    source_key=key,
+                    new_link=True,
+                )
+            )
             return
-        self._plan(Planned(side=Side.MAILBOX, write=Write.update(link.mailbox_key, target, DOWN_UPDATE_FIELDS), link=link, source=item))
+        self._plan(
+            Planned(
+                side=Side.MAILBOX,
+                write=Write.update(link.mailbox_key, target, DOWN_UPDATE_FIELDS),
+                link=link,
+                source=item,
+            )
+        )
+
+    def _crm_exclusions(
+        self, header: CalendarItem, target: CalendarItem, link: Link | None
+    ) -> Recurrence:
+        """The exclusions of a CRM series as the mailbox must hold them.
+
+        A CRM keeps one record per occurrence and no list of the deleted ones: a deleted
+        occurrence is a missing record. Those known from earlier passes are on the series'
+        link; on a full pull the missing records are counted (up to the last record the
+        CRM holds, or all of a bounded series up to :data:`CRM_OCCURRENCE_CAP`, since CRMs
+        make records only so far ahead).
+        """
+        assert target.recurrence is not None and header.ref is not None
+        excluded = set(target.recurrence.exclusions)
+        known = set(link.exclusions) if link is not None else set()
+        present = (self.crm_occurrences or {}).get(header.ref.id)
+        bounded = target.recurrence.is_bounded
+        for index, start in enumerate(series.starts(header, self.ctx.clock(), HORIZON)):
+            text = moment_text(start)
+            if text in known or (
+                present
+                and text not in present
+                and (text < max(present) or (bounded and index < CRM_OCCURRENCE_CAP))
+            ):
+                excluded.add(start)
+        if link is not None:
+            link.exclusions = sorted(known | {moment_text(m) for m in excluded})
+        return replace(target.recurrence, exclusions=tuple(excluded))
 
     def _down_occurrence(self, item: CalendarItem, key: str, link: Link | None) -> None:
         """A CRM occurrence changed on its own changes the mailbox occurrence."""
@@ -359,23 +545,34 @@ class Planner:
                 self.deferred.append((Side.CRM, item))
             return
         self._handled(Side.CRM, item)
+        is_new = link is None
         if link is None:
             link = Link(
-                mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE,
-                mailbox_key=occurrence_key(series_link.mailbox_key, item.original_start), crm_key=key, detached=True,
+                mailbox=self.ctx.name,
+                kind=LinkKind.OCCURRENCE,
+                mailbox_key=occurrence_key(series_link.mailbox_key, item.original_start),
+                crm_key=key,
+                detached=True,
             )
-            new = True
-        else:
-            new = False
         target = occurrence_of(item, series_id=series_link.mailbox_key)
-        self._plan(Planned(side=Side.MAILBOX, write=Write.update(None, target, OCCURRENCE_FIELDS), link=link, source=item, new_link=new))
+        self._plan(
+            Planned(
+                side=Side.MAILBOX,
+                write=Write.update(None, target, OCCURRENCE_FIELDS),
+                link=link,
+                source=item,
+                new_link=is_new,
+            )
+        )
 
     # -- removals ----------------------------------------------------------------------------
 
     def removed(self, side: Side, removal: Removal) -> None:
         """Plan what an item (or occurrence) gone from ``side`` needs on the other side."""
-        occurrence = removal.series_id is not None and removal.original_start is not None
-        key = occurrence_key(removal.series_id, removal.original_start) if occurrence else removal.id  # type: ignore[arg-type]
+        key = removal.id
+        if removal.series_id is not None and removal.original_start is not None:
+            key = occurrence_key(removal.series_id, removal.original_start)
+        occurrence = key != removal.id
         link = self._link(side, key) or self._link(side, removal.id)
         if link is None:
             if occurrence and side is Side.CRM and not self.instances:
@@ -395,10 +592,14 @@ class Planner:
         if not link.key(other):
             self._drop(link)
             return
-        self._plan(Planned(side=other, write=Write.delete(link.key(other)), link=link, drop_link=True))
+        self._plan(
+            Planned(side=other, write=Write.delete(link.key(other)), link=link, drop_link=True)
+        )
         if link.kind is LinkKind.SERIES:
             prefix = f"{link.key(side)}|"
-            for okey, occurrence_link in list((self.by_mailbox if side is Side.MAILBOX else self.by_crm).items()):
+            for okey, occurrence_link in list(
+                (self.by_mailbox if side is Side.MAILBOX else self.by_crm).items()
+            ):
                 if okey.startswith(prefix):
                     self._drop(occurrence_link)
 
@@ -406,6 +607,9 @@ class Planner:
         """A CRM occurrence deleted on its own: delete the mailbox occurrence too."""
         assert removal.series_id is not None and removal.original_start is not None
         series_link = self.by_crm.get(removal.series_id)
+        if series_link is None and (Side.CRM, removal.series_id) in self._creating:
+            self.deferred.append((Side.CRM, removal))
+            return
         if series_link is None or not series_link.mailbox_key:
             if link is not None:
                 self._drop(link)
@@ -413,12 +617,27 @@ class Planner:
         text = moment_text(removal.original_start)
         if text not in series_link.exclusions:
             gone = CalendarItem(
-                kind=ItemKind.OCCURRENCE, series_id=series_link.mailbox_key, original_start=removal.original_start,
-                start=removal.original_start, end=removal.original_start + timedelta(minutes=1)
-                if hasattr(removal.original_start, "hour") else removal.original_start + timedelta(days=1),
+                kind=ItemKind.OCCURRENCE,
+                series_id=series_link.mailbox_key,
+                original_start=removal.original_start,
+                start=removal.original_start,
+                # Only the original start addresses the occurrence; the end just has to be valid.
+                end=removal.original_start
+                + (
+                    timedelta(minutes=1)
+                    if isinstance(removal.original_start, datetime)
+                    else timedelta(days=1)
+                ),
             )
             series_link.exclusions.append(text)
-            self._plan(Planned(side=Side.MAILBOX, write=Write.delete(None, gone), link=series_link, counts=False))
+            self._plan(
+                Planned(
+                    side=Side.MAILBOX,
+                    write=Write.delete(None, gone),
+                    link=series_link,
+                    counts=False,
+                )
+            )
         if link is not None:
             self._drop(link)
 

@@ -35,7 +35,9 @@ def starts(master: CalendarItem, now: datetime, horizon: timedelta) -> Iterator[
     yield from master.recurrence.starts(master.start, until=until)
 
 
-def future_resets(master: CalendarItem, crm_master: CalendarItem, link: Link, now: datetime, horizon: timedelta) -> list[Planned]:
+def future_resets(
+    master: CalendarItem, crm_master: CalendarItem, link: Link, now: datetime, horizon: timedelta
+) -> list[Planned]:
     """Updates of every CRM occurrence starting now or later, from the changed ``master``.
 
     :param crm_master: the master as shaped for the CRM (its links and counterpart).
@@ -51,7 +53,7 @@ def future_resets(master: CalendarItem, crm_master: CalendarItem, link: Link, no
             series_id=link.crm_key,
             original_start=start,
             start=start,
-            end=start + duration,  # type: ignore[operator]
+            end=start + duration,
             subject=crm_master.subject,
             body=crm_master.body,
             location=crm_master.location,

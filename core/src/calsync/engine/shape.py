@@ -25,7 +25,9 @@ __all__ = [
     "for_mailbox",
 ]
 
-_COMMON: Final = frozenset({"subject", "location", "start", "end", "zone", "privacy", "show_as", "recurrence"})
+_COMMON: Final = frozenset(
+    {"subject", "location", "start", "end", "zone", "privacy", "show_as", "recurrence"}
+)
 UP_CREATE_FIELDS: Final = _COMMON | {"body", "links", "counterpart_id", "owner"}
 #: Updates keep what the CRM set on its side: its links are merged, never replaced (EX-17).
 UP_UPDATE_FIELDS: Final = _COMMON | {"body", "links", "counterpart_id"}
@@ -86,7 +88,11 @@ def for_mailbox(item: CalendarItem, *, owner: str, counterpart: str) -> Calendar
     """The mailbox item for CRM event ``item`` (owned by the mailbox ``owner``)."""
     recurrence = None
     if item.recurrence is not None:
-        recurrence = Recurrence(rule=item.recurrence.rule, exclusions=item.recurrence.exclusions, zone=item.recurrence.zone)
+        recurrence = Recurrence(
+            rule=item.recurrence.rule,
+            exclusions=item.recurrence.exclusions,
+            zone=item.recurrence.zone,
+        )
     return CalendarItem(
         kind=ItemKind.SERIES if item.kind is ItemKind.SERIES else ItemKind.SINGLE,
         start=item.start,

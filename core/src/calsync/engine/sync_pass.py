@@ -19,7 +19,7 @@ from typing import Final
 from calsync.engine.adopt import adopt
 from calsync.engine.apply import apply, replay_outbox
 from calsync.engine.issuelog import record, sync_markers
-from calsync.engine.keys import item_key, parse_moment
+from calsync.engine.keys import item_key, moment_text, parse_moment
 from calsync.engine.people import merge_links
 from calsync.engine.plan import Hit, PassContext, Planned
 from calsync.engine.planner import Planner
@@ -71,7 +71,11 @@ class MailboxPass:
         crm_changed = list(crm_delta.changed) + self._retries(Side.CRM, crm_delta)
         planner.matches = self._matches(mailbox_changed)
         duplicates, blocked = adopt(
-            planner, mailbox_changed, crm_changed, mailbox_full=mailbox_delta.full, crm_full=crm_delta.full
+            planner,
+            mailbox_changed,
+            crm_changed,
+            mailbox_full=mailbox_delta.full,
+            crm_full=crm_delta.full,
         )
         planner.hits += duplicates
 
@@ -81,8 +85,14 @@ class MailboxPass:
         for removal in mailbox_delta.removed:
             planner.removed(Side.MAILBOX, removal)
         self._implied_removals(planner, Side.MAILBOX, mailbox_delta)
+        if crm_delta.full:
+            planner.crm_occurrences = defaultdict(set)
+            for item in crm_delta.changed:
+                if item.series_id is not None and item.original_start is not None:
+                    planner.crm_occurrences[item.series_id].add(moment_text(item.original_start))
         for item in crm_changed:
-            planner.down(item)
+            if item.ref is None or item.ref.id not in blocked:
+                planner.down(item)
         for removal in crm_delta.removed:
             planner.removed(Side.CRM, removal)
         self._implied_removals(planner, Side.CRM, crm_delta)
@@ -93,8 +103,13 @@ class MailboxPass:
             result.synced += apply(planner, planner.planned)
             planner.planned = []
             deferred, planner.deferred = planner.deferred, []
-            for side, item in deferred:
-                planner.up(item) if side is Side.MAILBOX else planner.down(item)
+            for side, pending in deferred:
+                if isinstance(pending, Removal):
+                    planner.removed(side, pending)
+                elif side is Side.MAILBOX:
+                    planner.up(pending)
+                else:
+                    planner.down(pending)
             if not planner.planned:
                 break
         with ctx.state.atomic():
@@ -104,10 +119,15 @@ class MailboxPass:
         planner.dropped.clear()
 
         now = ctx.clock()
-        result.issues = record(ctx.state, ctx.name, planner.hits, handled=planner.handled, succeeded=True, now=now)
+        result.issues = record(
+            ctx.state, ctx.name, planner.hits, handled=planner.handled, succeeded=True, now=now
+        )
         result.markers_changed = sync_markers(ctx, planner.by_mailbox)
         if duplicates:
+            # EX-23: the mailbox stops here. Its cursors stay where they were, so the pass
+            # after `calsync enable` lists both sides again and matches what is left.
             result.suspend_for = "DUPLICATES_DETECTED"
+            held |= {Side.MAILBOX, Side.CRM}
         with ctx.state.atomic():
             for side, delta in ((Side.MAILBOX, mailbox_delta), (Side.CRM, crm_delta)):
                 if side not in held:
@@ -137,7 +157,9 @@ class MailboxPass:
             {
                 issue.item_id
                 for issue in self.ctx.state.issues(self.ctx.name, open_only=True)
-                if issue.side is source and issue.item_id and issue.item_id not in present
+                if issue.side is source
+                and issue.item_id
+                and issue.item_id not in present
                 and definition(issue.code).disposition is Disposition.RETRY
             }
         )
@@ -172,7 +194,9 @@ class MailboxPass:
                 series_key, _, start = key.rpartition("|")
                 if side is Side.MAILBOX or series_key not in present:
                     continue  # carried by the series' own exclusions or removal
-                planner.removed(side, Removal(id=key, series_id=series_key, original_start=parse_moment(start)))
+                planner.removed(
+                    side, Removal(id=key, series_id=series_key, original_start=parse_moment(start))
+                )
                 continue
             planner.removed(side, Removal(id=key))
 
@@ -186,15 +210,24 @@ class MailboxPass:
         linked = len(planner.by_mailbox) + sum(1 for p in planner.planned if p.drop_link)
         for target in (Side.CRM, Side.MAILBOX):
             deletes = [p for p in planner.planned if p.side is target and p.drop_link]
-            if len(deletes) < MASS_DELETE_MINIMUM or len(deletes) < MASS_DELETE_FRACTION * max(linked, 1):
+            if len(deletes) < MASS_DELETE_MINIMUM or len(deletes) < MASS_DELETE_FRACTION * max(
+                linked, 1
+            ):
                 continue
             source = target.other
             held.add(source)
             planner.planned = [p for p in planner.planned if not (p.side is target and p.drop_link)]
             planner.hits.append(
                 Hit(
-                    code="MASS_DELETE_HELD", side=source, item_id=None,
-                    params={"side": str(source), "remaining": linked - len(deletes), "known": linked, "count": len(deletes)},
+                    code="MASS_DELETE_HELD",
+                    side=source,
+                    item_id=None,
+                    params={
+                        "side": str(source),
+                        "remaining": linked - len(deletes),
+                        "known": linked,
+                        "count": len(deletes),
+                    },
                 )
             )
         return held
@@ -205,13 +238,26 @@ class MailboxPass:
         Fetches the CRM events the planned updates touch (one call) and merges their links
         into the update; EX-06's occurrence resets take the series' related record.
         """
-        updates = [p for p in planner.planned if p.side is Side.CRM and p.write.operation is Operation.UPDATE]
+        updates = [
+            p
+            for p in planner.planned
+            if p.side is Side.CRM and p.write.operation is Operation.UPDATE
+        ]
         wanted = {p.write.target for p in updates if p.write.target}
-        wanted |= {p.write.item.series_id for p in updates if p.write.target is None and p.write.item and p.write.item.series_id}
+        wanted |= {
+            p.write.item.series_id
+            for p in updates
+            if p.write.target is None and p.write.item and p.write.item.series_id
+        }
         if not wanted:
             return
         current = self.ctx.crm.fetch(sorted(w for w in wanted if w))
-        leads = frozenset(m.id for matches in planner.matches.values() for m in matches if m.kind is PersonKind.LEAD)
+        leads = frozenset(
+            m.id
+            for matches in planner.matches.values()
+            for m in matches
+            if m.kind is PersonKind.LEAD
+        )
         kept: list[Planned] = []
         for planned in planner.planned:
             item = planned.write.item
@@ -227,18 +273,29 @@ class MailboxPass:
             else:
                 header = current.get(item.series_id or "")
                 links = header.links if header is not None else item.links
-            kept.append(replace(planned, write=replace(planned.write, item=item.evolve(links=links))))
+            kept.append(
+                replace(planned, write=replace(planned.write, item=item.evolve(links=links)))
+            )
         planner.planned = kept
 
     def _recreate(self, planner: Planner, planned: Planned) -> Planned:
         """The CRM event an update targets is gone: create it again (a new link)."""
         assert planned.write.item is not None and planned.link is not None
         link = planned.link
-        fresh = Link(mailbox=self.ctx.name, kind=link.kind, mailbox_key=link.mailbox_key, crm_key="", uid=link.uid)
+        fresh = Link(
+            mailbox=self.ctx.name,
+            kind=link.kind,
+            mailbox_key=link.mailbox_key,
+            crm_key="",
+            uid=link.uid,
+        )
         planner.forget(link)
         planner.dropped.append(link)
         return Planned(
-            side=Side.CRM, write=Write.create(planned.write.item), link=fresh, source=planned.source,
-            source_key=link.mailbox_key, new_link=True,
+            side=Side.CRM,
+            write=Write.create(planned.write.item),
+            link=fresh,
+            source=planned.source,
+            source_key=link.mailbox_key,
+            new_link=True,
         )
-

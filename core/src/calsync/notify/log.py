@@ -19,4 +19,6 @@ class LogNotifier:
 
     def notify(self, notification: Notification) -> None:
         """Log ``notification`` as a warning."""
-        logger.warning("%s: %s — %s", notification.mailbox, notification.summary, notification.advice)
+        logger.warning(
+            "%s: %s — %s", notification.mailbox, notification.summary, notification.advice
+        )

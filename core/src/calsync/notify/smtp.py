@@ -58,7 +58,10 @@ class SmtpNotifier:
         try:
             if settings.tls is Tls.IMPLICIT:
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+                    settings.host,
+                    settings.port,
+                    timeout=settings.timeout,
+                    context=ssl.create_default_context(),
                 )
             else:
                 client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
@@ -69,4 +72,6 @@ class SmtpNotifier:
                     client.login(settings.username, settings.password.reveal())
                 client.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
-            logger.error("could not send the notification for %s by e-mail: %s", notification.mailbox, exc)
+            logger.error(
+                "could not send the notification for %s by e-mail: %s", notification.mailbox, exc
+            )

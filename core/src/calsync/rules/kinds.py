@@ -23,7 +23,10 @@ def special_kinds(context: RuleContext) -> Decision:
     if item.event_type is not EventType.DEFAULT:
         return Refuse(
             code="UNSUPPORTED_ITEM_KIND",
-            params={"kind": _KIND_NAMES.get(item.event_type, str(item.event_type)), "subject": item.subject},
+            params={
+                "kind": _KIND_NAMES.get(item.event_type, str(item.event_type)),
+                "subject": item.subject,
+            },
         )
     return None
 
@@ -35,7 +38,9 @@ def too_long(context: RuleContext) -> Decision:
     occurrence_span = item.duration
     if limit is not None and occurrence_span > limit:
         days = occurrence_span.days
-        return Refuse(code="UNSUPPORTED_ITEM_KIND", params={"kind": f"{days}-day", "subject": item.subject})
+        return Refuse(
+            code="UNSUPPORTED_ITEM_KIND", params={"kind": f"{days}-day", "subject": item.subject}
+        )
     return None
 
 
@@ -58,13 +63,19 @@ def recurring_disabled(context: RuleContext) -> Decision:
         reason = "the CRM org does not support recurring events"
     else:
         return None
-    return Refuse(code="RECURRING_SYNC_DISABLED", params={"reason": reason, "subject": item.subject})
+    return Refuse(
+        code="RECURRING_SYNC_DISABLED", params={"reason": reason, "subject": item.subject}
+    )
 
 
 def event_series_model(context: RuleContext) -> Decision:
     """EX-04: CRM series of the newer model are not written to mailboxes."""
     recurrence = context.item.recurrence
-    if context.direction is Direction.DOWN and recurrence and recurrence.model is RecurrenceModel.CRM_EVENT_SERIES:
+    if (
+        context.direction is Direction.DOWN
+        and recurrence
+        and recurrence.model is RecurrenceModel.CRM_EVENT_SERIES
+    ):
         return Refuse(code="CRM_SERIES_NOT_DOWNSYNCED", params={"subject": context.item.subject})
     return None
 

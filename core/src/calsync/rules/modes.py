@@ -10,7 +10,10 @@ from calsync.rules.base import Decision, Refuse, RuleContext, Skip
 def designation(context: RuleContext) -> Decision:
     """EX-15: in Designate mode only the items the person designated sync."""
     policy = context.policy
-    if policy.mode is SyncMode.DESIGNATE and policy.designate_category not in context.item.categories:
+    if (
+        policy.mode is SyncMode.DESIGNATE
+        and policy.designate_category not in context.item.categories
+    ):
         return Skip(reason="not designated")
     return None
 
@@ -27,13 +30,18 @@ def appointments(context: RuleContext) -> Decision:
 
 
 def match_mode(context: RuleContext) -> Decision:
-    """EX-15: in Match mode an item syncs only if a participant who is not ignored matches a
-    CRM contact or lead; otherwise it is listed as unresolved."""
+    """EX-15: in Match mode an item syncs only if a non-ignored participant is a contact or lead.
+
+    Otherwise it is listed as unresolved.
+    """
     if context.policy.mode is not SyncMode.MATCH:
         return None
     for address in context.participants:
         if context.policy.is_ignored(address):
             continue
-        if any(m.kind in (PersonKind.CONTACT, PersonKind.LEAD) for m in context.matches.get(address, ())):
+        if any(
+            m.kind in (PersonKind.CONTACT, PersonKind.LEAD)
+            for m in context.matches.get(address, ())
+        ):
             return None
     return Refuse(code="UNRESOLVED", params={"subject": context.item.subject})

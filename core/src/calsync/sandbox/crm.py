@@ -144,8 +144,12 @@ class CrmService:
     def _expand(self, header: CalendarItem) -> None:
         assert header.recurrence is not None and header.ref is not None
         span = header.duration
-        until: datetime | date = header.start + SERIES_HORIZON
-        for start in header.recurrence.starts(header.start, until=until):
+        # Like Salesforce: a bounded series gets up to 100 records, an endless one a year's.
+        bounded = header.recurrence.is_bounded
+        until: datetime | date | None = None if bounded else header.start + SERIES_HORIZON
+        for start in header.recurrence.starts(
+            header.start, until=until, limit=100 if bounded else None
+        ):
             occurrence = header.evolve(
                 ref=None,
                 kind=ItemKind.OCCURRENCE,
@@ -343,10 +347,11 @@ class SandboxCrm(CrmProvider):
         """Events carrying one of ``counterpart_ids``."""
         self._check("find")
         wanted = set(counterpart_ids)
+        # Occurrence records copy their header's fields; the header is the counterpart.
         return {
             e.counterpart_id: self.service.view(e)
             for e in self.service.org.events.values()
-            if e.counterpart_id in wanted
+            if e.counterpart_id in wanted and e.series_id is None
         }
 
     def write(self, writes: Sequence[Write]) -> list[WriteResult]:
@@ -410,8 +415,11 @@ class SandboxCrm(CrmProvider):
         refusal = service.refusal(updated, frozenset(changes), creating=False)
         if refusal is not None:
             return WriteResult(failure=refusal)
+        before, after = current.recurrence, updated.recurrence
         pattern_changed = current.kind is ItemKind.SERIES and (
-            updated.recurrence != current.recurrence or updated.start != current.start
+            (before and before.rule, before and before.zone)
+            != (after and after.rule, after and after.zone)
+            or updated.start != current.start
         )
         stored = service.put(updated, target)
         if pattern_changed:

@@ -249,9 +249,8 @@ class SandboxMailbox(MailboxProvider):
         if target is None and item is not None and item.occurrence_key is not None:
             series_id, original_start = item.occurrence_key
             if write.operation is Operation.DELETE:
-                if not service.remove_occurrence(address, series_id, original_start):
-                    return _not_found(series_id)
-                return WriteResult()
+                service.remove_occurrence(address, series_id, original_start)
+                return WriteResult()  # removed, or already gone
             existing = service.exception_of(address, series_id, original_start)
             if existing is None:
                 if series_id not in calendar.items:
@@ -263,7 +262,7 @@ class SandboxMailbox(MailboxProvider):
         assert target is not None
         current = calendar.items.get(target)
         if current is None:
-            return _not_found(target)
+            return WriteResult() if write.operation is Operation.DELETE else _not_found(target)
         if write.operation is Operation.DELETE:
             service.drop(address, target)
             return WriteResult()

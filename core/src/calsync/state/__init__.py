@@ -15,7 +15,17 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from calsync.errors import StateError
@@ -95,10 +105,14 @@ class State:
                 )
             return
         if existing & {t.name for t in schema.metadata.sorted_tables}:
-            raise StateError(f"{self._safe_url()} holds tables that are not calsync's; use another database")
+            raise StateError(
+                f"{self._safe_url()} holds tables that are not calsync's; use another database"
+            )
         schema.metadata.create_all(self.engine)
         with self.engine.begin() as conn:
-            conn.execute(insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION)))
+            conn.execute(
+                insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
+            )
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -133,24 +147,29 @@ class State:
     def links(self, mailbox: str) -> list[Link]:
         """Every link of ``mailbox``."""
         with self._tx() as conn:
-            rows = conn.execute(select(schema.links).where(schema.links.c.mailbox == mailbox)).mappings()
+            rows = conn.execute(
+                select(schema.links).where(schema.links.c.mailbox == mailbox)
+            ).mappings()
             return [_link(row) for row in rows]
 
     def save_links(self, links: Iterable[Link]) -> None:
         """Insert new links (no id yet) and update the others."""
-        new, known = [], []
+        new: list[Link] = []
+        known: list[Link] = []
         for link in links:
             (known if link.id is not None else new).append(link)
         with self._tx() as conn:
             for link in new:
                 values = _link_values(link)
                 values.pop("id")
-                link.id = conn.execute(insert(schema.links).values(**values)).inserted_primary_key[0]
+                link.id = _inserted_id(conn.execute(insert(schema.links).values(**values)))
             if known:
                 table = schema.links
                 for link in known:
                     values = _link_values(link)
-                    conn.execute(update(table).where(table.c.id == values.pop("id")).values(**values))
+                    conn.execute(
+                        update(table).where(table.c.id == values.pop("id")).values(**values)
+                    )
 
     def delete_links(self, ids: Iterable[int]) -> None:
         """Forget links."""
@@ -176,7 +195,9 @@ class State:
         """The stored cursor of each side."""
         table = schema.cursors
         with self._tx() as conn:
-            rows = conn.execute(select(table.c.side, table.c.cursor).where(table.c.mailbox == mailbox))
+            rows = conn.execute(
+                select(table.c.side, table.c.cursor).where(table.c.mailbox == mailbox)
+            )
             return {Side(side): cursor for side, cursor in rows}
 
     def set_cursor(self, mailbox: str, side: Side, cursor: str | None, at: datetime) -> None:
@@ -185,7 +206,11 @@ class State:
         with self._tx() as conn:
             conn.execute(delete(table).where(table.c.mailbox == mailbox, table.c.side == str(side)))
             if cursor is not None:
-                conn.execute(insert(table).values(mailbox=mailbox, side=str(side), cursor=cursor, updated_at=at))
+                conn.execute(
+                    insert(table).values(
+                        mailbox=mailbox, side=str(side), cursor=cursor, updated_at=at
+                    )
+                )
 
     # -- outbox ------------------------------------------------------------------------------
 
@@ -193,11 +218,17 @@ class State:
         """Unconfirmed writes of ``mailbox``."""
         table = schema.outbox
         with self._tx() as conn:
-            rows = conn.execute(select(table).where(table.c.mailbox == mailbox).order_by(table.c.id)).mappings()
+            rows = conn.execute(
+                select(table).where(table.c.mailbox == mailbox).order_by(table.c.id)
+            ).mappings()
             return [
                 OutboxEntry(
-                    id=row["id"], mailbox=row["mailbox"], side=Side(row["side"]), operation=row["operation"],
-                    source_key=row["source_key"], created_at=row["created_at"],
+                    id=row["id"],
+                    mailbox=row["mailbox"],
+                    side=Side(row["side"]),
+                    operation=row["operation"],
+                    source_key=row["source_key"],
+                    created_at=row["created_at"],
                 )
                 for row in rows
             ]
@@ -209,7 +240,7 @@ class State:
             for entry in entries:
                 values = {k: v for k, v in asdict(entry).items() if k != "id"}
                 values["side"] = str(entry.side)
-                ids.append(conn.execute(insert(schema.outbox).values(**values)).inserted_primary_key[0])
+                ids.append(_inserted_id(conn.execute(insert(schema.outbox).values(**values))))
         return ids
 
     def clear_outbox(self, ids: Iterable[int]) -> None:
@@ -221,7 +252,9 @@ class State:
 
     # -- issues ------------------------------------------------------------------------------
 
-    def issues(self, mailbox: str | None = None, *, open_only: bool = True, code: str | None = None) -> list[Issue]:
+    def issues(
+        self, mailbox: str | None = None, *, open_only: bool = True, code: str | None = None
+    ) -> list[Issue]:
         """Issues, newest first."""
         table = schema.issues
         query = select(table).order_by(table.c.last_seen.desc(), table.c.id.desc())
@@ -244,7 +277,7 @@ class State:
         table = schema.issues
         with self._tx() as conn:
             if issue_id is None:
-                issue_id = conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+                issue_id = _inserted_id(conn.execute(insert(table).values(**values)))
             else:
                 conn.execute(update(table).where(table.c.id == issue_id).values(**values))
         from dataclasses import replace
@@ -261,11 +294,18 @@ class State:
         if row is None:
             return None
         return MailboxState(
-            name=row["name"], address=row["address"], provider=row["provider"],
-            status=MailboxStatus(row["status"]), enabled=row["enabled"], suspended_by=row["suspended_by"],
-            reset=ResetState(row["reset"]), crm_user=row["crm_user"],
-            up_status=DirectionStatus(row["up_status"]), down_status=DirectionStatus(row["down_status"]),
-            consecutive_failures=row["consecutive_failures"], last_pass_at=row["last_pass_at"],
+            name=row["name"],
+            address=row["address"],
+            provider=row["provider"],
+            status=MailboxStatus(row["status"]),
+            enabled=row["enabled"],
+            suspended_by=row["suspended_by"],
+            reset=ResetState(row["reset"]),
+            crm_user=row["crm_user"],
+            up_status=DirectionStatus(row["up_status"]),
+            down_status=DirectionStatus(row["down_status"]),
+            consecutive_failures=row["consecutive_failures"],
+            last_pass_at=row["last_pass_at"],
             last_success_at=row["last_success_at"],
         )
 
@@ -276,7 +316,9 @@ class State:
             values[key] = str(values[key])
         table = schema.mailboxes
         with self._tx() as conn:
-            done = conn.execute(update(table).where(table.c.name == state.name).values(**values)).rowcount
+            done = conn.execute(
+                update(table).where(table.c.name == state.name).values(**values)
+            ).rowcount
             if not done:
                 conn.execute(insert(table).values(**values))
 
@@ -309,7 +351,9 @@ class State:
         table = schema.passes
         with self._tx() as conn:
             return conn.execute(
-                select(func.max(table.c.finished_at)).where(table.c.synced_up + table.c.synced_down > 0)
+                select(func.max(table.c.finished_at)).where(
+                    table.c.synced_up + table.c.synced_down > 0
+                )
             ).scalar()
 
     def recent_passes(self, mailbox: str, limit: int = 10) -> list[PassRecord]:
@@ -317,17 +361,36 @@ class State:
         table = schema.passes
         with self._tx() as conn:
             rows = conn.execute(
-                select(table).where(table.c.mailbox == mailbox).order_by(table.c.id.desc()).limit(limit)
+                select(table)
+                .where(table.c.mailbox == mailbox)
+                .order_by(table.c.id.desc())
+                .limit(limit)
             ).mappings()
             return [PassRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
 
 
+def _inserted_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _link(row: Any) -> Link:
     return Link(
-        id=row["id"], mailbox=row["mailbox"], kind=LinkKind(row["kind"]), mailbox_key=row["mailbox_key"],
-        crm_key=row["crm_key"], mailbox_token=row["mailbox_token"], crm_token=row["crm_token"],
-        mailbox_hash=row["mailbox_hash"], crm_hash=row["crm_hash"], shared=row["shared"], uid=row["uid"],
-        exclusions=list(row["exclusions"] or []), detached=row["detached"], synced_at=row["synced_at"],
+        id=row["id"],
+        mailbox=row["mailbox"],
+        kind=LinkKind(row["kind"]),
+        mailbox_key=row["mailbox_key"],
+        crm_key=row["crm_key"],
+        mailbox_token=row["mailbox_token"],
+        crm_token=row["crm_token"],
+        mailbox_hash=row["mailbox_hash"],
+        crm_hash=row["crm_hash"],
+        shared=row["shared"],
+        uid=row["uid"],
+        exclusions=list(row["exclusions"] or []),
+        detached=row["detached"],
+        synced_at=row["synced_at"],
     )
 
 
@@ -340,8 +403,17 @@ def _link_values(link: Link) -> dict[str, Any]:
 
 def _issue(row: Any) -> Issue:
     return Issue(
-        id=row["id"], code=row["code"], mailbox=row["mailbox"], side=Source(row["side"]),
-        item_id=row["item_id"] or None, message=row["message"], first_seen=row["first_seen"],
-        last_seen=row["last_seen"], count=row["count"], resolved_at=row["resolved_at"],
-        correlation_id=row["correlation_id"], related_ids=tuple(row["related_ids"] or ()), marked=row["marked"],
+        id=row["id"],
+        code=row["code"],
+        mailbox=row["mailbox"],
+        side=Source(row["side"]),
+        item_id=row["item_id"] or None,
+        message=row["message"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        count=row["count"],
+        resolved_at=row["resolved_at"],
+        correlation_id=row["correlation_id"],
+        related_ids=tuple(row["related_ids"] or ()),
+        marked=row["marked"],
     )

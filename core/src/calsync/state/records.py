@@ -129,7 +129,10 @@ class MailboxState:
     @property
     def effectively_enabled(self) -> bool:
         """Whether passes run: enabled by an admin and not suspended by an issue."""
-        return self.enabled and self.status not in (MailboxStatus.SUSPENDED, MailboxStatus.ADDRESS_NOT_LINKED)
+        return self.enabled and self.status not in (
+            MailboxStatus.SUSPENDED,
+            MailboxStatus.ADDRESS_NOT_LINKED,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
