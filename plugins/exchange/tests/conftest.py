@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from ews_testing import ALICE, BOB, PASSWORD, CrmId, SyncTags
-from exchangelib import Account, CalendarItem
 
-from calsync.emulation import FrozenClock
-from calsync_exchange.emulator import EwsEmulator, in_process_account
+# pytest runs with --import-mode=importlib, which puts no test directory on sys.path; the
+# shared helper modules next to this file are imported by name, so put it there.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from ews_testing import ALICE, BOB, PASSWORD, CrmId, SyncTags  # noqa: E402
+from exchangelib import Account, CalendarItem  # noqa: E402
+
+from calsync.emulation import FrozenClock  # noqa: E402
+from calsync_exchange.emulator import EwsEmulator, in_process_account  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
