@@ -13,11 +13,12 @@ import pytest
 # shared helper modules next to this file are imported by name, so put it there.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ews_testing import ALICE, BOB, PASSWORD, CrmId, SyncTags  # noqa: E402
-from exchangelib import Account, CalendarItem  # noqa: E402
+from ews_testing import ALICE, BOB, PASSWORD, CrmId, SyncTags
+from exchangelib import Account, CalendarItem
 
-from calsync.emulation import FrozenClock  # noqa: E402
-from calsync_exchange.emulator import EwsEmulator, in_process_account  # noqa: E402
+from calsync.emulation import FrozenClock
+from calsync_exchange import ExchangeMailbox
+from calsync_exchange.emulator import EwsEmulator, in_process_account
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,3 +50,12 @@ def emulator(clock: FrozenClock) -> EwsEmulator:
 def account(emulator: EwsEmulator) -> Iterator[Account]:
     with in_process_account(emulator, ALICE, password=PASSWORD) as account:
         yield account
+
+
+@pytest.fixture
+def provider(emulator: EwsEmulator, clock: FrozenClock) -> Iterator[ExchangeMailbox]:
+    from provider_testing import provider_for
+
+    mailbox = provider_for(emulator, ALICE, PASSWORD, clock=clock.now)
+    yield mailbox
+    mailbox.close()

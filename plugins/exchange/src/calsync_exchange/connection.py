@@ -64,7 +64,7 @@ class PatientPolicy(FaultTolerance):
 
 def build_credentials(settings: ExchangeSettings, address: str) -> BaseCredentials:
     """The exchangelib credentials the settings describe (secrets are read here)."""
-    if settings.auth is AuthType.OAUTH:
+    if settings.auth == AuthType.OAUTH:
         assert settings.client_secret is not None
         return OAuth2Credentials(
             client_id=settings.client_id,
@@ -130,7 +130,7 @@ class Connection:
             retry_policy=policy,
         )
         zone = ews_timezone(settings.time_zone)
-        access = IMPERSONATION if settings.access is AccessType.IMPERSONATION else DELEGATE
+        access = IMPERSONATION if settings.access == AccessType.IMPERSONATION else DELEGATE
         known = _cached(Protocol, config) is not None
         account = Account(
             address, config=config, autodiscover=False, access_type=access, default_timezone=zone

@@ -95,7 +95,7 @@ class ExchangeSettings:
     def problems(self) -> list[str]:
         """What is missing or wrong for the chosen authentication (empty when usable)."""
         found = []
-        if self.auth is AuthType.OAUTH:
+        if self.auth == AuthType.OAUTH:
             for name in ("tenant_id", "client_id", "client_secret"):
                 if not getattr(self, name):
                     found.append(f"{name} is required with auth = 'oauth'")
