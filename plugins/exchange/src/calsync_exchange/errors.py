@@ -98,6 +98,15 @@ GONE: Final = (
 )
 
 
+#: How much of an SDK message goes into calsync's (a reply's text could quote an item).
+_MAX_DETAIL: Final = 200
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
+
+
 def _is_throttling(exc: ews.ErrorServerBusy) -> bool:
     return not str(exc.value).startswith(_NOT_THROTTLING)
 
@@ -106,33 +115,43 @@ def _translate(exc: BaseException, what: str) -> ProviderError | None:
     """The calsync error for ``exc``, or ``None`` when it is not the SDK's."""
     if isinstance(exc, ews.ErrorServerBusy):
         if _is_throttling(exc):
-            return ThrottledError(f"Exchange is busy ({what}): {exc}", retry_after=exc.back_off)
-        return ServiceUnavailableError(f"Exchange failed ({what}): {exc}")
+            return ThrottledError(
+                f"Exchange is busy ({what}): {_short(exc)}", retry_after=exc.back_off
+            )
+        return ServiceUnavailableError(f"Exchange failed ({what}): {_short(exc)}")
     if isinstance(exc, ews.RateLimitError):
-        return ThrottledError(f"Exchange kept asking to wait ({what}): {exc}", retry_after=exc.wait)
+        return ThrottledError(
+            f"Exchange kept asking to wait ({what}): {_short(exc)}", retry_after=exc.wait
+        )
     if isinstance(exc, ews.ErrorInvalidSyncStateData | ews.ErrorSyncFolderNotFound):
         return CursorExpiredError(f"Exchange no longer accepts the sync state ({what})")
     if isinstance(exc, _ACCESS):
-        return AuthError(f"Exchange refused the credentials ({what}): {type(exc).__name__}: {exc}")
+        return AuthError(
+            f"Exchange refused the credentials ({what}): {type(exc).__name__}: {_short(exc)}"
+        )
     if isinstance(exc, oauth.TemporarilyUnavailableError):
         return ThrottledError(f"the token endpoint is busy ({what}): {exc.description}")
     if isinstance(exc, oauth.OAuth2Error) and not isinstance(exc, _GARBAGE + _UNAVAILABLE):
         # invalid_client (wrong or expired secret), unauthorized_client, unknown tenant...
-        return AuthError(f"the token endpoint refused the app ({what}): {exc.description or exc}")
+        return AuthError(
+            f"the token endpoint refused the app ({what}): {exc.description or _short(exc)}"
+        )
     if isinstance(exc, _UNAVAILABLE):
         return ServiceUnavailableError(f"Exchange is unreachable ({what}): {type(exc).__name__}")
     if isinstance(exc, _GARBAGE):
-        return InvalidReplyError(f"Exchange answered something unreadable ({what}): {exc}")
+        return InvalidReplyError(f"Exchange answered something unreadable ({what}): {_short(exc)}")
     if isinstance(exc, ews.ErrorSchemaValidation | ews.ErrorInvalidRequest):
-        return ProviderError(f"Exchange refused the request ({what}): {exc}")
+        return ProviderError(f"Exchange refused the request ({what}): {_short(exc)}")
     if isinstance(exc, ews.TransportError):  # any other EWS response code for the whole call
-        return ServiceUnavailableError(f"Exchange failed ({what}): {type(exc).__name__}: {exc}")
+        return ServiceUnavailableError(
+            f"Exchange failed ({what}): {type(exc).__name__}: {_short(exc)}"
+        )
     if isinstance(exc, ews.EWSError | requests.exceptions.RequestException):
-        return ProviderError(f"Exchange failed ({what}): {type(exc).__name__}: {exc}")
+        return ProviderError(f"Exchange failed ({what}): {type(exc).__name__}: {_short(exc)}")
     if isinstance(exc, ValueError | KeyError | TypeError | AttributeError):
         # exchangelib parses replies as it goes: an unexpected shape surfaces as one of these.
         return InvalidReplyError(
-            f"Exchange answered an unexpected shape ({what}): {type(exc).__name__}: {exc}"
+            f"Exchange answered an unexpected shape ({what}): {type(exc).__name__}: {_short(exc)}"
         )
     return None
 
@@ -152,7 +171,7 @@ def translate_errors(what: str) -> Iterator[None]:
         if translated is None:
             raise
         translated.source = "mailbox"
-        log.debug("exchange %s failed: %r", what, exc)
+        log.debug("exchange %s failed: %s: %s", what, type(exc).__name__, _short(exc))
         raise translated from exc
 
 
@@ -167,5 +186,7 @@ def item_failure(exc: BaseException) -> ItemFailure:
     code = _ITEM_CODES.get(name, "INTERNAL_ERROR")
     retry_after = exc.back_off if isinstance(exc, ews.ErrorServerBusy) else None
     return ItemFailure(
-        code=code, message=f"Exchange refused the item: {name}: {exc}", retry_after=retry_after
+        code=code,
+        message=f"Exchange refused the item: {name}: {_short(exc)}",
+        retry_after=retry_after,
     )

@@ -36,6 +36,7 @@ from calsync_exchange.connection import Connection
 from calsync_exchange.conversions import PROVIDER, Reading
 from calsync_exchange.errors import translate_errors
 from calsync_exchange.markers import Markers
+from calsync_exchange.sdklogging import protect_logs
 from calsync_exchange.settings import ExchangeSettings
 from calsync_exchange.writing import Writer
 from calsync_exchange.zones import ZoneReading, install_overlay
@@ -83,6 +84,7 @@ class ExchangeMailbox(MailboxProvider):
     ) -> None:
         """Prepare the connection; nothing is sent before the first call."""
         install_overlay()
+        protect_logs()
         properties.register()
         self.settings = settings
         self._address = address.strip().lower()

@@ -19,7 +19,7 @@ from calsync.emulation import Fault, FaultKind
 from calsync.emulation.requests_transport import InProcessAdapter
 from calsync.harness import MailboxHarness, MarkerView
 from calsync.markers import DEFAULT_TITLE, is_marker_label
-from calsync.model import CalendarItem, Moment
+from calsync.model import CalendarItem, EventType, Moment
 from calsync.timezones import to_zoneinfo
 from calsync_exchange.emulator import EwsEmulator
 from calsync_exchange.emulator.errors import EwsError
@@ -89,6 +89,8 @@ class ExchangeHarness(MailboxHarness):
 
     def seed(self, address: str, item: CalendarItem) -> str:
         """Create ``item`` in the mailbox directly (a series with its exclusions)."""
+        if item.event_type is not EventType.DEFAULT:
+            raise ValueError(f"Exchange has no {item.event_type} items (no SPECIAL_EVENT_TYPES)")
         if item.occurrence_key is not None:
             series_id, original_start = item.occurrence_key
             changes = {n: getattr(item, n) for n in ("subject", "body", "location", "start", "end")}
@@ -118,11 +120,11 @@ class ExchangeHarness(MailboxHarness):
         return from_record(data, address, series_zone)
 
     def items(self, address: str) -> tuple[CalendarItem, ...]:
-        """Every single item and series master of the mailbox."""
+        """Every stored item: singles, series masters and their exceptions (as the sandbox)."""
+        records = self.emulator.items(address)
+        zones = {d["item_id"]: d["start_time_zone"] for d in records}
         return tuple(
-            from_record(data, address)
-            for data in self.emulator.items(address)
-            if data["kind"] in ("Single", "RecurringMaster")
+            from_record(data, address, zones.get(data["master_id"] or "")) for data in records
         )
 
     def edit(self, address: str, item_id: str, **changes: Any) -> None:

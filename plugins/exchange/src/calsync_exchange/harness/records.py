@@ -96,11 +96,13 @@ def seed_values(changes: dict[str, Any], *, zone: str, start: Any = None) -> dic
             if value:
                 values.setdefault("extended", {})[CounterpartProperty.property_name] = value
         elif name == "recurrence":
-            if value is not None:
-                tz = ews_timezone(value.zone or zone)
-                first = changes.get("start", start)
-                day = first.astimezone(tz).date() if isinstance(first, datetime) else first
-                values["recurrence"] = to_emulator(from_rrule(value.rule, day, tz))
+            if value is None:
+                values["recurrence"] = None  # a series made a single item
+                continue
+            tz = ews_timezone(value.zone or zone)
+            first = changes.get("start", start)
+            day = first.astimezone(tz).date() if isinstance(first, datetime) else first
+            values["recurrence"] = to_emulator(from_rrule(value.rule, day, tz))
         elif name in ("kind", "ref", "owner", "links", "event_type", "series_id", "original_start"):
             continue
         else:
