@@ -130,7 +130,7 @@ def test_series_occurrences_and_removals(harness: ExchangeHarness) -> None:
         moved,
         "Moved",
     )
-    assert [i.kind for i in harness.items(ALICE)] == [ItemKind.SERIES]
+    assert [i.kind for i in harness.items(ALICE)] == [ItemKind.SERIES, ItemKind.EXCEPTION]
     pulled = {i.ref.id: i for i in provider.pull(None).changed}  # type: ignore[union-attr]
     assert pulled[series_id] == series and pulled[exception_id] == exception
     harness.remove(ALICE, series_id)
