@@ -93,7 +93,7 @@ def merge(xml: bytes | None, wanted: Mapping[str, int], now: datetime) -> bytes:
             category.set("guid", "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, name)).upper() + "}")
         category.set("color", str(colour))
     root.set("lastSavedTime", now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000"))
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
 
 
 class CategoryList:

@@ -150,12 +150,13 @@ class Connection:
 
     def close(self) -> None:
         """Close the HTTP sessions and drop the protocol from exchangelib's cache."""
-        protocol = self.account.protocol
+        protocol: Protocol = self.account.protocol
+        config: Configuration = protocol.config
         protocol.close()
         kind = type(protocol)
-        if _cached(kind, protocol.config) is protocol:
+        if _cached(kind, config) is protocol:
             with contextlib.suppress(KeyError):  # another provider may have closed it already
-                del kind[protocol.config]
+                del kind[config]
 
 
 def _cached(kind: type[Protocol], config: Configuration) -> Protocol | None:

@@ -46,7 +46,7 @@ class DefinitionZone(tzinfo):
     def __init__(self, definition: TimeZoneDefinition) -> None:
         """Index the definition's periods, groups and dated group switches."""
         self.name = definition.name or "Customized Time Zone"
-        self._periods = {p.id: -p.bias for p in definition.periods or ()}
+        self._periods: dict[str, timedelta] = {p.id: -p.bias for p in definition.periods or ()}
         if not self._periods:
             raise ValueError("a time-zone definition needs at least one period")
         self._groups = {

@@ -96,9 +96,9 @@ def read_exceptions(
                 ids.append(occurrence.id)
                 wanted.append((master.ref.id, zone))
     found = []
-    for (series_id, zone), fetched in zip(wanted, get_items(connection, ids), strict=True):
-        if isinstance(fetched, Fetched):
-            found.append(to_core(fetched, reading, series_id=series_id, series_zone=zone))
+    for (series_id, zone), answer in zip(wanted, get_items(connection, ids), strict=True):
+        if isinstance(answer, Fetched):
+            found.append(to_core(answer, reading, series_id=series_id, series_zone=zone))
     return found
 
 

@@ -183,9 +183,9 @@ class Writer:
         for (index, _), answer in zip(batch.updates, updated, strict=True):
             results[index] = self._result(answer)
         deleted = updating.delete(connection, [key for _, key in batch.deletes])
-        for (index, _), answer in zip(batch.deletes, deleted, strict=True):
-            if isinstance(answer, Exception) and not is_gone(answer):
-                results[index] = WriteResult(failure=item_failure(answer))
+        for (index, _), outcome in zip(batch.deletes, deleted, strict=True):
+            if isinstance(outcome, Exception) and not is_gone(outcome):
+                results[index] = WriteResult(failure=item_failure(outcome))
             else:
                 results[index] = WriteResult()  # deleted, or already gone
 
@@ -215,14 +215,19 @@ class Writer:
         if not deletes:
             return
         failed: set[int] = set()
-        answers = updating.delete(self.connection, [key for _, key in deletes])
-        for (index, _), answer in zip(deletes, answers, strict=True):
-            if isinstance(answer, Exception) and not is_gone(answer):
-                log.warning("excluding an occurrence of %s failed: %s", index, answer)
+        outcomes = updating.delete(self.connection, [key for _, key in deletes])
+        for (index, key), outcome in zip(deletes, outcomes, strict=True):
+            if isinstance(outcome, Exception) and not is_gone(outcome):
+                log.warning(
+                    "excluding occurrence %s of %s failed: %s",
+                    key.instance_index,
+                    key.id,
+                    type(outcome).__name__,
+                )
                 failed.add(index)
-        touched = list(dict.fromkeys(index for index, _ in deletes))
-        refs = [results[i].ref for i in touched]  # type: ignore[union-attr]
-        fresh = get_items(self.connection, [r.id for r in refs if r is not None], ("type",))
+        # The exclusions changed the masters' change keys: read the final ones.
+        touched = {index: key.id for index, key in deletes}
+        fresh = get_items(self.connection, list(touched.values()), ("type",))
         for index, answer in zip(touched, fresh, strict=True):
             if isinstance(answer, Fetched):
                 results[index] = WriteResult(ref=_ref(answer.item.id, answer.item.changekey))

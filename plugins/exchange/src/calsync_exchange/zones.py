@@ -53,10 +53,10 @@ def install_overlay() -> None:
                 MS_TIMEZONE_TO_IANA_MAP[windows_id] = iana
                 added.add(windows_id)
         for iana in sorted(tzdb.available()):
-            windows_id = windows.windows_id_of(iana)
-            if windows_id in added:
+            mapped = windows.windows_id_of(iana)
+            if mapped in added:
                 territory = IANA_TO_MS_TIMEZONE_MAP.get(iana, ("", "001"))[1]
-                IANA_TO_MS_TIMEZONE_MAP[iana] = (windows_id, territory)
+                IANA_TO_MS_TIMEZONE_MAP[iana] = (mapped, territory)
         _installed.set()
 
 

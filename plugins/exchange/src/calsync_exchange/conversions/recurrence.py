@@ -149,7 +149,7 @@ def _days(text: str) -> list[tuple[int | None, int]]:
 
 def _week_number(position: int) -> int:
     if position == -1:
-        return WEEK_NUMBERS.index("Last") + 1
+        return int(WEEK_NUMBERS.index("Last")) + 1
     if 1 <= position <= 4:
         return position
     raise UnsupportedRule(f"Exchange has no occurrence number {position} in a month")
