@@ -108,3 +108,9 @@ def test_settings_problems() -> None:
     assert ExchangeSettings(password=Secret(env="X"), max_wait=-1).problems() == [
         "max_wait must not be negative"
     ]
+    assert ExchangeSettings(password=Secret(env="X"), time_zone="Mars/Olympus").problems() == [
+        "time_zone 'Mars/Olympus' is not an IANA or Windows zone id"
+    ]
+    assert (
+        ExchangeSettings(password=Secret(env="X"), time_zone="Tokyo Standard Time").problems() == []
+    )

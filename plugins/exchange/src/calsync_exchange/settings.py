@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from calsync.config.secrets import Secret
+from calsync.timezones import to_zoneinfo
 
 __all__ = ["DEFAULT_ENDPOINT", "DEFAULT_SERVER_BUILD", "AccessType", "AuthType", "ExchangeSettings"]
 
@@ -106,4 +107,6 @@ class ExchangeSettings:
             found.append(f"server_version {self.server_version!r} is not like '15.1.2507.0'")
         if self.max_wait < 0:
             found.append("max_wait must not be negative")
+        if to_zoneinfo(self.time_zone) is None:
+            found.append(f"time_zone {self.time_zone!r} is not an IANA or Windows zone id")
         return found
