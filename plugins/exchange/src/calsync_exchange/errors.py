@@ -1,0 +1,192 @@
+"""Translating exchangelib's, requests' and oauthlib's errors into calsync's, at the boundary.
+
+Every provider method runs inside :func:`translate_errors` (as httpx's ``map_exceptions``):
+whatever the SDK raises leaves as a :class:`~calsync.errors.ProviderError` subclass. Errors
+EWS reports for one item of a batch become :class:`~calsync.providers.ItemFailure` through
+:func:`item_failure` instead.
+
+exchangelib quirks this module knows about:
+
+* A failed login is HTTP 401 = ``UnauthorizedError`` under ``FailFast`` (there is no
+  ``ErrorInvalidCredentials`` class); the provider's fault-tolerant policy keeps it so.
+* ``ErrorServerBusy`` is also what exchangelib raises for transport trouble it would have
+  retried ("Reraised from ErrorInternalServerTransientError(...)", "Caused by ..."): only a
+  server's own ``ErrorServerBusy`` (with its ``BackOffMilliseconds``) is throttling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Final
+
+import requests
+from exchangelib import errors as ews
+from lxml import etree
+from oauthlib.oauth2.rfc6749 import errors as oauth
+
+from calsync.errors import (
+    AuthError,
+    CalsyncError,
+    CursorExpiredError,
+    InvalidItemError,
+    InvalidReplyError,
+    ProviderError,
+    ServiceUnavailableError,
+    ThrottledError,
+)
+from calsync.providers import ItemFailure
+
+__all__ = ["is_gone", "item_failure", "translate_errors"]
+
+log = logging.getLogger(__name__)
+
+#: The mailbox exists but these credentials may not use it: as good as refused credentials.
+_ACCESS: Final = (
+    ews.UnauthorizedError,
+    ews.ErrorAccessDenied,
+    ews.ErrorImpersonateUserDenied,
+    ews.ErrorImpersonationDenied,
+    ews.ErrorImpersonationFailed,
+    ews.ErrorInvalidExchangeImpersonationHeaderData,
+    ews.ErrorNonExistentMailbox,
+    ews.ErrorInvalidLicense,
+)
+#: The server (or the way to it) is failing for now.
+_UNAVAILABLE: Final = (
+    ews.ErrorTimeoutExpired,
+    ews.ErrorInternalServerError,
+    ews.ErrorInternalServerTransientError,
+    ews.ErrorMailboxStoreUnavailable,
+    ews.ErrorMailboxMoveInProgress,
+    ews.ErrorConnectionFailed,
+    ews.ErrorConnectionFailedTransientError,
+    ews.ErrorTooManyObjectsOpened,
+    ews.ErrorExceededConnectionCount,
+    ews.CASError,
+    ews.RedirectError,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    TimeoutError,
+    ConnectionError,
+    oauth.ServerError,
+)
+#: The answer cannot be read.
+_GARBAGE: Final = (
+    ews.MalformedResponseError,
+    ews.SOAPError,
+    etree.XMLSyntaxError,
+    oauth.MissingTokenError,
+    oauth.MissingTokenTypeError,
+    InvalidItemError,
+)
+#: exchangelib's wording for transport trouble it re-raises as ErrorServerBusy.
+_NOT_THROTTLING: Final = ("Reraised from", "Caused by")
+#: EWS codes (per item) and the catalogue codes they become.
+_ITEM_CODES: Final = {
+    "ErrorTimeZone": "UNSUPPORTED_TIME_ZONE",
+    "ErrorCalendarInvalidTimeZone": "UNSUPPORTED_TIME_ZONE",
+    "ErrorServerBusy": "THROTTLED",
+}
+#: Per-item answers that mean the item (or occurrence) is not there (any more).
+GONE: Final = (
+    "ErrorItemNotFound",
+    "ErrorCalendarOccurrenceIsDeletedFromRecurrence",
+    "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange",
+)
+
+
+#: How much of an SDK message goes into calsync's (a reply's text could quote an item).
+_MAX_DETAIL: Final = 200
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
+
+
+def _is_throttling(exc: ews.ErrorServerBusy) -> bool:
+    return not str(exc.value).startswith(_NOT_THROTTLING)
+
+
+def _translate(exc: BaseException, what: str) -> ProviderError | None:
+    """The calsync error for ``exc``, or ``None`` when it is not the SDK's."""
+    if isinstance(exc, ews.ErrorServerBusy):
+        if _is_throttling(exc):
+            return ThrottledError(
+                f"Exchange is busy ({what}): {_short(exc)}", retry_after=exc.back_off
+            )
+        return ServiceUnavailableError(f"Exchange failed ({what}): {_short(exc)}")
+    if isinstance(exc, ews.RateLimitError):
+        return ThrottledError(
+            f"Exchange kept asking to wait ({what}): {_short(exc)}", retry_after=exc.wait
+        )
+    if isinstance(exc, ews.ErrorInvalidSyncStateData | ews.ErrorSyncFolderNotFound):
+        return CursorExpiredError(f"Exchange no longer accepts the sync state ({what})")
+    if isinstance(exc, _ACCESS):
+        return AuthError(
+            f"Exchange refused the credentials ({what}): {type(exc).__name__}: {_short(exc)}"
+        )
+    if isinstance(exc, oauth.TemporarilyUnavailableError):
+        return ThrottledError(f"the token endpoint is busy ({what}): {exc.description}")
+    if isinstance(exc, oauth.OAuth2Error) and not isinstance(exc, _GARBAGE + _UNAVAILABLE):
+        # invalid_client (wrong or expired secret), unauthorized_client, unknown tenant...
+        return AuthError(
+            f"the token endpoint refused the app ({what}): {exc.description or _short(exc)}"
+        )
+    if isinstance(exc, _UNAVAILABLE):
+        return ServiceUnavailableError(f"Exchange is unreachable ({what}): {type(exc).__name__}")
+    if isinstance(exc, _GARBAGE):
+        return InvalidReplyError(f"Exchange answered something unreadable ({what}): {_short(exc)}")
+    if isinstance(exc, ews.ErrorSchemaValidation | ews.ErrorInvalidRequest):
+        return ProviderError(f"Exchange refused the request ({what}): {_short(exc)}")
+    if isinstance(exc, ews.TransportError):  # any other EWS response code for the whole call
+        return ServiceUnavailableError(
+            f"Exchange failed ({what}): {type(exc).__name__}: {_short(exc)}"
+        )
+    if isinstance(exc, ews.EWSError | requests.exceptions.RequestException):
+        return ProviderError(f"Exchange failed ({what}): {type(exc).__name__}: {_short(exc)}")
+    if isinstance(exc, ValueError | KeyError | TypeError | AttributeError):
+        # exchangelib parses replies as it goes: an unexpected shape surfaces as one of these.
+        return InvalidReplyError(
+            f"Exchange answered an unexpected shape ({what}): {type(exc).__name__}: {_short(exc)}"
+        )
+    return None
+
+
+@contextlib.contextmanager
+def translate_errors(what: str) -> Iterator[None]:
+    """Raise SDK errors leaving the block as calsync's :class:`ProviderError` subclasses.
+
+    :param what: the provider operation, for messages (``"pull"``, ``"write"``...).
+    """
+    try:
+        yield
+    except CalsyncError:
+        raise
+    except Exception as exc:
+        translated = _translate(exc, what)
+        if translated is None:
+            raise
+        translated.source = "mailbox"
+        log.debug("exchange %s failed: %s: %s", what, type(exc).__name__, _short(exc))
+        raise translated from exc
+
+
+def is_gone(exc: BaseException) -> bool:
+    """Whether a per-item error says the item or occurrence does not exist."""
+    return type(exc).__name__ in GONE
+
+
+def item_failure(exc: BaseException) -> ItemFailure:
+    """The :class:`ItemFailure` for an error EWS reported for one item of a batch."""
+    name = type(exc).__name__
+    code = _ITEM_CODES.get(name, "INTERNAL_ERROR")
+    retry_after = exc.back_off if isinstance(exc, ews.ErrorServerBusy) else None
+    return ItemFailure(
+        code=code,
+        message=f"Exchange refused the item: {name}: {_short(exc)}",
+        retry_after=retry_after,
+    )
