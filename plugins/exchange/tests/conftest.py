@@ -59,3 +59,7 @@ def provider(emulator: EwsEmulator, clock: FrozenClock) -> Iterator[ExchangeMail
     mailbox = provider_for(emulator, ALICE, PASSWORD, clock=clock.now)
     yield mailbox
     mailbox.close()
+
+
+# The conformance suite's pytest plugin (see test_conformance.py).
+pytest_plugins = ["calsync_conformance.plugin"]

@@ -73,5 +73,6 @@ def owner(harness: SalesforceCrmHarness) -> str:
     """A synced user (Berlin) whose events the provider reads and writes."""
     return harness.add_user("olga@acme.test", zone="Europe/Berlin")
 
+
 # The conformance suite's pytest plugin (see test_conformance.py).
 pytest_plugins = ["calsync_conformance.plugin"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from calsync.model import CrmLinks, Participant
+from calsync.model import CrmLinks, ItemKind, Participant
 from calsync.policy import Direction, Operation
 from calsync.providers import Capability, Role
+from calsync.recurrence import Recurrence
 from calsync_conformance.registry import case
 from calsync_conformance.scenario import Scenario
 
@@ -85,16 +86,32 @@ def prevented(s: Scenario) -> None:
 )
 def zones(s: Scenario) -> None:
     alice = s.add_mailbox("alice")
-    s.mail.seed(alice, s.item("Kolkata call", zone="Asia/Kolkata"))
-    s.mail.seed(alice, s.item("Damascus call", days=2, zone="Asia/Damascus"))
-    tehran = s.mail.seed(alice, s.item("Tehran call", days=3, zone="Asia/Tehran"))
+    kolkata = s.item("Kolkata call", zone="Asia/Kolkata")
+    s.mail.seed(alice, kolkata)
+    if s.role is Role.CRM or Capability.RECURRENCE in s.capabilities:
+        # Zones matter to a CRM where it repeats an event: the series keeps the listed zone.
+        s.mail.seed(
+            alice,
+            s.item(
+                "Kolkata weekly",
+                days=2,
+                zone="Asia/Calcutta",
+                kind=ItemKind.SERIES,
+                recurrence=Recurrence(rule="FREQ=WEEKLY;COUNT=3", zone="Asia/Calcutta"),
+            ),
+        )
+    s.mail.seed(alice, s.item("Damascus call", days=3, zone="Asia/Damascus"))
+    tehran = s.mail.seed(alice, s.item("Tehran call", days=4, zone="Asia/Tehran"))
     s.settle()
-    zones = {e.subject: e.zone for e in s.crm_events()}
-    assert zones.get("Kolkata call") == "Asia/Kolkata"
-    assert zones.get("Damascus call") not in (None, "Asia/Damascus"), (
-        "an equivalent listed zone is used"
-    )
-    assert "Tehran call" not in zones
+    events = {e.subject: e for e in s.crm_events()}
+    assert events["Kolkata call"].start == kolkata.start, "the instant is kept"
+    assert "Damascus call" in events, "an equivalent listed zone is used"
+    if "Kolkata weekly" in events:
+        weekly = events["Kolkata weekly"].recurrence
+        assert weekly is not None and weekly.zone == "Asia/Kolkata", (
+            "the series repeats in the listed spelling"
+        )
+    assert "Tehran call" not in events
     [issue] = s.issues()
     as_held = s.mail.read(alice, tehran)
     assert as_held is not None and as_held.zone, "the mailbox keeps the item's zone"

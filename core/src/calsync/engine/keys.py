@@ -18,7 +18,11 @@ import json
 from datetime import UTC, date, datetime
 
 from calsync.model import CalendarItem, Moment, ShowAs
+from calsync.recurrence import Recurrence
 from calsync.state.records import Side
+
+#: Occurrences a series' fingerprint is made of.
+RULE_SAMPLE = 40
 
 __all__ = ["fingerprint", "item_key", "moment_text", "occurrence_key", "parse_moment"]
 
@@ -68,9 +72,11 @@ def fingerprint(item: CalendarItem, side: Side) -> str:
         "type": str(item.event_type),
     }
     if item.recurrence is not None:
-        # Exclusions are not content: each series' link keeps the ones synced on both sides,
-        # and a new one travels as the deletion of that occurrence.
-        data["rule"] = item.recurrence.rule
+        # What the rule does, not how it is written: services rewrite rules (Exchange keeps
+        # a pattern, Salesforce reorders parts). Exclusions are not content either: each
+        # series' link keeps those synced on both sides, and a new one travels as a delete.
+        bare = Recurrence(rule=item.recurrence.rule, zone=item.recurrence.zone)
+        data["rule"] = [moment_text(m) for m in bare.starts(item.start, limit=RULE_SAMPLE)]
     if side is Side.MAILBOX:
         # The mailbox is the master of the body (EX-16); who is invited and how the person
         # categorised the item decide what the CRM side gets (EX-12..15).

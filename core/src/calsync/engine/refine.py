@@ -91,9 +91,9 @@ def refine_crm_updates(planner: Planner) -> None:
 def _differs(field: str, wanted: CalendarItem, existing: CalendarItem) -> bool:
     a, b = getattr(wanted, field), getattr(existing, field)
     if field == "recurrence":
-        return _pattern(wanted, a) != _pattern(existing, b)
+        return bool(_pattern(wanted, a) != _pattern(existing, b))
     if field in ("start", "end"):
-        return _instant(a) != _instant(b)
+        return bool(_instant(a) != _instant(b))
     if field == "privacy":
         return bool(wanted.is_private) != bool(existing.is_private)
     if field == "zone":

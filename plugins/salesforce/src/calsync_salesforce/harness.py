@@ -159,7 +159,9 @@ class SalesforceCrmHarness(CrmHarness):
             assert item.recurrence is not None
             plain = item.evolve(kind=ItemKind.SINGLE, recurrence=None)
             fields = event_fields(plain, None, creating=True, shape=shape)
-            fields["Recurrence2PatternText"] = "RRULE:" + item.recurrence.rule
+            fields["Recurrence2PatternText"] = "RRULE:" + _lightning_rule(
+                item.recurrence.rule, item.start
+            )
         else:
             fields = event_fields(item, None, creating=True, shape=shape)
         event_id = self.org.insert_event(fields, owner=owner)
@@ -272,3 +274,14 @@ def _wire(record: Mapping[str, Any]) -> Record:
 def _names(name: str) -> tuple[str | None, str | None]:
     first, _, last = name.strip().rpartition(" ")
     return (first or None), (last or None)
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _lightning_rule(rule: str, start: object) -> str:
+    """The rule as Salesforce stores it: a weekly series always names its day (BYDAY)."""
+    parts = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    if parts.get("FREQ") == "WEEKLY" and "BYDAY" not in parts and hasattr(start, "weekday"):
+        return f"{rule};BYDAY={_WEEKDAYS[start.weekday()]}"
+    return rule
