@@ -75,16 +75,24 @@ def refine_crm_updates(planner: Planner) -> None:
                 _confirm_unchanged(planner, planned, existing)
                 continue
             kept.append(replace(planned, write=Write.update(planned.write.target, merged, fields)))
-    # EX-06 resets follow a series' own change: none when its header has nothing new.
+    # EX-06 resets follow a series' own change, and carry its related record and what changed
+    # on it (a field the sync user may not write must not fail a reset of the others).
     changed = {
-        p.write.target
+        p.write.target: p.write.fields & _RESET_CAUSES
         for p in kept
-        if p.side is Side.CRM
-        and p.write.operation is Operation.UPDATE
-        and p.write.fields
-        and p.write.fields & _RESET_CAUSES
+        if p.side is Side.CRM and p.write.operation is Operation.UPDATE and p.write.fields
     }
-    resets = [p for p in resets if p.write.item is not None and p.write.item.series_id in changed]
+    resets = [
+        # The related record always follows the series (it may have been set on the CRM side).
+        replace(
+            p,
+            write=replace(
+                p.write, fields=p.write.fields & (changed[p.write.item.series_id] | {"links"})
+            ),
+        )
+        for p in resets
+        if p.write.item is not None and p.write.fields and changed.get(p.write.item.series_id)
+    ]
     planner.planned = resets + kept
 
 

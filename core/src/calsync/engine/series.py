@@ -3,7 +3,8 @@
 EX-06: when a series changes in the mailbox, the mailbox changes every occurrence, past
 ones included; on the CRM side only occurrences that start now or later change, and the
 description, location and related-to record of each of them — modified ones included —
-are reset from the series.
+are reset from the series (those of them that changed on it: see
+:mod:`calsync.engine.refine`).
 """
 
 from __future__ import annotations

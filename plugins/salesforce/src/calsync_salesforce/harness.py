@@ -16,7 +16,8 @@ from typing import Any, Final
 from simple_salesforce.api import Salesforce
 
 from calsync.emulation import Clock, Fault, FaultKind
-from calsync.harness import CrmHarness
+from calsync.emulation.server import EmulatorServer
+from calsync.harness import CrmHarness, Endpoint
 from calsync.model import CalendarItem, ItemKind
 from calsync.recurrence import RecurrenceModel
 from calsync_salesforce.classic import PATTERN_FIELDS
@@ -75,6 +76,21 @@ class SalesforceCrmHarness(CrmHarness):
         self._providers: list[SalesforceCrm] = []
 
     # -- the provider ----------------------------------------------------------------------
+
+    def serve(self) -> Endpoint:
+        """Serve the org on 127.0.0.1; the integration user's session goes by reference."""
+        server = EmulatorServer(self.emulator).start()
+        variable = "CALSYNC_EMULATOR_SALESFORCE_SESSION"
+
+        def settings(address: str | None) -> dict[str, Any]:
+            return {
+                "instance_url": self.emulator.instance_url,
+                "session_id": {"env": variable},
+                "forward_to": server.url,
+            }
+
+        # The emulator's own session, not anyone's secret.
+        return Endpoint(url=server.url, settings=settings, environment={variable: self._session}, stop=server.stop)
 
     def client(self) -> Salesforce:
         """A simple-salesforce client on the current session (what the provider signs in with)."""

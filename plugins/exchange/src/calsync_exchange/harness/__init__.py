@@ -9,6 +9,7 @@ an in-process transport. Marker checks read what a person would see: the red
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,7 +18,8 @@ from exchangelib import Credentials
 
 from calsync.emulation import Fault, FaultKind
 from calsync.emulation.requests_transport import InProcessAdapter
-from calsync.harness import MailboxHarness, MarkerView
+from calsync.emulation.server import EmulatorServer
+from calsync.harness import Endpoint, MailboxHarness, MarkerView
 from calsync.markers import DEFAULT_TITLE, is_marker_label
 from calsync.model import CalendarItem, EventType, Moment
 from calsync.timezones import to_zoneinfo
@@ -60,6 +62,7 @@ class ExchangeHarness(MailboxHarness):
         self.transport = AliasedFaults(self.emulator)
         self._adapter = InProcessAdapter.bound_to(self.transport)  # type: ignore[arg-type]
         self._passwords: dict[str, str] = {}
+        self._zones: dict[str, str] = {}
         self._providers: list[ExchangeMailbox] = []
 
     # -- mailboxes ---------------------------------------------------------------------------
@@ -69,6 +72,7 @@ class ExchangeHarness(MailboxHarness):
         key = address.lower()
         if self.emulator.store.find_mailbox(key) is None:
             self._passwords[key] = secrets.token_urlsafe(12)
+            self._zones[key] = zone
             self.emulator.add_mailbox(
                 key, password=self._passwords[key], time_zone=windows_id(zone)
             )
@@ -80,6 +84,25 @@ class ExchangeHarness(MailboxHarness):
         )
         self._providers.append(provider)
         return provider
+
+    def serve(self) -> Endpoint:
+        """Serve the emulator on 127.0.0.1 for the mailboxes opened so far (basic auth)."""
+        server = EmulatorServer(self.transport).start()  # type: ignore[arg-type]
+
+        def settings(address: str | None) -> dict[str, Any]:
+            key = (address or "").lower()
+            if key not in self._passwords:
+                raise KeyError(f"open the mailbox {address!r} before serving")
+            return {
+                "endpoint": f"{server.url}/EWS/Exchange.asmx",
+                "auth": "basic",
+                "password": {"env": _password_variable(key)},
+                "time_zone": self._zones.get(key, "UTC"),
+            }
+
+        # The emulator's own throw-away passwords, not anyone's secrets.
+        environment = {_password_variable(k): v for k, v in self._passwords.items()}
+        return Endpoint(url=server.url, settings=settings, environment=environment, stop=server.stop)
 
     def _zone(self, address: str) -> str:
         zone = self.emulator.store.mailbox(address).time_zone
@@ -219,3 +242,7 @@ class ExchangeHarness(MailboxHarness):
         for provider in self._providers:
             provider.close()
         self._providers.clear()
+
+
+def _password_variable(address: str) -> str:
+    return "CALSYNC_EMULATOR_EWS_PASSWORD_" + re.sub(r"[^A-Z0-9]+", "_", address.upper())
