@@ -20,13 +20,9 @@ $(STAMP): $(MANIFESTS)
 
 setup: $(STAMP)
 
-# Until the full demo lands, show what the core does on the embedded sandbox.
+# The whole product on the embedded emulators, through real sockets (see docs/operating.md).
 demo: setup
-	$(BIN)/calsync plugins
-	$(BIN)/calsync check --config examples/sandbox.toml
-	$(BIN)/calsync tz "W. Europe Standard Time"
-	$(BIN)/calsync tz Asia/Calcutta
-	-$(BIN)/calsync tz Asia/Tehran
+	$(BIN)/calsync demo
 
 lint: setup
 	$(BIN)/ruff check .

@@ -13,20 +13,33 @@ from calsync.providers import ProviderContext, Role
 from calsync_exchange.harness import ExchangeHarness
 
 
-def test_served_settings_drive_the_provider_through_sockets(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_served_settings_drive_the_provider_through_sockets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     harness = ExchangeHarness()
     harness.open_mailbox("alice@example.com", zone="Europe/Berlin")
     start = datetime(2027, 5, 3, 9, tzinfo=UTC)
-    harness.seed("alice@example.com", CalendarItem(start=start, end=start + timedelta(hours=1), subject="Served"))
+    harness.seed(
+        "alice@example.com",
+        CalendarItem(start=start, end=start + timedelta(hours=1), subject="Served"),
+    )
     endpoint = harness.serve()
     try:
         for name, value in endpoint.environment.items():
             monkeypatch.setenv(name, value)
         registry = load_registry(["exchange", "sandbox"])
         config = parse_config(
-            {"crm": {"provider": "sandbox"},
-             "mailboxes": [{"name": "alice", "provider": "exchange", "address": "alice@example.com",
-                            "settings": endpoint.settings("alice@example.com")}]},
+            {
+                "crm": {"provider": "sandbox"},
+                "mailboxes": [
+                    {
+                        "name": "alice",
+                        "provider": "exchange",
+                        "address": "alice@example.com",
+                        "settings": endpoint.settings("alice@example.com"),
+                    }
+                ],
+            },
             registry=registry,
         )
         mailbox = config.mailbox("alice")
@@ -39,7 +52,10 @@ def test_served_settings_drive_the_provider_through_sockets(monkeypatch: pytest.
         finally:
             provider.close()
         assert harness.emulator.total_requests > before
-        assert all(v not in str(endpoint.settings("alice@example.com")) for v in endpoint.environment.values())
+        assert all(
+            v not in str(endpoint.settings("alice@example.com"))
+            for v in endpoint.environment.values()
+        )
         with pytest.raises(KeyError, match="open the mailbox"):
             endpoint.settings("nobody@example.com")
     finally:

@@ -10,7 +10,9 @@ from calsync.providers import ProviderContext, Role
 from calsync_salesforce.harness import SalesforceCrmHarness
 
 
-def test_served_settings_drive_the_provider_through_sockets(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_served_settings_drive_the_provider_through_sockets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     harness = SalesforceCrmHarness()
     user = harness.add_user("alice@example.com")
     endpoint = harness.serve()
@@ -19,8 +21,12 @@ def test_served_settings_drive_the_provider_through_sockets(monkeypatch: pytest.
             monkeypatch.setenv(name, value)
         registry = load_registry(["salesforce", "sandbox"])
         config = parse_config(
-            {"crm": {"provider": "salesforce", "settings": endpoint.settings(None)},
-             "mailboxes": [{"name": "alice", "provider": "sandbox", "address": "alice@example.com"}]},
+            {
+                "crm": {"provider": "salesforce", "settings": endpoint.settings(None)},
+                "mailboxes": [
+                    {"name": "alice", "provider": "sandbox", "address": "alice@example.com"}
+                ],
+            },
             registry=registry,
         )
         provider = registry.provider(Role.CRM, "salesforce").provider.from_context(

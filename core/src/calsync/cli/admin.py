@@ -38,10 +38,8 @@ def status(config_path: Path, as_json: bool) -> None:
     rows = [
         (
             m.name,
-            m.address,
             m.provider,
-            m.status,
-            "yes" if m.effectively_enabled else f"no ({m.suspended_by or 'disabled'})",
+            m.status if m.effectively_enabled else f"{m.status} ({m.suspended_by or 'disabled'})",
             m.up,
             m.down,
             m.records_in_sync,
@@ -55,12 +53,10 @@ def status(config_path: Path, as_json: bool) -> None:
             "Mailboxes",
             [
                 "name",
-                "address",
                 "provider",
                 "status",
-                "enabled",
-                "mailbox → CRM",
-                "CRM → mailbox",
+                "up (mailbox → CRM)",
+                "down (CRM → mailbox)",
                 "in sync",
                 "issues",
                 "last success",

@@ -224,6 +224,8 @@ def _registry_for(data: Mapping[str, Any], problems: list[str]) -> Any:
         # A provider is normally registered by the plugin of the same name; a name that is
         # no plugin's makes us load them all so the error can list the real choices.
         wanted = names if names <= installed.keys() else None
+        if wanted is not None and "notify" in installed:
+            wanted = wanted | {"notify"}  # the built-in notification channels
         return Registry(get_plugin_manager(wanted))
     except PluginError as exc:
         problems.append(f"plugins: {exc}")

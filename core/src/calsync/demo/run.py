@@ -24,7 +24,7 @@ from calsync.issues import definition
 from calsync.plugins import load_registry
 from calsync.providers import Role
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["DemoResult", "Served", "open_organisation", "run_demo"]
 
 #: The providers the demo uses: (role, plugin).
 PROVIDERS = ((Role.CRM, "salesforce"), (Role.MAILBOX, "exchange"), (Role.MAILBOX, "gmail"))
@@ -72,8 +72,26 @@ class DemoResult:
 Progress = Callable[[str], None]
 
 
-def run_demo(workdir: Path | None = None, progress: Progress = lambda _: None) -> DemoResult:
-    """Run the whole demo; ``workdir`` keeps the generated configuration and state."""
+@dataclass(slots=True, kw_only=True)
+class Served:
+    """The organisation's emulators, served on 127.0.0.1, and the configuration reaching them."""
+
+    org: Organisation
+    endpoints: dict[str, Endpoint]
+    config: Path
+    #: The values of the secret references in the configuration (the emulators' own).
+    environment: dict[str, str]
+    items_seeded: int
+
+
+def open_organisation(
+    stack: ExitStack, directory: Path, *, seed: bool, progress: Progress
+) -> Served:
+    """Start the emulators, seed the demo organisation if asked, serve them, write the config.
+
+    Everything started is stopped when ``stack`` closes; the configuration is
+    ``calsync-demo.toml`` in ``directory``.
+    """
     registry = load_registry()
     missing = [
         f"{role} provider {name!r}"
@@ -82,42 +100,53 @@ def run_demo(workdir: Path | None = None, progress: Progress = lambda _: None) -
     ]
     if missing:
         raise CalsyncError(
-            f"the demo needs the plugins calsync-exchange, calsync-gmail and calsync-salesforce; "
+            "the demo needs the plugins calsync-exchange, calsync-gmail and calsync-salesforce; "
             f"missing: {', '.join(missing)}"
         )
-    with ExitStack() as stack:
-        directory = workdir or Path(
-            stack.enter_context(tempfile.TemporaryDirectory(prefix="calsync-demo-"))
-        )
-        directory.mkdir(parents=True, exist_ok=True)
-        crm = registry.harnesses[(Role.CRM, "salesforce")].offline()
-        mail = {
-            name: registry.harnesses[(Role.MAILBOX, name)].offline()
-            for name in ("exchange", "gmail")
-        }
-        stack.callback(crm.close)
-        for harness in mail.values():
-            stack.callback(harness.close)
-        assert isinstance(crm, CrmHarness)
-        org = Organisation(
-            crm, {k: h for k, h in mail.items() if isinstance(h, MailboxHarness)}, datetime.now(UTC)
-        )
-
-        progress("seeding the organisation: Salesforce users, contacts, leads, accounts, mailboxes")
-        org.people()
+    directory.mkdir(parents=True, exist_ok=True)
+    crm = registry.harnesses[(Role.CRM, "salesforce")].offline()
+    mail = {
+        name: registry.harnesses[(Role.MAILBOX, name)].offline() for name in ("exchange", "gmail")
+    }
+    stack.callback(crm.close)
+    for harness in mail.values():
+        stack.callback(harness.close)
+    assert isinstance(crm, CrmHarness)
+    org = Organisation(
+        crm, {k: h for k, h in mail.items() if isinstance(h, MailboxHarness)}, datetime.now(UTC)
+    )
+    progress("seeding the organisation: Salesforce users, contacts, leads, accounts, mailboxes")
+    org.people()
+    seeded = 0
+    if seed:
         prepare(org)
         seeded = org.everyday_calendars()
         for scenario in SCENARIOS:
             scenario.seed(org)
         seeded += len(org.ids)
+    progress("serving the emulators on 127.0.0.1")
+    endpoints = {"salesforce": crm.serve(), **{name: h.serve() for name, h in mail.items()}}
+    for endpoint in endpoints.values():
+        stack.callback(endpoint.stop)
+    config_path = _write_config(directory, org, endpoints)
+    return Served(
+        org=org,
+        endpoints=endpoints,
+        config=config_path,
+        environment=_secrets(org, endpoints),
+        items_seeded=seeded,
+    )
 
-        progress("serving the emulators on 127.0.0.1")
-        endpoints = {"salesforce": crm.serve(), **{name: h.serve() for name, h in mail.items()}}
-        for endpoint in endpoints.values():
-            stack.callback(endpoint.stop)
-        config_path = _write_config(directory, org, endpoints)
-        stack.enter_context(_environment(_secrets(org, endpoints)))
 
+def run_demo(workdir: Path | None = None, progress: Progress = lambda _: None) -> DemoResult:
+    """Run the whole demo; ``workdir`` keeps the generated configuration and state."""
+    with ExitStack() as stack:
+        directory = workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="calsync-demo-"))
+        )
+        served = open_organisation(stack, directory, seed=True, progress=progress)
+        org, config_path, seeded = served.org, served.config, served.items_seeded
+        stack.enter_context(_environment(served.environment))
         result = DemoResult(items_seeded=seeded, config=str(config_path))
         synced: dict[str, Counter[str]] = defaultdict(Counter)
         rounds = [

@@ -90,7 +90,12 @@ class SalesforceCrmHarness(CrmHarness):
             }
 
         # The emulator's own session, not anyone's secret.
-        return Endpoint(url=server.url, settings=settings, environment={variable: self._session}, stop=server.stop)
+        return Endpoint(
+            url=server.url,
+            settings=settings,
+            environment={variable: self._session},
+            stop=server.stop,
+        )
 
     def client(self) -> Salesforce:
         """A simple-salesforce client on the current session (what the provider signs in with)."""

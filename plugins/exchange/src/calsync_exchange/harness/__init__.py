@@ -102,7 +102,9 @@ class ExchangeHarness(MailboxHarness):
 
         # The emulator's own throw-away passwords, not anyone's secrets.
         environment = {_password_variable(k): v for k, v in self._passwords.items()}
-        return Endpoint(url=server.url, settings=settings, environment=environment, stop=server.stop)
+        return Endpoint(
+            url=server.url, settings=settings, environment=environment, stop=server.stop
+        )
 
     def _zone(self, address: str) -> str:
         zone = self.emulator.store.mailbox(address).time_zone
