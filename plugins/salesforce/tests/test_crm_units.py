@@ -10,7 +10,7 @@ import pytest
 from calsync.config.secrets import Secret
 from calsync.errors import CursorExpiredError, InvalidReplyError
 from calsync_salesforce import connection
-from calsync_salesforce.cursor import OVERLAP, Cursor, seen_key
+from calsync_salesforce.cursor import CLOCK_SKEW, OVERLAP, Cursor, seen_key
 from calsync_salesforce.failures import failure_of
 from calsync_salesforce.settings import SalesforceSettings
 from calsync_salesforce.slots import assign, nearest_free
@@ -54,7 +54,17 @@ def test_cursors_round_trip_and_forget_old_digests() -> None:
     assert seen_key("00U1", stamp) in again.seen
     later = again.advanced([("00U2", "2026-03-02T10:00:00.000+0000")], NOW)
     assert seen_key("00U1", stamp) not in later.seen
-    assert Cursor(mark=None, issued=NOW).advanced([], NOW).mark is None
+
+
+def test_an_idle_cursor_moves_up_to_what_the_pull_has_covered() -> None:
+    stamp = "2026-03-02T09:00:00.000+0000"
+    cursor = Cursor(mark=None, issued=NOW).advanced([("00U1", stamp)], NOW)
+    hour_later = NOW + timedelta(hours=1)
+    idle = cursor.advanced([], hour_later)
+    assert idle.since == hour_later - OVERLAP - CLOCK_SKEW - OVERLAP
+    # A record stamped just before the pull, but by a clock CLOCK_SKEW behind ours, is read again.
+    assert idle.since < hour_later - CLOCK_SKEW
+    assert Cursor(mark=None, issued=NOW).advanced([], NOW).mark == NOW - OVERLAP - CLOCK_SKEW
 
 
 @pytest.mark.parametrize("text", ["", "x", "eyJ2IjoyfQ==", "eyJ2IjoxfQ=="])

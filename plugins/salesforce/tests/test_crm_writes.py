@@ -12,7 +12,8 @@ from sfp_support import T0, all_day, live_events, stored, timed
 from calsync.emulation import FrozenClock
 from calsync.model import CrmLinks, Privacy, ShowAs
 from calsync.providers import Write
-from calsync_salesforce.harness import SalesforceCrmHarness
+from calsync_salesforce.emulator import SalesforceEmulator
+from calsync_salesforce.harness import COUNTERPART_FIELD, SalesforceCrmHarness
 from calsync_salesforce.provider import SalesforceCrm
 
 
@@ -220,6 +221,41 @@ def test_the_counterpart_id_is_found_again(
     assert result.ref is not None and found["mbx|9"].ref == result.ref
     assert crm.fetch([result.ref.id, "00U5g0000000999EAA"]).keys() == {result.ref.id}
     assert crm.fetch([]) == {} and crm.find_by_counterpart([]) == {}
+
+
+@pytest.mark.parametrize(
+    "case_sensitive", [False, True], ids=["case-blind field", "case-sensitive"]
+)
+def test_counterpart_ids_that_differ_only_in_case_stay_two_events(
+    emulator: SalesforceEmulator, case_sensitive: bool
+) -> None:
+    # EWS item ids are base64: two items of one mailbox can differ in one letter's case,
+    # and Salesforce matches External IDs case-insensitively unless told otherwise.
+    emulator.org.drop_field("Event", COUNTERPART_FIELD)
+    emulator.org.declare_field(
+        "Event", COUNTERPART_FIELD, external_id=True, unique=True, case_sensitive=case_sensitive
+    )
+    harness = SalesforceCrmHarness(emulator)
+    owner = harness.add_user("olga@acme.test", zone="Europe/Berlin")
+    crm = harness.open_crm()
+    upper, lower = "AAMkAGI2Tg==", "AAMkAGI2tg=="
+    for ref in (upper, lower):
+        [result] = crm.write([Write.create(timed(subject=ref, owner=owner, counterpart_id=ref))])
+        assert result.failure is None
+    [again] = crm.write([Write.create(timed(subject="again", owner=owner, counterpart_id=lower))])
+    assert again.failure is None
+    assert sorted(e["Subject"] for e in live_events(harness, owner)) == [upper, "again"]
+    assert {i.counterpart_id: i.subject for i in harness.items(owner)} == {
+        upper: upper,
+        lower: "again",
+    }
+    assert {k: v.subject for k, v in crm.find_by_counterpart([lower, upper]).items()} == {
+        upper: upper,
+        lower: "again",
+    }
+    stored_values = {e[COUNTERPART_FIELD] for e in live_events(harness, owner)}
+    assert (stored_values == {upper, lower}) is case_sensitive
+    harness.close()
 
 
 def test_several_writes_to_one_event_apply_in_order(

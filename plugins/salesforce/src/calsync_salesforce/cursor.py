@@ -7,6 +7,11 @@ the last :data:`OVERLAP` before the mark, and the cursor remembers a short diges
 when it changed again. The cursor also remembers when it was issued: deleted records stay
 visible to ``queryAll`` for 15 days, so an older cursor could miss deletions and is
 refused (:class:`~calsync.errors.CursorExpiredError`).
+
+A pull issued at time T has seen every transaction that started before T less the overlap,
+so the mark also moves up to T less the overlap and :data:`CLOCK_SKEW` (this host's clock
+may run ahead of Salesforce's) even when nothing newer was stamped: steady passes then read
+only their own window again, not the burst of an earlier initial sync.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from typing import Final
 from calsync.errors import CursorExpiredError
 from calsync_salesforce.wire import parse_instant
 
-__all__ = ["MAX_AGE", "OVERLAP", "Cursor"]
+__all__ = ["CLOCK_SKEW", "MAX_AGE", "OVERLAP", "Cursor"]
 
 #: How far before the high-water mark each pull reads again.
 OVERLAP: Final = timedelta(minutes=2)
+#: How far this host's clock may run ahead of Salesforce's without losing changes.
+CLOCK_SKEW: Final = timedelta(minutes=5)
 #: Older cursors are refused: the recycle bin keeps deleted records for 15 days.
 MAX_AGE: Final = timedelta(days=14)
 _VERSION: Final = 1
@@ -57,10 +64,9 @@ class Cursor:
     def advanced(self, reported: Iterable[tuple[str, str]], now: datetime) -> Cursor:
         """The cursor after reporting ``(Id, SystemModstamp)`` pairs (wire stamps)."""
         stamps = [(record_id, stamp, parse_instant(stamp)) for record_id, stamp in reported]
-        candidates = [at for _, _, at in stamps] + ([self.mark] if self.mark else [])
-        mark = max(candidates) if candidates else None
-        if mark is None:
-            return Cursor(mark=None, issued=now)
+        covered = now - OVERLAP - CLOCK_SKEW
+        candidates = [at for _, _, at in stamps] + ([self.mark] if self.mark else []) + [covered]
+        mark = max(candidates)
         floor = mark - OVERLAP
         fresh = {seen_key(i, raw) for i, raw, at in stamps if at >= floor}
         # Older digests were all stamped within OVERLAP before the old mark: they stay

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from calsync.providers import CrmFeatures
 from calsync_salesforce.connection import Connection
@@ -32,12 +32,19 @@ class OrgView:
         self._zones: dict[str, str] = {}
 
     def refresh(self) -> EventSchema:
-        """Describe Event and User again (two calls); forget cached users' zones."""
+        """Describe Event again (and User, only if Event lacks the zone list); forget cached zones."""
         event = self.connection.call(lambda sf: sf.restful("sobjects/Event/describe"))
-        user = self.connection.call(lambda sf: sf.restful("sobjects/User/describe"))
-        self._schema = EventSchema.from_describe(event, user)
+        schema = EventSchema.from_describe(event)
+        if not schema.zones:
+            user = self.connection.call(lambda sf: sf.restful("sobjects/User/describe"))
+            schema = EventSchema.from_describe(event, user)
+        self._schema = schema
         self._zones.clear()
         return self._schema
+
+    def remember_zones(self, zones: Mapping[str, str]) -> None:
+        """Users' ``TimeZoneSidKey`` learnt elsewhere (the users lookup), saving a query."""
+        self._zones.update(zones)
 
     @property
     def schema(self) -> EventSchema:
@@ -59,6 +66,7 @@ class OrgView:
         return WriteShape(
             shared_activities=self.schema.shared_activities,
             counterpart_field=self.counterpart_field,
+            case_proof_refs=self.counterpart_field not in self.schema.case_sensitive,
         )
 
     @property

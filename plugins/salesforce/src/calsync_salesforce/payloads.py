@@ -23,6 +23,7 @@ from typing import Any, Final
 from calsync.model import CalendarItem, ItemKind, ShowAs
 from calsync.providers import SYNCED_FIELDS
 from calsync_salesforce.classic import pattern_of
+from calsync_salesforce.refs import stored_ref
 from calsync_salesforce.schema import MAX_PEOPLE
 from calsync_salesforce.wire import format_instant, midnight_utc
 
@@ -58,6 +59,8 @@ class WriteShape:
 
     shared_activities: bool = True
     counterpart_field: str = "Calsync_Ref__c"
+    #: The counterpart field ignores case: store ids in their case-proof form.
+    case_proof_refs: bool = True
     max_people: int = MAX_PEOPLE
 
 
@@ -100,7 +103,10 @@ def event_fields(
     if "links" in wanted or (item.is_private and "privacy" in wanted):
         out.update(_links(item, shape))
     if "counterpart_id" in wanted:
-        out[shape.counterpart_field] = item.counterpart_id or None
+        ref = item.counterpart_id
+        out[shape.counterpart_field] = (
+            stored_ref(ref, case_proof=shape.case_proof_refs) if ref else None
+        )
     if "owner" in wanted and item.owner:
         out["OwnerId"] = item.owner
     if creating:

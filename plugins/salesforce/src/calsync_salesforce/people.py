@@ -24,15 +24,25 @@ def _rows(connection: Connection, soql_head: str, addresses: Sequence[str]) -> l
     return rows
 
 
-def users_by_address(connection: Connection, addresses: Sequence[str]) -> Mapping[str, str]:
-    """Each address mapped to the id of the active user with it (the oldest, if several)."""
+def users_by_address(
+    connection: Connection, addresses: Sequence[str]
+) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """The active users with these addresses, and their zones (one query).
+
+    Returns each address mapped to its user's id (the oldest, if several) and those users'
+    ``TimeZoneSidKey`` values.
+    """
     found: dict[str, str] = {}
-    for row in _rows(connection, "SELECT Id, Email FROM User WHERE IsActive = true AND", addresses):
+    zones: dict[str, str] = {}
+    head = "SELECT Id, Email, TimeZoneSidKey FROM User WHERE IsActive = true AND"
+    for row in _rows(connection, head, addresses):
         email = str(row.get("Email") or "").lower()
         if email:
             found.setdefault(email, str(row["Id"]))
+            if row.get("TimeZoneSidKey"):
+                zones[str(row["Id"])] = str(row["TimeZoneSidKey"])
     wanted = {a.strip().lower() for a in addresses}
-    return {a: i for a, i in found.items() if a in wanted}
+    return {a: i for a, i in found.items() if a in wanted}, zones
 
 
 def match_people(connection: Connection, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:

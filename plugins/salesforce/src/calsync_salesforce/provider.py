@@ -29,6 +29,7 @@ from calsync_salesforce.connection import ClientFactory, Connection, client_fact
 from calsync_salesforce.org import OrgView
 from calsync_salesforce.pull import pull
 from calsync_salesforce.reader import EventReader
+from calsync_salesforce.refs import stored_ref
 from calsync_salesforce.settings import SalesforceSettings
 from calsync_salesforce.writes import Writer
 
@@ -100,12 +101,14 @@ class SalesforceCrm(CrmProvider):
         )
 
     def features(self) -> CrmFeatures:
-        """Describe Event and User (two calls; cached for the rest of the pass)."""
+        """Describe Event (one call; cached for the rest of the pass)."""
         return self.org.features()
 
     def users(self, addresses: Sequence[str]) -> Mapping[str, str]:
-        """Active users by e-mail address (batched ``IN`` queries)."""
-        return people.users_by_address(self.connection, addresses)
+        """Active users by e-mail address (batched ``IN`` queries; their zones come along)."""
+        found, zones = people.users_by_address(self.connection, addresses)
+        self.org.remember_zones(zones)
+        return found
 
     def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
         """Contacts and leads by e-mail address (batched ``IN`` queries)."""
@@ -127,7 +130,9 @@ class SalesforceCrm(CrmProvider):
         """The events whose counterpart field holds one of ``counterpart_ids``, by it."""
         if not counterpart_ids or not self.org.has_counterpart_field:
             return {}
-        rows = self.reader.query_in(self.org.counterpart_field, list(counterpart_ids))
+        # Both forms, in case the field changed its case sensitivity since (see .refs).
+        stored = {f for r in counterpart_ids for f in (r, stored_ref(r, case_proof=True))}
+        rows = self.reader.query_in(self.org.counterpart_field, sorted(stored))
         wanted = set(counterpart_ids)
         return {
             item.counterpart_id: item

@@ -36,6 +36,7 @@ from calsync.errors import InvalidItemError
 from calsync.model import CalendarItem, CrmLinks, ItemKind, ItemRef, Moment, Privacy, ShowAs
 from calsync.providers import Removal
 from calsync.recurrence import Recurrence, RecurrenceModel
+from calsync_salesforce.refs import original_ref
 from calsync_salesforce.replies import Record
 from calsync_salesforce.series_index import (
     SeriesIndex,
@@ -134,7 +135,7 @@ def _common(record: Record, ctx: ReadContext) -> dict[str, Any]:
         "privacy": Privacy.PRIVATE if private else Privacy.NORMAL,
         "show_as": _SHOW_AS.get(str(record.get("ShowAs") or ""), ShowAs.BUSY),
         "links": links_of(record),
-        "counterpart_id": record.get(ctx.counterpart_field) or None,
+        "counterpart_id": original_ref(str(record.get(ctx.counterpart_field) or "")) or None,
         "owner": owner,
         "attendee_copy": bool(record.get("IsChild")),
     }

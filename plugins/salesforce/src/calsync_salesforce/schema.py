@@ -46,21 +46,30 @@ class EventSchema:
     createable: frozenset[str]
     #: The values of ``User.TimeZoneSidKey``.
     zones: frozenset[str]
+    #: Text fields that compare case-sensitively ("Unique, case sensitive").
+    case_sensitive: frozenset[str] = frozenset()
 
     @classmethod
-    def from_describe(cls, event: object, user: object) -> EventSchema:
-        """Read the describe answers of Event and User."""
+    def from_describe(cls, event: object, user: object | None = None) -> EventSchema:
+        """Read the describe of Event (and, only if Event lacks the zone list, of User).
+
+        ``Event.RecurrenceTimeZoneSidKey`` has the same values as ``User.TimeZoneSidKey``, so
+        one describe usually tells everything.
+        """
         specs = _fields(event, "Event")
-        zone_spec = _fields(user, "User").get("TimeZoneSidKey", {})
+        zone_spec = specs.get("RecurrenceTimeZoneSidKey") or (
+            _fields(user, "User").get("TimeZoneSidKey", {}) if user is not None else {}
+        )
         zones = frozenset(
             str(v["value"])
-            for v in expect_list(zone_spec.get("picklistValues"), "time-zone values")
+            for v in expect_list(zone_spec.get("picklistValues") or [], "time-zone values")
             if isinstance(v, dict) and v.get("active", True) and v.get("value")
         )
         return cls(
             fields=frozenset(specs),
             createable=frozenset(n for n, s in specs.items() if s.get("createable")),
             zones=zones,
+            case_sensitive=frozenset(n for n, s in specs.items() if s.get("caseSensitive")),
         )
 
     def select(self, counterpart_field: str) -> tuple[str, ...]:

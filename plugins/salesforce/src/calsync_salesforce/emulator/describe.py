@@ -90,6 +90,7 @@ def _field(org: OrgState, caller: Caller, sobject: ObjectDef, spec: FieldDef) ->
         "externalId": spec.external_id,
         "idLookup": spec.external_id or spec.type is FieldType.ID,
         "unique": spec.unique,
+        "caseSensitive": spec.case_sensitive,
         "filterable": spec.filterable,
         "sortable": spec.sortable,
         "calculated": False,

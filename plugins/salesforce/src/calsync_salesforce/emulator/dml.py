@@ -127,7 +127,9 @@ def _check_unique(org: OrgState, sobject: ObjectDef, record: Record) -> None:
         value = record.get(spec.name)
         if not spec.unique or value is None:
             continue
-        for other in org.store.find_by(sobject.name, spec.name, value):
+        for other in org.store.find_by(
+            sobject.name, spec.name, value, case_sensitive=spec.case_sensitive
+        ):
             if other["Id"] != record.get("Id") and not other.get("IsDeleted"):
                 raise SalesforceError(
                     400,
@@ -200,11 +202,15 @@ def delete(org: OrgState, caller: Caller, name: str, raw_id: str) -> None:
 def find_by_external_id(
     org: OrgState, caller: Caller, sobject: ObjectDef, field: str, value: str
 ) -> list[Record]:
-    """Return the live records whose External ID ``field`` equals ``value`` (case-insensitive)."""
+    """Return the live records whose External ID ``field`` equals ``value``.
+
+    Case-insensitively, unless the field is case-sensitive.
+    """
     spec = org.visible_field(caller, sobject, field)
     if spec is None or not (spec.external_id or spec.name == "Id"):
         raise bad_external_id_field(field)
-    return [r for r in org.store.find_by(sobject.name, spec.name, value) if not r.get("IsDeleted")]
+    found = org.store.find_by(sobject.name, spec.name, value, case_sensitive=spec.case_sensitive)
+    return [r for r in found if not r.get("IsDeleted")]
 
 
 def upsert(
@@ -221,7 +227,10 @@ def upsert(
     if isinstance(body, dict):
         sent = next((k for k in body if k.lower() == spec.name.lower()), None)
         if sent is not None:
-            if str(body[sent]).casefold() != value.casefold():
+            same = str(body[sent]) == value or (
+                not spec.case_sensitive and str(body[sent]).casefold() == value.casefold()
+            )
+            if not same:
                 raise SalesforceError(
                     400,
                     "INVALID_FIELD",

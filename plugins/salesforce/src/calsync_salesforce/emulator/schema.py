@@ -74,6 +74,8 @@ class FieldDef:
     custom: bool = False
     external_id: bool = False
     unique: bool = False
+    #: Text compares exactly ("Unique, case sensitive"); by default ``"ABC"`` is ``"abc"``.
+    case_sensitive: bool = False
     reference_to: tuple[str, ...] = ()
     relationship_name: str | None = None
     picklist: tuple[str, ...] = ()
@@ -148,6 +150,7 @@ def custom_field(
     length: int = 255,
     external_id: bool = False,
     unique: bool = False,
+    case_sensitive: bool = False,
     required: bool = False,
     picklist: Iterable[str] = (),
     restricted_picklist: bool = False,
@@ -158,7 +161,9 @@ def custom_field(
     :param name: API name, e.g. ``"Calsync_Ref__c"``.
     :param type: a :class:`FieldType` (text by default).
     :param external_id: an External ID field: usable for upsert and ``idLookup``.
-    :param unique: refuse two records with the same value (case-insensitive).
+    :param unique: refuse two records with the same value.
+    :param case_sensitive: ``unique`` and external-id matches compare text exactly (by
+        default case-insensitively, as Salesforce does unless told otherwise).
     :param required: refuse a create without it.
     """
     if not name.endswith("__c"):
@@ -175,6 +180,7 @@ def custom_field(
         custom=True,
         external_id=external_id,
         unique=unique,
+        case_sensitive=case_sensitive,
         nillable=not required,
         required=required,
         picklist=tuple(picklist),

@@ -83,10 +83,13 @@ class Store:
         record = self.get(sobject, record_id)
         return (sobject, record) if record is not None else None
 
-    def find_by(self, sobject: str, field: str, value: Any) -> list[Record]:
+    def find_by(
+        self, sobject: str, field: str, value: Any, *, case_sensitive: bool = False
+    ) -> list[Record]:
         """Return the records (deleted ones included) whose ``field`` equals ``value``.
 
-        Text compares case-insensitively, as Salesforce compares external ids.
+        Text compares case-insensitively, as Salesforce compares external ids, unless the
+        field is ``case_sensitive``.
         """
         index = self._indexes.get((sobject, field))
         if index is None:
@@ -95,7 +98,8 @@ class Store:
                 index.setdefault(_folded(record.get(field)), {})[record_id] = None
             self._indexes[(sobject, field)] = index
         table = self.tables.get(sobject, {})
-        return [table[i] for i in index.get(_folded(value), {})]
+        found = [table[i] for i in index.get(_folded(value), {})]
+        return [r for r in found if r.get(field) == value] if case_sensitive else found
 
     def rows(self, sobject: str) -> list[Record]:
         """Every record of ``sobject``, deleted ones included, oldest first."""
