@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from calsync.engine import series
-from calsync.engine.keys import fingerprint, item_key, moment_text, occurrence_key
+from calsync.engine.keys import fingerprint, item_key, moment_text, occurrence_key, parse_moment
 from calsync.engine.people import people_links
 from calsync.engine.plan import Hit, PassContext, Planned
 from calsync.engine.shape import (
@@ -161,6 +161,58 @@ class Planner:
         """Whether occurrences sync one by one (EX-08)."""
         return self.ctx.policy.recurrence is RecurrenceStrategy.INSTANCES
 
+    def _create(
+        self, side: Side, target: CalendarItem, new: Link, source: CalendarItem, key: str
+    ) -> None:
+        """Plan ``target``'s creation on ``side``, mirroring ``source`` (known as ``key``)."""
+        self._plan(
+            Planned(
+                side=side,
+                write=Write.create(target),
+                link=new,
+                source=source,
+                source_key=key,
+                new_link=True,
+            )
+        )
+
+    def _update(
+        self,
+        side: Side,
+        at: str | None,
+        target: CalendarItem,
+        fields: frozenset[str],
+        link: Link,
+        source: CalendarItem,
+        *,
+        new_link: bool = False,
+    ) -> None:
+        """Plan an update of ``fields`` of the item ``at`` on ``side``, mirroring ``source``.
+
+        ``at`` None addresses the occurrence ``target`` names by series and original start.
+        """
+        self._plan(
+            Planned(
+                side=side,
+                write=Write.update(at, target, fields),
+                link=link,
+                source=source,
+                new_link=new_link,
+            )
+        )
+
+    def _for_crm(
+        self, item: CalendarItem, key: str, zone: str | None, who_ids: tuple[str, ...] = ()
+    ) -> CalendarItem:
+        return for_crm(
+            item,
+            owner=self.ctx.owner_id,
+            counterpart=key,
+            zone=zone,
+            who_ids=who_ids,
+            private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
+        )
+
     # -- up: mailbox to CRM --------------------------------------------------------------------
 
     def up(self, item: CalendarItem) -> None:
@@ -197,47 +249,24 @@ class Planner:
         if self.instances and item.kind is ItemKind.SERIES:
             self._up_instances(item, key, zone)
             return
-        target = for_crm(
-            item,
-            owner=self.ctx.owner_id,
-            counterpart=key,
-            zone=zone,
-            who_ids=people_links(
-                context.participants, self.matches, self.ctx.policy, self.ctx.features
-            ),
-            private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
+        who_ids = people_links(
+            context.participants, self.matches, self.ctx.policy, self.ctx.features
         )
+        target = self._for_crm(item, key, zone, who_ids)
         self._handled(Side.MAILBOX, item)
         if link is None:
-            kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
             new = Link(
                 mailbox=self.ctx.name,
-                kind=kind,
+                kind=_link_kind(item),
                 mailbox_key=key,
                 crm_key="",
                 uid=item.uid,
                 exclusions=_exclusions(item),
             )
-            self._plan(
-                Planned(
-                    side=Side.CRM,
-                    write=Write.create(target),
-                    link=new,
-                    source=item,
-                    source_key=key,
-                    new_link=True,
-                )
-            )
+            self._create(Side.CRM, target, new, item, key)
             return
         self.up_touched.add(id(link))
-        self._plan(
-            Planned(
-                side=Side.CRM,
-                write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS),
-                link=link,
-                source=item,
-            )
-        )
+        self._update(Side.CRM, link.crm_key, target, UP_UPDATE_FIELDS, link, item)
         if item.kind is ItemKind.SERIES:
             detached = {
                 k
@@ -302,14 +331,8 @@ class Planner:
                 if (Side.MAILBOX, item) not in self.deferred:
                     self.deferred.append((Side.MAILBOX, item))
                 return
-            target = for_crm(
-                item,
-                owner=self.ctx.owner_id,
-                counterpart=key,
-                zone=self._crm_zone(item)[1],
-                who_ids=(),
-                private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
-            ).evolve(kind=ItemKind.SINGLE)
+            target = self._for_crm(item, key, self._crm_zone(item)[1])
+            target = target.evolve(kind=ItemKind.SINGLE)
             self._handled(Side.MAILBOX, item)
             if link is None:
                 new = Link(
@@ -319,26 +342,10 @@ class Planner:
                     crm_key="",
                     detached=True,
                 )
-                self._plan(
-                    Planned(
-                        side=Side.CRM,
-                        write=Write.create(target),
-                        link=new,
-                        source=item,
-                        source_key=key,
-                        new_link=True,
-                    )
-                )
+                self._create(Side.CRM, target, new, item, key)
             else:
                 link.detached = True
-                self._plan(
-                    Planned(
-                        side=Side.CRM,
-                        write=Write.update(link.crm_key, target, OCCURRENCE_FIELDS),
-                        link=link,
-                        source=item,
-                    )
-                )
+                self._update(Side.CRM, link.crm_key, target, OCCURRENCE_FIELDS, link, item)
             return
         series_link = self.by_mailbox.get(item.series_id)
         if series_link is None:
@@ -362,15 +369,7 @@ class Planner:
             )
         link.detached = True
         self.up_touched.add(id(link))
-        self._plan(
-            Planned(
-                side=Side.CRM,
-                write=Write.update(None, target, OCCURRENCE_FIELDS),
-                link=link,
-                source=item,
-                new_link=is_new,
-            )
-        )
+        self._update(Side.CRM, None, target, OCCURRENCE_FIELDS, link, item, new_link=is_new)
 
     def _up_instances(self, item: CalendarItem, key: str, zone: str | None) -> None:
         """EX-08: every occurrence of the series becomes its own CRM event."""
@@ -385,37 +384,14 @@ class Planner:
             occurrence = item.evolve(
                 kind=ItemKind.SINGLE, recurrence=None, start=start, end=start + item.duration
             )
-            target = for_crm(
-                occurrence,
-                owner=self.ctx.owner_id,
-                counterpart=okey,
-                zone=zone,
-                who_ids=(),
-                private_allowed=self.ctx.policy.private_items is PrivateItems.SYNC,
-            )
+            target = self._for_crm(occurrence, okey, zone)
             if link is None:
                 new = Link(
                     mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=okey, crm_key=""
                 )
-                self._plan(
-                    Planned(
-                        side=Side.CRM,
-                        write=Write.create(target),
-                        link=new,
-                        source=occurrence,
-                        source_key=okey,
-                        new_link=True,
-                    )
-                )
+                self._create(Side.CRM, target, new, occurrence, okey)
             elif link.mailbox_hash != fingerprint(occurrence, Side.MAILBOX):
-                self._plan(
-                    Planned(
-                        side=Side.CRM,
-                        write=Write.update(link.crm_key, target, UP_UPDATE_FIELDS),
-                        link=link,
-                        source=occurrence,
-                    )
-                )
+                self._update(Side.CRM, link.crm_key, target, UP_UPDATE_FIELDS, link, occurrence)
         for okey, link in list(self.by_mailbox.items()):
             if (
                 okey.startswith(f"{key}|")
@@ -514,46 +490,22 @@ class Planner:
             target = occurrence_of(item.evolve(original_start=item.start), series_id=series_key)
             target = target.evolve(original_start=_original_start(link))
             link.detached = True
-            self._plan(
-                Planned(
-                    side=Side.MAILBOX,
-                    write=Write.update(None, target, OCCURRENCE_FIELDS),
-                    link=link,
-                    source=item,
-                )
-            )
+            self._update(Side.MAILBOX, None, target, OCCURRENCE_FIELDS, link, item)
             return
         target = for_mailbox(item, owner=self.ctx.address, counterpart=key)
         if target.recurrence is not None:
             target = target.evolve(recurrence=self._crm_exclusions(item, target, link))
         if link is None:
-            kind = LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
             new = Link(
                 mailbox=self.ctx.name,
-                kind=kind,
+                kind=_link_kind(item),
                 mailbox_key="",
                 crm_key=key,
                 exclusions=_exclusions(target),
             )
-            self._plan(
-                Planned(
-                    side=Side.MAILBOX,
-                    write=Write.create(target),
-                    link=new,
-                    source=item,
-                    source_key=key,
-                    new_link=True,
-                )
-            )
+            self._create(Side.MAILBOX, target, new, item, key)
             return
-        self._plan(
-            Planned(
-                side=Side.MAILBOX,
-                write=Write.update(link.mailbox_key, target, DOWN_UPDATE_FIELDS),
-                link=link,
-                source=item,
-            )
-        )
+        self._update(Side.MAILBOX, link.mailbox_key, target, DOWN_UPDATE_FIELDS, link, item)
 
     def _crm_exclusions(
         self, header: CalendarItem, target: CalendarItem, link: Link | None
@@ -602,15 +554,7 @@ class Planner:
                 detached=True,
             )
         target = occurrence_of(item, series_id=series_link.mailbox_key)
-        self._plan(
-            Planned(
-                side=Side.MAILBOX,
-                write=Write.update(None, target, OCCURRENCE_FIELDS),
-                link=link,
-                source=item,
-                new_link=is_new,
-            )
-        )
+        self._update(Side.MAILBOX, None, target, OCCURRENCE_FIELDS, link, item, new_link=is_new)
 
     # -- removals ----------------------------------------------------------------------------
 
@@ -694,9 +638,11 @@ def _token(item: CalendarItem) -> str:
 
 
 def _original_start(link: Link) -> object:
-    from calsync.engine.keys import parse_moment
-
     return parse_moment(link.mailbox_key.rpartition("|")[2])
+
+
+def _link_kind(item: CalendarItem) -> LinkKind:
+    return LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
 
 
 def _exclusions(item: CalendarItem) -> list[str]:
