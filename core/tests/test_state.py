@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from calsync.errors import StateError
 from calsync.state import Link, LinkKind, OutboxEntry, Side, State
+from calsync.state.lease import Holder
 
 NOW = datetime(2027, 1, 1, tzinfo=UTC)
 
@@ -46,9 +50,61 @@ def test_another_schema_version_is_refused_with_what_to_do(tmp_path: Path) -> No
         conn.execute(text("UPDATE calsync_meta SET value = '99' WHERE key = 'schema_version'"))
     with pytest.raises(
         StateError,
-        match=r"schema version 99, this calsync needs version 1; point `state` at a new database",
+        match=r"schema version 99, this calsync needs version 2; point `state` at a new database",
     ):
         State(url)
+
+
+def test_a_version_1_database_is_brought_up_to_date_keeping_what_it_holds(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    state = State(url)
+    state.set_cursor("a", Side.MAILBOX, "cursor-1", NOW)
+    state.close()
+    with create_engine(url).begin() as conn:  # as calsync 0.1 left it: no leases table
+        conn.execute(text("DROP TABLE leases"))
+        conn.execute(text("UPDATE calsync_meta SET value = '1' WHERE key = 'schema_version'"))
+    again = State(url)
+    assert again.cursors("a") == {Side.MAILBOX: "cursor-1"}
+    assert again.take_lease("a", Holder("h", 1), now=NOW, ttl=timedelta(hours=1)) is None
+    again.close()
+    with create_engine(url).connect() as conn:
+        version = conn.execute(
+            text("SELECT value FROM calsync_meta WHERE key = 'schema_version'")
+        ).scalar()
+    assert version == "2"
+
+
+def test_a_lease_is_refused_to_others_until_released_or_expired(tmp_path: Path) -> None:
+    state = State(f"sqlite:///{tmp_path / 's.db'}")
+    first, second = Holder("host-a", 10), Holder("host-b", 20)
+    hour = timedelta(hours=1)
+    assert state.take_lease("alice", first, now=NOW, ttl=hour) is None
+    assert state.take_lease("alice", first, now=NOW, ttl=hour) is None  # renewing is fine
+    in_the_way = state.take_lease("alice", second, now=NOW + hour / 2, ttl=hour)
+    assert in_the_way is not None and in_the_way.holder == first
+    assert state.take_lease("bob", second, now=NOW, ttl=hour) is None  # one lease per mailbox
+    state.release_lease("alice", second)  # not its lease: nothing happens
+    assert state.take_lease("alice", second, now=NOW, ttl=hour) is not None
+    state.release_lease("alice", first)
+    assert state.take_lease("alice", second, now=NOW, ttl=hour) is None
+    assert state.take_lease("bob", first, now=NOW + hour, ttl=hour) is None  # bob's expired
+
+
+def test_a_lease_of_a_process_that_died_on_this_host_is_taken_over(tmp_path: Path) -> None:
+    state = State(f"sqlite:///{tmp_path / 's.db'}")
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = Holder(socket.gethostname(), int(child.stdout))
+    assert state.take_lease("alice", dead, now=NOW, ttl=timedelta(hours=1)) is None
+    assert state.take_lease("alice", Holder.this_process(), now=NOW, ttl=timedelta(hours=1)) is None
+    lease = state.lease("alice")
+    assert lease is not None and lease.holder == Holder.this_process()
 
 
 def test_a_database_with_other_tables_of_the_same_names_is_refused(tmp_path: Path) -> None:

@@ -36,6 +36,16 @@ class TestEX26MarkersFollowIssues:
         assert org.mail.read(ALICE, item).categories == ("Blue", "Customer")  # type: ignore[union-attr]
         assert [i.code for i in org.app.issues(open_only=False)] == ["FIELD_ACCESS_DENIED"]
 
+    def test_a_marker_the_mailbox_refused_is_placed_by_the_next_pass(self, org: Org) -> None:
+        item = org.mail.seed(ALICE, meeting(zone="Asia/Tehran"))
+        org.mail.inject(FaultKind.PARTIAL_FAILURE, endpoint="markers")
+        org.sync()
+        assert org.issue_codes() == ["UNSUPPORTED_TIME_ZONE"]
+        assert not org.mail.marker(ALICE, item).flagged  # the marker write failed
+        org.settle()
+        assert org.mail.marker(ALICE, item).flagged
+        assert org.issue_codes() == ["UNSUPPORTED_TIME_ZONE"]
+
     def test_markers_use_the_configured_title(self, org: Org) -> None:
         org.configure({"marker_title": "Sync Error"})
         item = org.mail.seed(ALICE, meeting(zone="Asia/Tehran"))

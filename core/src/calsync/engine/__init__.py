@@ -35,6 +35,7 @@ from calsync.plugins import Registry, load_registry
 from calsync.policy import Direction
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, ProviderContext, Role
 from calsync.state import State
+from calsync.state.lease import LEASE_TIME, Holder
 from calsync.state.records import (
     DirectionStatus,
     MailboxState,
@@ -61,7 +62,8 @@ class PassReport:
     """What happened to one mailbox in a run."""
 
     mailbox: str
-    #: ``ok``, ``issues`` (finished with item issues), ``suspended``, ``disabled``, ``failed``.
+    #: ``ok``, ``issues`` (finished with item issues), ``suspended``, ``disabled``, ``failed``,
+    #: ``busy`` (another process was syncing it).
     outcome: str
     synced_up: int = 0
     synced_down: int = 0
@@ -84,13 +86,16 @@ class Engine:
         crm: CrmProvider | None = None,
         mailboxes: Mapping[str, MailboxProvider] | None = None,
         notifiers: Sequence[Notifier] | None = None,
+        holder: Holder | None = None,
     ) -> None:
         """Build an engine for ``config``.
 
         :param crm: a ready CRM provider (tests); built from the configuration otherwise.
         :param mailboxes: ready mailbox providers by mailbox name (tests).
         :param notifiers: notification channels; built from ``[notify]`` otherwise.
+        :param holder: who takes the mailboxes' leases (this process by default).
         """
+        self.holder = holder or Holder.this_process()
         self.config = config
         self.state = state
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -193,6 +198,21 @@ class Engine:
                 outcome="suspended",
                 detail=f"suspended by {status.suspended_by}; run `calsync enable --mailbox {mailbox.name}`",
             )
+        busy = self.state.take_lease(mailbox.name, self.holder, now=self.clock(), ttl=LEASE_TIME)
+        if busy is not None:
+            return PassReport(
+                mailbox=mailbox.name,
+                outcome="busy",
+                detail=f"another calsync ({busy.holder}) is syncing it; left alone this time",
+            )
+        try:
+            return self._run_mailbox(mailbox, status, allow_mass_delete)
+        finally:
+            self.state.release_lease(mailbox.name, self.holder)
+
+    def _run_mailbox(
+        self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
+    ) -> PassReport:
         started = self.clock()
         if status.reset is ResetState.MARKED:
             self.state.forget_mailbox_sync(mailbox.name)

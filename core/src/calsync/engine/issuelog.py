@@ -134,7 +134,10 @@ def sync_markers(ctx: PassContext, links: dict[str, Link]) -> int:
         return 0
     results = ctx.mailbox.set_markers(changes)
     touched = []
+    failed: set[str] = set()
     for change, result in zip(changes, results, strict=True):
+        if not result.ok:
+            failed.add(change.item_id)
         link = links.get(change.item_id)
         if (
             change.marker is None
@@ -148,7 +151,11 @@ def sync_markers(ctx: PassContext, links: dict[str, Link]) -> int:
             # content was refused; it is checked again when it comes back, and refused again.)
             link.remember(Side.MAILBOX, token=result.ref.change_token)
             touched.append(link)
-    marked_ids = {issue.id for issue in wanted.values()}
+    # A marker the mailbox refused (throttled, a failed batch part) is tried again next pass:
+    # its issue is not taken as marked, and a marker that could not be removed stays known.
+    marked_ids = {issue.id for item_id, issue in wanted.items() if item_id not in failed}
+    marked_ids -= {wanted[item_id].id for item_id in failed if item_id in wanted}
+    marked_ids |= {shown[item_id].id for item_id in failed if item_id not in wanted}
     with state.atomic():
         for issue in issues:
             if issue.marked != (issue.id in marked_ids):

@@ -228,11 +228,7 @@ class SandboxMailbox(MailboxProvider):
         results = []
         for index, write in enumerate(writes):
             if fault is not None and index == 0:
-                results.append(
-                    WriteResult(
-                        failure=ItemFailure(code="INTERNAL_ERROR", message="injected failure")
-                    )
-                )
+                results.append(_injected_failure())
                 continue
             results.append(self._apply(write))
         return results
@@ -280,11 +276,17 @@ class SandboxMailbox(MailboxProvider):
         return WriteResult(ref=stored.ref)
 
     def set_markers(self, changes: Sequence[MarkerChange]) -> list[WriteResult]:
-        """Render markers as categories: the red flag plus a detail category."""
-        self._check("markers")
+        """Render markers as categories: the red flag plus a detail category.
+
+        A partial-failure fault fails the first change.
+        """
+        fault = self._check("markers")
         results = []
         items = self.service.calendar(self._address).items
-        for change in changes:
+        for index, change in enumerate(changes):
+            if fault is not None and index == 0:
+                results.append(_injected_failure())
+                continue
             item = items.get(change.item_id)
             if item is None:
                 results.append(_not_found(change.item_id))
@@ -297,6 +299,10 @@ class SandboxMailbox(MailboxProvider):
             stored = self.service.put(self._address, item.evolve(categories=labels), change.item_id)
             results.append(WriteResult(ref=stored.ref))
         return results
+
+
+def _injected_failure() -> WriteResult:
+    return WriteResult(failure=ItemFailure(code="INTERNAL_ERROR", message="injected failure"))
 
 
 def _not_found(item_id: str) -> WriteResult:

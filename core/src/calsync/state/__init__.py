@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, fields
-from datetime import datetime
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -26,11 +26,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from calsync.errors import StateError
 from calsync.issues import Issue, Source
 from calsync.state import schema
+from calsync.state.lease import Holder, Lease
 from calsync.state.records import (
     DirectionStatus,
     Link,
@@ -54,8 +55,6 @@ __all__ = [
     "Side",
     "State",
 ]
-
-from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,12 +96,7 @@ class State:
                 found = conn.execute(
                     select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
                 ).scalar()
-            if found != str(schema.SCHEMA_VERSION):
-                raise StateError(
-                    f"the state database {self._safe_url()} has schema version {found}, "
-                    f"this calsync needs version {schema.SCHEMA_VERSION}; point `state` at a new "
-                    "database (calsync adopts existing counterparts, nothing is duplicated)"
-                )
+            self._migrate(found)
             return
         if existing & {t.name for t in schema.metadata.sorted_tables}:
             raise StateError(
@@ -113,6 +107,29 @@ class State:
             conn.execute(
                 insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
             )
+
+    def _migrate(self, found: str | None) -> None:
+        """Bring a database of an earlier schema version up to this one, step by step."""
+        version = int(found) if found is not None and found.isdigit() else None
+        if (
+            version is None
+            or version > schema.SCHEMA_VERSION
+            or version not in (set(schema.MIGRATIONS) | {schema.SCHEMA_VERSION})
+        ):
+            raise StateError(
+                f"the state database {self._safe_url()} has schema version {found}, "
+                f"this calsync needs version {schema.SCHEMA_VERSION}; point `state` at a new "
+                "database (calsync adopts existing counterparts, nothing is duplicated)"
+            )
+        with self.engine.begin() as conn:
+            while version < schema.SCHEMA_VERSION:
+                schema.MIGRATIONS[version](conn)
+                version += 1
+                conn.execute(
+                    update(schema.meta)
+                    .where(schema.meta.c.key == "schema_version")
+                    .values(value=str(version))
+                )
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -188,6 +205,66 @@ class State:
                 .limit(1)
             ).first()
         return None if row is None else (row[0], row[1])
+
+    # -- leases ------------------------------------------------------------------------------
+
+    def take_lease(
+        self, mailbox: str, holder: Holder, *, now: datetime, ttl: timedelta
+    ) -> Lease | None:
+        """Take (or renew) ``mailbox``'s lease for ``holder``; None, or the lease of the holder in the way."""
+        table = schema.leases
+        expires_at = now + ttl
+        try:
+            with self.engine.begin() as conn:
+                row = (
+                    conn.execute(select(table).where(table.c.mailbox == mailbox)).mappings().first()
+                )
+                if row is None:
+                    conn.execute(
+                        insert(table).values(
+                            mailbox=mailbox, holder=str(holder), expires_at=expires_at
+                        )
+                    )
+                    return None
+                current = Lease(
+                    mailbox=mailbox,
+                    holder=Holder.parse(row["holder"]),
+                    expires_at=row["expires_at"],
+                )
+                if not current.is_free_for(holder, now):
+                    return current
+                # Only if nobody took it since it was read: the holder is part of the match.
+                taken = conn.execute(
+                    update(table)
+                    .where(table.c.mailbox == mailbox, table.c.holder == row["holder"])
+                    .values(holder=str(holder), expires_at=expires_at)
+                )
+                if taken.rowcount == 1:
+                    return None
+        except (IntegrityError, OperationalError):
+            # Another process inserted it first, or (SQLite) held the write lock: read who.
+            pass
+        found = self.lease(mailbox)
+        return found if found is not None and found.holder != holder else None
+
+    def lease(self, mailbox: str) -> Lease | None:
+        """``mailbox``'s lease as stored (possibly expired)."""
+        table = schema.leases
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(table.c.mailbox == mailbox)).mappings().first()
+        if row is None:
+            return None
+        return Lease(
+            mailbox=mailbox, holder=Holder.parse(row["holder"]), expires_at=row["expires_at"]
+        )
+
+    def release_lease(self, mailbox: str, holder: Holder) -> None:
+        """Give ``mailbox``'s lease up, if ``holder`` still holds it."""
+        table = schema.leases
+        with self._tx() as conn:
+            conn.execute(
+                delete(table).where(table.c.mailbox == mailbox, table.c.holder == str(holder))
+            )
 
     # -- cursors -----------------------------------------------------------------------------
 

@@ -2,12 +2,14 @@
 
 What is stored: which item is whose counterpart, with change tokens and content hashes;
 each mailbox's cursors; planned writes not yet confirmed (the outbox); issues with their
-lifecycle; mailbox status; one row per pass for statistics. What is never stored: secrets,
-and anything of a private item that the policy keeps in its mailbox.
+lifecycle; mailbox status; one row per pass for statistics; which process syncs each
+mailbox now. What is never stored: secrets, and anything of a private item that the
+policy keeps in its mailbox.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -15,6 +17,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Connection,
     DateTime,
     Dialect,
     Index,
@@ -27,10 +30,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["SCHEMA_VERSION", "metadata"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "metadata"]
 
-#: Bump when the tables change; a database of another version is refused at start.
-SCHEMA_VERSION: Final = 1
+#: Bump when the tables change, with a step in :data:`MIGRATIONS` from the version before;
+#: a database of a newer version (or one no step reaches) is refused at start.
+SCHEMA_VERSION: Final = 2
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -168,3 +172,21 @@ passes = Table(
     Column("issues_open", Integer, nullable=False, default=0),
     Column("api_calls", JSON, nullable=False, default=dict),
 )
+
+#: Which process syncs a mailbox now (:mod:`calsync.state.lease`); added in version 2.
+leases = Table(
+    "leases",
+    metadata,
+    Column("mailbox", String(128), primary_key=True),
+    #: ``host:pid`` of the holding process.
+    Column("holder", String(320), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
+
+def _add_leases(conn: Connection) -> None:
+    leases.create(conn)
+
+
+#: Steps that bring a database from the version of their key to the next one.
+MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _add_leases}

@@ -1,0 +1,70 @@
+"""Who is syncing a mailbox right now: one process at a time, even across machines.
+
+Two ``calsync sync`` runs against one state database (a ``--watch`` service and a
+person's manual run, say) would each see the same changes and each create the
+counterparts. Before a pass, the engine takes the mailbox's lease in the state database;
+another process finds it taken and leaves the mailbox alone. A lease names its holder by
+host and process id, so a run that follows a killed one on the same host takes over at
+once; a holder on another host is waited out until the lease expires.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final, Self
+
+__all__ = ["LEASE_TIME", "Holder", "Lease"]
+
+#: How long a lease lasts. Far longer than a pass; only a holder on another host that died
+#: mid-pass keeps a mailbox waiting this long.
+LEASE_TIME: Final = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """A process that may hold leases."""
+
+    host: str
+    pid: int
+
+    @classmethod
+    def this_process(cls) -> Self:
+        """The running process."""
+        return cls(host=socket.gethostname(), pid=os.getpid())
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """Read a holder back from its stored form ``host:pid``."""
+        host, _, pid = text.rpartition(":")
+        return cls(host=host, pid=int(pid) if pid.isdigit() else 0)
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
+
+    def is_gone(self) -> bool:
+        """Whether this holder is known to have ended (a process of this host that no longer runs)."""
+        if self.host != socket.gethostname() or self.pid <= 0:
+            return False  # another host's processes cannot be seen from here
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False  # it runs, as another user
+        return False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lease:
+    """A mailbox's lease as stored."""
+
+    mailbox: str
+    holder: Holder
+    expires_at: datetime
+
+    def is_free_for(self, holder: Holder, now: datetime) -> bool:
+        """Whether ``holder`` may take this lease at ``now``."""
+        return self.holder == holder or self.expires_at <= now or self.holder.is_gone()
