@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import final
 from zoneinfo import ZoneInfo
@@ -48,12 +48,16 @@ class Recurrence:
     :param exclusions: original starts of occurrences removed from the series (EXDATE).
     :param zone: the IANA or provider zone id the series expands in; ``None`` for all-day series.
     :param model: how the holding service stores the series.
+    :param unsupported_lines: the service's own recurrence lines this model cannot express
+        (``RDATE``, ``EXRULE``, a second ``RRULE``), kept so that the series is refused
+        instead of mirrored without them (EX-05).
     """
 
     rule: str
     exclusions: tuple[datetime | date, ...] = ()
     zone: str | None = None
     model: RecurrenceModel = RecurrenceModel.RRULE
+    unsupported_lines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Normalise the rule text and check that python-dateutil can parse it."""
@@ -79,12 +83,7 @@ class Recurrence:
 
     def with_exclusion(self, original_start: datetime | date) -> Recurrence:
         """Return a copy that also excludes the occurrence at ``original_start``."""
-        return Recurrence(
-            rule=self.rule,
-            exclusions=(*self.exclusions, original_start),
-            zone=self.zone,
-            model=self.model,
-        )
+        return replace(self, exclusions=(*self.exclusions, original_start))
 
     def starts(
         self,

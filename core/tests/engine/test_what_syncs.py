@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -188,6 +189,31 @@ class TestEX05SpecialKinds:
             org.mail.marker("alice@example.com", long).flagged
             and not org.mail.marker("alice@example.com", fine).flagged
         )
+
+    def test_a_series_with_extra_dates_is_not_mirrored_without_them(self, org: Org) -> None:
+        start = NOW + timedelta(days=1)
+        recurrence = Recurrence(
+            rule="FREQ=WEEKLY;COUNT=4",
+            zone="Europe/Berlin",
+            unsupported_lines=("RDATE;TZID=Europe/Berlin:20270310T090000",),
+        )
+        item = org.mail.seed(
+            "alice@example.com",
+            meeting("Board", kind=ItemKind.SERIES, recurrence=recurrence, start=start),
+        )
+        org.mail.seed("alice@example.com", meeting("Plain", days=2))
+        org.settle()
+        assert [e.subject for e in org.crm_events()] == ["Plain"]
+        [issue] = org.app.issues()
+        assert issue.code == "UNSUPPORTED_ITEM_KIND" and "Recurring (RDATE)" in issue.message
+        assert org.mail.marker("alice@example.com", item).flagged
+        # Without the extra date, the series is an ordinary one and syncs.
+        org.mail.edit(
+            "alice@example.com", item, recurrence=replace(recurrence, unsupported_lines=())
+        )
+        org.settle()
+        assert sorted(e.subject for e in org.crm_events()) == ["Board", "Plain"]
+        assert org.issue_codes() == [] and not org.mail.marker("alice@example.com", item).flagged
 
 
 def _dump_state(org: Org) -> str:

@@ -160,6 +160,22 @@ def test_recurrence_lines_both_ways() -> None:
     ]
 
 
+def test_extra_dates_and_exclusion_rules_are_kept_as_what_crms_cannot_hold(
+    mailbox: GmailMailbox, emulator: GoogleEmulator
+) -> None:
+    lines = [
+        "RRULE:FREQ=WEEKLY;COUNT=4",
+        "RDATE;TZID=Europe/Copenhagen:20250312T090000",
+        "EXRULE:FREQ=MONTHLY;COUNT=1",
+    ]
+    emulator.seed_event(ALICE, timed(*SLOT, recurrence=lines))
+    item = _pull_one(mailbox)
+    recurrence = item.recurrence  # type: ignore[attr-defined]
+    assert recurrence.rule == "FREQ=WEEKLY;COUNT=4"
+    assert recurrence.unsupported_lines == tuple(lines[1:])
+    assert recurrence_lines(recurrence, at(10, 9), "Europe/Copenhagen") == lines
+
+
 def test_all_day_recurrence_lines() -> None:
     recurrence = parse_recurrence(
         ["RRULE:FREQ=DAILY;UNTIL=20250320", "EXDATE;VALUE=DATE:20250312"], date(2025, 3, 10), None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from calsync.rules.base import Decision, Refuse, RuleContext, Skip
 from calsync.rules.kinds import (
     event_series_model,
+    inexpressible_series,
     recurring_all_day,
     recurring_disabled,
     series_conversion,
@@ -35,6 +36,7 @@ UP_RULES = (
     too_long,
     recurring_all_day,
     recurring_disabled,
+    inexpressible_series,
     series_conversion,
     designation,
     appointments,

@@ -31,6 +31,24 @@ def special_kinds(context: RuleContext) -> Decision:
     return None
 
 
+def inexpressible_series(context: RuleContext) -> Decision:
+    """EX-05: a series with extra dates or exclusion rules (RDATE, EXRULE) is not mirrored.
+
+    The CRM's series models have no place for them; mirroring the rest would put wrong
+    occurrences on the other side.
+    """
+    recurrence = context.item.recurrence
+    if recurrence is None or not recurrence.unsupported_lines:
+        return None
+    names = sorted(
+        {line.split(":", 1)[0].split(";", 1)[0].upper() for line in recurrence.unsupported_lines}
+    )
+    return Refuse(
+        code="UNSUPPORTED_ITEM_KIND",
+        params={"kind": f"Recurring ({' and '.join(names)})", "subject": context.item.subject},
+    )
+
+
 def too_long(context: RuleContext) -> Decision:
     """EX-05: items longer than the CRM accepts (Salesforce: 14 days) are not mirrored."""
     limit = context.features.max_duration

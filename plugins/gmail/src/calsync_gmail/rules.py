@@ -6,8 +6,9 @@ line in the series zone (``EXDATE;TZID=<zone>:...``, ``EXDATE;VALUE=DATE:...`` f
 series); occurrences the person deleted are not EXDATEs in Google but cancelled instances,
 which the caller folds in (see :mod:`calsync_gmail.pull`).
 
-Known gap: ``RDATE`` and ``EXRULE`` lines and a second ``RRULE`` have no place in
-:class:`Recurrence`; only the first ``RRULE`` and the ``EXDATE`` values are read.
+``RDATE`` and ``EXRULE`` lines and a second ``RRULE`` have no place in the CRMs' series
+models: they are kept as the recurrence's ``unsupported_lines``, and the engine refuses the
+series with an issue rather than mirror it without them (EX-05).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from calsync_gmail.moments import zoneinfo
 
 __all__ = ["parse_recurrence", "recurrence_lines"]
 
+#: Lines Google accepts that the CRMs' series models cannot express.
+_UNSUPPORTED = frozenset({"RDATE", "EXRULE", "RRULE"})
 _UNTIL = re.compile(r"UNTIL=([0-9]{8})(T[0-9]{6}Z?)?", re.IGNORECASE)
 
 
@@ -69,7 +72,18 @@ def parse_recurrence(
     timed = isinstance(start, datetime)
     if not timed:
         exclusions = [e.date() if isinstance(e, datetime) else e for e in exclusions]
-    return Recurrence(rule=rule, exclusions=tuple(exclusions), zone=zone if timed else None)
+    unsupported = tuple(line for line in lines if line is not rule and _name(line) in _UNSUPPORTED)
+    return Recurrence(
+        rule=rule,
+        exclusions=tuple(exclusions),
+        zone=zone if timed else None,
+        unsupported_lines=unsupported,
+    )
+
+
+def _name(line: str) -> str:
+    """A content line's name: ``RDATE`` of ``RDATE;TZID=Europe/Berlin:20270301T090000``."""
+    return line.split(":", 1)[0].split(";", 1)[0].strip().upper()
 
 
 def _rule_for_google(rule: str, start: Moment, zone: str) -> str:
@@ -91,6 +105,7 @@ def _rule_for_google(rule: str, start: Moment, zone: str) -> str:
 def recurrence_lines(recurrence: Recurrence, start: Moment, zone: str) -> list[str]:
     """Write ``recurrence`` as Google's lines, exclusions in the series zone ``zone``."""
     lines = ["RRULE:" + _rule_for_google(recurrence.rule, start, zone)]
+    lines += recurrence.unsupported_lines  # as read: a person's RDATE stays where it is
     if not recurrence.exclusions:
         return lines
     if not isinstance(start, datetime):
