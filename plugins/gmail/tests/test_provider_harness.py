@@ -10,6 +10,7 @@ from provider_support import at, single, weekly
 
 from calsync.emulation import FaultKind
 from calsync.errors import ThrottledError
+from calsync.markers import Marker, MarkerChange
 from calsync.model import ItemKind, Participant
 from calsync.plugins import load_registry
 from calsync.providers import Role
@@ -87,3 +88,17 @@ def test_generic_fault_names(harness: GmailHarness) -> None:
     harness.clear_faults()
     assert provider.pull(None).full
     assert harness.invitations_sent() == 0
+
+
+def test_cleared_faults_include_a_batch_failure_owed_by_a_fault_already_taken(
+    harness: GmailHarness,
+) -> None:
+    provider = harness.open_mailbox(ALICE)
+    item_id = harness.seed(ALICE, single("Kickoff"))
+    harness.inject(FaultKind.PARTIAL_FAILURE)
+    provider.pull(None)  # a plain request takes it: the next batch would fail its first part
+    harness.clear_faults()
+    [result] = provider.set_markers(
+        [MarkerChange(item_id=item_id, marker=Marker(code="UNSUPPORTED_TIME_ZONE", detail="x"))]
+    )
+    assert result.ok and harness.marker(ALICE, item_id).flagged
