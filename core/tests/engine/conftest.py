@@ -26,7 +26,12 @@ class Org:
     """A sandbox organisation with calsync set up over it."""
 
     def __init__(
-        self, tmp_path: Path, mailboxes: dict[str, str], policy: dict[str, Any] | None = None
+        self,
+        tmp_path: Path,
+        mailboxes: dict[str, str],
+        policy: dict[str, Any] | None = None,
+        *,
+        db: str | None = None,
     ) -> None:
         self.world = Sandbox()
         self.mail = SandboxMailboxHarness(self.world)
@@ -36,7 +41,7 @@ class Org:
         self.addresses = dict(mailboxes)
         self.notifications: list[Any] = []
         self.sleeps: list[float] = []
-        self.db = f"sqlite:///{tmp_path / 'state.db'}"
+        self.db = db or f"sqlite:///{tmp_path / 'state.db'}"
         self.configure(policy or {})
 
     def configure(

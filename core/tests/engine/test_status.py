@@ -46,6 +46,16 @@ class TestEX26MarkersFollowIssues:
         assert org.mail.marker(ALICE, item).flagged
         assert org.issue_codes() == ["UNSUPPORTED_TIME_ZONE"]
 
+    def test_the_issue_of_an_item_the_person_deleted_resolves(self, org: Org) -> None:
+        item = org.mail.seed(ALICE, meeting("Call Tehran", zone="Asia/Tehran"))
+        org.settle()
+        assert org.issue_codes() == ["UNSUPPORTED_TIME_ZONE"]
+        org.mail.remove(ALICE, item)
+        org.settle()
+        assert org.issue_codes() == [] and org.crm_events() == []
+        [issue] = org.app.issues(open_only=False)
+        assert issue.resolved_at is not None
+
     def test_markers_use_the_configured_title(self, org: Org) -> None:
         org.configure({"marker_title": "Sync Error"})
         item = org.mail.seed(ALICE, meeting(zone="Asia/Tehran"))

@@ -564,12 +564,13 @@ class Planner:
         if removal.series_id is not None and removal.original_start is not None:
             key = occurrence_key(removal.series_id, removal.original_start)
         occurrence = key != removal.id
+        # An item that is gone has nothing left to fix: its open issues resolve.
+        self.handled.add((side, removal.id))
         link = self._link(side, key) or self._link(side, removal.id)
         if link is None:
             if occurrence and side is Side.CRM and not self.instances:
                 self._cancel_occurrence(removal)
             return
-        self.handled.add((side, removal.id))
         if link.shared:
             self._drop(link)
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib.util
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
@@ -26,7 +27,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
 from calsync.errors import StateError
 from calsync.issues import Issue, Source
@@ -76,18 +78,28 @@ class State:
         """Open (and on first use create) the database at ``url``; refuse another schema version."""
         self.url = url
         try:
-            self.engine: Engine = create_engine(url, future=True)
-            self._prepare()
+            self.engine: Engine = create_engine(_with_driver(url), future=True)
+            try:
+                self._prepare()
+            except BaseException:
+                self.engine.dispose()
+                raise
         except SQLAlchemyError as exc:
             raise StateError(f"cannot use the state database {self._safe_url()}: {exc}") from exc
+        except ImportError as exc:
+            raise StateError(
+                f"cannot use the state database {self._safe_url()}: its driver {exc.name!r} is "
+                "not installed (for PostgreSQL: pip install 'calsync[postgresql]')"
+            ) from exc
         self._conn: contextvars.ContextVar[Connection | None] = contextvars.ContextVar(
             f"calsync-state-{id(self)}", default=None
         )
 
     def _safe_url(self) -> str:
-        from sqlalchemy.engine import make_url
-
-        return make_url(self.url).render_as_string(hide_password=True)
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "(an unreadable URL)"
 
     def _prepare(self) -> None:
         existing = set(inspect(self.engine).get_table_names())
@@ -494,3 +506,18 @@ def _issue(row: Any) -> Issue:
         related_ids=tuple(row["related_ids"] or ()),
         marked=row["marked"],
     )
+
+
+def _with_driver(url: str) -> URL | str:
+    """``postgresql://`` through psycopg 3 (what ``calsync[postgresql]`` installs).
+
+    SQLAlchemy takes a bare ``postgresql://`` to mean psycopg2; a URL naming its driver
+    (``postgresql+psycopg2://``) is left as it is.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # create_engine names what is wrong with it
+    if parsed.drivername == "postgresql" and importlib.util.find_spec("psycopg") is not None:
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
