@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from calsync.cli import main
 from calsync.model import CalendarItem
 from calsync.sandbox.world import Sandbox
+from calsync.state import State
+from calsync.state.lease import LEASE_TIME, Holder
 
 START = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
 
@@ -76,6 +78,24 @@ def test_status_and_issues_for_people_and_machines(config: Path) -> None:
     assert code == 1 and "ADDRESS_NOT_LINKED" in out and "Give the CRM user" in out
     code, out = run("status", "--config", str(config))
     assert "alice" in out and "records synced in the last 60 minutes: 1" in out
+
+
+def test_a_mailbox_another_host_is_syncing_is_left_alone_and_shown(config: Path) -> None:
+    state = State(f"sqlite:///{config.parent / 'state.db'}")
+    elsewhere = Holder("sync-02.example.net", 4242)
+    assert state.take_lease("alice", elsewhere, now=datetime.now(UTC), ttl=LEASE_TIME) is None
+    state.close()
+    code, out = run("sync", "--config", str(config), "--mailbox", "alice", "--json")
+    [report] = json.loads(out)
+    assert (
+        code == 1 and report["outcome"] == "busy" and "sync-02.example.net:4242" in report["detail"]
+    )
+    assert Sandbox.named("cli").crm.org.events == {}
+    code, out = run("status", "--config", str(config), "--json")
+    syncing = {m["name"]: m["syncing_on"] for m in json.loads(out)["mailboxes"]}
+    assert syncing == {"alice": "sync-02.example.net:4242", "zoe": None}
+    code, out = run("status", "--config", str(config))
+    assert "alice: being synced now by sync-02.example.net:4242" in out
 
 
 def test_enable_disable_reset(config: Path) -> None:

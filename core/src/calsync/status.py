@@ -38,6 +38,8 @@ class MailboxView:
     open_issues: int
     last_pass_at: datetime | None
     last_success_at: datetime | None
+    #: The process syncing it right now (``host:pid``), if one is.
+    syncing_on: str | None = None
 
 
 @final
@@ -66,6 +68,8 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
         stored = state.mailbox(mailbox.name)
         links = [link for link in state.links(mailbox.name) if not link.shared]
         issues = state.issues(mailbox.name)
+        lease = state.lease(mailbox.name)
+        live = lease is not None and lease.expires_at > now and not lease.holder.is_gone()
         views.append(
             MailboxView(
                 name=mailbox.name,
@@ -82,6 +86,7 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
                 open_issues=len(issues),
                 last_pass_at=stored.last_pass_at if stored else None,
                 last_success_at=stored.last_success_at if stored else None,
+                syncing_on=str(lease.holder) if lease is not None and live else None,
             )
         )
     organisation = OrgView(
