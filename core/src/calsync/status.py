@@ -69,7 +69,6 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
         links = [link for link in state.links(mailbox.name) if not link.shared]
         issues = state.issues(mailbox.name)
         lease = state.lease(mailbox.name)
-        live = lease is not None and lease.expires_at > now and not lease.holder.is_gone()
         views.append(
             MailboxView(
                 name=mailbox.name,
@@ -86,7 +85,7 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
                 open_issues=len(issues),
                 last_pass_at=stored.last_pass_at if stored else None,
                 last_success_at=stored.last_success_at if stored else None,
-                syncing_on=str(lease.holder) if lease is not None and live else None,
+                syncing_on=str(lease.holder) if lease and lease.is_live(now) else None,
             )
         )
     organisation = OrgView(

@@ -11,7 +11,6 @@ import click
 from calsync.cli.common import config_option, json_option, mailbox_option, open_app
 from calsync.cli.output import EXIT_ISSUES, console, print_json, table
 from calsync.issues import CATALOGUE, definition
-from calsync.status import MailboxView
 
 
 def _when(value: Any) -> str:
@@ -40,7 +39,7 @@ def status(config_path: Path, as_json: bool) -> None:
         (
             m.name,
             m.provider,
-            _status_text(m),
+            m.status if m.effectively_enabled else f"{m.status} ({m.suspended_by or 'disabled'})",
             m.up,
             m.down,
             m.records_in_sync,
@@ -73,13 +72,6 @@ def status(config_path: Path, as_json: bool) -> None:
         f"Last sync activity: {_when(org.last_sync_activity)}   "
         f"records synced in the last 60 minutes: {org.synced_last_60_minutes}, 24 hours: {org.synced_last_24_hours}"
     )
-
-
-def _status_text(mailbox: MailboxView) -> str:
-    text = str(mailbox.status)
-    if not mailbox.effectively_enabled:
-        text += f" ({mailbox.suspended_by or 'disabled'})"
-    return text
 
 
 @click.command("issues")

@@ -153,9 +153,9 @@ def sync_markers(ctx: PassContext, links: dict[str, Link]) -> int:
             touched.append(link)
     # A marker the mailbox refused (throttled, a failed batch part) is tried again next pass:
     # its issue is not taken as marked, and a marker that could not be removed stays known.
-    marked_ids = {issue.id for item_id, issue in wanted.items() if item_id not in failed}
-    marked_ids -= {wanted[item_id].id for item_id in failed if item_id in wanted}
-    marked_ids |= {shown[item_id].id for item_id in failed if item_id not in wanted}
+    refused = {wanted[item_id].id for item_id in failed if item_id in wanted}
+    still_shown = {shown[item_id].id for item_id in failed if item_id not in wanted}
+    marked_ids = ({issue.id for issue in wanted.values()} - refused) | still_shown
     with state.atomic():
         for issue in issues:
             if issue.marked != (issue.id in marked_ids):

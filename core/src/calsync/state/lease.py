@@ -65,6 +65,10 @@ class Lease:
     holder: Holder
     expires_at: datetime
 
+    def is_live(self, now: datetime) -> bool:
+        """Whether the lease still holds at ``now``: not expired, its holder not gone."""
+        return self.expires_at > now and not self.holder.is_gone()
+
     def is_free_for(self, holder: Holder, now: datetime) -> bool:
         """Whether ``holder`` may take this lease at ``now``."""
-        return self.holder == holder or self.expires_at <= now or self.holder.is_gone()
+        return self.holder == holder or not self.is_live(now)
