@@ -92,6 +92,19 @@ def test_faults_hit_only_their_endpoint_and_only_as_often_as_armed(emulator: Ech
     assert emulator.faults.armed == ()
 
 
+def test_a_separate_service_is_reached_only_by_faults_that_name_it(
+    emulator: EchoEmulator,
+) -> None:
+    emulator.separate_endpoints = frozenset({"POST /items"})  # say, the sign-in service
+    session = session_for(emulator)
+    emulator.faults.arm(Fault(kind=FaultKind.SERVER_ERROR, times=None))
+    assert session.post("https://x/items", json={}).status_code == 201
+    assert session.get("https://x/items").status_code == 503
+    emulator.faults.clear()
+    emulator.faults.arm(Fault(kind=FaultKind.SERVER_ERROR, endpoint="POST /items"))
+    assert session.post("https://x/items", json={}).status_code == 503
+
+
 def test_timeout_fault_raises_the_clients_timeout(emulator: EchoEmulator) -> None:
     emulator.faults.inject(FaultKind.TIMEOUT)
     with pytest.raises(requests.exceptions.Timeout):

@@ -476,7 +476,9 @@ SCENARIOS: list[Scenario] = [
         ex="EX-24",
         title="Anything else",
         expected="a failing service is retried; nothing lost",
-        seed=lambda o: (
+        seed=lambda o: None,
+        # Google fails carol's next pass (a 500 on its first call); the pass after it syncs.
+        edit=lambda o: (
             o.seed("carol", o.item("Retried after an outage", days=18)),
             o.mail["gmail"].inject(FaultKind.SERVER_ERROR, times=1),
         ),

@@ -68,13 +68,16 @@ class FaultPlan:
         """Shorthand for ``arm(Fault(kind=kind, **options))``."""
         self.arm(Fault(kind=FaultKind(kind), **options))  # type: ignore[arg-type]
 
-    def take(self, endpoint: str) -> Fault | None:
-        """Return the first armed fault matching ``endpoint`` and use up one of its times."""
+    def take(self, endpoint: str, *, named_only: bool = False) -> Fault | None:
+        """Return the first armed fault matching ``endpoint`` and use up one of its times.
+
+        :param named_only: only a fault naming ``endpoint`` matches, not one armed for any.
+        """
         with self._lock:
             for entry in self._armed:
                 fault, remaining = entry
                 assert isinstance(fault, Fault)
-                if fault.endpoint not in (None, endpoint):
+                if fault.endpoint != endpoint and (named_only or fault.endpoint is not None):
                     continue
                 if remaining is not None:
                     assert isinstance(remaining, int)

@@ -47,8 +47,11 @@ class GoogleEmulator(SeedApi, Emulator):
     Requests are counted under the discovery method ids (``calendar.events.list``,
     ``gmail.users.labels.create`` ...), ``batch`` for a batch call, and ``oauth2.token``.
     Each part of a batch is counted under its own method *as well as* the batch under
-    ``batch``; faults armed for a method hit matching batch parts too.
+    ``batch``; faults armed for a method hit matching batch parts too. The token endpoint is
+    another service: only faults naming ``oauth2.token`` reach it.
     """
+
+    separate_endpoints = frozenset({TOKEN})
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         """Start empty, reading time from ``clock`` (default: the system clock)."""
