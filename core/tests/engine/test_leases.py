@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
+from typing import Any
 
 from calsync.state.lease import LEASE_TIME, Holder
 
@@ -64,3 +66,64 @@ def test_a_finished_pass_leaves_the_mailbox_free_for_the_next_process(org: Org) 
     org.sync()
     next_one = Holder("sync-02.example.net", 4242)
     assert org.app.state.take_lease("alice", next_one, now=org.clock.now(), ttl=LEASE_TIME) is None
+
+
+class DuringPull:
+    """Proxies a provider; ``then`` runs each time it is asked for its changes."""
+
+    def __init__(self, target: Any, then: Callable[[], None]) -> None:
+        self.target, self.then = target, then
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.target, name)
+        if name != "pull":
+            return attribute
+
+        def pull(*args: Any, **kwargs: Any) -> Any:
+            self.then()
+            return attribute(*args, **kwargs)
+
+        return pull
+
+
+def test_a_pass_longer_than_its_lease_keeps_it_by_renewing(org: Org) -> None:
+    org.mail.seed(ALICE, meeting("Kickoff"))
+    elsewhere = Holder("sync-02.example.net", 4242)
+    refused: list[object] = []
+
+    def slow_crm() -> None:  # an hour and a half after the pass began
+        org.clock.advance(LEASE_TIME * 0.75)
+        refused.append(
+            org.app.state.take_lease("alice", elsewhere, now=org.clock.now(), ttl=LEASE_TIME)
+        )
+
+    org.app.engine._mailboxes["alice"] = DuringPull(  # type: ignore[assignment]
+        org.app.engine._mailboxes["alice"], lambda: org.clock.advance(LEASE_TIME * 0.75)
+    )
+    org.app.engine._crm = DuringPull(org.app.engine._crm, slow_crm)  # type: ignore[assignment]
+    [report] = org.sync()
+    assert [lease.holder for lease in refused] == [Holder.this_process()]  # type: ignore[attr-defined]
+    assert (report.outcome, report.synced_up) == ("ok", 1)
+
+
+def test_a_pass_whose_lease_was_taken_stops_before_writing_and_nothing_doubles(org: Org) -> None:
+    org.mail.seed(ALICE, meeting("Kickoff"))
+    elsewhere = Holder("sync-02.example.net", 4242)
+
+    def stalled() -> None:  # the pass hangs for two hours; another host takes over
+        org.clock.advance(LEASE_TIME * 2)
+        assert (
+            org.app.state.take_lease("alice", elsewhere, now=org.clock.now(), ttl=LEASE_TIME)
+            is None
+        )
+
+    crm = org.app.engine._crm
+    org.app.engine._crm = DuringPull(crm, stalled)  # type: ignore[assignment]
+    [report] = org.sync()
+    assert report.outcome == "busy" and "sync-02.example.net:4242 took it over" in report.detail
+    assert org.crm_events() == []
+    org.app.engine._crm = crm
+    org.app.state.release_lease("alice", elsewhere)
+    [report] = org.settle()
+    assert (report.outcome, report.synced_up) == ("ok", 1)
+    assert [e.subject for e in org.crm_events()] == ["Kickoff"]

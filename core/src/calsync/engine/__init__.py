@@ -35,7 +35,7 @@ from calsync.plugins import Registry, load_registry
 from calsync.policy import Direction
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, ProviderContext, Role
 from calsync.state import State
-from calsync.state.lease import LEASE_TIME, Holder
+from calsync.state.lease import LEASE_TIME, Holder, LeaseLost
 from calsync.state.records import (
     DirectionStatus,
     MailboxState,
@@ -207,6 +207,13 @@ class Engine:
             )
         try:
             return self._run_mailbox(mailbox, status, allow_mass_delete)
+        except LeaseLost as lost:
+            # Stop before writing more; the other process replays what this one started.
+            return PassReport(
+                mailbox=mailbox.name,
+                outcome="busy",
+                detail=f"{lost.lease.holder} took it over during the pass; stopped here",
+            )
         finally:
             self.state.release_lease(mailbox.name, self.holder)
 
@@ -287,7 +294,7 @@ class Engine:
                 )
             ]
             outcome, detail = "failed", str(exc)
-        except StateError:
+        except (StateError, LeaseLost):
             raise
         except Exception as exc:
             correlation = uuid.uuid4().hex[:12]
@@ -372,8 +379,14 @@ class Engine:
             clock=self.clock,
             org_addresses=frozenset(m.address for m in self.config.mailboxes),
             allow_mass_delete=allow_mass_delete,
+            keep_alive=lambda: self._keep_lease(mailbox.name),
         )
         return MailboxPass(context).run()
+
+    def _keep_lease(self, mailbox: str) -> None:
+        other = self.state.take_lease(mailbox, self.holder, now=self.clock(), ttl=LEASE_TIME)
+        if other is not None:
+            raise LeaseLost(other)
 
     def _finish(
         self,

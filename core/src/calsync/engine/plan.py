@@ -34,6 +34,9 @@ class PassContext:
     #: The addresses of every mailbox calsync syncs (to tell in-org organizers, EX-09).
     org_addresses: frozenset[str] = frozenset()
     allow_mass_delete: bool = False
+    #: Called between the steps of a long pass: renews the mailbox's lease, and raises
+    #: :class:`~calsync.state.lease.LeaseLost` when another process has taken it.
+    keep_alive: Callable[[], None] = lambda: None
 
 
 @dataclass(slots=True, kw_only=True)

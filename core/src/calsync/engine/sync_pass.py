@@ -64,7 +64,9 @@ class MailboxPass:
         replay_outbox(planner)
         cursors = ctx.state.cursors(ctx.name)
         mailbox_delta = self._pull(Side.MAILBOX, cursors.get(Side.MAILBOX))
+        ctx.keep_alive()
         crm_delta = self._pull(Side.CRM, cursors.get(Side.CRM))
+        ctx.keep_alive()
         result = PassResult(initial={Side.MAILBOX: mailbox_delta.full, Side.CRM: crm_delta.full})
 
         mailbox_changed = list(mailbox_delta.changed) + self._retries(Side.MAILBOX, mailbox_delta)
@@ -101,6 +103,7 @@ class MailboxPass:
         for _round in range(2):
             refine_crm_updates(planner)
             result.synced += apply(planner, planner.planned)
+            ctx.keep_alive()
             planner.planned = []
             deferred, planner.deferred = planner.deferred, []
             for side, pending in deferred:

@@ -5,7 +5,8 @@ person's manual run, say) would each see the same changes and each create the
 counterparts. Before a pass, the engine takes the mailbox's lease in the state database;
 another process finds it taken and leaves the mailbox alone. A lease names its holder by
 host and process id, so a run that follows a killed one on the same host takes over at
-once; a holder on another host is waited out until the lease expires.
+once; a holder on another host is waited out until the lease expires. A pass renews its
+lease between its steps, and stops if it finds that another process took it meanwhile.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Self
 
-__all__ = ["LEASE_TIME", "Holder", "Lease"]
+__all__ = ["LEASE_TIME", "Holder", "Lease", "LeaseLost"]
 
-#: How long a lease lasts. Far longer than a pass; only a holder on another host that died
-#: mid-pass keeps a mailbox waiting this long.
+#: How long a lease lasts unless renewed (a pass renews it between its steps). Only a holder
+#: on another host that died mid-pass keeps a mailbox waiting this long.
 LEASE_TIME: Final = timedelta(hours=1)
 
 
@@ -72,3 +73,12 @@ class Lease:
     def is_free_for(self, holder: Holder, now: datetime) -> bool:
         """Whether ``holder`` may take this lease at ``now``."""
         return self.holder == holder or not self.is_live(now)
+
+
+class LeaseLost(Exception):
+    """Another process took a mailbox's lease in the middle of a pass (it had expired)."""
+
+    def __init__(self, lease: Lease) -> None:
+        """Name the lease as the other process now holds it."""
+        super().__init__(f"{lease.holder} took over the sync of {lease.mailbox}")
+        self.lease = lease
