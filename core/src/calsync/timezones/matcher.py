@@ -91,7 +91,7 @@ class TimeZoneMatcher:
         self._by_class: dict[str, list[str]] = {}
         for zone in sorted(self.supported):
             self._by_class.setdefault(tzdb.canonical(zone), []).append(zone)
-        self.match = functools.lru_cache(maxsize=8192)(self._match)  # type: ignore[method-assign]
+        self._cached_match = functools.lru_cache(maxsize=8192)(self._match)
 
     def default_window(self, start: datetime | None = None) -> Window:
         """From a day before ``start`` (or now, if later) to :data:`DEFAULT_HORIZON` after it."""
@@ -101,8 +101,8 @@ class TimeZoneMatcher:
         return (begin - timedelta(days=1), begin + DEFAULT_HORIZON)
 
     def match(self, zone_id: str, window: Window | None = None) -> ZoneMatch:
-        """Match ``zone_id`` over ``window`` (default: :meth:`default_window`)."""
-        raise NotImplementedError  # replaced by the cached bound method in __init__
+        """Match ``zone_id`` over ``window`` (default: :meth:`default_window`); cached."""
+        return self._cached_match(zone_id, window)
 
     def _match(self, zone_id: str, window: Window | None = None) -> ZoneMatch:
         zone_id = zone_id.strip()

@@ -73,16 +73,19 @@ def get_item(ctx: Context) -> Response:
     return response
 
 
+def disposition_of(ctx: Context, attribute: str, allowed: tuple[str, ...]) -> str:
+    """The request's meeting-message ``attribute``, required for calendar items as in Exchange."""
+    disposition = ctx.payload.get(attribute)
+    if disposition is None:
+        raise EwsError(f"Error{attribute}Required", f"{attribute} is required for calendar items.")
+    if disposition not in allowed:
+        raise schema_error(f"The {attribute} value {disposition!r} is invalid.")
+    return disposition
+
+
 def create_item(ctx: Context) -> Response:
     """Answer CreateItem for calendar items."""
-    disposition = ctx.payload.get("SendMeetingInvitations")
-    if disposition is None:
-        raise EwsError(
-            "ErrorSendMeetingInvitationsRequired",
-            "SendMeetingInvitations is required for calendar items.",
-        )
-    if disposition not in SEND_INVITATIONS:
-        raise schema_error(f"The SendMeetingInvitations value {disposition!r} is invalid.")
+    disposition = disposition_of(ctx, "SendMeetingInvitations", SEND_INVITATIONS)
     folder = ctx.payload.find(m("SavedItemFolderId"))
     items = ctx.payload.find(m("Items"))
     if items is None:
@@ -118,14 +121,7 @@ def create_item(ctx: Context) -> Response:
 
 def delete_item(ctx: Context) -> Response:
     """Answer DeleteItem (items, occurrences, exceptions, masters with their exceptions)."""
-    disposition = ctx.payload.get("SendMeetingCancellations")
-    if disposition is None:
-        raise EwsError(
-            "ErrorSendMeetingCancellationsRequired",
-            "SendMeetingCancellations is required for calendar items.",
-        )
-    if disposition not in SEND_INVITATIONS:
-        raise schema_error(f"The SendMeetingCancellations value {disposition!r} is invalid.")
+    disposition = disposition_of(ctx, "SendMeetingCancellations", SEND_INVITATIONS)
     response = ctx.response("DeleteItem")
     refs = parse_ids(ctx.payload.find(m("ItemIds")))
     for index, ref in enumerate(refs):

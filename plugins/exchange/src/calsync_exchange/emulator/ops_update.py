@@ -16,7 +16,11 @@ from calsync_exchange.emulator.calendar import Entry
 from calsync_exchange.emulator.context import Context
 from calsync_exchange.emulator.errors import EwsError, schema_error
 from calsync_exchange.emulator.mutations import Change
-from calsync_exchange.emulator.ops_items import SEND_UPDATES, record_meeting_message
+from calsync_exchange.emulator.ops_items import (
+    SEND_UPDATES,
+    disposition_of,
+    record_meeting_message,
+)
 from calsync_exchange.emulator.soap import Response
 from calsync_exchange.emulator.xml_item import parse_value
 from calsync_exchange.emulator.xml_render import render_id
@@ -117,16 +121,7 @@ def update_item(ctx: Context) -> Response:
     mode = ctx.payload.get("ConflictResolution", "AutoResolve")
     if mode not in _CONFLICT_MODES:
         raise schema_error(f"The ConflictResolution value {mode!r} is invalid.")
-    disposition = ctx.payload.get("SendMeetingInvitationsOrCancellations")
-    if disposition is None:
-        raise EwsError(
-            "ErrorSendMeetingInvitationsOrCancellationsRequired",
-            "SendMeetingInvitationsOrCancellations is required for calendar items.",
-        )
-    if disposition not in SEND_UPDATES:
-        raise schema_error(
-            f"The SendMeetingInvitationsOrCancellations value {disposition!r} is invalid."
-        )
+    disposition = disposition_of(ctx, "SendMeetingInvitationsOrCancellations", SEND_UPDATES)
     parsed = _parse(ctx)
     response = ctx.response("UpdateItem")
     for index, item in enumerate(parsed):
