@@ -18,6 +18,9 @@ Every error calsync raises on purpose derives from :class:`CalsyncError`::
 Providers translate their SDK's exceptions into these at their boundary, so the engine never
 sees an SDK type. Per-item refusals (a validation rule, field-level security, ...) are not
 raised: they come back as :class:`calsync.providers.ItemFailure` in a write's results.
+A service's hint of when to come back (``retry_after``) is read with
+:func:`calsync.retry.parse_retry_after` and waited for as :mod:`calsync.retry` says; an
+error page in a message is cut to one line with :func:`calsync.replies.summary`.
 """
 
 from __future__ import annotations
@@ -102,9 +105,20 @@ class ThrottledError(ProviderError):
 
 
 class ServiceUnavailableError(ProviderError):
-    """The service failed (5xx), timed out or could not be reached; try again later."""
+    """The service failed (5xx), timed out or could not be reached; try again later.
+
+    :param retry_after: seconds the service said it will be back in (a 503's
+        ``Retry-After``), when it said; see :mod:`calsync.retry`.
+    """
 
     code = "SERVICE_UNAVAILABLE"
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, source: str | None = None
+    ) -> None:
+        """Describe the failure and keep the service's hint of when to come back."""
+        super().__init__(message, source=source)
+        self.retry_after = retry_after
 
 
 class InvalidReplyError(ProviderError):

@@ -34,6 +34,7 @@ from calsync.notify import Notification, NotificationKind, Notifier
 from calsync.plugins import Registry, load_registry
 from calsync.policy import Direction
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, ProviderContext, Role
+from calsync.retry import Backoff
 from calsync.state import State
 from calsync.state.lease import LEASE_TIME, Holder, LeaseLost
 from calsync.state.records import (
@@ -52,9 +53,9 @@ logger = logging.getLogger("calsync.engine")
 
 #: Consecutive failed passes after which the people looking after a mailbox are told.
 FAILURES_BEFORE_NOTICE: Final = 10
-#: Throttling hints up to this long are waited for within the pass.
-MAX_INLINE_BACKOFF: Final = 60.0
-THROTTLE_ATTEMPTS: Final = 3
+#: How a pass the service turned away is repeated (EX-25): hints up to calsync.retry.MAX_WAIT
+#: are waited for, throttling without one backs off exponentially with jitter.
+PASS_BACKOFF: Final = Backoff(attempts=3)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -342,16 +343,10 @@ class Engine:
     def _attempt(
         self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
     ) -> PassResult:
-        for attempt in range(1, THROTTLE_ATTEMPTS + 1):
-            try:
+        # EX-25: back off as told (or exponentially), then run the (idempotent) pass again.
+        for attempt in PASS_BACKOFF.retrying(sleep=self.sleep, name=mailbox.name):
+            with attempt:
                 return self._pass(mailbox, status, allow_mass_delete)
-            except ThrottledError as exc:
-                wait = exc.retry_after if exc.retry_after is not None else 1.0
-                if attempt == THROTTLE_ATTEMPTS or wait > MAX_INLINE_BACKOFF:
-                    raise
-                # EX-25: back off as told, then run the (idempotent) pass again.
-                logger.info("%s: throttled, waiting %.1f s as asked", mailbox.name, wait)
-                self.sleep(wait)
         raise AssertionError("unreachable")
 
     def _pass(
