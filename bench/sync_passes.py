@@ -143,11 +143,12 @@ def _minimum(
 
     Mailbox side: listing the changes (EWS: SyncFolderItems pages of 512 plus GetItem batches
     of 512; Google: events.list pages of 2,500, plus reading the calendar's zone once).
-    CRM side: its own changes (one query), who the owner is (one query), what the org supports
-    (one describe per run), contacts and leads for the changed items' people (one query each,
-    when there are any), the writes in collections of 200, and before updates the records
-    they update (to keep the CRM's own links, EX-17), 200 at a time. Reading the initial
-    burst back takes a query page per 2,000 records.
+    CRM side: its own changes (one query; a delta also reads the delete log once, to know
+    whether Salesforce purged deletions since the cursor), who the owner is (one query), what
+    the org supports (one describe per run), contacts and leads for the changed items' people
+    (one query each, when there are any), the writes in collections of 200, and before
+    updates the records they update (to keep the CRM's own links, EX-17), 200 at a time.
+    Reading the initial burst back takes a query page per 2,000 records.
     """
     per = changed // mailboxes
     if provider == "exchange":
@@ -159,6 +160,7 @@ def _minimum(
     # Updating keeps what the CRM side set (EX-17): the counterparts must be read first.
     reads_before_update = writes if kind == "incremental" else 0
     own_changes = math.ceil(items / SF_QUERY_PAGE) if kind == "readback" else 1
+    own_changes += 0 if kind == "initial" else 1  # getDeleted's earliestDateAvailable
     crm = own_changes + 1 + people + writes + reads_before_update
     return mailboxes * (mailbox + crm) + 1
 

@@ -122,6 +122,29 @@ def test_changes_and_deletes_follow(org: Org) -> None:
     assert org.mail.items(ALICE) == ()
 
 
+def test_crm_deletions_purged_from_the_recycle_bin_still_reach_the_mailbox(org: Org) -> None:
+    """A busy org's full recycle bin purges deletions older than two hours, and a day later
+    queryAll no longer shows them: the next pass must still remove their mailbox copies."""
+    org.crm.org.configure(recycle_bin_capacity=2)
+    for subject in ("Kept", "Gone 1", "Gone 2"):
+        org.crm.seed(org.alice, meeting(subject))
+    org.settle()
+    assert len(org.mail.items(ALICE)) == 3
+    for event in org.events():
+        if event.subject.startswith("Gone") and event.ref is not None:
+            org.crm.remove(event.ref.id)
+    bob = org.crm.add_user("bob@example.com")
+    busy = [org.crm.seed(bob, meeting(f"Busy {n}")) for n in range(3)]
+    org.crm.remove(busy[0])
+    org.clock.advance(3 * 3600)
+    client = org.crm.client()
+    client.Event.delete(busy[1])  # someone keeps deleting: the bin is purged of the oldest
+    org.clock.advance(25 * 3600)  # the service was down for a day
+    report = org.settle()
+    assert (report.outcome, report.synced_down) == ("ok", 2)
+    assert [i.subject for i in org.mail.items(ALICE)] == ["Kept"]
+
+
 def test_contacts_are_linked_and_all_day_dates_kept(org: Org) -> None:
     carol = org.crm.add_contact("carol@customer.com")
     org.mail.seed(

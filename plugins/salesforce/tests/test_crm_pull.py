@@ -128,6 +128,30 @@ def test_old_or_foreign_cursors_are_refused(
     assert crm.pull(None, owner=owner).full
 
 
+def test_a_cursor_older_than_a_recycle_bin_purge_is_refused(
+    harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str, clock: FrozenClock
+) -> None:
+    """Deletions purged from a full recycle bin are lost to queryAll: the delete log's
+    earliestDateAvailable tells, and the cursor is refused (the engine then lists again)."""
+    harness.org.configure(recycle_bin_capacity=1)
+    gone = harness.seed(owner, timed(subject="Gone"))
+    busy = harness.add_user("busy@acme.test")
+    others = [harness.seed(busy, timed(subject=f"Other {n}")) for n in range(3)]
+    cursor = crm.pull(None, owner=owner).cursor
+    clock.advance(60)
+    for event_id in (gone, *others):
+        harness.remove(event_id)
+    clock.advance(timedelta(hours=3))
+    fresh = crm.pull(None, owner=owner).cursor  # the bin is purged as this pull is answered
+    harness.emulator.reset_counts()
+    with pytest.raises(CursorExpiredError, match="purged Event deletions"):
+        crm.pull(cursor, owner=owner)
+    assert harness.emulator.counts["sobjects.deleted"] == 1
+    # A cursor issued after the purge is still good.
+    clock.advance(60)
+    assert crm.pull(fresh, owner=owner).removed == ()
+
+
 def test_long_results_are_paged(harness: SalesforceCrmHarness, owner: str) -> None:
     crm = SalesforceCrm(harness.client, clock=harness.emulator.clock.now, query_batch_size=200)
     for n in range(450):

@@ -37,7 +37,8 @@ def test_updated_and_deleted_windows(emulator: SalesforceEmulator, sf: Salesforc
     assert deleted["deletedRecords"] == [
         {"id": second, "deletedDate": "2026-03-02T09:20:00.000+0000"}
     ]
-    assert deleted["earliestDateAvailable"] == "2026-03-02T09:00:00.000+0000"
+    # Nothing was purged yet: the org's creation less the 15 days the bin keeps records.
+    assert deleted["earliestDateAvailable"] == "2026-02-15T09:00:00.000+0000"
     assert emulator.counts["sobjects.updated"] == 2
     assert emulator.counts["sobjects.deleted"] == 1
 
@@ -63,3 +64,54 @@ def test_replication_window_rules(emulator: SalesforceEmulator, sf: Salesforce) 
         assert raised.value.content[0]["errorCode"] == "INVALID_REPLICATION_DATE"
     assert sf.Event.updated(NOW - timedelta(days=29), NOW)["ids"] == []
     assert datetime(2026, 3, 2, tzinfo=UTC) < NOW
+
+
+def _deleted_ids(sf: Salesforce) -> list[str]:
+    now = sf.Event.deleted(NOW, NOW + timedelta(days=3))
+    return [d["id"] for d in now["deletedRecords"]]
+
+
+def _query_all_ids(sf: Salesforce) -> list[str]:
+    return [r["Id"] for r in sf.query_all("SELECT Id FROM Event", include_deleted=True)["records"]]
+
+
+def test_a_full_recycle_bin_purges_its_oldest_records(
+    emulator: SalesforceEmulator, sf: Salesforce
+) -> None:
+    """Over capacity, entries at least two hours old go, oldest first; queryAll keeps them a
+    day more; earliestDateAvailable moves to the newest purged deletion (emptyRecycleBin(),
+    sObject Get Deleted and GetDeletedResult in Salesforce's API guides)."""
+    clock = emulator.clock
+    emulator.org.configure(recycle_bin_capacity=2)
+    ids = [sf.Event.create(timed())["id"] for _ in range(5)]
+    for event_id in ids[:3]:
+        clock.advance(timedelta(minutes=10))  # type: ignore[attr-defined]
+        sf.Event.delete(event_id)  # deleted at 09:10, 09:20, 09:30
+    clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]  # getDeleted ends at now
+    # Over capacity, but nothing has been in the bin for two hours yet.
+    assert _deleted_ids(sf) == ids[:3]
+    clock.advance(timedelta(hours=2))  # type: ignore[attr-defined]  # 11:31
+    sf.Event.delete(ids[3])  # four in the bin: the two oldest (over two hours) are purged
+    clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+    assert _deleted_ids(sf) == ids[2:4]
+    log = sf.Event.deleted(NOW, NOW + timedelta(days=3))
+    assert log["earliestDateAvailable"] == "2026-03-02T09:20:00.000+0000"
+    # Purged records stay visible to queryAll for about a day, then they are gone.
+    assert _query_all_ids(sf) == ids
+    clock.advance(timedelta(hours=23))  # type: ignore[attr-defined]
+    assert _query_all_ids(sf) == ids
+    clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    assert _query_all_ids(sf) == ids[2:]
+    assert emulator.org.store.get("Event", ids[0]) is None
+
+
+def test_the_recycle_bin_keeps_records_fifteen_days(
+    emulator: SalesforceEmulator, sf: Salesforce
+) -> None:
+    event_id = sf.Event.create(timed())["id"]
+    sf.Event.delete(event_id)
+    emulator.clock.advance(timedelta(days=15, minutes=1))  # type: ignore[attr-defined]
+    log = sf.Event.deleted(NOW + timedelta(days=1), NOW + timedelta(days=16))
+    assert log["earliestDateAvailable"] == "2026-03-02T09:00:00.000+0000"
+    emulator.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    assert _query_all_ids(sf) == []

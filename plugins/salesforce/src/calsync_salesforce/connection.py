@@ -10,6 +10,7 @@ service refuses the session, so a renewed token or session is picked up without 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import requests
@@ -152,6 +153,10 @@ class Connection:
             lambda sf: sf.query_all(soql, include_deleted=include_deleted, **options),
             reading_changes=reading_changes,
         )
+
+    def deleted(self, sobject: str, start: datetime, end: datetime) -> Any:
+        """``getDeleted`` for ``sobject`` over ``[start, end]`` (the delete log's reach)."""
+        return self.call(lambda sf: getattr(sf, sobject).deleted(start, end), reading_changes=True)
 
     def close(self) -> None:
         """Close the HTTP session."""

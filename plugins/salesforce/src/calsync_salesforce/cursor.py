@@ -5,8 +5,9 @@ with a stamp a little older than one already read. Each pull therefore asks agai
 the last :data:`OVERLAP` before the mark, and the cursor remembers a short digest of every
 ``(Id, SystemModstamp)`` it reported in that window, so a record is reported again only
 when it changed again. The cursor also remembers when it was issued: deleted records stay
-visible to ``queryAll`` for 15 days, so an older cursor could miss deletions and is
-refused (:class:`~calsync.errors.CursorExpiredError`).
+visible to ``queryAll`` for 15 days at most, so an older cursor could miss deletions and is
+refused (:class:`~calsync.errors.CursorExpiredError`). A full recycle bin loses them much
+sooner; :mod:`.pull` asks the delete log whether it did.
 
 A pull issued at time T has seen every transaction that started before T less the overlap,
 so the mark also moves up to T less the overlap and :data:`CLOCK_SKEW` (this host's clock
@@ -34,7 +35,7 @@ __all__ = ["CLOCK_SKEW", "MAX_AGE", "OVERLAP", "Cursor"]
 OVERLAP: Final = timedelta(minutes=2)
 #: How far this host's clock may run ahead of Salesforce's without losing changes.
 CLOCK_SKEW: Final = timedelta(minutes=5)
-#: Older cursors are refused: the recycle bin keeps deleted records for 15 days.
+#: Older cursors are refused: the recycle bin keeps deleted records for 15 days at most.
 MAX_AGE: Final = timedelta(days=14)
 _VERSION: Final = 1
 _DIGEST: Final = 6

@@ -6,13 +6,23 @@ runs one ``queryAll`` over the user's events stamped since the cursor (less an o
 reported at the same ``SystemModstamp`` are skipped. A deleted occurrence of a Classic
 series is reported as the cancellation of its slot, and its header is listed too, with the
 slot as a new exclusion.
+
+``queryAll`` shows deleted rows only while Salesforce keeps them: a full recycle bin is
+purged of its oldest records once they are two hours old, and a purged record leaves
+``queryAll`` after about a day (see the emulator's :mod:`.emulator.recycle_bin` for the
+documentation). After each delta query, one ``getDeleted`` call reads the delete log's
+``earliestDateAvailable``: when Salesforce purged deletions made since the cursor, the pull
+refuses the cursor (:class:`~calsync.errors.CursorExpiredError`) and the engine lists every
+event again, so events deleted meanwhile are found missing instead of staying as ghosts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Final
 
+from calsync.errors import CursorExpiredError, InvalidReplyError
 from calsync.model import CalendarItem, Moment
 from calsync.providers import Delta, Removal
 from calsync_salesforce.cursor import Cursor, seen_key
@@ -20,9 +30,11 @@ from calsync_salesforce.reader import EventReader
 from calsync_salesforce.reading import removal_of
 from calsync_salesforce.replies import Record
 from calsync_salesforce.series_index import SeriesIndex
-from calsync_salesforce.wire import soql_instant, soql_string
+from calsync_salesforce.wire import parse_instant, soql_instant, soql_string
 
 __all__ = ["pull"]
+
+_MINUTE: Final = timedelta(minutes=1)
 
 
 def pull(
@@ -40,6 +52,8 @@ def pull(
     since = previous.since
     where = mine if since is None else f"{mine} AND SystemModstamp >= {soql_instant(since)}"
     rows = reader.query(where, include_deleted=True, reading_changes=True)
+    if since is not None:
+        _refuse_if_purged(reader, since, now)
     fresh = [r for r in rows if seen_key(str(r["Id"]), _stamp(r)) not in previous.seen]
     live = [r for r in fresh if not r.get("IsDeleted")]
     gone = [r for r in fresh if r.get("IsDeleted")]
@@ -50,6 +64,24 @@ def pull(
     changed += _headers(reader, index, touched, {i.ref.id for i in changed if i.ref}, owner)
     following = previous.advanced(_stamps(fresh), now)
     return Delta(changed=tuple(changed), removed=tuple(removed), cursor=following.encode())
+
+
+def _refuse_if_purged(reader: EventReader, since: datetime, now: datetime) -> None:
+    """Refuse the cursor when Salesforce purged Event deletions stamped since ``since``."""
+    log = reader.org.connection.deleted("Event", since, max(now, since + _MINUTE))
+    raw = log.get("earliestDateAvailable") if isinstance(log, dict) else None
+    if not isinstance(raw, str):
+        raise InvalidReplyError("Salesforce's getDeleted answer has no earliestDateAvailable")
+    try:
+        earliest = parse_instant(raw)
+    except ValueError:
+        raise InvalidReplyError(f"getDeleted's earliestDateAvailable {raw!r} is no date") from None
+    # Salesforce gives the minute: a purge within that minute may be later than ``since``.
+    if earliest + _MINUTE > since:
+        raise CursorExpiredError(
+            f"Salesforce purged Event deletions up to {raw} from its recycle bin, after the "
+            f"cursor's {soql_instant(since)}: every event is listed again"
+        )
 
 
 def _stamp(record: Record) -> str:

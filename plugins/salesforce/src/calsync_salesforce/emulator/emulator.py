@@ -124,6 +124,7 @@ class SalesforceEmulator(Emulator):
             if self.org.usage.used(now) >= self.org.settings.daily_api_requests:
                 raise request_limit()
             self.org.usage.record(now)
+            self.org.recycle_bin.purge(now, self.org.settings.recycle_bin_capacity)
             status, body = HANDLERS[where.endpoint](self.org, caller, request, where, fail_index)
         except SalesforceError as error:
             return faults.error_response(error, self._limit_header())

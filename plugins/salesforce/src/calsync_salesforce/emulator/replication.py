@@ -5,7 +5,10 @@ of the offset, so they arrive URL-encoded). Salesforce truncates both to the min
 ``end`` at now, and refuses with 400 ``INVALID_REPLICATION_DATE`` a start more than 30 days
 ago, an end before the start, or a value that is not a date-time. ``updated`` lists live
 records whose ``SystemModstamp`` falls in ``[start, end)``; ``deleted`` lists delete-log
-entries in that window.
+entries in that window, and ``earliestDateAvailable``, the deletion date of the newest entry
+purged from the log so far (see :mod:`.recycle_bin`). Salesforce documents no value for an
+object nothing was ever purged of; the emulator then answers the org's creation less the 15
+days the bin keeps records, as a steadily purged log would.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from calsync_salesforce.emulator.errors import SalesforceError
+from calsync_salesforce.emulator.recycle_bin import RETENTION
 from calsync_salesforce.emulator.values import format_datetime, parse_datetime
 
 if TYPE_CHECKING:
@@ -71,6 +75,8 @@ def deleted(
     ]
     return {
         "deletedRecords": entries,
-        "earliestDateAvailable": format_datetime(_minute(org.created_at)),
+        "earliestDateAvailable": format_datetime(
+            _minute(org.recycle_bin.earliest_available(sobject.name, org.created_at - RETENTION))
+        ),
         "latestDateCovered": format_datetime(end),
     }

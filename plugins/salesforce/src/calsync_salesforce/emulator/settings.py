@@ -18,12 +18,15 @@ class OrgSettings:
         without it a create with ``IsRecurrence`` or ``Recurrence2PatternText`` is refused.
     :param multiday_events: "Enable Multiday Events": events longer than 24 hours.
     :param daily_api_requests: the rolling 24-hour ``DailyApiRequests`` allocation.
+    :param recycle_bin_capacity: records the recycle bin holds before the oldest are purged:
+        5,000 per user licence (see :mod:`.recycle_bin`); the default is ten licences' worth.
     """
 
     shared_activities: bool = True
     recurring_events: bool = True
     multiday_events: bool = True
     daily_api_requests: int = 15000
+    recycle_bin_capacity: int = 50_000
 
 
 class Access(enum.Enum):

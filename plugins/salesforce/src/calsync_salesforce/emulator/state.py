@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from calsync.emulation import Clock
 from calsync_salesforce.emulator.context import DEFAULT_API_VERSION, Caller
 from calsync_salesforce.emulator.cursors import QueryCursors
+from calsync_salesforce.emulator.recycle_bin import RecycleBin
 from calsync_salesforce.emulator.schema import FieldDef, ObjectDef, custom_field
 from calsync_salesforce.emulator.settings import Access, ApiUsage, OrgSettings, Profile
 from calsync_salesforce.emulator.standard_objects import NAME, STANDARD_OBJECTS
@@ -40,12 +41,14 @@ class OrgState:
         self.clock = clock
         self.lock = lock
         self.store = Store()
+        self.recycle_bin = RecycleBin(self.store)
         self.cursors = QueryCursors()
         self.usage = ApiUsage()
         self._reset_state()
 
     def _reset_state(self) -> None:
         self.store.clear()
+        self.recycle_bin.clear()
         self.cursors.clear()
         self.usage.clear()
         self.settings = OrgSettings()

@@ -133,6 +133,12 @@ class Store:
         """Remember that a record went to the recycle bin."""
         self.deletions.append(Deletion(sobject, record_id, when))
 
+    def expunge(self, sobject: str, record_id: str) -> None:
+        """Remove a deleted record for good (purged from the recycle bin; see .recycle_bin)."""
+        record = self.get(sobject, record_id)
+        if record is not None and record.get("IsDeleted") and not self._depth:
+            self._set(sobject, record_id, None)
+
     # -- savepoints ----------------------------------------------------------------------
 
     def mark(self) -> Savepoint:
