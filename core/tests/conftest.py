@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +36,42 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = server.get_uri(name)
     assert url.startswith("postgresql://")
     return url
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A finished ``calsync`` command: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+def calsync(*args: str, cwd: Path | None = None, file_permissions: bool = False) -> Ran:
+    """Run ``calsync ARGS`` in a new process, with no terminal, as cron or systemd would.
+
+    :param file_permissions: hold the process to files' permissions even when the tests run
+        as root (whose capabilities would let it write a read-only file).
+    """
+    prefix: list[str] = []
+    if file_permissions and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv to give up root's file access")
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", "from calsync.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=cwd,
+    )
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def run_calsync() -> Callable[..., Ran]:
+    """:func:`calsync`: the command line in a new process."""
+    return calsync

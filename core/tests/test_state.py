@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
+import stat
 import subprocess
 import sys
+import textwrap
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from calsync.errors import StateError
-from calsync.state import Link, LinkKind, OutboxEntry, Side, State
+from calsync.state import Link, LinkKind, OutboxEntry, PassRecord, Side, State
 from calsync.state.lease import Holder
 
 NOW = datetime(2027, 1, 1, tzinfo=UTC)
@@ -49,7 +53,8 @@ def test_another_schema_version_is_refused_with_what_to_do(database_url: str) ->
     _sql(url, "UPDATE calsync_meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(
         StateError,
-        match=r"schema version 99, this calsync needs version 2; point `state` at a new database",
+        match=r"schema version 99, this calsync needs version 2; upgrade calsync to the version "
+        r"that wrote it, or point `state` at a new database",
     ):
         State(url)
 
@@ -138,7 +143,11 @@ def test_atomic_groups_writes_and_rolls_them_back_together(database_url: str) ->
 
 
 def test_unreachable_databases_are_a_clear_error() -> None:
-    with pytest.raises(StateError, match="cannot use the state database"):
+    with pytest.raises(
+        StateError,
+        match=r"cannot open the state database /nonexistent/dir/state\.db: its folder "
+        r"/nonexistent/dir does not exist",
+    ):
         State("sqlite:////nonexistent/dir/state.db")
 
 
@@ -155,4 +164,138 @@ def _sql(url: str, *statements: str) -> None:
     with state.engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement))
+    state.close()
+
+
+def _hold_write_lock(file: Path) -> sqlite3.Connection:
+    """Another program's connection in the middle of a write (holds SQLite's write lock)."""
+    other = sqlite3.connect(file, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_lease_is_never_granted_under_a_held_write_lock(tmp_path: Path) -> None:
+    file = tmp_path / "s.db"
+    state = State(f"sqlite:///{file}", busy_timeout=0.2)
+    other = _hold_write_lock(file)
+    try:
+        with pytest.raises(
+            StateError, match=rf"{file} stayed locked by another process for more than 0.2 s"
+        ):
+            state.take_lease("alice", Holder("h", 1), now=NOW, ttl=timedelta(hours=1))
+        assert state.lease("alice") is None  # reading goes on meanwhile (write-ahead log)
+    finally:
+        other.rollback()
+        other.close()
+    assert state.take_lease("alice", Holder("h", 1), now=NOW, ttl=timedelta(hours=1)) is None
+    state.close()
+
+
+#: A calsync process that asks for alice's lease when told, says whether it got it, and
+#: lives on (keeping it) until told again.
+RACER = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime, timedelta
+    from calsync.state import State
+    from calsync.state.lease import Holder
+    state = State(sys.argv[1])
+    print("ready", flush=True)
+    sys.stdin.readline()
+    lease = state.take_lease(
+        "alice", Holder.this_process(), now=datetime.now(UTC), ttl=timedelta(days=1)
+    )
+    print("granted" if lease is None else "refused", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+def test_a_lease_is_granted_to_exactly_one_of_several_processes(database_url: str) -> None:
+    State(database_url).close()  # created once, as the first run would
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, database_url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    try:
+        for racer in racers:
+            assert racer.stdout is not None and racer.stdout.readline() == "ready\n"
+        for racer in racers:  # all at once
+            assert racer.stdin is not None
+            racer.stdin.write("\n")
+            racer.stdin.flush()
+        answers = sorted(r.stdout.readline().strip() for r in racers if r.stdout)
+    finally:
+        for racer in racers:
+            racer.communicate("\n", timeout=60)
+    assert answers == ["granted", "refused", "refused", "refused"]
+
+
+def test_sqlite_runs_with_a_write_ahead_log_and_creates_its_file_for_its_owner_only(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "s.db"
+    state = State(f"sqlite:///{file}")
+    state.set_cursor("a", Side.MAILBOX, "c", NOW)
+    with state.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    for made in (file, tmp_path / "s.db-wal"):
+        assert stat.S_IMODE(made.stat().st_mode) == 0o600, made
+    state.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda f: f.write_bytes(f.read_bytes()[:100]), id="truncated"),
+        pytest.param(lambda f: f.write_text("name,address\nalice,a@x\n"), id="not-sqlite"),
+    ],
+)
+def test_a_damaged_or_foreign_file_is_refused_with_what_to_do(
+    tmp_path: Path, damage: Callable[[Path], object]
+) -> None:
+    file = tmp_path / "s.db"
+    state = State(f"sqlite:///{file}")
+    state.set_cursor("a", Side.MAILBOX, "c", NOW)
+    state.close()
+    damage(file)
+    with pytest.raises(
+        StateError,
+        match=rf"{file} is not a usable calsync state database .* restore it from a backup, "
+        "or point `state` at a new file",
+    ):
+        State(f"sqlite:///{file}")
+
+
+def test_another_programs_sqlite_database_is_left_alone(tmp_path: Path) -> None:
+    file = tmp_path / "crm-export.db"
+    with sqlite3.connect(file) as theirs:
+        theirs.execute("CREATE TABLE contacts (name TEXT)")
+    with pytest.raises(StateError, match=r"holds tables that are not calsync's \(contacts\)"):
+        State(f"sqlite:///{file}")
+    with sqlite3.connect(file) as theirs:
+        tables = theirs.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == [("contacts",)]
+
+
+def test_passes_older_than_the_history_kept_are_pruned(database_url: str) -> None:
+    state = State(database_url, keep_passes=timedelta(days=2))
+
+    def a_pass(mailbox: str, day: int) -> PassRecord:
+        at = NOW + timedelta(days=day)
+        return PassRecord(mailbox=mailbox, started_at=at, finished_at=at, outcome="ok")
+
+    state.record_pass(a_pass("bob", 0))
+    state.record_pass(a_pass("alice", 1))
+    state.record_pass(a_pass("alice", 3))
+    assert [p.finished_at for p in state.recent_passes("alice")] == [
+        NOW + timedelta(days=3),
+        NOW + timedelta(days=1),
+    ]
+    assert state.recent_passes("bob") == []  # a mailbox no longer synced is pruned too
     state.close()

@@ -50,7 +50,11 @@ class Calsync:
     ) -> None:
         """Open the state database the configuration names (or use ``state``)."""
         self.config = config
-        self.state = state or State(config.state)
+        self.state = state or State(
+            config.state,
+            busy_timeout=config.state_options.busy_timeout_seconds,
+            keep_passes=config.state_options.keep_history,
+        )
         self.clock = clock or (lambda: datetime.now(UTC))
         extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
         self.engine = Engine(

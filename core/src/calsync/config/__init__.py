@@ -4,7 +4,11 @@ One TOML file names the state database, the CRM, the mailboxes and the policy.
 
 Example::
 
-    state = "sqlite:///calsync.db"
+    state = "sqlite:///calsync.db"     # relative to the file's folder; or a [state] table:
+    # [state]
+    # url = "postgresql://calsync@db.example.com/calsync"
+    # busy_timeout_seconds = 30        # SQLite: wait this long for another process's lock
+    # keep_history_days = 30           # rows of past passes older than this are pruned
 
     [policy]
     mode = "sync-all"              # or "match", "designate"
@@ -35,6 +39,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, final
 
@@ -51,6 +56,7 @@ __all__ = [
     "MailboxConfig",
     "NotifyConfig",
     "Secret",
+    "StateOptions",
     "load_config",
     "parse_config",
 ]
@@ -95,14 +101,47 @@ class NotifyConfig:
 
 @final
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StateOptions:
+    """How the state database is used (``[state]``, besides its ``url``)."""
+
+    #: SQLite: seconds to wait for another process's write lock before the command stops.
+    busy_timeout_seconds: float = 30.0
+    #: Days the rows of past passes are kept (statistics look back one day).
+    keep_history_days: int = 30
+
+    def __post_init__(self) -> None:
+        """Refuse values that would make calsync fail or misbehave later."""
+        if not 0 < self.busy_timeout_seconds <= MAX_BUSY_TIMEOUT:
+            raise ValueError(
+                f"busy_timeout_seconds must be more than 0 and at most {MAX_BUSY_TIMEOUT}"
+            )
+        if not 1 <= self.keep_history_days <= MAX_HISTORY_DAYS:
+            raise ValueError(f"keep_history_days must be between 1 and {MAX_HISTORY_DAYS}")
+
+    @property
+    def keep_history(self) -> timedelta:
+        """How long past passes are kept."""
+        return timedelta(days=self.keep_history_days)
+
+
+#: A pass waiting longer than this for the database would be better told to try again.
+MAX_BUSY_TIMEOUT: Final = 600
+#: Ten years: timedelta and the databases handle that comfortably.
+MAX_HISTORY_DAYS: Final = 3650
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     """A whole, valid configuration."""
 
+    #: The state database's URL; a relative SQLite path is resolved against the file's folder.
     state: str
     crm: CrmConfig
     mailboxes: tuple[MailboxConfig, ...]
     policy: Policy
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    state_options: StateOptions = field(default_factory=StateOptions)
     #: The file it was read from, if any.
     path: Path | None = None
 
@@ -153,8 +192,7 @@ def parse_config(
         if key not in _TOP_KEYS:
             problems.append(f"{key}: unknown key; known keys: {', '.join(_TOP_KEYS)}")
 
-    state = data.get("state", DEFAULT_STATE_URL)
-    problems += _check_state_url(state)
+    state, state_options = _state(data.get("state", DEFAULT_STATE_URL), path, problems)
 
     policy_table = data.get("policy", {})
     policy = _policy(policy_table, "policy", problems) or Policy()
@@ -170,27 +208,59 @@ def parse_config(
         raise ConfigError(problems)
     assert crm is not None
     return Config(
-        state=state, crm=crm, mailboxes=tuple(mailboxes), policy=policy, notify=notify, path=path
+        state=state,
+        state_options=state_options,
+        crm=crm,
+        mailboxes=tuple(mailboxes),
+        policy=policy,
+        notify=notify,
+        path=path,
     )
 
 
 # -- the parts ---------------------------------------------------------------------------------
 
 
-def _check_state_url(state: object) -> list[str]:
-    if not isinstance(state, str):
-        return [f"state: expected a database URL such as {DEFAULT_STATE_URL!r}, got {state!r}"]
+def _state(value: object, path: Path | None, problems: list[str]) -> tuple[str, StateOptions]:
+    """The database URL (a relative SQLite file made absolute) and how to use it."""
+    options = StateOptions()
+    if isinstance(value, dict):
+        table = dict(value)
+        url = table.pop("url", DEFAULT_STATE_URL)
+        found, found_problems = structure(table, StateOptions, "state")
+        # ``url`` is read here, not by StateOptions: name it among the keys a table knows.
+        problems += [p.replace("known keys: ", "known keys: url, ", 1) for p in found_problems]
+        options = found or options
+        where = "state.url"
+    else:
+        url, where = value, "state"
+    if not isinstance(url, str):
+        problems.append(f"{where}: expected a database URL such as {DEFAULT_STATE_URL!r}")
+        return DEFAULT_STATE_URL, options
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        make_url(state).get_dialect()
+        parsed = make_url(url)
+        parsed.get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError):
-        return [
-            f"state: {state!r} is not a database URL calsync can use "
+        problems.append(
+            f"{where}: {url!r} is not a database URL calsync can use "
             f"(e.g. {DEFAULT_STATE_URL!r} or 'postgresql://user@host/calsync')"
-        ]
-    return []
+        )
+        return url, options
+    database = parsed.database or ""
+    if (
+        parsed.get_backend_name() == "sqlite"
+        and path is not None
+        and database not in ("", ":memory:")
+        and not database.startswith("file:")
+        and not Path(database).is_absolute()
+    ):
+        # The file sits beside the configuration, wherever the command is run from.
+        absolute = (path.parent / database).resolve()
+        url = parsed.set(database=str(absolute)).render_as_string(hide_password=False)
+    return url, options
 
 
 def _policy(table: object, path: str, problems: list[str]) -> Policy | None:

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import importlib.util
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     Connection,
     Engine,
-    create_engine,
     delete,
     func,
     insert,
@@ -27,12 +25,13 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from calsync.errors import StateError
-from calsync.issues import Issue, Source
+from calsync.issues import Issue
+from calsync.state import rows as convert
 from calsync.state import schema
+from calsync.state.database import BUSY_TIMEOUT, Database
 from calsync.state.lease import Holder, Lease
 from calsync.state.records import (
     DirectionStatus,
@@ -46,6 +45,8 @@ from calsync.state.records import (
 )
 
 __all__ = [
+    "BUSY_TIMEOUT",
+    "KEEP_PASSES",
     "DirectionStatus",
     "Link",
     "LinkKind",
@@ -57,6 +58,12 @@ __all__ = [
     "Side",
     "State",
 ]
+
+
+#: How long the rows of past passes are kept by default (statistics look back a day).
+KEEP_PASSES: Final = timedelta(days=30)
+#: How often taking a lease starts over when other processes change it meanwhile.
+_LEASE_ATTEMPTS: Final = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,50 +79,58 @@ class OutboxEntry:
 
 
 class State:
-    """Access to one state database."""
+    """Access to one state database.
 
-    def __init__(self, url: str) -> None:
-        """Open (and on first use create) the database at ``url``; refuse another schema version."""
+    Every failure of the database leaves it as a :class:`~calsync.errors.StateError` naming
+    the database and what to do (see :mod:`calsync.state.database`).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT,
+        keep_passes: timedelta | None = KEEP_PASSES,
+    ) -> None:
+        """Open (and on first use create) the database at ``url``; refuse another schema version.
+
+        :param busy_timeout: SQLite: seconds to wait for another process's write lock.
+        :param keep_passes: how long the rows of past passes are kept (``None``: for ever).
+        """
         self.url = url
+        self.keep_passes = keep_passes
+        self.database = Database(url, busy_timeout=busy_timeout)
+        self.engine: Engine = self.database.engine
         try:
-            self.engine: Engine = create_engine(_with_driver(url), future=True)
-            try:
+            with self.database.translated():
                 self._prepare()
-            except BaseException:
-                self.engine.dispose()
-                raise
-        except SQLAlchemyError as exc:
-            raise StateError(f"cannot use the state database {self._safe_url()}: {exc}") from exc
-        except ImportError as exc:
-            raise StateError(
-                f"cannot use the state database {self._safe_url()}: its driver {exc.name!r} is "
-                "not installed (for PostgreSQL: pip install 'calsync[postgresql]')"
-            ) from exc
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._conn: contextvars.ContextVar[Connection | None] = contextvars.ContextVar(
             f"calsync-state-{id(self)}", default=None
         )
 
-    def _safe_url(self) -> str:
-        try:
-            return make_url(self.url).render_as_string(hide_password=True)
-        except ArgumentError:
-            return "(an unreadable URL)"
-
     def _prepare(self) -> None:
-        existing = set(inspect(self.engine).get_table_names())
-        if "calsync_meta" in existing:
-            with self.engine.connect() as conn:
-                found = conn.execute(
+        with self.database.begin(write=False) as conn:
+            existing = set(inspect(conn).get_table_names())
+            found = (
+                conn.execute(
                     select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
                 ).scalar()
+                if "calsync_meta" in existing
+                else None
+            )
+        if "calsync_meta" in existing:
             self._migrate(found)
             return
-        if existing & {t.name for t in schema.metadata.sorted_tables}:
+        if existing:
             raise StateError(
-                f"{self._safe_url()} holds tables that are not calsync's; use another database"
+                f"{self.database.name} holds tables that are not calsync's "
+                f"({', '.join(sorted(existing)[:5])}); point `state` at a new, empty database"
             )
-        schema.metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
+        with self.database.begin(write=True) as conn:
+            schema.metadata.create_all(conn)
             conn.execute(
                 insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
             )
@@ -128,12 +143,17 @@ class State:
             or version > schema.SCHEMA_VERSION
             or version not in (set(schema.MIGRATIONS) | {schema.SCHEMA_VERSION})
         ):
+            newer = version is not None and version > schema.SCHEMA_VERSION
             raise StateError(
-                f"the state database {self._safe_url()} has schema version {found}, "
-                f"this calsync needs version {schema.SCHEMA_VERSION}; point `state` at a new "
-                "database (calsync adopts existing counterparts, nothing is duplicated)"
+                f"the state database {self.database.name} has schema version {found}, "
+                f"this calsync needs version {schema.SCHEMA_VERSION}; "
+                + ("upgrade calsync to the version that wrote it, or " if newer else "")
+                + "point `state` at a new database (calsync adopts existing counterparts, "
+                "nothing is duplicated)"
             )
-        with self.engine.begin() as conn:
+        if version == schema.SCHEMA_VERSION:
+            return
+        with self.database.begin(write=True) as conn:
             while version < schema.SCHEMA_VERSION:
                 schema.MIGRATIONS[version](conn)
                 version += 1
@@ -145,7 +165,7 @@ class State:
 
     def close(self) -> None:
         """Release the connection pool."""
-        self.engine.dispose()
+        self.database.dispose()
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -155,7 +175,7 @@ class State:
         if self._conn.get() is not None:
             yield
             return
-        with self.engine.begin() as conn:
+        with self.database.translated(), self.database.begin(write=True) as conn:
             token = self._conn.set(conn)
             try:
                 yield
@@ -163,23 +183,23 @@ class State:
                 self._conn.reset(token)
 
     @contextlib.contextmanager
-    def _tx(self) -> Iterator[Connection]:
+    def _tx(self, *, write: bool = True) -> Iterator[Connection]:
         current = self._conn.get()
         if current is not None:
             yield current
             return
-        with self.engine.begin() as conn:
+        with self.database.translated(), self.database.begin(write=write) as conn:
             yield conn
 
     # -- links -------------------------------------------------------------------------------
 
     def links(self, mailbox: str) -> list[Link]:
         """Every link of ``mailbox``."""
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             rows = conn.execute(
                 select(schema.links).where(schema.links.c.mailbox == mailbox)
             ).mappings()
-            return [_link(row) for row in rows]
+            return [convert.link(row) for row in rows]
 
     def save_links(self, links: Iterable[Link]) -> None:
         """Insert new links (no id yet) and update the others."""
@@ -189,13 +209,13 @@ class State:
             (known if link.id is not None else new).append(link)
         with self._tx() as conn:
             for link in new:
-                values = _link_values(link)
+                values = convert.link_values(link)
                 values.pop("id")
-                link.id = _inserted_id(conn.execute(insert(schema.links).values(**values)))
+                link.id = convert.inserted_id(conn.execute(insert(schema.links).values(**values)))
             if known:
                 table = schema.links
                 for link in known:
-                    values = _link_values(link)
+                    values = convert.link_values(link)
                     conn.execute(
                         update(table).where(table.c.id == values.pop("id")).values(**values)
                     )
@@ -210,7 +230,7 @@ class State:
     def organizer_event(self, uid: str, *, besides: str) -> tuple[str, str] | None:
         """The CRM event another mailbox synced for the meeting ``uid``: (mailbox, crm key)."""
         table = schema.links
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             row = conn.execute(
                 select(table.c.mailbox, table.c.crm_key)
                 .where(table.c.uid == uid, table.c.mailbox != besides, table.c.shared.is_(False))
@@ -223,52 +243,54 @@ class State:
     def take_lease(
         self, mailbox: str, holder: Holder, *, now: datetime, ttl: timedelta
     ) -> Lease | None:
-        """Take (or renew) ``mailbox``'s lease for ``holder``; None, or the lease of the holder in the way."""
+        """Take (or renew) ``mailbox``'s lease for ``holder``; None, or the lease of the holder in the way.
+
+        Exactly one process gets it: on SQLite the read and the write happen under the
+        database's write lock; on PostgreSQL a row inserted or changed by another process
+        meanwhile makes the attempt start over. A database that cannot be written (locked
+        past the busy timeout, read-only) raises :class:`StateError`: no pass starts.
+        """
         table = schema.leases
-        expires_at = now + ttl
-        try:
-            with self.engine.begin() as conn:
-                row = (
-                    conn.execute(select(table).where(table.c.mailbox == mailbox)).mappings().first()
-                )
-                if row is None:
-                    conn.execute(
-                        insert(table).values(
-                            mailbox=mailbox, holder=str(holder), expires_at=expires_at
+        with self.database.translated():
+            for _ in range(_LEASE_ATTEMPTS):
+                try:
+                    with self.database.begin(write=True) as conn:
+                        row = (
+                            conn.execute(select(table).where(table.c.mailbox == mailbox))
+                            .mappings()
+                            .first()
                         )
-                    )
-                    return None
-                current = Lease(
-                    mailbox=mailbox,
-                    holder=Holder.parse(row["holder"]),
-                    expires_at=row["expires_at"],
-                )
-                if not current.is_free_for(holder, now):
-                    return current
-                # Only if nobody took it since it was read: the holder is part of the match.
-                taken = conn.execute(
-                    update(table)
-                    .where(table.c.mailbox == mailbox, table.c.holder == row["holder"])
-                    .values(holder=str(holder), expires_at=expires_at)
-                )
-                if taken.rowcount == 1:
-                    return None
-        except (IntegrityError, OperationalError):
-            # Another process inserted it first, or (SQLite) held the write lock: read who.
-            pass
-        found = self.lease(mailbox)
-        return found if found is not None and found.holder != holder else None
+                        if row is None:
+                            conn.execute(
+                                insert(table).values(
+                                    mailbox=mailbox, holder=str(holder), expires_at=now + ttl
+                                )
+                            )
+                            return None
+                        current = convert.lease(row)
+                        if not current.is_free_for(holder, now):
+                            return current
+                        # Only if nobody took it since it was read: the holder is part of the match.
+                        taken = conn.execute(
+                            update(table)
+                            .where(table.c.mailbox == mailbox, table.c.holder == row["holder"])
+                            .values(holder=str(holder), expires_at=now + ttl)
+                        )
+                        if taken.rowcount == 1:
+                            return None
+                except IntegrityError:
+                    pass  # another process inserted it first: read it again
+        raise StateError(
+            f"the lease of mailbox {mailbox} in {self.database.name} changed hands "
+            f"{_LEASE_ATTEMPTS} times while being taken; try again"
+        )
 
     def lease(self, mailbox: str) -> Lease | None:
         """``mailbox``'s lease as stored (possibly expired)."""
         table = schema.leases
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             row = conn.execute(select(table).where(table.c.mailbox == mailbox)).mappings().first()
-        if row is None:
-            return None
-        return Lease(
-            mailbox=mailbox, holder=Holder.parse(row["holder"]), expires_at=row["expires_at"]
-        )
+        return None if row is None else convert.lease(row)
 
     def release_lease(self, mailbox: str, holder: Holder) -> None:
         """Give ``mailbox``'s lease up, if ``holder`` still holds it."""
@@ -283,7 +305,7 @@ class State:
     def cursors(self, mailbox: str) -> dict[Side, str]:
         """The stored cursor of each side."""
         table = schema.cursors
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             rows = conn.execute(
                 select(table.c.side, table.c.cursor).where(table.c.mailbox == mailbox)
             )
@@ -306,7 +328,7 @@ class State:
     def outbox(self, mailbox: str) -> list[OutboxEntry]:
         """Unconfirmed writes of ``mailbox``."""
         table = schema.outbox
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             rows = conn.execute(
                 select(table).where(table.c.mailbox == mailbox).order_by(table.c.id)
             ).mappings()
@@ -329,7 +351,9 @@ class State:
             for entry in entries:
                 values = {k: v for k, v in asdict(entry).items() if k != "id"}
                 values["side"] = str(entry.side)
-                ids.append(_inserted_id(conn.execute(insert(schema.outbox).values(**values))))
+                ids.append(
+                    convert.inserted_id(conn.execute(insert(schema.outbox).values(**values)))
+                )
         return ids
 
     def clear_outbox(self, ids: Iterable[int]) -> None:
@@ -353,8 +377,8 @@ class State:
             query = query.where(table.c.resolved_at.is_(None))
         if code is not None:
             query = query.where(table.c.code == code)
-        with self._tx() as conn:
-            return [_issue(row) for row in conn.execute(query).mappings()]
+        with self._tx(write=False) as conn:
+            return [convert.issue(row) for row in conn.execute(query).mappings()]
 
     def save_issue(self, issue: Issue) -> Issue:
         """Insert or update an issue row; returns it with its id."""
@@ -366,11 +390,9 @@ class State:
         table = schema.issues
         with self._tx() as conn:
             if issue_id is None:
-                issue_id = _inserted_id(conn.execute(insert(table).values(**values)))
+                issue_id = convert.inserted_id(conn.execute(insert(table).values(**values)))
             else:
                 conn.execute(update(table).where(table.c.id == issue_id).values(**values))
-        from dataclasses import replace
-
         return replace(issue, id=issue_id)
 
     # -- mailbox status ----------------------------------------------------------------------
@@ -378,7 +400,7 @@ class State:
     def mailbox(self, name: str) -> MailboxState | None:
         """The stored status of mailbox ``name``."""
         table = schema.mailboxes
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             row = conn.execute(select(table).where(table.c.name == name)).mappings().first()
         if row is None:
             return None
@@ -420,9 +442,13 @@ class State:
     # -- passes and statistics ---------------------------------------------------------------
 
     def record_pass(self, record: PassRecord) -> None:
-        """Remember what a pass did."""
+        """Remember what a pass did, and forget every pass older than ``keep_passes``."""
+        table = schema.passes
         with self._tx() as conn:
-            conn.execute(insert(schema.passes).values(**asdict(record)))
+            conn.execute(insert(table).values(**asdict(record)))
+            if self.keep_passes is not None:
+                cutoff = record.finished_at - self.keep_passes
+                conn.execute(delete(table).where(table.c.finished_at < cutoff))
 
     def synced_since(self, moment: datetime, mailbox: str | None = None) -> int:
         """Records synced (both directions) by passes that finished after ``moment``."""
@@ -432,13 +458,13 @@ class State:
         )
         if mailbox is not None:
             query = query.where(table.c.mailbox == mailbox)
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             return int(conn.execute(query).scalar() or 0)
 
     def last_activity(self) -> datetime | None:
         """When the last pass that synced something finished."""
         table = schema.passes
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             return conn.execute(
                 select(func.max(table.c.finished_at)).where(
                     table.c.synced_up + table.c.synced_down > 0
@@ -448,7 +474,7 @@ class State:
     def recent_passes(self, mailbox: str, limit: int = 10) -> list[PassRecord]:
         """The last passes of ``mailbox``, newest first."""
         table = schema.passes
-        with self._tx() as conn:
+        with self._tx(write=False) as conn:
             rows = conn.execute(
                 select(table)
                 .where(table.c.mailbox == mailbox)
@@ -456,68 +482,3 @@ class State:
                 .limit(limit)
             ).mappings()
             return [PassRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
-
-
-def _inserted_id(result: Any) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def _link(row: Any) -> Link:
-    return Link(
-        id=row["id"],
-        mailbox=row["mailbox"],
-        kind=LinkKind(row["kind"]),
-        mailbox_key=row["mailbox_key"],
-        crm_key=row["crm_key"],
-        mailbox_token=row["mailbox_token"],
-        crm_token=row["crm_token"],
-        mailbox_hash=row["mailbox_hash"],
-        crm_hash=row["crm_hash"],
-        shared=row["shared"],
-        uid=row["uid"],
-        exclusions=list(row["exclusions"] or []),
-        detached=row["detached"],
-        synced_at=row["synced_at"],
-    )
-
-
-def _link_values(link: Link) -> dict[str, Any]:
-    values = {f.name: getattr(link, f.name) for f in fields(link)}
-    values["kind"] = str(link.kind)
-    values["exclusions"] = list(link.exclusions)
-    return values
-
-
-def _issue(row: Any) -> Issue:
-    return Issue(
-        id=row["id"],
-        code=row["code"],
-        mailbox=row["mailbox"],
-        side=Source(row["side"]),
-        item_id=row["item_id"] or None,
-        message=row["message"],
-        first_seen=row["first_seen"],
-        last_seen=row["last_seen"],
-        count=row["count"],
-        resolved_at=row["resolved_at"],
-        correlation_id=row["correlation_id"],
-        related_ids=tuple(row["related_ids"] or ()),
-        marked=row["marked"],
-    )
-
-
-def _with_driver(url: str) -> URL | str:
-    """``postgresql://`` through psycopg 3 (what ``calsync[postgresql]`` installs).
-
-    SQLAlchemy takes a bare ``postgresql://`` to mean psycopg2; a URL naming its driver
-    (``postgresql+psycopg2://``) is left as it is.
-    """
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return url  # create_engine names what is wrong with it
-    if parsed.drivername == "postgresql" and importlib.util.find_spec("psycopg") is not None:
-        return parsed.set(drivername="postgresql+psycopg")
-    return parsed
