@@ -9,7 +9,7 @@ import pytest
 import requests
 from ews_testing import ALICE, PASSWORD, envelope, utc
 from exchangelib import Account, CalendarItem, EWSDateTime
-from exchangelib.errors import ErrorInternalServerError
+from exchangelib.errors import ErrorInvalidOperation
 
 from calsync.emulation import FrozenClock
 from calsync.emulation.requests_transport import InProcessAdapter
@@ -73,9 +73,23 @@ def test_snapshot_is_json(account: Account, emulator: EwsEmulator) -> None:
     assert alice["master_categories"] == {"Sync Error": 0}
 
 
-def test_an_operation_the_emulator_lacks_is_a_clear_soap_fault(account: Account) -> None:
-    with pytest.raises(ErrorInternalServerError, match="does not implement ResolveNames"):
+def test_an_operation_the_emulator_lacks_fails_as_exchange_fails_one(
+    account: Account, emulator: EwsEmulator
+) -> None:
+    """An ``ErrorInvalidOperation`` response message (HTTP 200), never a made-up HTTP 500."""
+    with pytest.raises(ErrorInvalidOperation, match="ResolveNames is not available"):
         account.protocol.resolve_names(["bob"])
+    envelope = (
+        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+        b'xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">'
+        b"<s:Body><m:GetRoomLists/></s:Body></s:Envelope>"
+    )
+    answer = _session(emulator).post(
+        "https://outlook.office365.com/EWS/Exchange.asmx", data=envelope
+    )
+    assert answer.status_code == 200
+    assert b'ResponseClass="Error"' in answer.content
+    assert b"<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>" in answer.content
 
 
 def test_routing_and_malformed_requests(emulator: EwsEmulator) -> None:

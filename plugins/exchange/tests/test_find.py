@@ -14,7 +14,7 @@ from exchangelib.errors import (
 )
 
 from calsync.emulation import FrozenClock
-from calsync_exchange.emulator import EwsEmulator, Recurrence, WeeklyPattern
+from calsync_exchange.emulator import EwsEmulator, Person, Recurrence, WeeklyPattern
 
 
 @pytest.fixture
@@ -175,3 +175,52 @@ def test_restrictions_are_validated_even_on_an_empty_folder(account: Account) ->
         </m:FindItem>""",
     )
     assert b"ErrorUnsupportedPathForQuery" in response.content
+
+
+def test_a_calendar_view_shows_items_ending_at_its_start_not_starting_at_its_end(
+    account: Account, emulator: EwsEmulator
+) -> None:
+    """CalendarView leaves out items ending *before* StartDate and starting *on or after*
+    EndDate (EWS reference, CalendarView element)."""
+    emulator.seed_item(ALICE, subject="Before", start=utc(2025, 5, 5, 8), end=utc(2025, 5, 5, 9))
+    emulator.seed_item(ALICE, subject="After", start=utc(2025, 5, 5, 10), end=utc(2025, 5, 5, 11))
+    emulator.seed_item(
+        ALICE,
+        subject="Weekly",
+        start=datetime(2025, 5, 5, 8, 30),
+        end=datetime(2025, 5, 5, 9),
+        time_zone="UTC",
+        recurrence=Recurrence(
+            pattern=WeeklyPattern(weekdays=("Monday",)), start_date=date(2025, 5, 5), count=2
+        ),
+    )
+    tz = account.default_timezone
+    view = account.calendar.view(
+        start=utc(2025, 5, 5, 9).astimezone(tz), end=utc(2025, 5, 5, 10).astimezone(tz)
+    )
+    assert _subjects(view) == ["Before", "Weekly"]
+
+
+def test_is_recurring_follows_exchanges_table(account: Account, emulator: EwsEmulator) -> None:
+    """Single FALSE; a master FALSE for its organizer, TRUE for an attendee; occurrences TRUE
+    (EWS reference, IsRecurring element)."""
+    weekly = Recurrence(
+        pattern=WeeklyPattern(weekdays=("Monday",)), start_date=date(2025, 5, 5), count=2
+    )
+    times = {"start": datetime(2025, 5, 5, 9), "end": datetime(2025, 5, 5, 10)}
+    emulator.seed_item(ALICE, subject="Mine", recurrence=weekly, **times)
+    emulator.seed_item(
+        ALICE,
+        subject="Theirs",
+        recurrence=weekly,
+        organizer=Person(name="Bob", email="bob@contoso.example"),
+        **times,
+    )
+    emulator.seed_item(ALICE, subject="Once", start=utc(2025, 5, 6, 9), end=utc(2025, 5, 6, 10))
+    listed = {i.subject: i.is_recurring for i in account.calendar.all()}
+    assert listed == {"Mine": False, "Theirs": True, "Once": False}
+    tz = account.default_timezone
+    view = account.calendar.view(
+        start=utc(2025, 5, 5).astimezone(tz), end=utc(2025, 5, 6).astimezone(tz)
+    )
+    assert {(i.subject, i.is_recurring) for i in view} == {("Mine", True), ("Theirs", True)}

@@ -15,7 +15,7 @@ from typing import final
 from calsync_exchange.emulator import ids, timezones
 from calsync_exchange.emulator.errors import EwsError
 from calsync_exchange.emulator.records import CalendarRecord, MailboxRecord
-from calsync_exchange.emulator.recurrence import RecurrenceError, Series, validate
+from calsync_exchange.emulator.recurrence import RecurrenceError, Series, in_view, validate
 
 
 @final
@@ -110,12 +110,10 @@ def occurrence_at_index(mailbox: MailboxRecord, master: CalendarRecord, index: i
 
 
 def view(mailbox: MailboxRecord, window_start: datetime, window_end: datetime) -> list[Entry]:
-    """Every single, occurrence and exception overlapping ``[window_start, window_end)``."""
+    """Every single, occurrence and exception the view shows (see :func:`.recurrence.in_view`)."""
     found: list[Entry] = []
     for record in mailbox.items.values():
-        if record.kind == "Single" and _overlaps(
-            record.start, record.end, window_start, window_end
-        ):
+        if record.kind == "Single" and in_view(record.start, record.end, window_start, window_end):
             found.append(stored_entry(record))
         elif record.kind == "RecurringMaster":
             length = occurrence_times(record, record.start)[1] - record.start
@@ -126,16 +124,10 @@ def view(mailbox: MailboxRecord, window_start: datetime, window_end: datetime) -
                 found.append(occurrence_entry(mailbox, record, original))
             for number in record.exceptions.values():
                 exception = mailbox.items[number]
-                if _overlaps(exception.start, exception.end, window_start, window_end):
+                if in_view(exception.start, exception.end, window_start, window_end):
                     found.append(stored_entry(exception, record))
     found.sort(key=lambda e: (e.start, e.end, e.record.number))
     return found
-
-
-def _overlaps(start: datetime, end: datetime, window_start: datetime, window_end: datetime) -> bool:
-    if start == end:  # zero-length items belong to the window they start in
-        return window_start <= start < window_end
-    return start < window_end and end > window_start
 
 
 def folder_entries(mailbox: MailboxRecord) -> list[Entry]:

@@ -46,6 +46,22 @@ OPERATIONS: dict[str, Handler] = {
 }
 
 
+def _unavailable(ctx: Context) -> Response:
+    """Any other operation: an ``ErrorInvalidOperation`` response message, as Exchange fails one.
+
+    EWS reports that an operation failed in the operation's own response, a response message
+    with ``ResponseClass="Error"`` and a code of ResponseCodeType (EWS reference, ResponseCode
+    element, which lists ``ErrorInvalidOperation``:
+    https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/responsecode).
+    So a client sees the error a real server can give (exchangelib raises
+    ``ErrorInvalidOperation``), never an HTTP 500 the emulator made up.
+    """
+    operation = local(ctx.payload)
+    response = Response(operation, ctx.build)
+    response.error(EwsError("ErrorInvalidOperation", f"{operation} is not available here."))
+    return response
+
+
 def _xml(status: int, body: bytes) -> HttpResponse:
     return HttpResponse(status=status, headers={"Content-Type": CONTENT_TYPE}, body=body)
 
@@ -165,11 +181,7 @@ class EwsEmulator(SeedApi, Emulator):
             self.store, identity, impersonated, request.headers.get("x-anchormailbox")
         )
         operation = local(payload)
-        handler = OPERATIONS.get(operation)
-        if handler is None:
-            raise SoapFault(
-                "ErrorInternalServerError", f"The emulator does not implement {operation}."
-            )
+        handler = OPERATIONS.get(operation, _unavailable)
         ctx = Context(
             store=self.store,
             build=self.build,

@@ -54,6 +54,12 @@ def read(entry: Entry, uri: str) -> object:
     if uri == "calendar:CalendarItemType":
         return entry.kind
     if uri == "calendar:IsRecurring":
+        # Exchange's own table (EWS reference, IsRecurring element,
+        # https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/isrecurring):
+        # single FALSE; recurring master FALSE for its organizer and TRUE for an attendee;
+        # exception TRUE. An occurrence is part of a recurring item as well.
+        if entry.kind == "RecurringMaster":
+            return record.my_response_type != "Organizer"
         return entry.kind != "Single"
     if uri == "calendar:IsMeeting":
         return record.is_meeting

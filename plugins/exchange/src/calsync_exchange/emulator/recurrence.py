@@ -115,6 +115,19 @@ def period_of(pattern: Pattern) -> timedelta:
     return timedelta(days=365)
 
 
+def in_view(start: datetime, end: datetime, window_start: datetime, window_end: datetime) -> bool:
+    """Whether a CalendarView from ``window_start`` to ``window_end`` shows an item.
+
+    Exchange documents both bounds of CalendarView (EWS reference, CalendarView element,
+    https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/calendarview):
+    "All calendar items that have an end time that is before StartDate will not be
+    returned" and "All calendar items that have a start time that is on or after EndDate
+    will not be returned". So an item ending exactly at StartDate is shown, and one
+    starting exactly at EndDate is not.
+    """
+    return end >= window_start and start < window_end
+
+
 class Series:
     """The occurrences of one recurring master.
 
@@ -182,7 +195,7 @@ class Series:
     def between(
         self, window_start: datetime, window_end: datetime, length: timedelta
     ) -> list[datetime]:
-        """Return the original starts of occurrences overlapping the window.
+        """Return the original starts of occurrences a CalendarView of the window shows.
 
         :param length: how long each occurrence lasts.
         """
@@ -193,9 +206,7 @@ class Series:
         found = []
         for local in self._rule.between(lo, hi, inc=True):
             start = self._to_utc(local)
-            if (start < window_end and start + length > window_start) or (
-                length == timedelta(0) and window_start <= start < window_end
-            ):
+            if in_view(start, start + length, window_start, window_end):
                 found.append(start)
         return found
 
