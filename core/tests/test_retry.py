@@ -1,15 +1,17 @@
-"""The shared Retry-After parser, back-off policy and error-page summary (calsync.retry, .replies)."""
+"""The shared Retry-After parser and back-off policy (calsync.retry), and calsync.replies."""
 
 from __future__ import annotations
 
 import email.utils
+import socket
 import time
 from collections.abc import Callable
 
 import pytest
 
+from calsync.emulation.dead import StalledServer, refused_url
 from calsync.errors import AuthError, ServiceUnavailableError, ThrottledError
-from calsync.replies import summary
+from calsync.replies import summary, unreachable
 from calsync.retry import MAX_WAIT, Backoff, parse_retry_after, worth_waiting
 
 
@@ -123,3 +125,23 @@ class TestSummary:
     def test_text_is_one_line_and_cut(self) -> None:
         text = summary("line one\nline two " + "x" * 500)
         assert "\n" not in text and len(text) == 200 and text.endswith("…")
+
+
+class TestUnreachable:
+    def test_a_refused_connection_is_refused_not_a_timeout(self) -> None:
+        port = int(refused_url().rsplit(":", 1)[1])
+        with pytest.raises(ConnectionRefusedError) as raised:
+            socket.create_connection(("127.0.0.1", port), timeout=5)
+        assert unreachable(raised.value) == "connection refused"
+
+    def test_a_stalled_server_times_out_and_the_cause_is_found_in_the_chain(self) -> None:
+        with StalledServer() as server:
+            port = int(server.url.rsplit(":", 1)[1])
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as client:
+                client.sendall(b"GET / HTTP/1.1\r\n\r\n")
+                with pytest.raises(TimeoutError) as stalled:
+                    client.recv(1)
+        wrapped = RuntimeError("Reraised from ReadTimeout")
+        wrapped.__context__ = stalled.value
+        assert unreachable(wrapped) == "timed out"
+        assert unreachable(ValueError("no transport here")) is None

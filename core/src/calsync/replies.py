@@ -5,15 +5,21 @@ page (IIS's "Runtime Error", Google's "Error 502 (Server Error)!!1", a maintenan
 Such a page is kilobytes of markup that a person reading ``calsync issues`` cannot use and
 that a log should not carry. :func:`summary` keeps what the page says (its title, else its
 first heading, else its text), on one line, cut to a length.
+
+A call that got no answer at all is told by :func:`unreachable`: "connection refused" (the
+service is down or the address is wrong: nothing was sent) is not "timed out" (the service
+took the request and stalled), and an admin acts differently on each.
 """
 
 from __future__ import annotations
 
+import errno
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Final
 
-__all__ = ["MAX_SUMMARY", "looks_like_html", "one_line", "summary"]
+__all__ = ["MAX_SUMMARY", "looks_like_html", "one_line", "summary", "unreachable"]
 
 #: The longest summary, in characters.
 MAX_SUMMARY: Final = 200
@@ -76,3 +82,40 @@ def summary(text: str | bytes, limit: int = MAX_SUMMARY) -> str:
         if found:
             return found
     return "an HTML page without text"
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it was raised from or while handling."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _refused(exc: BaseException) -> bool:
+    return isinstance(exc, ConnectionRefusedError) or (
+        isinstance(exc, OSError) and exc.errno == errno.ECONNREFUSED
+    )
+
+
+def _timed_out(exc: BaseException) -> bool:
+    # socket.timeout is TimeoutError; requests' and urllib3's timeouts are named so.
+    return isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """How a call got no answer, in words, from anywhere in ``exc``'s chain of causes.
+
+    :returns: ``"connection refused"``, ``"timed out"``, ``"connection reset"``, or ``None``
+        when no transport failure is in the chain.
+    """
+    chain = list(_chain(exc))
+    if any(_refused(e) for e in chain):
+        return "connection refused"
+    if any(_timed_out(e) for e in chain):
+        return "timed out"
+    if any(isinstance(e, ConnectionResetError | ConnectionAbortedError) for e in chain):
+        return "connection reset"
+    return None

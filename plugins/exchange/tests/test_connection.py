@@ -13,8 +13,9 @@ from calsync.config.secrets import Secret
 from calsync.emulation import FrozenClock
 from calsync.providers import ProviderContext
 from calsync_exchange import AccessType, AuthType, ExchangeMailbox, ExchangeSettings
-from calsync_exchange.connection import Connection, PatientPolicy, build_credentials
+from calsync_exchange.connection import Connection, build_credentials
 from calsync_exchange.emulator import EwsEmulator
+from calsync_exchange.policies import PatientPolicy
 
 
 def test_basic_and_ntlm_credentials(monkeypatch: pytest.MonkeyPatch) -> None:

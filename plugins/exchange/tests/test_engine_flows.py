@@ -39,6 +39,7 @@ class Org:
         self.crm = SandboxCrmHarness(Sandbox())
         self.mail = ExchangeHarness()
         self.user = self.crm.add_user(ALICE)
+        self.sleeps: list[float] = []
         db = f"sqlite:///{tmp_path / 'state.db'}"
         data = {
             "state": db,
@@ -50,7 +51,7 @@ class Org:
             config,
             state=State(db),
             clock=lambda: NOW,
-            sleep=lambda _: None,
+            sleep=self.sleeps.append,
             crm=self.crm.open_crm(),
             mailboxes={"alice": self.mail.open_mailbox(ALICE, zone=zone)},
         )
@@ -247,3 +248,36 @@ def test_refused_credentials_suspend_the_mailbox_until_restored(org: Org) -> Non
     org.mail.restore_credentials()
     org.app.enable("alice")
     assert [e.subject for e in org.events()] == ["Kickoff"]
+
+
+def test_a_503_with_retry_after_is_waited_for_within_the_cap(org: Org) -> None:
+    org.settle()
+    org.mail.seed(ALICE, meeting("After the outage"))
+    before = dict(org.mail.emulator.counts)
+    org.mail.inject(
+        FaultKind.SERVER_ERROR, endpoint="SyncFolderItems", detail="503 retry-after", retry_after=3
+    )
+    [report] = org.app.sync()
+    assert report.outcome == "ok" and org.sleeps == [3]
+    assert [e.subject for e in org.events()] == ["After the outage"] and org.codes() == []
+    pulls = org.mail.emulator.counts["SyncFolderItems"] - before["SyncFolderItems"]
+    assert pulls == 2, "the refused pull, then the pass again"
+
+
+def test_a_503_asking_for_longer_than_the_cap_ends_the_pass(org: Org) -> None:
+    org.mail.seed(ALICE, meeting("Later"))
+    org.mail.inject(
+        FaultKind.SERVER_ERROR,
+        endpoint="SyncFolderItems",
+        detail="503 html retry-after",
+        retry_after=3600,
+    )
+    [report] = org.app.sync()
+    assert report.outcome == "failed" and org.sleeps == []
+    [issue] = org.app.issues()
+    assert issue.code == "SERVICE_UNAVAILABLE"
+    assert "HTTP 503 Service Unavailable: Service Unavailable" in issue.message
+    assert "<" not in issue.message and "\n" not in issue.message
+    assert org.mail.emulator.counts["SyncFolderItems"] == 1
+    org.settle()
+    assert [e.subject for e in org.events()] == ["Later"] and org.codes() == []

@@ -15,7 +15,7 @@ import pytest
 
 from calsync.api import Calsync
 from calsync.config import parse_config
-from calsync.emulation import FrozenClock
+from calsync.emulation import FaultKind, FrozenClock
 from calsync.engine import PassReport
 from calsync.model import CalendarItem, ItemKind, Participant
 from calsync.plugins import load_registry
@@ -37,6 +37,7 @@ class Org:
         self.crm = SalesforceCrmHarness(SalesforceEmulator(clock=self.clock))
         self.mail = SandboxMailboxHarness()
         self.alice = self.crm.add_user(ALICE, zone="Europe/Berlin")
+        self.sleeps: list[float] = []
         db = f"sqlite:///{tmp_path / 'state.db'}"
         data = {
             "state": db,
@@ -48,7 +49,7 @@ class Org:
             config,
             state=State(db),
             clock=self.clock.now,
-            sleep=lambda _: None,
+            sleep=self.sleeps.append,
             crm=self.crm.open_crm(),
             mailboxes={"alice": self.mail.open_mailbox(ALICE)},
             notifiers=[],
@@ -251,3 +252,51 @@ def test_occurrences_changed_in_the_mailbox_reach_the_crm(org: Org) -> None:
     assert sorted(i.start for i in records) == [start, start + timedelta(days=8), last]
     moved = next(i for i in records if i.start == start + timedelta(days=8))
     assert moved.kind is ItemKind.EXCEPTION and moved.original_start == start + timedelta(days=7)
+
+
+def test_a_429_is_waited_for_as_asked(org: Org) -> None:
+    org.settle()
+    org.mail.seed(ALICE, meeting("After the rush"))
+    org.crm.inject(FaultKind.THROTTLE, detail="429", retry_after=2)
+    org.clock.advance(60)
+    [report] = org.app.sync()
+    assert report.outcome == "ok" and org.sleeps == [2]
+    assert [e.subject for e in org.events()] == ["After the rush"] and not org.app.issues()
+
+
+def test_a_long_429_is_a_throttled_issue_not_an_internal_error(org: Org) -> None:
+    org.settle()
+    org.mail.seed(ALICE, meeting("Later"))
+    org.crm.emulator.reset_counts()
+    org.crm.inject(FaultKind.THROTTLE, detail="429", retry_after=3600, times=None)
+    org.clock.advance(60)
+    [report] = org.app.sync()
+    assert report.outcome == "failed" and org.sleeps == []
+    [issue] = org.app.issues()
+    assert issue.code == "THROTTLED" and "2026-03-02T09:" in issue.message
+    assert org.crm.emulator.total_requests == 1, "the pass stopped at the first refusal"
+    org.crm.clear_faults()
+    org.settle()
+    assert [e.subject for e in org.events()] == ["Later"] and not org.app.issues()
+
+
+def test_a_503_page_with_retry_after_is_waited_for(org: Org) -> None:
+    org.settle()
+    org.mail.seed(ALICE, meeting("After maintenance"))
+    org.crm.inject(FaultKind.SERVER_ERROR, detail="503 html retry-after", retry_after=5)
+    org.clock.advance(60)
+    [report] = org.app.sync()
+    assert report.outcome == "ok" and org.sleeps == [5]
+    assert [e.subject for e in org.events()] == ["After maintenance"]
+
+
+def test_an_error_page_is_one_line_in_the_issue(org: Org) -> None:
+    org.settle()
+    org.crm.inject(FaultKind.SERVER_ERROR, detail="502 html", times=None)
+    org.clock.advance(60)
+    [report] = org.app.sync()
+    assert report.outcome == "failed"
+    [issue] = org.app.issues()
+    assert issue.code == "SERVICE_UNAVAILABLE"
+    assert "Salesforce failed: HTTP 502 502 Bad Gateway" in issue.message
+    assert "<" not in issue.message and "\n" not in issue.message

@@ -8,6 +8,7 @@ plan on every request and answers the first matching fault in its own service's 
 from __future__ import annotations
 
 import enum
+import math
 import threading
 from dataclasses import dataclass
 from typing import final
@@ -49,6 +50,29 @@ class Fault:
     retry_after: float = 1.0
     #: Free text the emulator may put in the error it renders.
     detail: str = ""
+
+    # SERVER_ERROR variants, named in ``detail`` (several may be combined, e.g.
+    # ``"503 html retry-after"``): the status, an HTML page (what a load balancer or proxy in
+    # front of the service answers) instead of the service's own error body, and a
+    # ``Retry-After`` header of ``retry_after`` seconds.
+
+    def status(self, default: int = 500) -> int:
+        """The HTTP status asked for: ``502``, ``503`` or ``504`` in ``detail``, else ``default``."""
+        for status in (502, 503, 504):
+            if str(status) in self.detail:
+                return status
+        return default
+
+    @property
+    def html(self) -> bool:
+        """Whether the answer is an HTML error page (``html`` in ``detail``)."""
+        return "html" in self.detail
+
+    def retry_after_header(self) -> dict[str, str]:
+        """``Retry-After`` in whole seconds when ``detail`` asks for it (``retry-after``)."""
+        if "retry-after" not in self.detail:
+            return {}
+        return {"Retry-After": str(math.ceil(self.retry_after))}
 
 
 class FaultPlan:

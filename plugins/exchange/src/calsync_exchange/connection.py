@@ -1,9 +1,11 @@
 """Building the exchangelib ``Account`` a provider talks through, and closing it again.
 
-Nothing is probed: the auth type and the server version are always given, autodiscover is
-off, and the calendar is addressed by its distinguished id (``calendar``) so no GetFolder
-is sent either. exchangelib caches its ``Protocol`` objects (and their HTTP sessions) per
-endpoint and credentials in a process-wide cache; :meth:`Connection.close` closes the
+Requests time out after ``timeout_seconds`` (exchangelib's class-wide 120 s otherwise), and
+HTTP failures are read by the policies of :mod:`.policies`. Nothing is probed: the auth
+type and the server version are always given, autodiscover is off, and the calendar is
+addressed by its distinguished id (``calendar``) so no GetFolder is sent either.
+exchangelib caches its ``Protocol`` objects (and their HTTP sessions) per endpoint and
+credentials in a process-wide cache; :meth:`Connection.close` closes the
 provider's sessions and takes its entry out of that cache.
 
 An injected transport (a ``requests`` adapter class, e.g. one bound to an in-process
@@ -27,39 +29,23 @@ from exchangelib import (
     Configuration,
     Credentials,
     EWSTimeZone,
-    FailFast,
-    FaultTolerance,
     Identity,
     OAuth2Credentials,
     Version,
 )
 from exchangelib.credentials import BaseCredentials
-from exchangelib.errors import UnauthorizedError
 from exchangelib.folders import Calendar, Root
 from exchangelib.properties import DistinguishedFolderId, Mailbox
 from exchangelib.protocol import Protocol, RetryPolicy
 from exchangelib.transport import BASIC, NTLM, OAUTH2
 
+from calsync_exchange.policies import FailFastPolicy, PatientPolicy
 from calsync_exchange.settings import AccessType, AuthType, ExchangeSettings
 from calsync_exchange.zones import ews_timezone
 
-__all__ = ["Connection", "PatientPolicy", "build_credentials"]
+__all__ = ["Connection", "build_credentials"]
 
 _AUTH = {AuthType.BASIC: BASIC, AuthType.NTLM: NTLM, AuthType.OAUTH: OAUTH2}
-
-
-class PatientPolicy(FaultTolerance):
-    """exchangelib's ``FaultTolerance``, except that HTTP 401 means refused credentials.
-
-    ``FaultTolerance`` takes a 401 for throttling and retries it until it gives up with a
-    ``RateLimitError``; a sync must suspend the mailbox instead.
-    """
-
-    def raise_response_errors(self, response: requests.Response) -> None:
-        """Raise ``UnauthorizedError`` at once for a 401; otherwise as ``FaultTolerance``."""
-        if response.status_code == 401:
-            raise UnauthorizedError(f"Invalid credentials for {response.url}")
-        super().raise_response_errors(response)
 
 
 def build_credentials(settings: ExchangeSettings, address: str) -> BaseCredentials:
@@ -120,7 +106,7 @@ class Connection:
         """Build the account; no request is sent until the first operation."""
         creds = credentials or build_credentials(settings, address)
         policy: RetryPolicy = (
-            PatientPolicy(max_wait=settings.max_wait) if settings.max_wait > 0 else FailFast()
+            PatientPolicy(max_wait=settings.max_wait) if settings.max_wait > 0 else FailFastPolicy()
         )
         config = Configuration(
             service_endpoint=settings.endpoint,
@@ -140,6 +126,9 @@ class Connection:
                 # Account() cached a Protocol for the default transport; it is not used.
                 del Protocol[config]
             account.protocol = _protocol_class(transport)(config=config)
+        # exchangelib waits 120 s for each socket operation by default: a server that accepts
+        # and never answers would hold the pass that long.
+        account.protocol.TIMEOUT = settings.timeout_seconds
         calendar = Calendar(
             root=Root(account=account),
             _distinguished_id=DistinguishedFolderId(

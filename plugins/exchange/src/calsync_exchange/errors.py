@@ -12,6 +12,10 @@ exchangelib quirks this module knows about:
 * ``ErrorServerBusy`` is also what exchangelib raises for transport trouble it would have
   retried ("Reraised from ErrorInternalServerTransientError(...)", "Caused by ..."): only a
   server's own ``ErrorServerBusy`` (with its ``BackOffMilliseconds``) is throttling.
+* A refused connection and a timeout both surface as ``ErrorTimeoutExpired("Reraised from
+  ConnectionError(...)")``: the original requests error in the chain tells them apart.
+* HTTP answers without a SOAP body (a 503, a proxy's 502 page) arrive as
+  :class:`~.policies.HttpFailure`, with the status, a one-line summary and ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from calsync.errors import (
     ThrottledError,
 )
 from calsync.providers import ItemFailure
+from calsync.replies import summary, unreachable
+from calsync_exchange.policies import HttpFailure
 
 __all__ = ["is_gone", "item_failure", "translate_errors"]
 
@@ -98,13 +104,34 @@ GONE: Final = (
 )
 
 
-#: How much of an SDK message goes into calsync's (a reply's text could quote an item).
-_MAX_DETAIL: Final = 200
-
-
 def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
+    """The SDK's message in one line, without a reply's headers and body.
+
+    They could quote an item, and an error page is kilobytes of HTML.
+    """
+    text = (
+        str(exc).split(" headers: ", 1)[0]
+        if isinstance(exc, ews.MalformedResponseError)
+        else str(exc)
+    )
+    return summary(text)
+
+
+def _unreachable(exc: BaseException, what: str) -> ServiceUnavailableError | None:
+    """The error for a call that got no answer (refused, timed out, reset), else ``None``."""
+    how = unreachable(exc)
+    if how is None:
+        return None
+    if how == "timed out":
+        how = "timed out (no answer within timeout_seconds)"
+    return ServiceUnavailableError(f"Exchange {how} ({what})")
+
+
+def _http_failure(exc: HttpFailure, what: str) -> ProviderError:
+    """The error for an HTTP failure that carried no SOAP reply (see :mod:`.policies`)."""
+    if exc.status == 429:
+        return ThrottledError(f"Exchange asked to slow down ({what}): {exc}", retry_after=exc.hint)
+    return ServiceUnavailableError(f"Exchange failed ({what}): {exc}", retry_after=exc.hint)
 
 
 def _is_throttling(exc: ews.ErrorServerBusy) -> bool:
@@ -113,6 +140,12 @@ def _is_throttling(exc: ews.ErrorServerBusy) -> bool:
 
 def _translate(exc: BaseException, what: str) -> ProviderError | None:
     """The calsync error for ``exc``, or ``None`` when it is not the SDK's."""
+    if isinstance(exc, HttpFailure):
+        return _http_failure(exc, what)
+    if isinstance(exc, (*_UNAVAILABLE, ews.EWSError)):
+        gone = _unreachable(exc, what)
+        if gone is not None:
+            return gone
     if isinstance(exc, ews.ErrorServerBusy):
         if _is_throttling(exc):
             return ThrottledError(

@@ -34,12 +34,24 @@ from typing import Final
 from calsync.config.secrets import Secret
 from calsync.timezones import to_zoneinfo
 
-__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_SERVER_BUILD", "AccessType", "AuthType", "ExchangeSettings"]
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_SERVER_BUILD",
+    "DEFAULT_TIMEOUT",
+    "AccessType",
+    "AuthType",
+    "ExchangeSettings",
+]
 
 #: Exchange Online's EWS endpoint.
 DEFAULT_ENDPOINT: Final = "https://outlook.office365.com/EWS/Exchange.asmx"
 #: Exchange 2016 / Exchange Online; passed as the version hint so exchangelib never probes.
 DEFAULT_SERVER_BUILD: Final = "15.1.2507.0"
+#: Seconds a request may go without an answer. A large SyncFolderItems page answers within
+#: seconds; a minute without a byte is a stalled server, not a slow one.
+DEFAULT_TIMEOUT: Final = 60.0
+#: No pass should wait longer than this for one answer.
+MAX_TIMEOUT: Final = 600.0
 
 
 class AuthType(enum.StrEnum):
@@ -79,6 +91,8 @@ class ExchangeSettings:
         items' midnights and of items written without one.
     :param max_wait: seconds exchangelib may itself wait out throttling (``FaultTolerance``);
         0 fails fast and leaves back-off to the engine.
+    :param timeout_seconds: seconds to wait for the server to connect or to send more of
+        its answer before the call fails as ``SERVICE_UNAVAILABLE`` (exchangelib: 120).
     """
 
     endpoint: str = DEFAULT_ENDPOINT
@@ -92,6 +106,7 @@ class ExchangeSettings:
     server_version: str = DEFAULT_SERVER_BUILD
     time_zone: str = "UTC"
     max_wait: int = 0
+    timeout_seconds: float = DEFAULT_TIMEOUT
 
     def problems(self) -> list[str]:
         """What is missing or wrong for the chosen authentication (empty when usable)."""
@@ -107,6 +122,8 @@ class ExchangeSettings:
             found.append(f"server_version {self.server_version!r} is not like '15.1.2507.0'")
         if self.max_wait < 0:
             found.append("max_wait must not be negative")
+        if not 0 < self.timeout_seconds <= MAX_TIMEOUT:
+            found.append(f"timeout_seconds must be more than 0 and at most {MAX_TIMEOUT}")
         if to_zoneinfo(self.time_zone) is None:
             found.append(f"time_zone {self.time_zone!r} is not an IANA or Windows zone id")
         return found

@@ -14,19 +14,22 @@ delegation, ...)                                per part see :func:`item_failure
 403 ``rateLimitExceeded`` /                     :class:`ThrottledError` (``retry_after``
 ``userRateLimitExceeded`` / quota; 429          from ``Retry-After`` when sent)
 410 ``fullSyncRequired``                        :class:`CursorExpiredError`
-5xx, timeouts, connection errors                :class:`ServiceUnavailableError`
+5xx (a 503's ``Retry-After`` kept), timeouts,   :class:`ServiceUnavailableError`
+refused connections
 not JSON, wrong shape, broken multipart         :class:`InvalidReplyError`
 other 4xx of a whole call                       :class:`ProviderError` (INTERNAL_ERROR)
 ==============================================  ==========================================
+
+Messages are one line: an HTML page (Google's front end answers a 502 with one) is cut to
+its title, and a call that got no answer says whether the connection was refused or timed
+out.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any, Final
 
 import google.auth.exceptions
@@ -43,6 +46,8 @@ from calsync.errors import (
     ThrottledError,
 )
 from calsync.providers import ItemFailure
+from calsync.replies import summary, unreachable
+from calsync.retry import parse_retry_after
 
 __all__ = [
     "THROTTLE_REASONS",
@@ -73,28 +78,17 @@ def error_reason(error: HttpError) -> str:
 
 
 def _message(error: HttpError) -> str:
+    """The error's message: the JSON body's, else the page's title or the reason phrase."""
     try:
-        return str(json.loads(error.content)["error"]["message"])
+        return summary(str(json.loads(error.content)["error"]["message"]))
     except (ValueError, TypeError, KeyError, AttributeError):
-        return error.resp.reason or f"HTTP {error.resp.status}"
+        page = summary(error.content or b"") if error.content else ""
+        return page or error.resp.reason or f"HTTP {error.resp.status}"
 
 
 def retry_after(error: HttpError) -> float | None:
-    """Seconds from a ``Retry-After`` header (a number or an HTTP date), if one was sent."""
-    raw = error.resp.get("retry-after")
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    """Seconds the answer's ``Retry-After`` header asks to wait, if it has one."""
+    return parse_retry_after(error.resp.get("retry-after"))
 
 
 def is_throttle(error: HttpError) -> bool:
@@ -116,7 +110,7 @@ def provider_error(error: HttpError, what: str) -> ProviderError:
     if status == 410 and reason in ("fullSyncRequired", ""):
         return CursorExpiredError(text, source=SIDE)
     if status >= 500:
-        return ServiceUnavailableError(text, source=SIDE)
+        return ServiceUnavailableError(text, retry_after=retry_after(error), source=SIDE)
     if status == 403:
         return AuthError(text, source=SIDE)
     return ProviderError(text, source=SIDE)
@@ -150,14 +144,15 @@ def translate(what: str) -> Iterator[None]:
             f"Google refused the credentials during {what}: {error}", source=SIDE
         ) from None
     except google.auth.exceptions.TransportError as error:
+        how = _unreachable(error) or f"could not be reached: {summary(str(error))}"
         raise ServiceUnavailableError(
-            f"Google could not be reached ({what}): {error}", source=SIDE
+            f"Google's token endpoint {how} ({what})", source=SIDE
         ) from None
     except google.auth.exceptions.GoogleAuthError as error:
         raise AuthError(f"Google credentials are unusable ({what}): {error}", source=SIDE) from None
     except (TimeoutError, ConnectionError, httplib2.HttpLib2Error, OSError) as error:
-        kind = "timed out" if isinstance(error, TimeoutError) else f"failed: {error}"
-        raise ServiceUnavailableError(f"Google {what} {kind}", source=SIDE) from None
+        how = _unreachable(error) or f"failed: {summary(str(error))}"
+        raise ServiceUnavailableError(f"Google {what}: {how}", source=SIDE) from None
     except (ClientError, ValueError, KeyError, UnicodeDecodeError) as error:
         # BatchError (not multipart), InvalidJsonError, a missing part, undecodable bytes.
         raise InvalidReplyError(
@@ -173,6 +168,11 @@ def translate(what: str) -> Iterator[None]:
             f"Google's token endpoint answered {what} with something unreadable: {error}",
             source=SIDE,
         ) from None
+
+
+def _unreachable(error: BaseException) -> str | None:
+    how = unreachable(error)
+    return "timed out (no answer within timeout)" if how == "timed out" else how
 
 
 def _raised_in_google_auth(error: BaseException) -> bool:

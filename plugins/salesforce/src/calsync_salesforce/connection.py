@@ -22,11 +22,30 @@ from calsync.errors import AuthError, ConfigError
 from calsync_salesforce.errors import translated
 from calsync_salesforce.settings import SalesforceSettings
 
-__all__ = ["ClientFactory", "Connection", "client_factory"]
+__all__ = ["ClientFactory", "Connection", "TimeoutSession", "client_factory"]
 
 T = TypeVar("T")
 #: Signs in and returns a ready client.
 ClientFactory = Callable[[], Salesforce]
+
+
+class TimeoutSession(requests.Session):
+    """A ``requests`` session whose requests give up after ``timeout`` seconds by default.
+
+    simple-salesforce passes no timeout to its sign-in and describe calls, and requests
+    waits for ever without one: a server that accepts and never answers would hold the pass.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        """Time out after ``timeout`` seconds unless a call says otherwise."""
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> requests.Response:
+        """Send as ``requests.Session.request``, with the default timeout when none is given."""
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().request(method, url, *args, **kwargs)
 
 
 def client_factory(settings: SalesforceSettings) -> ClientFactory:
@@ -37,7 +56,7 @@ def client_factory(settings: SalesforceSettings) -> ClientFactory:
     flow = _flow(settings)
 
     def connect() -> Salesforce:
-        session = requests.Session()
+        session = TimeoutSession(settings.timeout_seconds)
         if settings.forward_to:
             session.mount("https://", ForwardingAdapter(settings.forward_to))
         common: dict[str, Any] = {"version": settings.api_version, "session": session}

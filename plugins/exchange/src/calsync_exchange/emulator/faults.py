@@ -5,7 +5,9 @@
 * AUTH_EXPIRED: HTTP 401 with the challenge of the scheme the client used (a bearer token is
   revoked, so the client must fetch a new one); the token endpoint answers
   ``invalid_client`` (expired client secret).
-* SERVER_ERROR: HTTP 500 with IIS's HTML error page, no SOAP fault.
+* SERVER_ERROR: HTTP 500 with IIS's HTML error page, no SOAP fault; ``502`` / ``503`` /
+  ``504`` in the fault's ``detail`` answer that status with the page of what stands in front
+  of EWS, and ``retry-after`` adds the header (see :class:`~calsync.emulation.Fault`).
 * TIMEOUT: no answer at all.
 * MALFORMED: HTTP 200 with a truncated SOAP document.
 * CURSOR_EXPIRED: every sync state issued so far expires; a SyncFolderItems request is
@@ -27,6 +29,18 @@ IIS_ERROR_PAGE = (
     b"<h1>Server Error in '/EWS' Application.<hr width=100% size=1 color=silver></h1>"
     b"<h2><i>Runtime Error</i></h2></body></html>"
 )
+#: What answers in front of EWS when it is down: HTTP.sys's page when the application pool
+#: is stopped or its queue is full ("HTTP Error 503. The service is unavailable.", IIS
+#: documentation "HTTP Error 503.0 - Service Unavailable"), a load balancer's 502 / 504.
+ERROR_PAGES = {
+    503: b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">'
+    b"<HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD><BODY><h2>Service Unavailable</h2>"
+    b"<hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>",
+    502: b"<html><head><title>502 Bad Gateway</title></head><body><center>"
+    b"<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+    504: b"<html><head><title>504 Gateway Time-out</title></head><body><center>"
+    b"<h1>504 Gateway Time-out</h1></center></body></html>",
+}
 TRUNCATED_SOAP = (
     b'<?xml version="1.0" encoding="utf-8"?>'
     b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Hea'
@@ -93,6 +107,9 @@ def render_ews_fault(fault: Fault, request: HttpRequest, build: ServerBuild) -> 
         return HttpResponse(timeout=True)
     if fault.kind is FaultKind.MALFORMED:
         return HttpResponse(status=200, headers={"Content-Type": CONTENT_TYPE}, body=TRUNCATED_SOAP)
+    status = fault.status(500)
     return HttpResponse(
-        status=500, headers={"Content-Type": "text/html; charset=utf-8"}, body=IIS_ERROR_PAGE
+        status=status,
+        headers={"Content-Type": "text/html; charset=utf-8", **fault.retry_after_header()},
+        body=ERROR_PAGES.get(status, IIS_ERROR_PAGE),
     )

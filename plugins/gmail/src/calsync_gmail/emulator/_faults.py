@@ -8,7 +8,11 @@ THROTTLE           403 ``rateLimitExceeded`` (domain ``usageLimits``; no header,
                    (rounded up); ``detail`` containing ``user`` gives ``userRateLimitExceeded``.
 AUTH_EXPIRED       401 ``authError`` "Invalid Credentials" (google-auth refreshes and retries);
                    at the token endpoint, 400 ``invalid_grant`` (the refresh token is dead).
-SERVER_ERROR       500 ``backendError``; ``detail="503"`` gives 503.
+SERVER_ERROR       500 ``backendError``; ``503`` / ``502`` / ``504`` in ``detail`` give that
+                   status, ``html`` the HTML page Google's front end answers instead of
+                   JSON (as for a 502 when the backend cannot be reached; Google's
+                   "Handle API errors" guide: retry 5xx with exponential back-off), and
+                   ``retry-after`` a ``Retry-After`` header.
 TIMEOUT            no answer: ``FakeHttp`` raises :class:`TimeoutError` (``socket.timeout``).
 MALFORMED          200 whose body is truncated JSON.
 CURSOR_EXPIRED     every sync token is forgotten, then the request is served: the next list
@@ -74,6 +78,34 @@ def _throttle(fault: Fault, style: Style, clock: Clock) -> HttpResponse:
     return error.response(style)
 
 
+def _server_error(fault: Fault, style: Style) -> HttpResponse:
+    status, headers = fault.status(), fault.retry_after_header()
+    if fault.html:
+        return HttpResponse(
+            status=status,
+            headers={"content-type": "text/html; charset=UTF-8", **headers},
+            body=google_error_page(status),
+        )
+    message = "The service is currently unavailable." if status == 503 else "Backend Error"
+    return ApiError(status, "backendError", message, headers=headers).response(style)
+
+
+def google_error_page(status: int) -> bytes:
+    """The page Google's front end answers when the API behind it fails (not JSON)."""
+    name = {502: "Server Error", 503: "Service Unavailable", 504: "Gateway Timeout"}.get(
+        status, "Server Error"
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n"
+        f"  <title>Error {status} ({name})!!1</title>\n"
+        "  <style>*{margin:0;padding:0}html{font:15px/22px arial,sans-serif}</style>\n"
+        "  <a href=//www.google.com/><span id=logo aria-label=Google></span></a>\n"
+        f"  <p><b>{status}.</b> <ins>That's an error.</ins>\n"
+        "  <p>The server encountered a temporary error and could not complete your request."
+        "<p>Please try again in 30 seconds.  <ins>That's all we know.</ins>\n"
+    ).encode()
+
+
 def _token_endpoint_fault(fault: Fault) -> HttpResponse | None:
     if fault.kind is FaultKind.THROTTLE:
         return oauth_error(429, "rate_limit_exceeded", "Rate limit exceeded")
@@ -98,11 +130,7 @@ def simple_fault(endpoint: str, fault: Fault, clock: Clock) -> HttpResponse | No
     if fault.kind is FaultKind.AUTH_EXPIRED:
         return invalid_credentials().response(style)
     if fault.kind is FaultKind.SERVER_ERROR:
-        if "503" in fault.detail:
-            return ApiError(503, "backendError", "The service is currently unavailable.").response(
-                style
-            )
-        return ApiError(500, "backendError", "Backend Error").response(style)
+        return _server_error(fault, style)
     if fault.kind is FaultKind.TIMEOUT:
         return HttpResponse(timeout=True)
     if fault.kind is FaultKind.MALFORMED:

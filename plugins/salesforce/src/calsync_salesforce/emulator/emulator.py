@@ -74,6 +74,10 @@ class SalesforceEmulator(Emulator):
             return HttpResponse(timeout=True)
         if fault.kind is FaultKind.MALFORMED:
             return faults.malformed_response(headers)
+        if fault.kind is FaultKind.SERVER_ERROR:
+            headers.update(fault.retry_after_header())
+            if fault.html:
+                return faults.error_page(fault.status(503), headers)
         if fault.kind is FaultKind.CURSOR_EXPIRED:
             self.org.cursors.expire_all()
         if fault.kind is FaultKind.THROTTLE:

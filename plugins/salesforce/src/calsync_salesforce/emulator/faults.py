@@ -4,9 +4,12 @@
   "INVALID_SESSION_ID"}]`` (a JSON list: simple-salesforce reads ``[0]["errorCode"]``).
 * ``THROTTLE``: 403 ``REQUEST_LIMIT_EXCEEDED`` "TotalRequests Limit exceeded.", with a
   ``Retry-After`` header carrying the fault's hint (Salesforce itself sends none; the header
-  is the emulator's way to give the hint every emulator gives).
+  is the emulator's way to give the hint every emulator gives). With ``429`` in ``detail``:
+  429 Too Many Requests (RFC 6585), as a gateway in front of the org or a concurrent-request
+  limit answers.
 * ``SERVER_ERROR``: 500 ``UNKNOWN_EXCEPTION``, or 503 ``SERVER_UNAVAILABLE`` when the fault's
-  ``detail`` is ``"503"``, both JSON error lists.
+  ``detail`` has ``503``, both JSON error lists; ``html`` in ``detail`` answers the
+  maintenance page (503) or the edge's 502 page instead, ``retry-after`` adds the header.
 * ``TIMEOUT``: no answer.
 * ``MALFORMED``: 200 with an HTML page instead of JSON (what a proxy or maintenance page
   returns).
@@ -25,6 +28,17 @@ import json
 from calsync.emulation import Fault, FaultKind, HttpResponse
 from calsync_salesforce.emulator.errors import SalesforceError, invalid_session, request_limit
 
+#: The pages answered in front of the org: the maintenance page (Salesforce knowledge
+#: article 000116783: "HTTP 503 (Service Unavailable)" during maintenance windows), and a
+#: 502 when Salesforce Edge cannot reach the instance (REST API Developer Guide, "Status Codes
+#: and Error Responses": 502).
+ERROR_PAGES = {
+    503: b"<!DOCTYPE html><html><head><title>Salesforce - Down for Maintenance</title>"
+    b"<style>body{font-family:sans-serif}</style></head><body><h1>Down for Maintenance</h1>"
+    b"<p>Salesforce is down for maintenance. We'll be back shortly.</p></body></html>",
+    502: b"<html><head><title>502 Bad Gateway</title></head><body>"
+    b"<h1>Bad Gateway</h1><p>The server could not reach the instance.</p></body></html>",
+}
 MALFORMED_BODY = (
     b"<html><head><title>Service Unavailable</title></head>"
     b"<body>The service is temporarily unavailable.</body></html>"
@@ -36,9 +50,13 @@ def fault_error(kind: FaultKind, endpoint: str, fault: Fault) -> SalesforceError
     if kind is FaultKind.AUTH_EXPIRED:
         return invalid_session()
     if kind is FaultKind.THROTTLE:
+        if "429" in fault.detail:
+            return SalesforceError(
+                429, "REQUEST_LIMIT_EXCEEDED", "Too many requests.", with_fields=False
+            )
         return request_limit()
     if kind is FaultKind.SERVER_ERROR:
-        if fault.detail == "503":
+        if fault.status() == 503:
             return SalesforceError(
                 503,
                 "SERVER_UNAVAILABLE",
@@ -72,6 +90,15 @@ def error_response(error: SalesforceError, headers: dict[str, str]) -> HttpRespo
         status=error.status,
         headers={"Content-Type": "application/json;charset=UTF-8", **headers},
         body=json.dumps(error.wire()).encode("utf-8"),
+    )
+
+
+def error_page(status: int, headers: dict[str, str]) -> HttpResponse:
+    """``status`` with an HTML page, as Salesforce's edge answers while the org is down."""
+    return HttpResponse(
+        status=status,
+        headers={**headers, "Content-Type": "text/html;charset=UTF-8"},
+        body=ERROR_PAGES.get(status, MALFORMED_BODY),
     )
 
 
