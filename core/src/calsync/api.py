@@ -27,7 +27,7 @@ from calsync.notify import Notifier
 from calsync.plugins import Registry
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.state import State
-from calsync.state.records import MailboxStatus, ResetState
+from calsync.state.records import MailboxStatus, PassRecord, ResetState
 from calsync.status import StatusView, status_view
 
 __all__ = ["Calsync"]
@@ -90,6 +90,20 @@ class Calsync:
         if mailbox is not None:
             self.config.mailbox(mailbox)  # an unknown name is a usage error
         return self.state.issues(mailbox, code=code, open_only=open_only)
+
+    def passes(self, mailbox: str, limit: int = 50) -> list[PassRecord]:
+        """``mailbox``'s latest passes, newest first."""
+        self.config.mailbox(mailbox)
+        return self.state.recent_passes(mailbox, limit)
+
+    def passes_since(self, moment: datetime, *, per_mailbox: int = 5000) -> list[PassRecord]:
+        """Every mailbox's passes that finished after ``moment`` (at most ``per_mailbox`` each)."""
+        return [
+            record
+            for mailbox in self.config.mailboxes
+            for record in self.state.recent_passes(mailbox.name, per_mailbox)
+            if record.finished_at > moment
+        ]
 
     def enable(self, mailbox: str) -> PassReport:
         """Enable a mailbox (lifting a suspension) and start a pass (EX-27)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from calsync.cli import admin, check, conformance, demo, plugins, sandbox, sync, tz
+from calsync.cli import admin, check, conformance, demo, plugins, sandbox, sync, tz, web
 from calsync.cli.common import setup_logging
 from calsync.cli.output import fail
 from calsync.errors import CalsyncError, ConfigError
@@ -46,6 +46,7 @@ main.add_command(conformance.command)
 main.add_command(sync.command)
 main.add_command(demo.command)
 main.add_command(sandbox.group)
+main.add_command(web.group)
 for _command in (admin.status, admin.issues, admin.enable, admin.disable, admin.reset):
     main.add_command(_command)
 

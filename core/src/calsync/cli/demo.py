@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
+from calsync.cli import web
 from calsync.cli.output import EXIT_ISSUES, console, print_json, table
 from calsync.demo import DemoResult, run_demo
+from calsync.demo.run import Served
 
 
 @click.command("demo")
@@ -17,7 +19,13 @@ from calsync.demo import DemoResult, run_demo
     type=click.Path(path_type=Path),
     help="Keep the generated configuration and state here.",
 )
-def command(as_json: bool, keep: Path | None) -> None:
+@click.option(
+    "--web", "serve_web", is_flag=True, help="Then serve the admin console on the demo's state."
+)
+@click.option(
+    "--listen", default=web.DEFAULT_LISTEN, show_default=True, help="With --web: HOST:PORT."
+)
+def command(as_json: bool, keep: Path | None, serve_web: bool, listen: str) -> None:
     """Run calsync on an organisation seeded into the embedded emulators.
 
     Seeds the Exchange, Google and Salesforce emulators, serves them on 127.0.0.1 and runs
@@ -29,11 +37,22 @@ def command(as_json: bool, keep: Path | None) -> None:
         if not as_json:
             console.print(f"[dim]>[/] {line}", highlight=False)
 
-    result = run_demo(keep, progress=say)
-    if as_json:
-        print_json(result.as_json())
-    else:
-        _show(result)
+    def show(result: DemoResult, served: Served) -> None:
+        if as_json:
+            print_json(result.as_json())
+        else:
+            _show(result)
+        if serve_web:
+            web.serve_demo(served.config, listen)
+        elif not as_json:
+            console.print(
+                "To open the admin console on this organisation: `calsync demo --web`",
+                highlight=False,
+            )
+
+    if serve_web:
+        web.web_module()  # without calsync[web], say so before the demo runs
+    result = run_demo(keep, progress=say, then=show)
     if not result.ok:
         raise SystemExit(EXIT_ISSUES)
 

@@ -45,6 +45,7 @@ from typing import Any, Final, final
 
 from calsync.config.secrets import Secret
 from calsync.config.structure import structure
+from calsync.config.web import WebSettings, parse_web
 from calsync.errors import ConfigError, PluginError
 from calsync.policy import Policy
 from calsync.providers import Role
@@ -62,7 +63,7 @@ __all__ = [
 ]
 
 DEFAULT_STATE_URL: Final = "sqlite:///calsync.db"
-_TOP_KEYS: Final = ("state", "policy", "crm", "mailboxes", "notify")
+_TOP_KEYS: Final = ("state", "policy", "crm", "mailboxes", "notify", "web")
 
 
 @final
@@ -142,6 +143,8 @@ class Config:
     policy: Policy
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     state_options: StateOptions = field(default_factory=StateOptions)
+    #: The admin console's users and sign-in (``[web]``, see :mod:`calsync.config.web`).
+    web: WebSettings = field(default_factory=WebSettings)
     #: The file it was read from, if any.
     path: Path | None = None
 
@@ -161,6 +164,7 @@ class Config:
             _collect_secrets(mailbox.settings, f"mailboxes[{index}].settings", found)
         for name, settings in self.notify.settings.items():
             _collect_secrets(settings, f"notify.{name}", found)
+        _collect_secrets(self.web.session_secret, "web.session_secret", found)
         return found
 
 
@@ -203,6 +207,7 @@ def parse_config(
     crm = _crm(data.get("crm"), registry, problems)
     mailboxes = _mailboxes(data.get("mailboxes"), policy_table, registry, problems)
     notify = _notify(data.get("notify", {}), registry, problems)
+    web = parse_web(data.get("web", {}), problems)
 
     if problems:
         raise ConfigError(problems)
@@ -214,6 +219,7 @@ def parse_config(
         mailboxes=tuple(mailboxes),
         policy=policy,
         notify=notify,
+        web=web,
         path=path,
     )
 

@@ -138,8 +138,16 @@ def open_organisation(
     )
 
 
-def run_demo(workdir: Path | None = None, progress: Progress = lambda _: None) -> DemoResult:
-    """Run the whole demo; ``workdir`` keeps the generated configuration and state."""
+def run_demo(
+    workdir: Path | None = None,
+    progress: Progress = lambda _: None,
+    then: Callable[[DemoResult, Served], None] | None = None,
+) -> DemoResult:
+    """Run the whole demo; ``workdir`` keeps the generated configuration and state.
+
+    :param then: called with the result while the emulators still run and their
+        credentials are still set (``calsync demo --web`` serves the console from it).
+    """
     with ExitStack() as stack:
         directory = workdir or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="calsync-demo-"))
@@ -168,6 +176,8 @@ def run_demo(workdir: Path | None = None, progress: Progress = lambda _: None) -
             "synced_down": sum(r.synced_down for r in last),
         }
         _summarise(result, org, config_path, synced)
+        if then is not None:
+            then(result, served)
         return result
 
 
