@@ -105,17 +105,19 @@ def _timed_out(exc: BaseException) -> bool:
     return isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__
 
 
-def unreachable(exc: BaseException) -> str | None:
+def unreachable(exc: BaseException, setting: str = "") -> str | None:
     """How a call got no answer, in words, from anywhere in ``exc``'s chain of causes.
 
-    :returns: ``"connection refused"``, ``"timed out"``, ``"connection reset"``, or ``None``
-        when no transport failure is in the chain.
+    :param setting: the provider setting that bounds the wait, named after a timeout.
+    :returns: ``"connection refused"``, ``"timed out"`` (``"timed out (no answer within
+        SETTING)"``), ``"connection reset"``, or ``None`` when no transport failure is in
+        the chain.
     """
     chain = list(_chain(exc))
     if any(_refused(e) for e in chain):
         return "connection refused"
     if any(_timed_out(e) for e in chain):
-        return "timed out"
+        return f"timed out (no answer within {setting})" if setting else "timed out"
     if any(isinstance(e, ConnectionResetError | ConnectionAbortedError) for e in chain):
         return "connection reset"
     return None

@@ -6,6 +6,7 @@ not a timeout, and ``timeout`` ends a call to a server that stalls.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +18,7 @@ from calsync.emulation.dead import StalledServer, refused_url
 from calsync.emulation.server import EmulatorServer
 from calsync.errors import ServiceUnavailableError
 from calsync.providers import ProviderContext
-from calsync_gmail.emulator import DEFAULT_SCOPES, GoogleEmulator
+from calsync_gmail.emulator import DEFAULT_SCOPES, GoogleEmulator, authorized_http
 from calsync_gmail.emulator._oauth import INSTALLED_CLIENT_ID
 from calsync_gmail.harness import GmailHarness
 from calsync_gmail.provider import GmailMailbox
@@ -112,3 +113,24 @@ def test_a_stalled_server_times_out_after_timeout(
     assert str(raised.value) == "Google events.list: timed out (no answer within timeout)"
     assert stalled.connections >= 1 and stalled.received > 0
     assert emulator.counts["oauth2.token"] == 1, "signed in once, at the real endpoint"
+
+
+def test_num_retries_waits_within_the_call_as_the_shared_policy_says(
+    harness: GmailHarness, emulator: GoogleEmulator
+) -> None:
+    credentials = emulator.service_account_credentials(ALICE)
+    settings = dataclasses.replace(harness.settings, num_retries=2)
+    provider = GmailMailbox(ALICE, authorized_http(emulator, credentials), settings)
+    sleeps: list[float] = []
+    provider.session.client.sleep = sleeps.append
+    provider.session.zone  # noqa: B018 - the calendar is read first; fault the list itself
+    emulator.reset_counts()
+    emulator.faults.arm(
+        Fault(kind=FaultKind.THROTTLE, endpoint="calendar.events.list", detail="429", retry_after=3)
+    )
+    emulator.faults.arm(Fault(kind=FaultKind.THROTTLE, endpoint="calendar.events.list"))
+    assert provider.pull(None).full
+    assert sleeps[0] == 3, "the hint, as given"
+    assert 2 <= sleeps[1] <= 3, "no hint, second wait: 2 s and up to 1 s of jitter"
+    assert emulator.counts["calendar.events.list"] == 3
+    provider.close()

@@ -119,12 +119,8 @@ def _short(exc: BaseException) -> str:
 
 def _unreachable(exc: BaseException, what: str) -> ServiceUnavailableError | None:
     """The error for a call that got no answer (refused, timed out, reset), else ``None``."""
-    how = unreachable(exc)
-    if how is None:
-        return None
-    if how == "timed out":
-        how = "timed out (no answer within timeout_seconds)"
-    return ServiceUnavailableError(f"Exchange {how} ({what})")
+    how = unreachable(exc, "timeout_seconds")
+    return None if how is None else ServiceUnavailableError(f"Exchange {how} ({what})")
 
 
 def _http_failure(exc: HttpFailure, what: str) -> ProviderError:

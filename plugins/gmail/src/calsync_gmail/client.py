@@ -9,6 +9,7 @@ Batches are built with an explicit URI because ``new_batch_http_request()`` igno
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 
 from calsync.errors import InvalidReplyError
+from calsync.retry import Backoff
 from calsync_gmail.errors import SIDE, expect_object, translate
 from calsync_gmail.settings import GmailSettings
 
@@ -39,6 +41,8 @@ class GoogleClient:
         """Call Google through ``http`` (an authorized httplib2-like object)."""
         self.http = http
         self.settings = settings
+        #: How the client waits between retries (tests replace it).
+        self.sleep: Callable[[float], None] = time.sleep
         self._services: dict[str, Any] = {}
 
     def _service(self, api: Api) -> Any:
@@ -65,16 +69,26 @@ class GoogleClient:
         """The Gmail v1 service."""
         return self._service("gmail")
 
+    def execute(self, request: Any, what: str) -> Any:
+        """Execute one request, errors translated; its raw reply.
+
+        With ``num_retries`` set, a throttled call (or a 503 that says when to come back) is
+        repeated as :class:`calsync.retry.Backoff` says, instead of googleapiclient's own
+        blind retries (which ignore ``Retry-After``).
+        """
+        policy = Backoff(attempts=self.settings.num_retries + 1)
+        for attempt in policy.retrying(sleep=self.sleep, name=f"Google {what}"):
+            with attempt, translate(what):
+                return request.execute()
+        raise AssertionError("unreachable")
+
     def call(self, request: Any, what: str, *keys: str) -> dict[str, Any]:
         """Execute one request and return its JSON object (checked to carry ``keys``)."""
-        with translate(what):
-            reply = request.execute(num_retries=self.settings.num_retries)
-        return expect_object(reply, what, *keys)
+        return expect_object(self.execute(request, what), what, *keys)
 
     def call_empty(self, request: Any, what: str) -> None:
         """Execute one request whose answer has no body (204)."""
-        with translate(what):
-            request.execute(num_retries=self.settings.num_retries)
+        self.execute(request, what)
 
     def batch(self, api: Api, requests: Sequence[Any], what: str) -> list[Outcome]:
         """Execute ``requests`` in batches of the configured size; one outcome per request.

@@ -144,14 +144,14 @@ def translate(what: str) -> Iterator[None]:
             f"Google refused the credentials during {what}: {error}", source=SIDE
         ) from None
     except google.auth.exceptions.TransportError as error:
-        how = _unreachable(error) or f"could not be reached: {summary(str(error))}"
+        how = unreachable(error, "timeout") or f"could not be reached: {summary(str(error))}"
         raise ServiceUnavailableError(
             f"Google's token endpoint {how} ({what})", source=SIDE
         ) from None
     except google.auth.exceptions.GoogleAuthError as error:
         raise AuthError(f"Google credentials are unusable ({what}): {error}", source=SIDE) from None
     except (TimeoutError, ConnectionError, httplib2.HttpLib2Error, OSError) as error:
-        how = _unreachable(error) or f"failed: {summary(str(error))}"
+        how = unreachable(error, "timeout") or f"failed: {summary(str(error))}"
         raise ServiceUnavailableError(f"Google {what}: {how}", source=SIDE) from None
     except (ClientError, ValueError, KeyError, UnicodeDecodeError) as error:
         # BatchError (not multipart), InvalidJsonError, a missing part, undecodable bytes.
@@ -168,11 +168,6 @@ def translate(what: str) -> Iterator[None]:
             f"Google's token endpoint answered {what} with something unreadable: {error}",
             source=SIDE,
         ) from None
-
-
-def _unreachable(error: BaseException) -> str | None:
-    how = unreachable(error)
-    return "timed out (no answer within timeout)" if how == "timed out" else how
 
 
 def _raised_in_google_auth(error: BaseException) -> bool:

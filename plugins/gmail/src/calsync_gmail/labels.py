@@ -64,7 +64,7 @@ class MailLabels:
         request = gmail.users().labels().create(userId="me", body=body)
         with translate("labels.create"):
             try:
-                created = request.execute(num_retries=self.session.settings.num_retries)
+                created = request.execute()
             except HttpError as error:
                 if error.resp.status != 409:
                     raise

@@ -79,9 +79,9 @@ class GmailSettings:
     batch_size: int = 50
     #: Seconds before a request is abandoned (socket timeout).
     timeout: float = 60.0
-    #: googleapiclient's own retries of 5xx/429/rate-limit answers on single calls. Off by
-    #: default: it sleeps blindly (up to 2**n s) and hides Retry-After, while the engine
-    #: already retries a failed pass and honours the service's hint.
+    #: Retries of a throttled single call (or a 503 that says when to come back) within
+    #: the call, as calsync.retry.Backoff waits (the hint up to 60 s, else exponentially
+    #: with jitter). Off by default: the engine already repeats a throttled pass the same way.
     num_retries: int = 0
 
     def __post_init__(self) -> None:

@@ -133,9 +133,7 @@ def translated(
         # requests' own JSONDecodeError derives from it too.
         raise InvalidReplyError(f"Salesforce answered something that is not JSON: {exc}") from None
     except requests.exceptions.RequestException as exc:
-        how = unreachable(exc)
-        if how == "timed out":
-            how = "timed out (no answer within timeout_seconds)"
+        how = unreachable(exc, "timeout_seconds")
         raise ServiceUnavailableError(
             f"Salesforce {how}" if how else f"the request to Salesforce failed: {summary(str(exc))}"
         ) from None
