@@ -204,3 +204,34 @@ def test_list_envelope(cal: Any) -> None:
     assert page["accessRole"] == "owner"
     assert page["items"] == []
     assert "nextSyncToken" in page
+
+
+def test_show_deleted_and_single_events_as_the_reference_says(
+    cal: Any, emulator: GoogleEmulator
+) -> None:
+    """events.list's showDeleted: with singleEvents false, cancelled instances (not the
+    deleted series) come even without showDeleted; with both true, only single instances of
+    deleted events, not the deleted series (Calendar API reference, events.list)."""
+    events = cal.events()
+    weekly = timed(
+        "2025-03-17T09:00:00Z",
+        "2025-03-17T10:00:00Z",
+        tz="UTC",
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=3"],
+    )
+    live = events.insert(calendarId="primary", body={**weekly, "summary": "live"}).execute()["id"]
+    cancelled = f"{live}_20250324T090000Z"
+    events.delete(calendarId="primary", eventId=cancelled).execute()
+    gone = events.insert(calendarId="primary", body={**weekly, "summary": "gone"}).execute()["id"]
+    events.delete(calendarId="primary", eventId=gone).execute()
+    (single,) = _seed_hours(emulator, [9])
+    events.delete(calendarId="primary", eventId=single).execute()
+
+    def listed(**params: Any) -> set[str]:
+        page = events.list(calendarId="primary", timeMin="2025-03-01T00:00:00Z", **params).execute()
+        return {i["id"] for i in page["items"] if i["status"] == "cancelled"}
+
+    assert listed() == {cancelled}
+    assert listed(showDeleted=True) == {cancelled, gone, single}
+    assert listed(singleEvents=True) == set()
+    assert listed(singleEvents=True, showDeleted=True) == {cancelled, single}

@@ -88,8 +88,11 @@ def test_a_cancelled_instance_is_a_removal_and_an_exclusion_on_the_master(
     assert master.ref is not None and master.ref.id == series
     assert master.recurrence is not None
     assert master.recurrence.exclusions == (at(17, 9), at(31, 9))
-    # The master was re-read together with its instances, batched.
+    # The master was re-read, and its cancelled instances read with the documented
+    # events.instances(showDeleted=true), batched; never a search by iCalUID.
     assert emulator.counts["calendar.events.get"] == 1
+    assert emulator.counts["calendar.events.instances"] == 1
+    assert emulator.counts["calendar.events.list"] == 2  # the two pulls
     # Cancelling an instance leaves the master's etag alone; the token calsync sees must still
     # change, since the master it describes (its exclusions) did.
     stored_master = emulator.event(ALICE, series)

@@ -3,8 +3,10 @@
 Google does not turn a deleted occurrence into an ``EXDATE`` on the master; it stores a
 cancelled instance (an event ``<master>_<suffix>`` with ``status: cancelled``). The master
 calsync reports must nevertheless carry every excluded occurrence, so its cancelled
-instances are read with one ``events.list(iCalUID=..., showDeleted=true,
-singleEvents=false)`` per master (the master and all its exceptions share the UID), batched.
+instances are read with one ``events.instances(showDeleted=true)`` per master, batched: the
+Calendar API reference documents that it "Returns instances of the specified recurring
+event" and that ``showDeleted`` includes those "with status equals 'cancelled'"
+(https://developers.google.com/calendar/api/v3/reference/events/instances).
 A master known only by id (a delta that carried just a cancelled instance) is read first
 with a batched ``events.get``.
 """
@@ -47,35 +49,37 @@ def read_events(session: Session, event_ids: Sequence[str], what: str) -> dict[s
     return found
 
 
-def _series_listing(session: Session, masters: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
-    """Every event sharing each master's iCalUID (cancelled ones included), by master id."""
-    with_uid = [(m, e["iCalUID"]) for m, e in masters.items() if isinstance(e.get("iCalUID"), str)]
+def _instances(session: Session, master_ids: list[str]) -> dict[str, list[Any]]:
+    """Every instance of each master, cancelled ones included; masters gone are absent."""
     events = session.events()
 
-    def listing(uid: str, token: str | None = None) -> Any:
-        return events.list(
+    def listing(master_id: str, token: str | None = None) -> Any:
+        return events.instances(
             calendarId=session.calendar_id,
-            iCalUID=uid,
+            eventId=master_id,
             showDeleted=True,
-            singleEvents=False,
             maxResults=2500,
             pageToken=token,
         )
 
-    what = "events.list(iCalUID)"
-    out: dict[str, list[Any]] = {m: [] for m in masters}
-    outcomes = session.client.batch("calendar", [listing(uid) for _, uid in with_uid], what)
-    for (master_id, uid), (reply, error) in zip(with_uid, outcomes, strict=True):
+    what = "events.instances"
+    out: dict[str, list[Any]] = {}
+    outcomes = session.client.batch("calendar", [listing(m) for m in master_ids], what)
+    for master_id, (reply, error) in zip(master_ids, outcomes, strict=True):
         if error is not None:
+            if error.resp.status in GONE:
+                continue  # deleted since it was read
             raise provider_error(error, what)
         page = expect_object(reply, what)
+        found: list[Any] = []
         while True:
             items = page.get("items", [])
-            out[master_id].extend(items if isinstance(items, list) else [])
+            found.extend(items if isinstance(items, list) else [])
             token = page.get("nextPageToken")
             if not token:
                 break
-            page = session.client.call(listing(uid, str(token)), what)
+            page = session.client.call(listing(master_id, str(token)), what)
+        out[master_id] = found
     return out
 
 
@@ -94,18 +98,16 @@ def complete_masters(
     known = {m: e for m, e in known.items() if e.get("recurrence")}
     if not known:
         return {}
-    listing = _series_listing(session, known)
+    listing = _instances(session, list(known))
     out: dict[str, CalendarItem] = {}
     for master_id, master in known.items():
-        cancelled: list[dict[str, Any]] = []
-        for event in listing[master_id]:
-            event = check_event(event, "events.list(iCalUID)")
-            if event["id"] == master_id:
-                master = event  # read later than the delta: its etag matches the exclusions
-            elif event.get("recurringEventId") == master_id and is_cancelled(event):
-                cancelled.append(event)
-        if is_cancelled(master):
+        if master_id not in listing:
             continue
+        cancelled = [
+            event
+            for event in (check_event(e, "events.instances") for e in listing[master_id])
+            if is_cancelled(event)
+        ]
         zone = canonical_zone(master.get("start", {}).get("timeZone")) or session.zone
         originals: list[Moment] = []
         for instance in cancelled:

@@ -62,6 +62,23 @@ def _matches(event: dict[str, Any], query: ListQuery) -> bool:
     return True
 
 
+def _deleted_shown(event: dict[str, Any], query: ListQuery) -> bool:
+    """Whether a listing shows a cancelled event, as the Calendar API reference says.
+
+    ``events.list`` (https://developers.google.com/calendar/api/v3/reference/events/list):
+    ``updatedMin``: "entries deleted since this time will always be included
+    regardless of showDeleted"; ``showDeleted``: "Cancelled instances of recurring events
+    (but not the underlying recurring event) will still be included if showDeleted and
+    singleEvents are both False. If showDeleted and singleEvents are both True, only single
+    instances of deleted events (but not the underlying recurring events) are returned."
+    """
+    if query.updated_min is not None:
+        return True
+    if query.single_events:
+        return query.show_deleted and not _series.is_master(event)
+    return query.show_deleted or _series.is_exception(event)
+
+
 class Lister:
     """Answer list requests over a :class:`Store`."""
 
@@ -96,20 +113,21 @@ class Lister:
                 yield event
 
     def _keep(self, calendar: Calendar, event: dict[str, Any], query: ListQuery) -> bool:
-        cancelled = _series.is_cancelled(event)
-        if cancelled:
+        if _series.is_cancelled(event):
             if query.since is not None:
-                return True  # incremental results always carry deletions
-            if not (query.show_deleted or query.updated_min is not None):
+                return True  # incremental results always carry deletions, in any window
+            if not _deleted_shown(event, query):
                 return False
         if not _matches(event, query):
             return False
         if _series.is_master(event) and not query.single_events:
             until = _until(query, self.clock)
+            # A deleted series is in the window where its instances were.
+            deleted = _series.is_cancelled(event)
             live = (
                 i
                 for i in _series.expand(calendar, event, until=until, window_zone=query.tz)
-                if not _series.is_cancelled(i)
+                if deleted or not _series.is_cancelled(i)
             )
             return any(_in_window(i, query) for i in live)
         return _in_window(event, query)
@@ -187,7 +205,12 @@ class Lister:
         query: ListQuery,
         page_token: str | None,
     ) -> dict[str, Any]:
-        """Answer ``events.instances`` for the master ``event_id``."""
+        """Answer ``events.instances`` for the master ``event_id``.
+
+        ``showDeleted`` adds the cancelled instances: "Whether to include deleted events (with
+        status equals 'cancelled') in the result" (Calendar API reference, events.instances,
+        https://developers.google.com/calendar/api/v3/reference/events/instances).
+        """
         if page_token is not None:
             return self._resume(calendar, caller, query, page_token)
         master = calendar.event(event_id)
