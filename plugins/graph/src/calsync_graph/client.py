@@ -1,0 +1,201 @@
+"""The HTTP side of the provider: MSAL for tokens, one httpx client for Graph, ``$batch``.
+
+Tokens come from MSAL's ``ConfidentialClientApplication.acquire_token_for_client``, which
+keeps them in MSAL's own in-memory cache until they expire; MSAL sends its requests
+through the same httpx client (its ``http_client`` contract is ``get``/``post`` returning a
+response with ``status_code``, ``text``, ``headers`` and ``raise_for_status``, which httpx
+meets). A transport given to :class:`GraphClient` carries both (an in-process emulator in
+tests; :class:`~calsync.emulation.httpx_transport.ForwardingTransport` with ``endpoint``).
+
+Nothing is retried here: the engine owns back-off (per mailbox, honouring Retry-After),
+and a blindly retried POST could create an event twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote
+
+import httpx
+import msal
+
+from calsync.emulation.httpx_transport import ForwardingTransport
+from calsync_graph.settings import GraphSettings
+
+__all__ = ["BATCH_SIZE", "GRAPH_SCOPE", "GraphCallError", "GraphClient", "Part", "TokenError"]
+
+GRAPH_SCOPE: Final = "https://graph.microsoft.com/.default"
+#: "JSON batch requests are currently limited to 20 individual requests"
+#: (https://learn.microsoft.com/en-us/graph/json-batching).
+BATCH_SIZE: Final = 20
+#: Stable ids while an item stays in its mailbox (https://learn.microsoft.com/en-us/graph/outlook-immutable-id).
+PREFER: Final = 'IdType="ImmutableId"'
+
+
+class TokenError(Exception):
+    """The identity platform refused a token (MSAL's error answer)."""
+
+    def __init__(self, answer: Mapping[str, Any]) -> None:
+        """Keep the OAuth ``error`` and the first line of its description (no secrets in it)."""
+        self.error = str(answer.get("error") or "unknown_error")
+        self.description = str(answer.get("error_description") or "").splitlines()[0:1]
+        super().__init__(f"{self.error}: {' '.join(self.description)}")
+
+
+class GraphCallError(Exception):
+    """Graph answered a request with an error status."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: str | None = None) -> None:
+        """An error ``code`` with HTTP ``status``."""
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One answer inside a ``$batch`` response."""
+
+    status: int
+    body: Any
+    headers: Mapping[str, str]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the inner request succeeded."""
+        return 200 <= self.status < 300
+
+    def error(self) -> GraphCallError:
+        """The inner error as a :class:`GraphCallError`."""
+        error = (self.body or {}).get("error") or {} if isinstance(self.body, dict) else {}
+        retry = {k.lower(): v for k, v in self.headers.items()}.get("retry-after")
+        return GraphCallError(self.status, str(error.get("code") or ""), str(error.get("message") or ""), retry)
+
+
+def _error(response: httpx.Response) -> GraphCallError:
+    try:
+        error = response.json().get("error") or {}
+    except ValueError:
+        error = {}
+    return GraphCallError(
+        response.status_code,
+        str(error.get("code") or ""),
+        str(error.get("message") or response.reason_phrase),
+        response.headers.get("retry-after"),
+    )
+
+
+class GraphClient:
+    """Authenticated Graph requests for one mailbox."""
+
+    def __init__(
+        self,
+        settings: GraphSettings,
+        address: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        credential: Any = None,
+    ) -> None:
+        """Prepare MSAL and httpx; secrets are read now, nothing is sent yet.
+
+        :param credential: MSAL's client credential to use instead of the settings' secrets
+            (the harness; the settings' secrets are then not read).
+        """
+        if transport is None and settings.endpoint:
+            transport = ForwardingTransport(settings.endpoint)
+        self.http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=30.0))
+        if credential is not None:
+            pass
+        elif settings.certificate is not None:
+            credential = {
+                "private_key": settings.certificate.reveal(),
+                "thumbprint": settings.certificate_thumbprint,
+            }
+        else:
+            assert settings.client_secret is not None
+            credential = settings.client_secret.reveal()
+        self.app = msal.ConfidentialClientApplication(
+            settings.client_id,
+            client_credential=credential,
+            authority=f"{settings.authority_host.rstrip('/')}/{settings.tenant_id}",
+            http_client=self.http,
+        )
+        self.base = settings.graph_url.rstrip("/")
+        self.user = f"/users/{quote(address, safe='@')}"
+
+    def _token(self) -> str:
+        answer = self.app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
+        if "access_token" not in answer:
+            raise TokenError(answer)
+        return str(answer["access_token"])
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send one request (``url`` absolute, or relative to the Graph endpoint); its JSON answer."""
+        target = url if url.startswith(("http://", "https://")) else self.base + url
+        response = self.http.request(
+            method,
+            target,
+            params=params,
+            content=None if body is None else json.dumps(body).encode("utf-8"),
+            headers={
+                "Authorization": f"Bearer {self._token()}",
+                "Prefer": PREFER,
+                **({"Content-Type": "application/json"} if body is not None else {}),
+                **(headers or {}),
+            },
+        )
+        if response.status_code == 401:
+            # A revoked or expired token: the next call asks for a new one.
+            self.app.remove_tokens_for_client()
+        if response.status_code >= 400:
+            raise _error(response)
+        return response.json() if response.content else None
+
+    def pages(self, url: str, *, params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every page of a collection, following ``@odata.nextLink``; the last has the deltaLink."""
+        page = self.request("GET", url, params=params, headers=headers)
+        while True:
+            yield page
+            link = page.get("@odata.nextLink")
+            if not link:
+                return
+            page = self.request("GET", link, headers=headers)
+
+    def batch(self, requests: Sequence[dict[str, Any]]) -> list[Part]:
+        """Send ``requests`` (``method``, ``url`` relative to ``/v1.0``, optional ``body``) in
+        ``$batch`` calls of 20; one :class:`Part` per request, in order."""
+        parts: list[Part] = []
+        for start in range(0, len(requests), BATCH_SIZE):
+            chunk = requests[start : start + BATCH_SIZE]
+            envelope = {
+                "requests": [
+                    {
+                        "id": str(index),
+                        "method": r["method"],
+                        "url": r["url"],
+                        "headers": {"Prefer": PREFER, **({"Content-Type": "application/json"} if "body" in r else {})},
+                        **({"body": r["body"]} if "body" in r else {}),
+                    }
+                    for index, r in enumerate(chunk)
+                ]
+            }
+            answer = self.request("POST", "/$batch", body=envelope)
+            by_id = {str(r["id"]): r for r in answer["responses"]}
+            for index in range(len(chunk)):
+                inner = by_id[str(index)]
+                parts.append(Part(int(inner["status"]), inner.get("body"), inner.get("headers") or {}))
+        return parts
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.http.close()

@@ -1,0 +1,195 @@
+"""Applying a batch of :class:`~calsync.providers.Write` s through JSON ``$batch`` (20 a call).
+
+1. One batch reads the update targets and the series of the occurrences addressed by
+   (series id, original start); one more finds those occurrences' ids
+   (``GET /events/{master}/instances`` around each original start,
+   https://learn.microsoft.com/en-us/graph/api/event-list-instances).
+2. One batch of POST / PATCH / DELETE applies the writes; an occurrence is patched (it
+   becomes an exception) or deleted (it is cancelled) by its own id. Attendees are never
+   written (see :mod:`calsync_graph.convert`), so no write sends mail.
+3. A series written with exclusions has the missing ones deleted, and its final
+   ``changeKey`` read back: the engine recognises its own writes by the change key they leave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from calsync.model import CalendarItem, ItemKind, ItemRef, Moment
+from calsync.policy import Operation
+from calsync.providers import SYNCED_FIELDS, ItemFailure, Write, WriteResult
+from calsync_graph.client import Part
+from calsync_graph.convert import PROVIDER, to_core, to_graph
+from calsync_graph.errors import is_gone, item_failure
+from calsync_graph.reading import Reader, query
+
+__all__ = ["Writer"]
+
+
+def _failure(message: str, code: str = "INTERNAL_ERROR") -> WriteResult:
+    return WriteResult(failure=ItemFailure(code=code, message=message))
+
+
+def _ref(body: dict[str, Any]) -> ItemRef:
+    return ItemRef(provider=PROVIDER, id=body["id"], change_token=str(body.get("changeKey") or ""))
+
+
+@dataclass(slots=True)
+class _Plan:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    #: request index -> write index.
+    owners: list[int] = field(default_factory=list)
+    #: write index -> the series whose exclusions must hold after the write.
+    series: dict[int, CalendarItem] = field(default_factory=dict)
+    #: write indexes of creates (never repeated, even when an exclusion failed).
+    creates: set[int] = field(default_factory=set)
+
+    def add(self, index: int, request: dict[str, Any]) -> None:
+        self.requests.append(request)
+        self.owners.append(index)
+
+
+class Writer:
+    """Turns writes into ``$batch`` calls for one mailbox."""
+
+    def __init__(self, reader: Reader, default_zone: str) -> None:
+        """Write through ``reader``'s client; ``default_zone`` for items without a zone."""
+        self.reader = reader
+        self.default_zone = default_zone
+
+    def write(self, writes: Sequence[Write]) -> list[WriteResult]:
+        """Apply ``writes``; one result per write, in order."""
+        results: list[WriteResult | None] = [None] * len(writes)
+        current = self._prefetch(writes)
+        occurrences = self._occurrence_ids(
+            [w.item.occurrence_key for w in writes if w.target is None and w.item is not None and w.item.occurrence_key]
+        )
+        plan = _Plan()
+        for index, write in enumerate(writes):
+            try:
+                results[index] = self._plan(index, write, current, occurrences, plan)
+            except ValueError as exc:  # a value Graph cannot hold (a rule, a zone...)
+                results[index] = _failure(f"Microsoft 365 cannot hold this item: {exc}")
+        parts = self.reader.client.batch(plan.requests)
+        for index, request, part in zip(plan.owners, plan.requests, parts, strict=True):
+            if request["method"] == "DELETE":
+                ok = part.ok or is_gone(part)
+                results[index] = WriteResult() if ok else WriteResult(failure=item_failure(part))
+            else:
+                results[index] = WriteResult(ref=_ref(part.body)) if part.ok else WriteResult(failure=item_failure(part))
+        self._exclude(plan, results)
+        return [r if r is not None else _failure("not written") for r in results]
+
+    # -- reading what the writes address ----------------------------------------------------
+
+    def _prefetch(self, writes: Sequence[Write]) -> dict[str, dict[str, Any]]:
+        wanted = [w.target for w in writes if w.operation is Operation.UPDATE and w.target is not None]
+        found = self.reader.get(wanted, with_exceptions=False) if wanted else {}
+        return {i: p.body for i, p in found.items() if p.ok}
+
+    def _occurrence_ids(self, keys: Sequence[tuple[str, Moment] | None]) -> dict[tuple[str, Moment], str]:
+        """The ids of the occurrences (series id, original start) names; absent when none."""
+        wanted = [k for k in dict.fromkeys(keys) if k is not None]
+        requests = []
+        for series_id, original in wanted:
+            moment = original if isinstance(original, datetime) else datetime.combine(original, datetime.min.time())
+            window = {
+                "startDateTime": (moment - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S"),
+                "endDateTime": (moment + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S"),
+                "$select": "id,type,start,end,originalStart,originalStartTimeZone,isAllDay,seriesMasterId",
+            }
+            requests.append({"method": "GET", "url": f"{self.reader.event_url(series_id)}/instances?{query(window)}"})
+        found: dict[tuple[str, Moment], str] = {}
+        for key, part in zip(wanted, self.reader.client.batch(requests), strict=True):
+            if not part.ok:
+                continue
+            for data in part.body.get("value") or ():
+                instance = to_core(data, self.reader.reading)
+                if instance.original_start == key[1] and instance.ref is not None:
+                    found[key] = instance.ref.id
+        return found
+
+    # -- planning -----------------------------------------------------------------------------
+
+    def _plan(
+        self,
+        index: int,
+        write: Write,
+        current: dict[str, dict[str, Any]],
+        occurrences: dict[tuple[str, Moment], str],
+        plan: _Plan,
+    ) -> WriteResult | None:
+        item = write.item
+        events = f"{self.reader.client.user}/events"
+        if write.target is None and item is not None and item.occurrence_key is not None:
+            target = occurrences.get(item.occurrence_key)
+            if target is None:
+                if write.operation is Operation.DELETE:
+                    return WriteResult()  # the series or the occurrence is gone already
+                return _failure(f"series {item.series_id} has no occurrence at {item.original_start}")
+            if write.operation is Operation.DELETE:
+                plan.add(index, {"method": "DELETE", "url": self.reader.event_url(target)})
+                return None
+            single = item.evolve(kind=ItemKind.SINGLE, series_id=None, original_start=None)
+            fields = (write.fields or SYNCED_FIELDS) - {"recurrence"}
+            plan.add(index, {"method": "PATCH", "url": self.reader.event_url(target), "body": to_graph(single, self.default_zone, fields)})
+            return None
+        if write.operation is Operation.CREATE:
+            assert item is not None
+            plan.add(index, {"method": "POST", "url": events, "body": to_graph(item, self.default_zone)})
+            plan.creates.add(index)
+            if item.recurrence is not None and item.recurrence.exclusions:
+                plan.series[index] = item
+            return None
+        assert write.target is not None
+        if write.operation is Operation.DELETE:
+            plan.add(index, {"method": "DELETE", "url": self.reader.event_url(write.target)})
+            return None
+        assert item is not None
+        target = current.get(write.target)
+        if target is None:
+            return _failure(f"item {write.target} not found")
+        master = target.get("type") == "seriesMaster"
+        if not master:
+            item = item.evolve(kind=ItemKind.SINGLE, recurrence=None)
+        body = to_graph(item, self.default_zone, write.fields, series=master and item.recurrence is not None)
+        if not body:
+            return WriteResult(ref=_ref(target))
+        plan.add(index, {"method": "PATCH", "url": self.reader.event_url(write.target), "body": body})
+        if master and item.recurrence is not None and "recurrence" in body:
+            plan.series[index] = item
+        return None
+
+    # -- exclusions ---------------------------------------------------------------------------
+
+    def _exclude(self, plan: _Plan, results: list[WriteResult | None]) -> None:
+        """Cancel the occurrences a written series excludes but still holds; read final keys."""
+        series = plan.series
+        written = {i: r.ref.id for i, r in ((i, results[i]) for i in series) if r is not None and r.ref is not None}
+        if not written:
+            return
+        held = {i.ref.id: i for i in self.reader.items(written.values()) if i.ref is not None and i.kind is ItemKind.SERIES}
+        keys: list[tuple[str, Moment]] = []
+        for index, master_id in written.items():
+            master = held.get(master_id)
+            wanted = series[index].recurrence
+            if master is None or master.recurrence is None or wanted is None:
+                continue
+            keys += [(master_id, m) for m in wanted.exclusions if m not in set(master.recurrence.exclusions)]
+        if not keys:
+            return
+        ids = self._occurrence_ids(keys)
+        parts = self.reader.client.batch([{"method": "DELETE", "url": self.reader.event_url(i)} for i in ids.values()])
+        failed = {key[0] for key, part in zip(ids, parts, strict=True) if not (part.ok or is_gone(part))}
+        fresh = self.reader.get(set(written.values()), with_exceptions=False)
+        for index, master_id in written.items():
+            part: Part = fresh[master_id]
+            if part.ok:
+                results[index] = WriteResult(ref=_ref(part.body))
+            if master_id in failed and index not in plan.creates:
+                # An update is tried again on the next pass; a create must not be repeated.
+                results[index] = _failure("the series was written but not all its exclusions")
+
