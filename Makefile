@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MEMBERS := -e 'core[web]' -e conformance -e plugins/exchange -e plugins/gmail -e plugins/salesforce
+MEMBERS := -e 'core[web]' -e conformance -e plugins/exchange -e plugins/gmail -e plugins/graph -e plugins/salesforce
 MANIFESTS := pyproject.toml core/pyproject.toml conformance/pyproject.toml \
-	plugins/exchange/pyproject.toml plugins/gmail/pyproject.toml plugins/salesforce/pyproject.toml
-TOX_ENVS := core,conformance-exchange,conformance-gmail,conformance-salesforce
+	plugins/exchange/pyproject.toml plugins/gmail/pyproject.toml plugins/graph/pyproject.toml \
+	plugins/salesforce/pyproject.toml
+TOX_ENVS := core,conformance-exchange,conformance-gmail,conformance-graph,conformance-salesforce
 
 .PHONY: setup demo test lint unit tox bench clean
 

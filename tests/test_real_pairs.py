@@ -1,7 +1,8 @@
 """Real plugins on both sides: the conformance cases with the Salesforce provider as the CRM.
 
-The conformance suite pairs each provider with the sandbox; here Exchange and Google mailboxes
-sync with the Salesforce provider, each through its own client library and emulator.
+The conformance suite pairs each provider with the sandbox; here Exchange, Google and
+Microsoft 365 mailboxes sync with the Salesforce provider, each through its own client
+library and emulator.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from calsync_conformance.scenario import Scenario
 MAILBOX_CASES = cases_for(Role.MAILBOX)
 
 
-@pytest.mark.parametrize("mailbox", ["exchange", "gmail"])
+@pytest.mark.parametrize("mailbox", ["exchange", "gmail", "graph"])
 @pytest.mark.parametrize("case", MAILBOX_CASES, ids=[c.id for c in MAILBOX_CASES])
 def test_case_with_salesforce(mailbox: str, case: Case, tmp_path: Path) -> None:
     registry = load_registry()

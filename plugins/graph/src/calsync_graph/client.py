@@ -48,7 +48,9 @@ class TokenError(Exception):
 class GraphCallError(Exception):
     """Graph answered a request with an error status."""
 
-    def __init__(self, status: int, code: str, message: str, retry_after: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: str | None = None
+    ) -> None:
         """An error ``code`` with HTTP ``status``."""
         super().__init__(f"{status} {code}: {message}")
         self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
@@ -71,7 +73,9 @@ class Part:
         """The inner error as a :class:`GraphCallError`."""
         error = (self.body or {}).get("error") or {} if isinstance(self.body, dict) else {}
         retry = {k.lower(): v for k, v in self.headers.items()}.get("retry-after")
-        return GraphCallError(self.status, str(error.get("code") or ""), str(error.get("message") or ""), retry)
+        return GraphCallError(
+            self.status, str(error.get("code") or ""), str(error.get("message") or ""), retry
+        )
 
 
 def _error(response: httpx.Response) -> GraphCallError:
@@ -161,7 +165,13 @@ class GraphClient:
             raise _error(response)
         return response.json() if response.content else None
 
-    def pages(self, url: str, *, params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    def pages(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
         """Every page of a collection, following ``@odata.nextLink``; the last has the deltaLink."""
         page = self.request("GET", url, params=params, headers=headers)
         while True:
@@ -172,8 +182,10 @@ class GraphClient:
             page = self.request("GET", link, headers=headers)
 
     def batch(self, requests: Sequence[dict[str, Any]]) -> list[Part]:
-        """Send ``requests`` (``method``, ``url`` relative to ``/v1.0``, optional ``body``) in
-        ``$batch`` calls of 20; one :class:`Part` per request, in order."""
+        """Send ``requests`` in ``$batch`` calls of 20; one :class:`Part` per request, in order.
+
+        Each request is a ``method``, a ``url`` relative to ``/v1.0`` and an optional ``body``.
+        """
         parts: list[Part] = []
         for start in range(0, len(requests), BATCH_SIZE):
             chunk = requests[start : start + BATCH_SIZE]
@@ -183,7 +195,10 @@ class GraphClient:
                         "id": str(index),
                         "method": r["method"],
                         "url": r["url"],
-                        "headers": {"Prefer": PREFER, **({"Content-Type": "application/json"} if "body" in r else {})},
+                        "headers": {
+                            "Prefer": PREFER,
+                            **({"Content-Type": "application/json"} if "body" in r else {}),
+                        },
                         **({"body": r["body"]} if "body" in r else {}),
                     }
                     for index, r in enumerate(chunk)
@@ -193,7 +208,9 @@ class GraphClient:
             by_id = {str(r["id"]): r for r in answer["responses"]}
             for index in range(len(chunk)):
                 inner = by_id[str(index)]
-                parts.append(Part(int(inner["status"]), inner.get("body"), inner.get("headers") or {}))
+                parts.append(
+                    Part(int(inner["status"]), inner.get("body"), inner.get("headers") or {})
+                )
         return parts
 
     def close(self) -> None:

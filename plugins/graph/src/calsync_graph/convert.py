@@ -64,7 +64,11 @@ _RESPONSES: Final = {
     "tentativelyAccepted": ResponseStatus.TENTATIVE,
     "declined": ResponseStatus.DECLINED,
 }
-_ROLES: Final = {"required": AttendeeRole.REQUIRED, "optional": AttendeeRole.OPTIONAL, "resource": AttendeeRole.RESOURCE}
+_ROLES: Final = {
+    "required": AttendeeRole.REQUIRED,
+    "optional": AttendeeRole.OPTIONAL,
+    "resource": AttendeeRole.RESOURCE,
+}
 _TAG: Final = re.compile(r"<[^>]+>")
 #: Core field -> the event properties an update of it writes.
 FIELDS: Final[dict[str, tuple[str, ...]]] = {
@@ -132,30 +136,38 @@ def _people(data: dict[str, Any]) -> tuple[Participant | None, tuple[Participant
                 address=address,
                 name=(entry.get("emailAddress") or {}).get("name") or "",
                 role=_ROLES.get(entry.get("type") or "required", AttendeeRole.REQUIRED),
-                response=_RESPONSES.get((entry.get("status") or {}).get("response") or "", ResponseStatus.NONE),
+                response=_RESPONSES.get(
+                    (entry.get("status") or {}).get("response") or "", ResponseStatus.NONE
+                ),
             )
         )
     if not attendees:
         return None, ()
     address = ((data.get("organizer") or {}).get("emailAddress") or {}).get("address") or ""
-    organizer = Participant(address=address, response=ResponseStatus.ORGANIZER) if "@" in address else None
+    organizer = (
+        Participant(address=address, response=ResponseStatus.ORGANIZER) if "@" in address else None
+    )
     return organizer, tuple(attendees)
 
 
 def _zone(data: dict[str, Any], reading: Reading) -> tuple[str, tzinfo]:
     name = str(data.get("originalStartTimeZone") or "")
     tz = to_zoneinfo(name) if name else None
-    if tz is None:  # "tzone://Microsoft/Custom" and the like: the mailbox's zone
-        name = reading.default_zone
-        tz = to_zoneinfo(name) or UTC
-    return name, tz
+    if tz is not None:
+        return name, tz
+    # "tzone://Microsoft/Custom" and the like: the mailbox's zone.
+    return reading.default_zone, to_zoneinfo(reading.default_zone) or UTC
 
 
 def _exclusions(data: dict[str, Any], start: Any, tz: tzinfo, all_day: bool) -> tuple[Any, ...]:
     found = []
     for value in data.get("cancelledOccurrences") or ():
         day = date.fromisoformat(str(value).rsplit(".", 1)[-1][:10])
-        found.append(day if all_day else datetime.combine(day, start.timetz().replace(tzinfo=None)).replace(tzinfo=tz))
+        found.append(
+            day
+            if all_day
+            else datetime.combine(day, start.timetz().replace(tzinfo=None)).replace(tzinfo=tz)
+        )
     return tuple(found)
 
 
@@ -163,7 +175,14 @@ def _rule(data: dict[str, Any], stored: str | None, start: date, tz: tzinfo) -> 
     current = data["recurrence"]
     if stored:
         try:
-            if pattern_key(from_rrule(stored, start, tz)) == pattern_key({**current, "range": {k: v for k, v in current["range"].items() if k != "recurrenceTimeZone"}}):
+            if pattern_key(from_rrule(stored, start, tz)) == pattern_key(
+                {
+                    **current,
+                    "range": {
+                        k: v for k, v in current["range"].items() if k != "recurrenceTimeZone"
+                    },
+                }
+            ):
                 return stored
         except (UnsupportedRule, ValueError):
             pass
@@ -184,21 +203,29 @@ def to_core(data: dict[str, Any], reading: Reading) -> CalendarItem:
     values: dict[str, Any] = {}
     if kind is ItemKind.SERIES and data.get("recurrence"):
         try:
-            rule = _rule(data, extended.get(properties.RULE.lower()), start if all_day else start.date(), tz)
+            rule = _rule(
+                data, extended.get(properties.RULE.lower()), start if all_day else start.date(), tz
+            )
         except (UnsupportedRule, KeyError, ValueError) as exc:
             raise InvalidItemError("recurrence", str(exc)) from None
         values["recurrence"] = Recurrence(
-            rule=rule, exclusions=_exclusions(data, start, tz, all_day), zone=None if all_day else zone
+            rule=rule,
+            exclusions=_exclusions(data, start, tz, all_day),
+            zone=None if all_day else zone,
         )
     elif kind is ItemKind.SERIES:
         kind = ItemKind.SINGLE
     if kind in (ItemKind.EXCEPTION, ItemKind.OCCURRENCE):
-        original = datetime.fromisoformat(str(data["originalStart"]).replace("Z", "+00:00")).astimezone(tz)
+        original = datetime.fromisoformat(
+            str(data["originalStart"]).replace("Z", "+00:00")
+        ).astimezone(tz)
         values["series_id"] = data["seriesMasterId"]
         values["original_start"] = original.date() if all_day else original
     organizer, attendees = _people(data)
     return CalendarItem(
-        ref=ItemRef(provider=PROVIDER, id=data["id"], change_token=str(data.get("changeKey") or "")),
+        ref=ItemRef(
+            provider=PROVIDER, id=data["id"], change_token=str(data.get("changeKey") or "")
+        ),
         kind=kind,
         start=start,
         end=end,
@@ -236,7 +263,10 @@ def _times(item: CalendarItem, zone: str) -> dict[str, Any]:
         all_day = False
     else:
         assert isinstance(item.end, date)
-        wire = [datetime.combine(d, time()).strftime("%Y-%m-%dT%H:%M:%S.0000000") for d in (item.start, item.end)]
+        wire = [
+            datetime.combine(d, time()).strftime("%Y-%m-%dT%H:%M:%S.0000000")
+            for d in (item.start, item.end)
+        ]
         all_day = True
     return {
         "start": {"dateTime": wire[0], "timeZone": name},
@@ -250,7 +280,13 @@ def _zone_of(item: CalendarItem, default_zone: str) -> str:
     return (recurrence.zone if recurrence is not None else None) or item.zone or default_zone
 
 
-def to_graph(item: CalendarItem, default_zone: str, fields: frozenset[str] | None = None, *, series: bool = False) -> dict[str, Any]:
+def to_graph(
+    item: CalendarItem,
+    default_zone: str,
+    fields: frozenset[str] | None = None,
+    *,
+    series: bool = False,
+) -> dict[str, Any]:
     """The JSON body that creates ``item``, or updates ``fields`` of it (``None``: all).
 
     :param series: whether the target is a series master (only masters take a pattern).
@@ -269,13 +305,23 @@ def to_graph(item: CalendarItem, default_zone: str, fields: frozenset[str] | Non
     if item.kind is ItemKind.SERIES and item.recurrence is not None and (series or fields is None):
         tz = to_zoneinfo(zone) or UTC
         local = item.start.astimezone(tz).date() if isinstance(item.start, datetime) else item.start
-        values["recurrence"] = from_rrule(item.recurrence.rule, local, tz, None if item.is_all_day else graph_zone(zone))
-    body = {key: values[key] for name in FIELDS if name in wanted for key in FIELDS[name] if key in values}
+        values["recurrence"] = from_rrule(
+            item.recurrence.rule, local, tz, None if item.is_all_day else graph_zone(zone)
+        )
+    body = {
+        key: values[key]
+        for name in FIELDS
+        if name in wanted
+        for key in FIELDS[name]
+        if key in values
+    }
     extended = []
     if "counterpart_id" in wanted and (item.counterpart_id or fields is not None):
         extended.append({"id": properties.COUNTERPART, "value": item.counterpart_id or ""})
     if "recurrence" in body:
-        extended.append({"id": properties.RULE, "value": item.recurrence.rule if item.recurrence else ""})
+        extended.append(
+            {"id": properties.RULE, "value": item.recurrence.rule if item.recurrence else ""}
+        )
     if extended:
         body["singleValueExtendedProperties"] = extended
     return body

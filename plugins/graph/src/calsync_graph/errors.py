@@ -51,7 +51,9 @@ ACCESS_ADVICE: Final = (
     "it with Test-ServicePrincipalAuthorization, then enable the mailbox again"
 )
 _EXPIRED: Final = frozenset({"syncstatenotfound", "resyncrequired", "syncstateinvalid"})
-_NO_MAILBOX: Final = frozenset({"mailboxnotenabledforrestapi", "resourcenotfound", "errorinvaliduser"})
+_NO_MAILBOX: Final = frozenset(
+    {"mailboxnotenabledforrestapi", "resourcenotfound", "errorinvaliduser"}
+)
 _ITEM_CODES: Final = {
     "timezonenotsupportedexception": "UNSUPPORTED_TIME_ZONE",
     "errortimezone": "UNSUPPORTED_TIME_ZONE",
@@ -62,20 +64,28 @@ def _graph_error(exc: GraphCallError, what: str) -> ProviderError:
     code = exc.code.lower()
     detail = one_line(f"{exc.code}: {exc.message}")
     if exc.status == 429:
-        return ThrottledError(f"Microsoft Graph is throttling ({what}): {detail}", retry_after=parse_retry_after(exc.retry_after))
+        return ThrottledError(
+            f"Microsoft Graph is throttling ({what}): {detail}",
+            retry_after=parse_retry_after(exc.retry_after),
+        )
     if exc.status == 410 or code in _EXPIRED:
         return CursorExpiredError(f"Microsoft Graph no longer keeps the delta round ({what})")
     if exc.status == 401:
         return AuthError(f"Microsoft Graph refused the app's token ({what}): {detail}")
     if exc.status == 403 and code == "erroraccessdenied":
-        return AuthError(f"Microsoft 365 refused the app access to the mailbox ({what}): {ACCESS_ADVICE}")
+        return AuthError(
+            f"Microsoft 365 refused the app access to the mailbox ({what}): {ACCESS_ADVICE}"
+        )
     if exc.status == 404 and code in _NO_MAILBOX:
         return AuthError(
             f"Microsoft Graph cannot open the mailbox ({what}): {detail}. It has no Exchange Online "
             "mailbox (unlicensed, soft-deleted or on-premises: use the exchange provider there)"
         )
     if exc.status >= 500:
-        return ServiceUnavailableError(f"Microsoft Graph failed ({what}): {detail}", retry_after=parse_retry_after(exc.retry_after))
+        return ServiceUnavailableError(
+            f"Microsoft Graph failed ({what}): {detail}",
+            retry_after=parse_retry_after(exc.retry_after),
+        )
     return ProviderError(f"Microsoft Graph refused the request ({what}): {detail}")
 
 
@@ -93,9 +103,13 @@ def _translate(exc: BaseException, what: str) -> ProviderError | None:
     if isinstance(exc, TokenError):
         return _token_error(exc, what)
     if isinstance(exc, httpx.TimeoutException | httpx.TransportError | OSError):
-        return ServiceUnavailableError(f"Microsoft Graph is unreachable ({what}): {type(exc).__name__}")
+        return ServiceUnavailableError(
+            f"Microsoft Graph is unreachable ({what}): {type(exc).__name__}"
+        )
     if isinstance(exc, ValueError | KeyError | TypeError | AttributeError | InvalidItemError):
-        return InvalidReplyError(f"Microsoft Graph answered an unexpected shape ({what}): {type(exc).__name__}: {one_line(str(exc))}")
+        return InvalidReplyError(
+            f"Microsoft Graph answered an unexpected shape ({what}): {type(exc).__name__}: {one_line(str(exc))}"
+        )
     return None
 
 
@@ -133,4 +147,7 @@ def item_failure(part: Part) -> ItemFailure:
             retry_after=parse_retry_after(error.retry_after),
         )
     code = _ITEM_CODES.get(error.code.lower(), "INTERNAL_ERROR")
-    return ItemFailure(code=code, message=f"Microsoft Graph refused the item: {one_line(f'{error.code}: {error.message}')}")
+    return ItemFailure(
+        code=code,
+        message=f"Microsoft Graph refused the item: {one_line(f'{error.code}: {error.message}')}",
+    )

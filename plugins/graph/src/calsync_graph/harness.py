@@ -110,7 +110,9 @@ class GraphHarness(MailboxHarness):
         self.emulator.store.add_mailbox(key, time_zone=graph_zone(zone))
         self._zones[key] = zone
         provider = GraphMailbox(
-            self.settings(zone), key, transport=InProcessTransport(self.transport),  # type: ignore[arg-type]
+            self.settings(zone),
+            key,
+            transport=InProcessTransport(self.transport),  # type: ignore[arg-type]
             credential=self.secret,
         )
         self._providers.append(provider)
@@ -134,7 +136,9 @@ class GraphHarness(MailboxHarness):
             }
 
         # The emulator's own throw-away secret, not anyone's.
-        return Endpoint(url=server.url, settings=settings, environment={variable: self.secret}, stop=server.stop)
+        return Endpoint(
+            url=server.url, settings=settings, environment={variable: self.secret}, stop=server.stop
+        )
 
     def _mailbox(self, address: str) -> Mailbox:
         mailbox = self.emulator.store.find(address)
@@ -146,7 +150,9 @@ class GraphHarness(MailboxHarness):
         return Call.direct(self.emulator.store, self._mailbox(address), self.emulator.clock.now())
 
     def _reading(self, address: str) -> Reading:
-        return Reading(address=address.lower(), default_zone=self._zones.get(address.lower(), "UTC"))
+        return Reading(
+            address=address.lower(), default_zone=self._zones.get(address.lower(), "UTC")
+        )
 
     # -- items -------------------------------------------------------------------------------
 
@@ -159,10 +165,14 @@ class GraphHarness(MailboxHarness):
         ]
         if event.type == "seriesMaster":
             tz = to_zoneinfo(series_zone(event)) or UTC
-            data["cancelledOccurrences"] = [f"OID.{event.id}.{m.astimezone(tz):%Y-%m-%d}" for m in sorted(event.cancelled)]
+            data["cancelledOccurrences"] = [
+                f"OID.{event.id}.{m.astimezone(tz):%Y-%m-%d}" for m in sorted(event.cancelled)
+            ]
         return data
 
-    def _body(self, item: CalendarItem, zone: str, fields: frozenset[str] | None = None) -> dict[str, Any]:
+    def _body(
+        self, item: CalendarItem, zone: str, fields: frozenset[str] | None = None
+    ) -> dict[str, Any]:
         body = to_graph(item, zone, fields, series=item.kind is ItemKind.SERIES)
         every = fields is None
         if every or "categories" in fields:  # type: ignore[operator]
@@ -171,7 +181,16 @@ class GraphHarness(MailboxHarness):
             body["attendees"] = [
                 {
                     "type": p.role.value,
-                    "status": {"response": {"none": "none", "organizer": "organizer", "accepted": "accepted", "tentative": "tentativelyAccepted", "declined": "declined"}[p.response.value], "time": "0001-01-01T00:00:00Z"},
+                    "status": {
+                        "response": {
+                            "none": "none",
+                            "organizer": "organizer",
+                            "accepted": "accepted",
+                            "tentative": "tentativelyAccepted",
+                            "declined": "declined",
+                        }[p.response.value],
+                        "time": "0001-01-01T00:00:00Z",
+                    },
                     "emailAddress": {"name": p.name, "address": p.address},
                 }
                 for p in item.attendees
@@ -181,7 +200,9 @@ class GraphHarness(MailboxHarness):
     def seed(self, address: str, item: CalendarItem) -> str:
         """Create ``item`` in the mailbox directly (a series with its exclusions)."""
         if item.event_type is not EventType.DEFAULT:
-            raise ValueError(f"Microsoft 365 has no {item.event_type} items (no SPECIAL_EVENT_TYPES)")
+            raise ValueError(
+                f"Microsoft 365 has no {item.event_type} items (no SPECIAL_EVENT_TYPES)"
+            )
         if item.occurrence_key is not None:
             series_id, original_start = item.occurrence_key
             changes = {n: getattr(item, n) for n in ("subject", "body", "location", "start", "end")}
@@ -189,13 +210,18 @@ class GraphHarness(MailboxHarness):
         mailbox = self._mailbox(address)
         zone = item.zone or self._zones.get(mailbox.address, "UTC")
         now = self.emulator.clock.now()
-        event = Event(id=new_id(), start=now, end=now, ical_uid=item.uid or f"calsync-seed-{uuid.uuid4().hex}")
+        event = Event(
+            id=new_id(), start=now, end=now, ical_uid=item.uid or f"calsync-seed-{uuid.uuid4().hex}"
+        )
         apply_body(event, self._body(item, zone))
         event.type = "seriesMaster" if event.recurrence is not None else "singleInstance"
         organizer = item.organizer.address if item.organizer else mailbox.address
         if item.attendee_copy and organizer == mailbox.address:
             organizer = "someone@elsewhere.example"
-        event.organizer = {"name": item.organizer.name if item.organizer else "", "address": organizer}
+        event.organizer = {
+            "name": item.organizer.name if item.organizer else "",
+            "address": organizer,
+        }
         event.is_organizer = not item.attendee_copy
         self.emulator.store.touch(mailbox, event, now)
         if item.recurrence is not None:
@@ -207,12 +233,17 @@ class GraphHarness(MailboxHarness):
         """The item as the provider would report it (``None`` when gone)."""
         mailbox = self._mailbox(address)
         event = mailbox.events.get(item_id)
-        return None if event is None else to_core(self._data(mailbox, event), self._reading(address))
+        return (
+            None if event is None else to_core(self._data(mailbox, event), self._reading(address))
+        )
 
     def items(self, address: str) -> tuple[CalendarItem, ...]:
         """Every stored item: singles, series masters and their exceptions."""
         mailbox = self._mailbox(address)
-        return tuple(to_core(self._data(mailbox, e), self._reading(address)) for e in list(mailbox.events.values()))
+        return tuple(
+            to_core(self._data(mailbox, e), self._reading(address))
+            for e in list(mailbox.events.values())
+        )
 
     def edit(self, address: str, item_id: str, **changes: Any) -> None:
         """Change an item as its owner would in Outlook (marker categories stay)."""
@@ -245,14 +276,21 @@ class GraphHarness(MailboxHarness):
         day: date = original_start
         return datetime.combine(day, time(), tz).astimezone(UTC)
 
-    def edit_occurrence(self, address: str, series_id: str, original_start: Moment, **changes: Any) -> str:
+    def edit_occurrence(
+        self, address: str, series_id: str, original_start: Moment, **changes: Any
+    ) -> str:
         """Change one occurrence (it becomes an exception); return its id."""
         target = occurrence_id(series_id, self._original(address, series_id, original_start))
         if target not in self._mailbox(address).events:
-            current = to_core(self._data(self._mailbox(address), self._call(address).event(target)), self._reading(address))
+            current = to_core(
+                self._data(self._mailbox(address), self._call(address).event(target)),
+                self._reading(address),
+            )
         else:
             current = self.read(address, target)  # type: ignore[assignment]
-        single = current.evolve(kind=ItemKind.SINGLE, series_id=None, original_start=None, **changes)
+        single = current.evolve(
+            kind=ItemKind.SINGLE, series_id=None, original_start=None, **changes
+        )
         body = self._body(single, single.zone or "UTC", frozenset(changes))
         self._call(address).update(target, body)
         return target
@@ -265,7 +303,9 @@ class GraphHarness(MailboxHarness):
     def remove_occurrence(self, address: str, series_id: str, original_start: Moment) -> None:
         """Delete one occurrence; nothing if it (or its series) is gone already."""
         with contextlib.suppress(GraphError, KeyError):
-            self._call(address).delete(occurrence_id(series_id, self._original(address, series_id, original_start)))
+            self._call(address).delete(
+                occurrence_id(series_id, self._original(address, series_id, original_start))
+            )
 
     # -- what the person sees ------------------------------------------------------------------
 
@@ -306,4 +346,3 @@ class GraphHarness(MailboxHarness):
         for provider in self._providers:
             provider.close()
         self._providers.clear()
-

@@ -17,7 +17,9 @@ def calsync_providers() -> Iterator[ProviderSpec]:
     """The Microsoft 365 mailbox provider."""
     from calsync_graph.provider import GraphMailbox
 
-    yield ProviderSpec(provider=GraphMailbox, description="Microsoft 365 calendars (Microsoft Graph, MSAL)")
+    yield ProviderSpec(
+        provider=GraphMailbox, description="Microsoft 365 calendars (Microsoft Graph, MSAL)"
+    )
 
 
 @hookimpl

@@ -65,10 +65,20 @@ class Markers:
                 patches.append((index, change.item_id, labels))
         if colours:
             self._ensure(colours)
-        requests = [{"method": "PATCH", "url": self.reader.event_url(i), "body": {"categories": c}} for _, i, c in patches]
+        requests = [
+            {"method": "PATCH", "url": self.reader.event_url(i), "body": {"categories": c}}
+            for _, i, c in patches
+        ]
         for (index, _, _), part in zip(patches, self.reader.client.batch(requests), strict=True):
-            results[index] = WriteResult(ref=_ref(part.body)) if part.ok else WriteResult(failure=item_failure(part))
-        return [r or WriteResult(failure=ItemFailure(code="INTERNAL_ERROR", message="not marked")) for r in results]
+            results[index] = (
+                WriteResult(ref=_ref(part.body))
+                if part.ok
+                else WriteResult(failure=item_failure(part))
+            )
+        return [
+            r or WriteResult(failure=ItemFailure(code="INTERNAL_ERROR", message="not marked"))
+            for r in results
+        ]
 
     def _ensure(self, wanted: dict[str, str]) -> None:
         """Register the names in the master category list with their colours (once each)."""
@@ -76,7 +86,10 @@ class Markers:
         url = f"{client.user}/outlook/masterCategories"
         if self._colours is None:
             listing = client.request("GET", url)
-            self._colours = {c["displayName"]: (c["id"], c.get("color", NO_COLOUR)) for c in listing.get("value") or ()}
+            self._colours = {
+                c["displayName"]: (c["id"], c.get("color", NO_COLOUR))
+                for c in listing.get("value") or ()
+            }
         for name, colour in wanted.items():
             known = self._colours.get(name)
             if known is None:

@@ -21,7 +21,14 @@ import httpx
 from calsync.errors import ConfigError
 from calsync.markers import MarkerChange
 from calsync.model import CalendarItem
-from calsync.providers import Capability, Delta, MailboxProvider, ProviderContext, Write, WriteResult
+from calsync.providers import (
+    Capability,
+    Delta,
+    MailboxProvider,
+    ProviderContext,
+    Write,
+    WriteResult,
+)
 from calsync_graph import properties, pulling
 from calsync_graph.client import GraphClient
 from calsync_graph.convert import PROVIDER, Reading
@@ -73,9 +80,13 @@ class GraphMailbox(MailboxProvider):
         self.settings = settings
         self._address = address.strip().lower()
         self._clock = clock or (lambda: datetime.now(UTC))
-        self.client = GraphClient(settings, self._address, transport=transport, credential=credential)
+        self.client = GraphClient(
+            settings, self._address, transport=transport, credential=credential
+        )
         # Markers read raw categories: the marker titles of this reading do not matter there.
-        self.markers = Markers(Reader(self.client, Reading(address=self._address, default_zone=settings.time_zone)))
+        self.markers = Markers(
+            Reader(self.client, Reading(address=self._address, default_zone=settings.time_zone))
+        )
 
     @classmethod
     def from_context(cls, context: ProviderContext) -> Self:
@@ -129,8 +140,17 @@ class GraphMailbox(MailboxProvider):
             requests = []
             for value in wanted:
                 escaped = value.replace("'", "''")
-                where = f"singleValueExtendedProperties/Any(ep: ep/id eq '{properties.COUNTERPART}' and ep/value eq '{escaped}')"
-                requests.append({"method": "GET", "url": f"{self.client.user}/events?" + query({"$filter": where, "$select": "id"})})
+                where = (
+                    f"singleValueExtendedProperties/Any(ep: ep/id eq '{properties.COUNTERPART}'"
+                    f" and ep/value eq '{escaped}')"
+                )
+                requests.append(
+                    {
+                        "method": "GET",
+                        "url": f"{self.client.user}/events?"
+                        + query({"$filter": where, "$select": "id"}),
+                    }
+                )
             ids: list[str] = []
             for part in self.client.batch(requests):
                 if not part.ok:

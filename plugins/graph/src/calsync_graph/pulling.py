@@ -35,7 +35,9 @@ __all__ = ["pull"]
 
 def _window(settings: GraphSettings, now: datetime) -> tuple[datetime, datetime]:
     today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today - timedelta(days=settings.window_past_days), today + timedelta(days=settings.window_future_days)
+    return today - timedelta(days=settings.window_past_days), today + timedelta(
+        days=settings.window_future_days
+    )
 
 
 def _cursor(cursor: str) -> dict[str, Any]:
@@ -51,7 +53,9 @@ def pull(reader: Reader, settings: GraphSettings, cursor: str | None, now: datet
     """What changed since ``cursor``; the whole window when ``None``."""
     client = reader.client
     state = _cursor(cursor) if cursor else None
-    if state is not None and datetime.fromisoformat(state["start"]) < _window(settings, now)[0] - timedelta(days=settings.slide_days):
+    if state is not None and datetime.fromisoformat(state["start"]) < _window(settings, now)[
+        0
+    ] - timedelta(days=settings.slide_days):
         state = None  # the window fell behind: a new round, not a full listing
         full = False
     else:
@@ -59,7 +63,10 @@ def pull(reader: Reader, settings: GraphSettings, cursor: str | None, now: datet
     if state is None:
         start, end = _window(settings, now)
         first = f"{client.user}/calendarView/delta?" + query(
-            {"startDateTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "endDateTime": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
+            {
+                "startDateTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "endDateTime": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
         )
         state = {"link": first, "start": start.isoformat(), "end": end.isoformat()}
     changed: dict[str, None] = {}

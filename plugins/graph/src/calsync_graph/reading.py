@@ -70,7 +70,9 @@ class Reader:
         wanted = list(dict.fromkeys(ids))
         expand = properties.expand() + (",exceptionOccurrences" if with_exceptions else "")
         suffix = "?" + query({"$select": SELECT, "$expand": expand})
-        parts = self.client.batch([{"method": "GET", "url": self.event_url(i) + suffix} for i in wanted])
+        parts = self.client.batch(
+            [{"method": "GET", "url": self.event_url(i) + suffix} for i in wanted]
+        )
         return dict(zip(wanted, parts, strict=True))
 
     def items(self, ids: Iterable[str]) -> list[CalendarItem]:

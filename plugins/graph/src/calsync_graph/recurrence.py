@@ -25,7 +25,17 @@ __all__ = ["UnsupportedRule", "from_rrule", "pattern_key", "to_rrule"]
 _CODES: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _INDEX: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
-_SUPPORTED: Final = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST"}
+_SUPPORTED: Final = {
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
+}
 
 
 class UnsupportedRule(ValueError):
@@ -67,9 +77,19 @@ def to_rrule(recurrence: dict[str, Any]) -> str:
     elif kind == "relativeMonthly":
         parts = ["FREQ=MONTHLY", *every, _relative(days, pattern.get("index"))]
     elif kind == "absoluteYearly":
-        parts = ["FREQ=YEARLY", *every, f"BYMONTH={pattern['month']}", _month_day(int(pattern["dayOfMonth"]))]
+        parts = [
+            "FREQ=YEARLY",
+            *every,
+            f"BYMONTH={pattern['month']}",
+            _month_day(int(pattern["dayOfMonth"])),
+        ]
     elif kind == "relativeYearly":
-        parts = ["FREQ=YEARLY", *every, f"BYMONTH={pattern['month']}", _relative(days, pattern.get("index"))]
+        parts = [
+            "FREQ=YEARLY",
+            *every,
+            f"BYMONTH={pattern['month']}",
+            _relative(days, pattern.get("index")),
+        ]
     else:
         raise UnsupportedRule(f"{kind!r} is not a Graph calendar pattern")
     if span["type"] == "numbered":
@@ -149,7 +169,9 @@ def _pattern(parts: dict[str, str], start: date) -> dict[str, Any]:
     if freq == "DAILY":
         return {"type": "daily", "interval": interval}
     if freq == "WEEKLY":
-        days = [d for _, d in _days(parts["BYDAY"])] if "BYDAY" in parts else [_DAYS[start.weekday()]]
+        days = (
+            [d for _, d in _days(parts["BYDAY"])] if "BYDAY" in parts else [_DAYS[start.weekday()]]
+        )
         first = _DAYS[_CODES.index(parts.get("WKST", "MO"))]
         return {"type": "weekly", "interval": interval, "daysOfWeek": days, "firstDayOfWeek": first}
     if freq not in ("MONTHLY", "YEARLY"):
@@ -171,7 +193,9 @@ def _until(text: str, zone: tzinfo | None) -> date:
     return datetime.strptime(text[:8], "%Y%m%d").date()
 
 
-def from_rrule(rule: str, start: date, zone: tzinfo | None = None, zone_name: str | None = None) -> dict[str, Any]:
+def from_rrule(
+    rule: str, start: date, zone: tzinfo | None = None, zone_name: str | None = None
+) -> dict[str, Any]:
     """The Graph ``patternedRecurrence`` for ``rule`` starting on ``start`` (the local start date).
 
     :param zone: the series' zone, to read a UTC ``UNTIL`` as a local end date.
@@ -191,7 +215,11 @@ def from_rrule(rule: str, start: date, zone: tzinfo | None = None, zone_name: st
     if count is not None:
         span = {"type": "numbered", "startDate": start.isoformat(), "numberOfOccurrences": count}
     elif "UNTIL" in parts:
-        span = {"type": "endDate", "startDate": start.isoformat(), "endDate": _until(parts["UNTIL"], zone).isoformat()}
+        span = {
+            "type": "endDate",
+            "startDate": start.isoformat(),
+            "endDate": _until(parts["UNTIL"], zone).isoformat(),
+        }
     if zone_name:
         span["recurrenceTimeZone"] = zone_name
     return {"pattern": pattern, "range": span}

@@ -73,7 +73,9 @@ class GraphSettings:
 
     def problems(self) -> list[str]:
         """What is missing or wrong (empty when usable)."""
-        found = [f"{name} is required" for name in ("tenant_id", "client_id") if not getattr(self, name)]
+        found = [
+            f"{name} is required" for name in ("tenant_id", "client_id") if not getattr(self, name)
+        ]
         if (self.client_secret is None) == (self.certificate is None):
             found.append("give either client_secret or certificate (with certificate_thumbprint)")
         if self.certificate is not None and not self.certificate_thumbprint:

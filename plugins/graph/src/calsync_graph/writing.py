@@ -65,7 +65,11 @@ class Writer:
         results: list[WriteResult | None] = [None] * len(writes)
         current = self._prefetch(writes)
         occurrences = self._occurrence_ids(
-            [w.item.occurrence_key for w in writes if w.target is None and w.item is not None and w.item.occurrence_key]
+            [
+                w.item.occurrence_key
+                for w in writes
+                if w.target is None and w.item is not None and w.item.occurrence_key
+            ]
         )
         plan = _Plan()
         for index, write in enumerate(writes):
@@ -79,29 +83,46 @@ class Writer:
                 ok = part.ok or is_gone(part)
                 results[index] = WriteResult() if ok else WriteResult(failure=item_failure(part))
             else:
-                results[index] = WriteResult(ref=_ref(part.body)) if part.ok else WriteResult(failure=item_failure(part))
+                results[index] = (
+                    WriteResult(ref=_ref(part.body))
+                    if part.ok
+                    else WriteResult(failure=item_failure(part))
+                )
         self._exclude(plan, results)
         return [r if r is not None else _failure("not written") for r in results]
 
     # -- reading what the writes address ----------------------------------------------------
 
     def _prefetch(self, writes: Sequence[Write]) -> dict[str, dict[str, Any]]:
-        wanted = [w.target for w in writes if w.operation is Operation.UPDATE and w.target is not None]
+        wanted = [
+            w.target for w in writes if w.operation is Operation.UPDATE and w.target is not None
+        ]
         found = self.reader.get(wanted, with_exceptions=False) if wanted else {}
         return {i: p.body for i, p in found.items() if p.ok}
 
-    def _occurrence_ids(self, keys: Sequence[tuple[str, Moment] | None]) -> dict[tuple[str, Moment], str]:
+    def _occurrence_ids(
+        self, keys: Sequence[tuple[str, Moment] | None]
+    ) -> dict[tuple[str, Moment], str]:
         """The ids of the occurrences (series id, original start) names; absent when none."""
         wanted = [k for k in dict.fromkeys(keys) if k is not None]
         requests = []
         for series_id, original in wanted:
-            moment = original if isinstance(original, datetime) else datetime.combine(original, datetime.min.time())
+            moment = (
+                original
+                if isinstance(original, datetime)
+                else datetime.combine(original, datetime.min.time())
+            )
             window = {
                 "startDateTime": (moment - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S"),
                 "endDateTime": (moment + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S"),
                 "$select": "id,type,start,end,originalStart,originalStartTimeZone,isAllDay,seriesMasterId",
             }
-            requests.append({"method": "GET", "url": f"{self.reader.event_url(series_id)}/instances?{query(window)}"})
+            requests.append(
+                {
+                    "method": "GET",
+                    "url": f"{self.reader.event_url(series_id)}/instances?{query(window)}",
+                }
+            )
         found: dict[tuple[str, Moment], str] = {}
         for key, part in zip(wanted, self.reader.client.batch(requests), strict=True):
             if not part.ok:
@@ -129,17 +150,28 @@ class Writer:
             if target is None:
                 if write.operation is Operation.DELETE:
                     return WriteResult()  # the series or the occurrence is gone already
-                return _failure(f"series {item.series_id} has no occurrence at {item.original_start}")
+                return _failure(
+                    f"series {item.series_id} has no occurrence at {item.original_start}"
+                )
             if write.operation is Operation.DELETE:
                 plan.add(index, {"method": "DELETE", "url": self.reader.event_url(target)})
                 return None
             single = item.evolve(kind=ItemKind.SINGLE, series_id=None, original_start=None)
             fields = (write.fields or SYNCED_FIELDS) - {"recurrence"}
-            plan.add(index, {"method": "PATCH", "url": self.reader.event_url(target), "body": to_graph(single, self.default_zone, fields)})
+            plan.add(
+                index,
+                {
+                    "method": "PATCH",
+                    "url": self.reader.event_url(target),
+                    "body": to_graph(single, self.default_zone, fields),
+                },
+            )
             return None
         if write.operation is Operation.CREATE:
             assert item is not None
-            plan.add(index, {"method": "POST", "url": events, "body": to_graph(item, self.default_zone)})
+            plan.add(
+                index, {"method": "POST", "url": events, "body": to_graph(item, self.default_zone)}
+            )
             plan.creates.add(index)
             if item.recurrence is not None and item.recurrence.exclusions:
                 plan.series[index] = item
@@ -149,16 +181,20 @@ class Writer:
             plan.add(index, {"method": "DELETE", "url": self.reader.event_url(write.target)})
             return None
         assert item is not None
-        target = current.get(write.target)
-        if target is None:
+        held = current.get(write.target)
+        if held is None:
             return _failure(f"item {write.target} not found")
-        master = target.get("type") == "seriesMaster"
+        master = held.get("type") == "seriesMaster"
         if not master:
             item = item.evolve(kind=ItemKind.SINGLE, recurrence=None)
-        body = to_graph(item, self.default_zone, write.fields, series=master and item.recurrence is not None)
+        body = to_graph(
+            item, self.default_zone, write.fields, series=master and item.recurrence is not None
+        )
         if not body:
-            return WriteResult(ref=_ref(target))
-        plan.add(index, {"method": "PATCH", "url": self.reader.event_url(write.target), "body": body})
+            return WriteResult(ref=_ref(held))
+        plan.add(
+            index, {"method": "PATCH", "url": self.reader.event_url(write.target), "body": body}
+        )
         if master and item.recurrence is not None and "recurrence" in body:
             plan.series[index] = item
         return None
@@ -168,22 +204,38 @@ class Writer:
     def _exclude(self, plan: _Plan, results: list[WriteResult | None]) -> None:
         """Cancel the occurrences a written series excludes but still holds; read final keys."""
         series = plan.series
-        written = {i: r.ref.id for i, r in ((i, results[i]) for i in series) if r is not None and r.ref is not None}
+        written = {
+            i: r.ref.id
+            for i, r in ((i, results[i]) for i in series)
+            if r is not None and r.ref is not None
+        }
         if not written:
             return
-        held = {i.ref.id: i for i in self.reader.items(written.values()) if i.ref is not None and i.kind is ItemKind.SERIES}
+        held = {
+            i.ref.id: i
+            for i in self.reader.items(written.values())
+            if i.ref is not None and i.kind is ItemKind.SERIES
+        }
         keys: list[tuple[str, Moment]] = []
         for index, master_id in written.items():
             master = held.get(master_id)
             wanted = series[index].recurrence
             if master is None or master.recurrence is None or wanted is None:
                 continue
-            keys += [(master_id, m) for m in wanted.exclusions if m not in set(master.recurrence.exclusions)]
+            keys += [
+                (master_id, m)
+                for m in wanted.exclusions
+                if m not in set(master.recurrence.exclusions)
+            ]
         if not keys:
             return
         ids = self._occurrence_ids(keys)
-        parts = self.reader.client.batch([{"method": "DELETE", "url": self.reader.event_url(i)} for i in ids.values()])
-        failed = {key[0] for key, part in zip(ids, parts, strict=True) if not (part.ok or is_gone(part))}
+        parts = self.reader.client.batch(
+            [{"method": "DELETE", "url": self.reader.event_url(i)} for i in ids.values()]
+        )
+        failed = {
+            key[0] for key, part in zip(ids, parts, strict=True) if not (part.ok or is_gone(part))
+        }
         fresh = self.reader.get(set(written.values()), with_exceptions=False)
         for index, master_id in written.items():
             part: Part = fresh[master_id]
@@ -192,4 +244,3 @@ class Writer:
             if master_id in failed and index not in plan.creates:
                 # An update is tried again on the next pass; a create must not be repeated.
                 results[index] = _failure("the series was written but not all its exclusions")
-

@@ -15,4 +15,12 @@ from __future__ import annotations
 from calsync_graph.emulator.emulator import MAX_BATCH, GraphEmulator
 from calsync_graph.emulator.store import PUBLIC_STRINGS, Event, GraphStore, Mailbox, Message
 
-__all__ = ["MAX_BATCH", "PUBLIC_STRINGS", "Event", "GraphEmulator", "GraphStore", "Mailbox", "Message"]
+__all__ = [
+    "MAX_BATCH",
+    "PUBLIC_STRINGS",
+    "Event",
+    "GraphEmulator",
+    "GraphStore",
+    "Mailbox",
+    "Message",
+]

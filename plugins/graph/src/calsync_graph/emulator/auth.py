@@ -30,6 +30,7 @@ from calsync_graph.emulator.errors import json_response
 __all__ = ["GRAPH_SCOPE", "App", "Directory", "oauth_error"]
 
 GRAPH_SCOPE: Final = "https://graph.microsoft.com/.default"
+AUTHORITY: Final = "https://login.microsoftonline.com"
 TOKEN_LIFETIME: Final = 3599
 
 
@@ -98,8 +99,13 @@ class Directory:
 
     # -- endpoints ---------------------------------------------------------------------------
 
-    def discovery(self, request: HttpRequest, base: str) -> HttpResponse:
-        """OpenID configuration of a tenant, or instance discovery metadata."""
+    def discovery(self, request: HttpRequest) -> HttpResponse:
+        """OpenID configuration of a tenant, or instance discovery metadata.
+
+        The endpoints advertised are the global cloud's (MSAL refuses anything but https);
+        a client that reaches the emulator over a socket forwards them there.
+        """
+        base = AUTHORITY
         path = request.path.strip("/")
         if path.startswith("common/discovery/instance"):
             return json_response(
@@ -120,7 +126,10 @@ class Directory:
         if tenant not in {a.tenant for a in self.apps.values()} | {"common", "organizations"}:
             return json_response(
                 400,
-                {"error": "invalid_tenant", "error_description": f"AADSTS90002: Tenant '{tenant}' not found."},
+                {
+                    "error": "invalid_tenant",
+                    "error_description": f"AADSTS90002: Tenant '{tenant}' not found.",
+                },
             )
         return json_response(
             200,
@@ -137,7 +146,13 @@ class Directory:
         form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8")).items()}
         tenant = request.path.strip("/").split("/", 1)[0]
         if form.get("grant_type") != "client_credentials":
-            return oauth_error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.", now)
+            return oauth_error(
+                400,
+                "unsupported_grant_type",
+                70003,
+                "The app requested an unsupported grant type.",
+                now,
+            )
         app = self.apps.get(form.get("client_id", ""))
         if app is None or app.tenant != tenant:
             return oauth_error(
@@ -148,19 +163,35 @@ class Directory:
                 now,
             )
         if form.get("scope") != GRAPH_SCOPE:
-            return oauth_error(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid.", now)
+            return oauth_error(
+                400,
+                "invalid_scope",
+                70011,
+                "The provided value for the input parameter 'scope' is not valid.",
+                now,
+            )
         if "client_assertion" in form:
-            accepted = bool(app.thumbprint) and _assertion_thumbprint(
-                form["client_assertion"]
-            ) == app.thumbprint.lower()
+            accepted = (
+                bool(app.thumbprint)
+                and _assertion_thumbprint(form["client_assertion"]) == app.thumbprint.lower()
+            )
             if not accepted:
-                return oauth_error(401, "invalid_client", 700027, "Client assertion failed signature validation.", now)
-        elif not app.secret or not secrets.compare_digest(form.get("client_secret", ""), app.secret):
+                return oauth_error(
+                    401,
+                    "invalid_client",
+                    700027,
+                    "Client assertion failed signature validation.",
+                    now,
+                )
+        elif not app.secret or not secrets.compare_digest(
+            form.get("client_secret", ""), app.secret
+        ):
             return oauth_error(
                 401,
                 "invalid_client",
                 7000215,
-                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+                "Invalid client secret provided. Ensure the secret being sent in the request is "
+                "the client secret value, not the client secret ID.",
                 now,
             )
         token = secrets.token_urlsafe(32)

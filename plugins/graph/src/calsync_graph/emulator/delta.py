@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any, Final
 from urllib.parse import quote
 
-from calsync_graph.emulator.errors import GraphError
+from calsync_graph.emulator.errors import NO_WINDOW, GraphError
 from calsync_graph.emulator.events import Call, _instant, instances_between
 from calsync_graph.emulator.render import render, stub
 from calsync_graph.emulator.store import Event
@@ -96,7 +96,11 @@ def _entries(call: Call, state: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _removed(event_id: str) -> dict[str, Any]:
-    return {"@odata.type": "#microsoft.graph.event", "id": event_id, "@removed": {"reason": "deleted"}}
+    return {
+        "@odata.type": "#microsoft.graph.event",
+        "id": event_id,
+        "@removed": {"reason": "deleted"},
+    }
 
 
 def delta(call: Call) -> tuple[int, Any]:
@@ -118,7 +122,7 @@ def delta(call: Call) -> tuple[int, Any]:
             raise GraphError(
                 400,
                 "ErrorInvalidParameter",
-                "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
+                NO_WINDOW,
             )
         state = {
             "s": _instant(first).isoformat(),
@@ -141,4 +145,3 @@ def delta(call: Call) -> tuple[int, Any]:
     else:
         body["@odata.deltaLink"] = link + "$deltatoken=" + _encode({**state, "o": 0})
     return 200, body
-

@@ -94,7 +94,9 @@ class GraphEmulator(Emulator):
 
     # -- set-up ------------------------------------------------------------------------------
 
-    def register_app(self, tenant: str, client_id: str, *, secret: str = "", thumbprint: str = "") -> App:
+    def register_app(
+        self, tenant: str, client_id: str, *, secret: str = "", thumbprint: str = ""
+    ) -> App:
         """Register an app allowed to read and write every mailbox's calendar."""
         return self.directory.register(App(tenant, client_id, secret, thumbprint))
 
@@ -109,7 +111,9 @@ class GraphEmulator(Emulator):
         """Name the endpoint of ``request``."""
         path = _graph_path(request.path)
         if path is None:
-            return "token" if request.path.rstrip("/").endswith("/oauth2/v2.0/token") else "discovery"
+            return (
+                "token" if request.path.rstrip("/").endswith("/oauth2/v2.0/token") else "discovery"
+            )
         if path == "/$batch":
             return "batch"
         match = _USER.match(path)
@@ -129,10 +133,14 @@ class GraphEmulator(Emulator):
         if endpoint == "token":
             return self.directory.token(request, now)
         if endpoint == "discovery":
-            return self.directory.discovery(request, origin)
+            return self.directory.discovery(request)
         try:
             if self.directory.bearer(request, now) is None:
-                raise GraphError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
+                raise GraphError(
+                    401,
+                    "InvalidAuthenticationToken",
+                    "Access token has expired or is not yet valid.",
+                )
             if endpoint == "batch":
                 return self._batch(request, origin)
             return self._graph(endpoint, request, origin + "/v1.0")
@@ -140,7 +148,12 @@ class GraphEmulator(Emulator):
             return self._error(error, request)
 
     def _error(self, error: GraphError, request: HttpRequest) -> HttpResponse:
-        body = error_body(error.code, error.message, self.clock.now(), request.headers.get("client-request-id", ""))
+        body = error_body(
+            error.code,
+            error.message,
+            self.clock.now(),
+            request.headers.get("client-request-id", ""),
+        )
         return json_response(error.status, body, error.headers)
 
     def _graph(self, endpoint: str, request: HttpRequest, base: str) -> HttpResponse:
@@ -152,7 +165,11 @@ class GraphEmulator(Emulator):
         if mailbox is None:
             # Observed for users without an Exchange Online mailbox
             # (https://github.com/microsoftgraph/microsoft-graph-docs/issues/10481).
-            raise GraphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
+            raise GraphError(
+                404,
+                "MailboxNotEnabledForRESTAPI",
+                "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+            )
         if mailbox.blocked:
             # https://learn.microsoft.com/en-us/graph/auth-limit-mailbox-access
             raise GraphError(
@@ -165,9 +182,13 @@ class GraphEmulator(Emulator):
             try:
                 body = json.loads(request.body)
             except ValueError:
-                raise GraphError(400, "BadRequest", "Unable to read JSON request payload.") from None
+                raise GraphError(
+                    400, "BadRequest", "Unable to read JSON request payload."
+                ) from None
         zone = _ZONE.search(request.headers.get("prefer", ""))
-        call = Call(request, self.store, mailbox, self.clock.now(), base, zone.group(1) if zone else None)
+        call = Call(
+            request, self.store, mailbox, self.clock.now(), base, zone.group(1) if zone else None
+        )
         rest = match.group(2) or ""
         arguments: list[str] = []
         for method, pattern, name in ROUTES:
@@ -186,7 +207,9 @@ class GraphEmulator(Emulator):
         except (ValueError, KeyError, TypeError):
             raise GraphError(400, "BadRequest", "Invalid batch payload format.") from None
         if len(requests) > MAX_BATCH:
-            raise GraphError(400, "BadRequest", f"The number of batch requests exceeds the limit of {MAX_BATCH}.")
+            raise GraphError(
+                400, "BadRequest", f"The number of batch requests exceeds the limit of {MAX_BATCH}."
+            )
         if len(set(ids)) != len(ids):
             raise GraphError(400, "BadRequest", "Batch request ids must be unique.")
         statuses: dict[str, int] = {}
@@ -195,9 +218,20 @@ class GraphEmulator(Emulator):
             key = str(entry["id"])
             if any(statuses.get(str(d), 200) >= 400 for d in entry.get("dependsOn") or ()):
                 statuses[key] = 424
-                responses.append({"id": key, "status": 424, "body": error_body("FailedDependency", "A request it depends on failed.", self.clock.now())})
+                responses.append(
+                    {
+                        "id": key,
+                        "status": 424,
+                        "body": error_body(
+                            "FailedDependency", "A request it depends on failed.", self.clock.now()
+                        ),
+                    }
+                )
                 continue
-            headers = {**(entry.get("headers") or {}), "authorization": request.headers.get("authorization", "")}
+            headers = {
+                **(entry.get("headers") or {}),
+                "authorization": request.headers.get("authorization", ""),
+            }
             body = entry.get("body")
             inner = HttpRequest.build(
                 str(entry.get("method", "GET")),
@@ -213,7 +247,11 @@ class GraphEmulator(Emulator):
             except ValueError:
                 return answer  # the whole batch answer is unreadable
             statuses[key] = answer.status
-            part: dict[str, Any] = {"id": key, "status": answer.status, "headers": dict(answer.headers)}
+            part: dict[str, Any] = {
+                "id": key,
+                "status": answer.status,
+                "headers": dict(answer.headers),
+            }
             if content is not None:
                 part["body"] = content
             responses.append(part)
@@ -226,31 +264,79 @@ class GraphEmulator(Emulator):
         if kind is FaultKind.TIMEOUT:
             return HttpResponse(timeout=True)
         if kind is FaultKind.MALFORMED:
-            return HttpResponse(status=200, headers={"Content-Type": "application/json"}, body=b'{"value": [')
+            return HttpResponse(
+                status=200, headers={"Content-Type": "application/json"}, body=b'{"value": ['
+            )
         if endpoint in self.separate_endpoints:
             return self._token_fault(kind, fault, now)
         rid = request.headers.get("client-request-id", "")
         if kind is FaultKind.THROTTLE:
             # https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits
-            body = error_body("ApplicationThrottled", "Application is over its MailboxConcurrency limit.", now, rid)
+            body = error_body(
+                "ApplicationThrottled",
+                "Application is over its MailboxConcurrency limit.",
+                now,
+                rid,
+            )
             return json_response(429, body, {"Retry-After": str(max(0, round(fault.retry_after)))})
         if kind is FaultKind.AUTH_EXPIRED:
-            return json_response(401, error_body("InvalidAuthenticationToken", "Access token has expired or is not yet valid.", now, rid))
+            return json_response(
+                401,
+                error_body(
+                    "InvalidAuthenticationToken",
+                    "Access token has expired or is not yet valid.",
+                    now,
+                    rid,
+                ),
+            )
         if kind is FaultKind.CURSOR_EXPIRED:
-            return json_response(410, error_body("SyncStateNotFound", "The sync state generation is not found.", now, rid))
+            return json_response(
+                410,
+                error_body(
+                    "SyncStateNotFound", "The sync state generation is not found.", now, rid
+                ),
+            )
         if kind is FaultKind.PARTIAL_FAILURE:
-            return json_response(409, error_body("ErrorIrresolvableConflict", fault.detail or "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.", now, rid))
-        return json_response(503, error_body("ServiceUnavailable", fault.detail or "The service is temporarily unavailable.", now, rid))
+            return json_response(
+                409,
+                error_body(
+                    "ErrorIrresolvableConflict",
+                    fault.detail
+                    or "The send or update operation could not be performed because the change key "
+                    "passed in the request does not match the current change key for the item.",
+                    now,
+                    rid,
+                ),
+            )
+        return json_response(
+            503,
+            error_body(
+                "ServiceUnavailable",
+                fault.detail or "The service is temporarily unavailable.",
+                now,
+                rid,
+            ),
+        )
 
     def _token_fault(self, kind: FaultKind, fault: Fault, now: Any) -> HttpResponse:
         from calsync_graph.emulator.auth import oauth_error
 
         if kind is FaultKind.AUTH_EXPIRED:
-            return oauth_error(401, "invalid_client", 7000222, "The provided client secret keys are expired.", now)
+            return oauth_error(
+                401, "invalid_client", 7000222, "The provided client secret keys are expired.", now
+            )
         if kind is FaultKind.THROTTLE:
-            answer = oauth_error(429, "temporarily_unavailable", 90033, "A transient error has occurred.", now)
-            return HttpResponse(status=429, headers={**answer.headers, "Retry-After": str(round(fault.retry_after))}, body=answer.body)
-        return oauth_error(503, "temporarily_unavailable", 90033, "A transient error has occurred.", now)
+            answer = oauth_error(
+                429, "temporarily_unavailable", 90033, "A transient error has occurred.", now
+            )
+            return HttpResponse(
+                status=429,
+                headers={**answer.headers, "Retry-After": str(round(fault.retry_after))},
+                body=answer.body,
+            )
+        return oauth_error(
+            503, "temporarily_unavailable", 90033, "A transient error has occurred.", now
+        )
 
     # -- state ---------------------------------------------------------------------------------
 

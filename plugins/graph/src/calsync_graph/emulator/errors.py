@@ -15,7 +15,14 @@ from typing import Any
 
 from calsync.emulation import HttpResponse
 
-__all__ = ["GraphError", "error_body", "json_response"]
+__all__ = ["NO_WINDOW", "GraphError", "error_body", "json_response"]
+
+#: The answer to a calendarView or instances request without its window (observed:
+#: https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/4342).
+NO_WINDOW = (
+    "This request requires a time window specified by the query string parameters "
+    "StartDateTime and EndDateTime."
+)
 
 
 class GraphError(Exception):
@@ -30,7 +37,9 @@ class GraphError(Exception):
         self.headers = headers or {}
 
 
-def error_body(code: str, message: str, now: datetime, client_request_id: str = "") -> dict[str, Any]:
+def error_body(
+    code: str, message: str, now: datetime, client_request_id: str = ""
+) -> dict[str, Any]:
     """The JSON error object."""
     inner = {"date": now.strftime("%Y-%m-%dT%H:%M:%S"), "request-id": str(uuid.uuid4())}
     if client_request_id:

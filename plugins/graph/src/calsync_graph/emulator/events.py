@@ -29,20 +29,28 @@ from typing import Any, Final
 from calsync.emulation import HttpRequest
 from calsync.timezones import to_zoneinfo
 from calsync_graph.emulator import recurrence
-from calsync_graph.emulator.errors import GraphError
+from calsync_graph.emulator.errors import NO_WINDOW, GraphError
 from calsync_graph.emulator.render import (
     apply_body,
     occurrence,
     parse_occurrence_id,
     render,
 )
-from calsync_graph.emulator.store import MEETING_FIELDS, Event, GraphStore, Mailbox, new_id, property_key
+from calsync_graph.emulator.store import (
+    MEETING_FIELDS,
+    Event,
+    GraphStore,
+    Mailbox,
+    new_id,
+    property_key,
+)
 
 __all__ = ["Call", "instances_between"]
 
 _EXPAND_FILTER: Final = re.compile(r"id eq '([^']*)'")
 _ANY_FILTER: Final = re.compile(
-    r"^singleValueExtendedProperties/any\(\s*(\w+)\s*:\s*\1/id eq '([^']*)'\s+and\s+\1/value\s+(eq|ne)\s+'((?:[^']|'')*)'\s*\)$",
+    r"^singleValueExtendedProperties/any\(\s*(\w+)\s*:\s*\1/id eq '([^']*)'"
+    r"\s+and\s+\1/value\s+(eq|ne)\s+'((?:[^']|'')*)'\s*\)$",
     re.IGNORECASE,
 )
 COLOURS: Final = frozenset({"none", *(f"preset{n}" for n in range(25))})
@@ -93,11 +101,15 @@ class Call:
         parsed = parse_occurrence_id(event_id)
         if parsed is not None:
             master = self.mailbox.events.get(parsed[0])
-            if master is not None and parsed[1] not in master.cancelled and parsed[1] in set(
-                recurrence.occurrence_starts(master, parsed[1])
+            if (
+                master is not None
+                and parsed[1] not in master.cancelled
+                and parsed[1] in set(recurrence.occurrence_starts(master, parsed[1]))
             ):
                 return occurrence(master, parsed[1])
-        raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        raise GraphError(
+            404, "ErrorItemNotFound", "The specified object was not found in the store."
+        )
 
     def view(self, event: Event) -> dict[str, Any]:
         """The event as ``GET`` answers it, with what ``$select`` / ``$expand`` ask for."""
@@ -107,7 +119,8 @@ class Call:
         if "cancelledOccurrences" in select and event.type == "seriesMaster":
             tz = to_zoneinfo(recurrence.series_zone(event)) or UTC
             data["cancelledOccurrences"] = [
-                f"OID.{event.id}.{moment.astimezone(tz):%Y-%m-%d}" for moment in sorted(event.cancelled)
+                f"OID.{event.id}.{moment.astimezone(tz):%Y-%m-%d}"
+                for moment in sorted(event.cancelled)
             ]
         if "exceptionOccurrences" in expand and event.type == "seriesMaster":
             data["exceptionOccurrences"] = [
@@ -136,10 +149,19 @@ class Call:
             match = _ANY_FILTER.match(text)
             key = property_key(match.group(2)) if match else None
             if match is None or key is None:
-                raise GraphError(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.")
-            value, negate = match.group(4).replace("''", "'").lower(), match.group(3).lower() == "ne"
+                raise GraphError(
+                    400,
+                    "ErrorInvalidUrlQueryFilter",
+                    "The query filter contains one or more invalid nodes.",
+                )
+            value, negate = (
+                match.group(4).replace("''", "'").lower(),
+                match.group(3).lower() == "ne",
+            )
             events = [
-                e for e in events if key in e.extended and (e.extended[key].lower() == value) != negate
+                e
+                for e in events
+                if key in e.extended and (e.extended[key].lower() == value) != negate
             ]
         events.sort(key=lambda e: (e.start, e.id))
         top = int(self.param("$top") or PAGE)
@@ -160,7 +182,7 @@ class Call:
             raise GraphError(
                 400,
                 "ErrorInvalidParameter",
-                "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
+                NO_WINDOW,
             )
         master = self.event(event_id)
         window = (_instant(start), _instant(end))
@@ -199,7 +221,9 @@ class Call:
             event.type = "singleInstance"
         if "recurrence" in changed or (event.type == "seriesMaster" and changed & {"start", "end"}):
             # A new pattern (or times) resets the series: its exceptions and cancellations go.
-            for other in [e for e in self.mailbox.events.values() if e.series_master_id == event.id]:
+            for other in [
+                e for e in self.mailbox.events.values() if e.series_master_id == event.id
+            ]:
                 self.store.drop(self.mailbox, other.id)
             event.cancelled.clear()
         self.store.touch(self.mailbox, event, self.now)
@@ -245,9 +269,13 @@ class Call:
         """``POST /outlook/masterCategories``: a new name (unique, not renameable)."""
         name, colour = str(body.get("displayName") or ""), str(body.get("color") or "none")
         if not name or colour not in COLOURS:
-            raise GraphError(400, "ErrorInvalidRequest", "A category needs a displayName and a valid color.")
+            raise GraphError(
+                400, "ErrorInvalidRequest", "A category needs a displayName and a valid color."
+            )
         if name in self.mailbox.categories:
-            raise GraphError(409, "ErrorDuplicateCategory", "A category with this name already exists.")
+            raise GraphError(
+                409, "ErrorDuplicateCategory", "A category with this name already exists."
+            )
         entry = {"id": str(uuid.uuid4()), "displayName": name, "color": colour}
         self.mailbox.categories[name] = entry
         return 201, entry
@@ -256,7 +284,9 @@ class Call:
         """``PATCH /outlook/masterCategories/{id}``: only ``color`` can change."""
         entry = next((c for c in self.mailbox.categories.values() if c["id"] == category_id), None)
         if entry is None:
-            raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+            raise GraphError(
+                404, "ErrorItemNotFound", "The specified object was not found in the store."
+            )
         if "displayName" in body and body["displayName"] != entry["displayName"]:
             raise GraphError(400, "ErrorInvalidRequest", "A category cannot be renamed.")
         colour = str(body.get("color") or entry["color"])
@@ -266,7 +296,9 @@ class Call:
         return 200, entry
 
 
-def instances_between(mailbox: Mailbox, master: Event, start: datetime, end: datetime) -> list[Event]:
+def instances_between(
+    mailbox: Mailbox, master: Event, start: datetime, end: datetime
+) -> list[Event]:
     """The occurrences and exceptions of ``master`` overlapping [start, end), by start."""
     if master.type != "seriesMaster":
         return []
@@ -280,14 +312,16 @@ def instances_between(mailbox: Mailbox, master: Event, start: datetime, end: dat
         instance = exceptions.get(moment) or occurrence(master, moment)
         if instance.start < end and instance.end > start:
             found.append(instance)
-    for moment, exception in exceptions.items():
+    for exception in exceptions.values():
         if exception not in found and exception.start < end and exception.end > start:
             found.append(exception)
     return sorted(found, key=lambda e: e.start)
 
 
 def _instant(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00").split(".")[0] if "." in text else text.replace("Z", "+00:00"))
+    value = datetime.fromisoformat(
+        text.replace("Z", "+00:00").split(".")[0] if "." in text else text.replace("Z", "+00:00")
+    )
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 

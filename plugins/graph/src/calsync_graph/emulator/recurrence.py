@@ -61,7 +61,9 @@ def check(recurrence: dict[str, Any]) -> None:
         if span["type"] == "endDate":
             date.fromisoformat(span["endDate"])
     except (KeyError, TypeError, ValueError):
-        raise _invalid("The recurrence range needs startDate (and endDate) as YYYY-MM-DD.") from None
+        raise _invalid(
+            "The recurrence range needs startDate (and endDate) as YYYY-MM-DD."
+        ) from None
 
 
 def series_zone(master: Event) -> str:
@@ -102,7 +104,7 @@ def _rule(recurrence: dict[str, Any], dtstart: datetime) -> rrule.rrule:
         args["count"] = int(span["numberOfOccurrences"])
     elif span["type"] == "endDate":
         args["until"] = datetime.combine(date.fromisoformat(span["endDate"]), time(23, 59, 59))
-    return rrule.rrule(freq, **args)
+    return rrule.rrule(freq, **args)  # type: ignore[arg-type]
 
 
 def occurrence_starts(master: Event, until: datetime | None = None) -> list[datetime]:

@@ -149,13 +149,19 @@ def _moment(value: Any, name: str) -> tuple[datetime, str]:
     if tz is None:
         # Graph accepts Windows zone names and a fixed list of IANA names
         # (https://learn.microsoft.com/en-us/graph/api/resources/datetimetimezone).
-        raise GraphError(400, "TimeZoneNotSupportedException", f"A valid TimeZone value must be specified. The following TimeZone value is not supported: '{zone}'.")
+        raise GraphError(
+            400,
+            "TimeZoneNotSupportedException",
+            f"A valid TimeZone value must be specified. The following TimeZone value is not supported: '{zone}'.",
+        )
     text = str(value["dateTime"]).rstrip("Z")
-    head, _, fraction = text.partition(".")
+    head = text.partition(".")[0]
     try:
         moment = datetime.fromisoformat(head)
     except ValueError:
-        raise GraphError(400, "ErrorInvalidRequest", f"{name}.dateTime is not a date-time.") from None
+        raise GraphError(
+            400, "ErrorInvalidRequest", f"{name}.dateTime is not a date-time."
+        ) from None
     return moment.replace(tzinfo=tz).astimezone(UTC), zone
 
 
@@ -168,7 +174,8 @@ def _attendees(value: Any) -> list[dict[str, Any]]:
         found.append(
             {
                 "type": entry.get("type") or "required",
-                "status": entry.get("status") or {"response": "none", "time": "0001-01-01T00:00:00Z"},
+                "status": entry.get("status")
+                or {"response": "none", "time": "0001-01-01T00:00:00Z"},
                 "emailAddress": {"name": email.get("name") or "", "address": email["address"]},
             }
         )
@@ -221,7 +228,9 @@ def apply_body(event: Event, body: dict[str, Any]) -> set[str]:
     for entry in body.get("singleValueExtendedProperties") or ():
         key = property_key(str(entry.get("id") or ""))
         if key is None:
-            raise GraphError(400, "ErrorInvalidProperty", f"Invalid property id {entry.get('id')!r}.")
+            raise GraphError(
+                400, "ErrorInvalidProperty", f"Invalid property id {entry.get('id')!r}."
+            )
         if event.extended.get(key) != str(entry.get("value")):
             event.extended[key] = str(entry.get("value"))
             changed.add("extended")
