@@ -151,6 +151,17 @@ def test_service_errors_are_translated(
         assert raised.value.retry_after == 7.0
 
 
+def test_a_proxy_page_with_retry_after_is_unavailable_for_that_long(
+    harness: GraphHarness, mailbox: GraphMailbox
+) -> None:
+    harness.inject(
+        FaultKind.SERVER_ERROR, endpoint="pull", detail="503 html retry-after", retry_after=9
+    )
+    with pytest.raises(ServiceUnavailableError, match="503 Service Unavailable") as raised:
+        mailbox.pull(None)
+    assert raised.value.retry_after == 9.0
+
+
 def test_a_mailbox_the_tenant_keeps_the_app_out_of_says_what_to_do(
     harness: GraphHarness, mailbox: GraphMailbox
 ) -> None:

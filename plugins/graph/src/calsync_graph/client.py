@@ -23,6 +23,7 @@ import httpx
 import msal
 
 from calsync.emulation.httpx_transport import ForwardingTransport
+from calsync.replies import summary
 from calsync_graph.settings import GraphSettings
 
 __all__ = ["BATCH_SIZE", "GRAPH_SCOPE", "GraphCallError", "GraphClient", "Part", "TokenError"]
@@ -81,8 +82,8 @@ class Part:
 def _error(response: httpx.Response) -> GraphCallError:
     try:
         error = response.json().get("error") or {}
-    except ValueError:
-        error = {}
+    except ValueError:  # an HTML page from a proxy in front of Graph, say
+        error = {"message": summary(response.text) or response.reason_phrase}
     return GraphCallError(
         response.status_code,
         str(error.get("code") or ""),

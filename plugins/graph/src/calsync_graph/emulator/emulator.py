@@ -308,15 +308,19 @@ class GraphEmulator(Emulator):
                     rid,
                 ),
             )
-        return json_response(
-            503,
-            error_body(
-                "ServiceUnavailable",
-                fault.detail or "The service is temporarily unavailable.",
-                now,
-                rid,
-            ),
-        )
+        # SERVER_ERROR: 500 unless the fault names 502/503/504; an HTML page is what a proxy
+        # in front of the service answers.
+        status, headers = fault.status(500), fault.retry_after_header()
+        if fault.html:
+            page = f"<html><head><title>{status} Service Unavailable</title></head><body></body></html>"
+            return HttpResponse(
+                status=status,
+                headers={"Content-Type": "text/html", **headers},
+                body=page.encode("utf-8"),
+            )
+        code = "generalException" if status == 500 else "ServiceUnavailable"
+        message = "The service is temporarily unavailable."
+        return json_response(status, error_body(code, message, now, rid), headers)
 
     def _token_fault(self, kind: FaultKind, fault: Fault, now: Any) -> HttpResponse:
         from calsync_graph.emulator.auth import oauth_error
