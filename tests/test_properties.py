@@ -26,3 +26,9 @@ TestGoogleSalesforce = machine_for(
     examples=6,
     steps=15,
 )
+TestGraphSalesforce = machine_for(
+    _harnesses[(Role.MAILBOX, "graph")].offline,
+    _harnesses[(Role.CRM, "salesforce")].offline,
+    examples=6,
+    steps=15,
+)
