@@ -61,6 +61,17 @@ FAULTS = [
     FaultKind.PARTIAL_FAILURE,
 ]
 
+#: How a pass after a reset ends: not at all (the invariants' passes run it), or killed
+#: (which side, and in which call).
+KILLS: list[tuple[bool, str] | None] = [
+    None,
+    (True, "write"),
+    (True, "pull"),
+    (False, "write"),
+    (False, "pull"),
+    (False, "set_markers"),
+]
+
 
 class Killed(BaseException):
     """The process died mid-pass."""
@@ -252,6 +263,58 @@ class SyncMachine(RuleBasedStateMachine):
         self.app.close()
         self._open()  # a new process
 
+    # -- resets ------------------------------------------------------------------------------
+
+    @rule(
+        gone=consumes(mail_items),
+        edited=crm_items,
+        killed=st.sampled_from(KILLS),
+    )
+    def reset_after_a_mailbox_delete(
+        self, gone: str, edited: str, killed: tuple[bool, str] | None
+    ) -> None:
+        """Edits on both sides and a mailbox deletion no pass saw yet, then a reset."""
+        self._edit_a_mailbox_item()
+        self.person_edits_in_crm(edited)
+        self.person_deletes_in_mailbox(gone)
+        self._reset(killed)
+
+    @rule(
+        gone=consumes(crm_items),
+        edited=mail_items,
+        killed=st.sampled_from(KILLS),
+    )
+    def reset_after_a_crm_delete(
+        self, gone: str, edited: str, killed: tuple[bool, str] | None
+    ) -> None:
+        """Edits on both sides and a CRM deletion no pass saw yet, then a reset."""
+        self.person_edits_in_mailbox(edited, 1, None)
+        self._edit_a_crm_copy()
+        self.person_deletes_in_crm(gone)
+        self._reset(killed)
+
+    def _edit_a_mailbox_item(self) -> None:
+        """A mailbox copy of a CRM event (or any item) gets a new location."""
+        held = [i for i in self.mail.items(ALICE) if i.ref and not i.is_private]
+        if held:
+            target = held[next(self.counter) % len(held)]
+            assert target.ref is not None
+            self.mail.edit(ALICE, target.ref.id, location=f"Reset room {next(self.counter)}")
+
+    def _edit_a_crm_copy(self) -> None:
+        """A CRM copy of a mailbox item (or any event) gets a new location."""
+        held = [c for c in self.crm.items(self.owner) if c.ref and not c.is_private]
+        if held:
+            target = held[next(self.counter) % len(held)]
+            assert target.ref is not None
+            self.crm.edit(target.ref.id, location=f"CRM reset room {next(self.counter)}")
+
+    def _reset(self, killed: tuple[bool, str] | None) -> None:
+        """``calsync reset``, then (maybe) a pass killed part way; the invariants sync after."""
+        self.app.reset("alice")
+        if killed is not None:
+            self.a_pass_killed(*killed)
+
     # -- the invariants ------------------------------------------------------------------------
 
     @invariant()
@@ -297,6 +360,7 @@ class SyncMachine(RuleBasedStateMachine):
                 event.end,
                 event.location,
             )
+        self._nothing_deleted_comes_back(mail, crm, pairs)
         # Every unsyncable item has exactly one open issue and its marker.
         issues = self.app.issues("alice")
         for item_id, item in mail.items():
@@ -319,6 +383,22 @@ class SyncMachine(RuleBasedStateMachine):
             )
         assert SECRET not in dump
         assert not any(SECRET in record for record in self.records)
+
+    def _nothing_deleted_comes_back(
+        self,
+        mail: dict[str, CalendarItem],
+        crm: dict[str, CalendarItem],
+        pairs: set[tuple[str | None, str | None]],
+    ) -> None:
+        """Every item is one a person made and kept, or the copy of one."""
+        for mail_id in mail.keys() - self.alive_mail.keys():
+            assert any(c in self.alive_crm for c, m in pairs if m == mail_id), (
+                f"mailbox item {mail_id} ({mail[mail_id].subject}) copies nothing alive"
+            )
+        for crm_id in crm.keys() - self.alive_crm.keys():
+            assert any(m in self.alive_mail for c, m in pairs if c == crm_id), (
+                f"CRM event {crm_id} ({crm[crm_id].subject}) copies nothing alive"
+            )
 
 
 class _Collect(logging.Handler):

@@ -223,7 +223,11 @@ class Engine:
     ) -> PassReport:
         started = self.clock()
         if status.reset is ResetState.MARKED:
-            self.state.forget_mailbox_sync(mailbox.name)
+            # A reset lists both sides in full again. The id map stays: it is the record of
+            # what the last pass synced, the only way to tell which side changed an item, or
+            # deleted it, since then (and the outbox still names what a killed pass created).
+            for side in (Side.MAILBOX, Side.CRM):
+                self.state.set_cursor(mailbox.name, side, None, started)
             status.reset = ResetState.IN_PROGRESS
         cursors = self.state.cursors(mailbox.name)
         for direction, side in ((Direction.UP, Side.MAILBOX), (Direction.DOWN, Side.CRM)):

@@ -433,12 +433,6 @@ class State:
             if not done:
                 conn.execute(insert(table).values(**values))
 
-    def forget_mailbox_sync(self, mailbox: str) -> None:
-        """Drop a mailbox's links, cursors and outbox (a reset); issues and history stay."""
-        with self._tx() as conn:
-            for table in (schema.links, schema.cursors, schema.outbox):
-                conn.execute(delete(table).where(table.c.mailbox == mailbox))
-
     # -- passes and statistics ---------------------------------------------------------------
 
     def record_pass(self, record: PassRecord) -> None:
