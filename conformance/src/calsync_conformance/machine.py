@@ -8,7 +8,7 @@ Use it for any pair of providers (their harnesses)::
 
 After the faults clear and two clean passes:
 - every syncable item has exactly one counterpart (no duplicates);
-- nothing was deleted that a person did not delete;
+- nothing was deleted that a person did not delete, and nothing a person deleted came back;
 - both sides agree on every synced field;
 - every unsyncable item has exactly one open issue and its marker;
 - nothing of a private item is on the CRM side, in the state database or in the logs.

@@ -165,7 +165,7 @@ def disable(config_path: Path, mailbox: str) -> None:
 @config_option
 @mailbox_option(required=True)
 def reset(config_path: Path, mailbox: str) -> None:
-    """Mark a mailbox for reset: its next pass forgets its sync state and adopts what exists."""
+    """Mark a mailbox for reset: its next pass lists both sides in full and adopts what exists."""
     app = open_app(config_path)
     try:
         app.reset(mailbox)
