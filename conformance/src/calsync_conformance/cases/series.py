@@ -111,3 +111,61 @@ def strategy(s: Scenario) -> None:
     s.mail.remove_occurrence(alice, series, start + timedelta(weeks=2))
     s.settle()
     assert len(s.crm_events()) == 3, "each occurrence has exactly one counterpart"
+
+
+def _moved_series(s: Scenario) -> tuple[str, str, datetime]:
+    """A weekly series in the mailbox, synced, whose third occurrence moved by two hours."""
+    alice = s.add_mailbox("alice")
+    series = s.mail.seed(alice, weekly(s, "Planning", weeks_ago=0, location="Room 1"))
+    moved = s.at(0.5) + timedelta(weeks=2)
+    s.mail.edit_occurrence(
+        alice, series, moved, start=moved + timedelta(hours=2), end=moved + timedelta(hours=3)
+    )
+    s.settle()
+    return alice, series, moved
+
+
+@case(
+    "EX-06-moved",
+    "A series changed in the mailbox resets its moved occurrence once",
+    requires={Capability.RECURRENCE},
+)
+def series_change_with_a_moved_occurrence(s: Scenario) -> None:
+    alice, series, moved = _moved_series(s)
+    mailbox_before = {(o.original_start, o.location) for o in s.mail.items(alice) if o.series_id}
+    s.mail.edit(alice, series, location="Room 2")
+    [report] = s.settle()  # the pass after the edit writes it; no later pass writes anything
+    assert report.synced_down == 0, "nothing goes back to the mailbox"
+    [header] = s.crm_events()
+    assert header.ref is not None
+    rows = {r.original_start: r for r in occurrences(s, header.ref.id)}
+    assert rows[moved].start == moved + timedelta(hours=2), "the moved occurrence stays moved"
+    now = datetime.now(tz=s.now.tzinfo)
+    assert {r.location for r in rows.values() if r.start >= now} == {"Room 2"}, (  # type: ignore[operator]
+        "EX-06 resets the location of every future occurrence, the moved one included"
+    )
+    held = s.mail.items(alice)
+    assert {(o.original_start, o.location) for o in held if o.series_id} <= mailbox_before | {
+        (o.original_start, "Room 2") for o in held if o.series_id
+    }, "calsync wrote nothing to the mailbox's occurrences"
+
+
+@case(
+    "EX-06-instances",
+    "Separate occurrences: a series change resets the moved one too",
+    requires={Capability.RECURRENCE},
+)
+def instances_change_with_a_moved_occurrence(s: Scenario) -> None:
+    s.configure(recurrence=RecurrenceStrategy.INSTANCES)
+    alice, series, moved = _moved_series(s)
+    s.mail.edit(alice, series, location="Room 2", body="New agenda")
+    [report] = s.settle()
+    assert report.synced_down == 0, "nothing goes back to the mailbox"
+    events = {e.start: e for e in s.crm_events()}
+    assert len(events) == 6, "each occurrence has exactly one counterpart"
+    shifted = events[moved + timedelta(hours=2)]
+    assert (shifted.location, shifted.body) == ("Room 2", "New agenda"), (
+        "EX-06 resets description and location of every future occurrence, the moved one included"
+    )
+    now = datetime.now(tz=s.now.tzinfo)
+    assert {e.location for e in events.values() if e.start >= now} == {"Room 2"}  # type: ignore[operator]

@@ -70,6 +70,9 @@ def apply(planner: Planner, planned: Sequence[Planned]) -> Counter[Direction]:
 
 
 def _confirm(planner: Planner, planned: Planned, result: WriteResult) -> None:
+    if planned.resets is not None and result.ref is not None:
+        planned.resets.remember(planned.side, token=result.ref.change_token)
+        planner.dirty[id(planned.resets)] = planned.resets
     link = planned.link
     if link is None:
         return

@@ -57,6 +57,9 @@ class Planned:
     drop_link: bool = False
     #: Whether it counts as a synced record in the statistics.
     counts: bool = True
+    #: An EX-06 reset of an occurrence that has a link of its own: the change token the
+    #: write leaves is remembered there, so the reset never comes back as a CRM-side edit.
+    resets: Link | None = None
 
     @property
     def direction(self) -> Direction:

@@ -20,6 +20,7 @@ from calsync.engine.plan import Hit, PassContext, Planned
 from calsync.engine.shape import (
     DOWN_UPDATE_FIELDS,
     OCCURRENCE_FIELDS,
+    SERIES_RESET_FIELDS,
     UP_UPDATE_FIELDS,
     for_crm,
     for_mailbox,
@@ -268,22 +269,22 @@ class Planner:
         self.up_touched.add(id(link))
         self._update(Side.CRM, link.crm_key, target, UP_UPDATE_FIELDS, link, item)
         if item.kind is ItemKind.SERIES:
-            detached = {
-                k
-                for k, other in self.by_mailbox.items()
-                if other.detached and k.startswith(f"{key}|")
-            }
             resets = series.future_resets(
                 item,
                 target,
                 link,
                 self.ctx.clock(),
                 HORIZON,
-                detached=lambda start: occurrence_key(key, start) in detached,
+                detached=lambda start: self._detached(occurrence_key(key, start)),
             )
             for planned in resets:
                 self._plan(planned)
             self._up_exclusions(item, link)
+
+    def _detached(self, key: str) -> Link | None:
+        """The link of the occurrence ``key`` if it was changed on its own."""
+        link = self.by_mailbox.get(key)
+        return link if link is not None and link.detached else None
 
     @staticmethod
     def _new_exclusions(item: CalendarItem, link: Link) -> bool:
@@ -375,16 +376,31 @@ class Planner:
         """EX-08: every occurrence of the series becomes its own CRM event."""
         self._handled(Side.MAILBOX, item)
         wanted = set()
-        for start in series.starts(item, self.ctx.clock(), HORIZON):
+        now = self.ctx.clock()
+        for start in series.starts(item, now, HORIZON):
             okey = occurrence_key(key, start)
             wanted.add(okey)
             link = self.by_mailbox.get(okey)
-            if link is not None and link.detached:
-                continue
             occurrence = item.evolve(
                 kind=ItemKind.SINGLE, recurrence=None, start=start, end=start + item.duration
             )
             target = self._for_crm(occurrence, okey, zone)
+            if link is not None and (series.is_past(start, now) or link.detached):
+                # EX-06: past occurrences keep their values; one changed on its own keeps its
+                # subject and time, and takes the series' description, location and links.
+                if link.detached and not series.is_past(start, now):
+                    self._plan(
+                        Planned(
+                            side=Side.CRM,
+                            write=Write.update(
+                                link.crm_key, target, SERIES_RESET_FIELDS - {"subject"}
+                            ),
+                            link=None,
+                            counts=False,
+                            resets=link,
+                        )
+                    )
+                continue
             if link is None:
                 new = Link(
                     mailbox=self.ctx.name, kind=LinkKind.OCCURRENCE, mailbox_key=okey, crm_key=""

@@ -65,7 +65,8 @@ def refine_crm_updates(planner: Planner) -> None:
         else:
             existing = current.get(planned.write.target)
             if existing is None:
-                kept.append(_recreate(planner, planned))
+                if planned.link is not None:
+                    kept.append(_recreate(planner, planned))
                 continue
             merged = item.evolve(links=merge_links(existing.links, item.links.who_ids, leads))
             fields = frozenset(

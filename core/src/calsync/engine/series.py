@@ -18,13 +18,18 @@ from calsync.model import CalendarItem, ItemKind, Moment
 from calsync.providers import Write
 from calsync.state.records import Link, Side
 
-__all__ = ["future_resets", "starts"]
+__all__ = ["future_resets", "is_past", "starts"]
 
 
 def _as_instant(moment: Moment) -> datetime:
     if isinstance(moment, datetime):
         return moment
     return datetime.combine(moment, time(), UTC)
+
+
+def is_past(start: Moment, now: datetime) -> bool:
+    """Whether an occurrence starting at ``start`` has begun (EX-06 leaves it as it was)."""
+    return _as_instant(start) < now
 
 
 def starts(master: CalendarItem, now: datetime, horizon: timedelta) -> Iterator[Moment]:
@@ -43,20 +48,22 @@ def future_resets(
     now: datetime,
     horizon: timedelta,
     *,
-    detached: Callable[[Moment], bool] = lambda start: False,
+    detached: Callable[[Moment], Link | None] = lambda start: None,
 ) -> list[Planned]:
     """Updates of every CRM occurrence starting now or later, from the changed ``master``.
 
     :param crm_master: the master as shaped for the CRM (its links and counterpart).
     :param link: the series' link; its CRM key addresses the CRM series.
-    :param detached: whether the occurrence at a start was changed on its own: it keeps its
-        subject and time (EX-06 resets only description, location and related record).
+    :param detached: the link of the occurrence at a start if it was changed on its own: it
+        keeps its subject and time (EX-06 resets only description, location and related
+        record), and its link learns the reset's change token.
     """
     planned = []
     duration = master.duration
     for start in starts(master, now, horizon):
-        if _as_instant(start) < now:
+        if is_past(start, now):
             continue
+        own = detached(start)
         occurrence = CalendarItem(
             kind=ItemKind.EXCEPTION,
             series_id=link.crm_key,
@@ -74,11 +81,12 @@ def future_resets(
                 write=Write.update(
                     None,
                     occurrence,
-                    SERIES_RESET_FIELDS - {"subject"} if detached(start) else SERIES_RESET_FIELDS,
+                    SERIES_RESET_FIELDS - {"subject"} if own else SERIES_RESET_FIELDS,
                 ),
                 link=None,
                 source=master,
                 counts=False,
+                resets=own,
             )
         )
     return planned
