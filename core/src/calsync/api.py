@@ -129,8 +129,9 @@ class Calsync:
     def reset(self, mailbox: str) -> None:
         """Mark a mailbox for reset (EX-27).
 
-        Its next pass forgets the id map and cursors and adopts the existing counterparts
-        instead of duplicating them.
+        Its next pass forgets the cursors and lists both sides in full: the id map tells
+        what changed on either side since the last pass, and items without a pair adopt
+        their existing counterparts instead of duplicating them.
         """
         status = self.engine.mailbox_state(self.config.mailbox(mailbox))
         self.state.save_mailbox(replace(status, reset=ResetState.MARKED))

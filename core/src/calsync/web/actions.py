@@ -55,8 +55,9 @@ _EXPLANATIONS: Final = {
     Action.ENABLE: "Enables the mailbox, lifting a suspension, and runs a pass now.",
     Action.DISABLE: "Stops syncing the mailbox until it is enabled again.",
     Action.RESET: (
-        "Marks the mailbox for reset: its next pass forgets its sync state and adopts "
-        "the counterparts that exist, without duplicating them."
+        "Marks the mailbox for reset: its next pass lists both sides in full, keeps the "
+        "changes made since the last pass and adopts the counterparts that exist, "
+        "without duplicating them."
     ),
     Action.ALLOW_MASS_DELETE: (
         "Runs a pass that carries out the deletions held back as a mass deletion "
