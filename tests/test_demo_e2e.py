@@ -52,7 +52,7 @@ def test_nothing_duplicated_and_a_second_run_syncs_nothing(summary: dict[str, An
 
 def test_the_summary_has_what_people_read(summary: dict[str, Any]) -> None:
     mailboxes = {m["name"]: m for m in summary["mailboxes"]}
-    assert {m["provider"] for m in mailboxes.values()} == {"exchange", "gmail"}
+    assert {m["provider"] for m in mailboxes.values()} == {"exchange", "gmail", "graph"}
     assert sum(m["provider"] == "exchange" for m in mailboxes.values()) >= 2
     for mailbox in mailboxes.values():
         assert {"name", "provider", "status", "synced_up", "synced_down"} <= set(mailbox)
@@ -70,6 +70,11 @@ def test_the_summary_has_what_people_read(summary: dict[str, Any]) -> None:
     } <= set(codes)
     assert all(i["count"] >= 1 and i["advice"] for i in codes.values())
     assert any(m["code"] == "UNSUPPORTED_TIME_ZONE" for m in summary["markers"])
+    assert {
+        "mailbox": "judy",
+        "subject": "Internal budget review (judy)",
+        "code": "CRM_VALIDATION_FAILED",
+    } in summary["markers"], "the Microsoft 365 mailbox on Graph shows its markers"
 
 
 def test_the_generated_configuration_is_valid_and_keeps_no_secret(summary: dict[str, Any]) -> None:

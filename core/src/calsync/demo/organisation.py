@@ -35,12 +35,14 @@ class DemoMailbox:
         return f"{self.name}@{DOMAIN}"
 
 
-#: The people: two and more Exchange mailboxes, Google ones, and a few with a story.
+#: The people: two and more Exchange mailboxes, Google ones, a Microsoft 365 one on Graph,
+#: and a few with a story.
 MAILBOXES = (
     DemoMailbox(
         name="bob", provider="exchange"
     ),  # an attendee who syncs before the organizer (EX-09)
     DemoMailbox(name="alice", provider="exchange"),
+    DemoMailbox(name="judy", provider="graph"),  # Microsoft 365 through Microsoft Graph
     DemoMailbox(name="carol", provider="gmail"),
     DemoMailbox(
         name="frank", provider="gmail", policy={"mode": "match", "ignore": ["partner.example"]}
@@ -123,7 +125,7 @@ class Organisation:
     def everyday_calendars(self, per_mailbox: int = 45) -> int:
         """Ordinary meetings with customers and plain appointments: the bulk of the demo."""
         count = 0
-        for name in ("alice", "bob", "carol", "heidi", "ivan", "grace"):
+        for name in ("alice", "bob", "carol", "heidi", "ivan", "grace", "judy"):
             owner = self.address(name)
             for n in range(per_mailbox):
                 day = self.random.randint(-20, 40)
@@ -142,6 +144,10 @@ class Organisation:
                     )
                 self.seed(name, item)
                 count += 1
+        # An internal meeting in the Microsoft 365 mailbox: refused by the demo's validation
+        # rule, so the Graph mailbox shows its Sync Error categories.
+        self.seed("judy", self.item("Internal budget review (judy)", days=6, hour=15))
+        count += 1
         for n in range(30):
             self.crm.seed(
                 self.users["alice"],

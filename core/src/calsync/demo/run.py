@@ -27,7 +27,12 @@ from calsync.providers import Role
 __all__ = ["DemoResult", "Served", "open_organisation", "run_demo"]
 
 #: The providers the demo uses: (role, plugin).
-PROVIDERS = ((Role.CRM, "salesforce"), (Role.MAILBOX, "exchange"), (Role.MAILBOX, "gmail"))
+PROVIDERS = (
+    (Role.CRM, "salesforce"),
+    (Role.MAILBOX, "exchange"),
+    (Role.MAILBOX, "gmail"),
+    (Role.MAILBOX, "graph"),
+)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -100,13 +105,15 @@ def open_organisation(
     ]
     if missing:
         raise CalsyncError(
-            "the demo needs the plugins calsync-exchange, calsync-gmail and calsync-salesforce; "
+            "the demo needs the plugins calsync-exchange, calsync-gmail, calsync-graph and "
+            "calsync-salesforce; "
             f"missing: {', '.join(missing)}"
         )
     directory.mkdir(parents=True, exist_ok=True)
     crm = registry.harnesses[(Role.CRM, "salesforce")].offline()
     mail = {
-        name: registry.harnesses[(Role.MAILBOX, name)].offline() for name in ("exchange", "gmail")
+        name: registry.harnesses[(Role.MAILBOX, name)].offline()
+        for name in ("exchange", "gmail", "graph")
     }
     stack.callback(crm.close)
     for harness in mail.values():

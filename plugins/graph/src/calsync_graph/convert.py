@@ -175,14 +175,7 @@ def _rule(data: dict[str, Any], stored: str | None, start: date, tz: tzinfo) -> 
     current = data["recurrence"]
     if stored:
         try:
-            if pattern_key(from_rrule(stored, start, tz)) == pattern_key(
-                {
-                    **current,
-                    "range": {
-                        k: v for k, v in current["range"].items() if k != "recurrenceTimeZone"
-                    },
-                }
-            ):
+            if pattern_key(from_rrule(stored, start, tz)) == pattern_key(current):
                 return stored
         except (UnsupportedRule, ValueError):
             pass

@@ -26,7 +26,7 @@ from calsync.emulation.httpx_transport import InProcessTransport
 from calsync.emulation.server import EmulatorServer
 from calsync.harness import Endpoint, MailboxHarness, MarkerView
 from calsync.markers import DEFAULT_TITLE, is_marker_label
-from calsync.model import CalendarItem, EventType, ItemKind, Moment
+from calsync.model import CalendarItem, EventType, ItemKind, Moment, ResponseStatus
 from calsync.timezones import to_zoneinfo
 from calsync_graph.convert import Reading, graph_zone, to_core, to_graph
 from calsync_graph.emulator import GraphEmulator
@@ -41,6 +41,14 @@ from calsync_graph.settings import GraphSettings
 __all__ = ["ALIASES", "GraphHarness"]
 
 TENANT: Final = "contoso.onmicrosoft.com"
+#: An attendee's answer as Graph's ``responseStatus.response`` spells it.
+RESPONSES: Final = {
+    ResponseStatus.NONE: "none",
+    ResponseStatus.ORGANIZER: "organizer",
+    ResponseStatus.ACCEPTED: "accepted",
+    ResponseStatus.TENTATIVE: "tentativelyAccepted",
+    ResponseStatus.DECLINED: "declined",
+}
 #: Provider-call names -> the Graph endpoints a fault armed on them may hit.
 ALIASES: Final[dict[str, frozenset[str]]] = {
     "pull": frozenset({"delta"}),
@@ -181,16 +189,7 @@ class GraphHarness(MailboxHarness):
             body["attendees"] = [
                 {
                     "type": p.role.value,
-                    "status": {
-                        "response": {
-                            "none": "none",
-                            "organizer": "organizer",
-                            "accepted": "accepted",
-                            "tentative": "tentativelyAccepted",
-                            "declined": "declined",
-                        }[p.response.value],
-                        "time": "0001-01-01T00:00:00Z",
-                    },
+                    "status": {"response": RESPONSES[p.response], "time": "0001-01-01T00:00:00Z"},
                     "emailAddress": {"name": p.name, "address": p.address},
                 }
                 for p in item.attendees

@@ -1,9 +1,8 @@
 """Applying a batch of :class:`~calsync.providers.Write` s through JSON ``$batch`` (20 a call).
 
-1. One batch reads the update targets and the series of the occurrences addressed by
-   (series id, original start); one more finds those occurrences' ids
-   (``GET /events/{master}/instances`` around each original start,
-   https://learn.microsoft.com/en-us/graph/api/event-list-instances).
+1. One batch reads the update targets; one more finds the ids of the occurrences addressed
+   by (series id, original start) (``GET /events/{master}/instances`` around each original
+   start, https://learn.microsoft.com/en-us/graph/api/event-list-instances).
 2. One batch of POST / PATCH / DELETE applies the writes; an occurrence is patched (it
    becomes an exception) or deleted (it is cancelled) by its own id. Attendees are never
    written (see :mod:`calsync_graph.convert`), so no write sends mail.

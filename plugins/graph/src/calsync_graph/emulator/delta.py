@@ -27,12 +27,14 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from calsync_graph.emulator.errors import NO_WINDOW, GraphError
-from calsync_graph.emulator.events import Call, _instant, instances_between
+from calsync_graph.emulator.events import Call, instances_between, instant
 from calsync_graph.emulator.render import render, stub
 from calsync_graph.emulator.store import Event
 
 __all__ = ["delta"]
 
+#: Entries per page without `Prefer: odata.maxpagesize`: not documented for events (an open
+#: question in the research note); 100 is an assumption the provider does not rely on.
 DEFAULT_PAGE: Final = 100
 
 
@@ -125,8 +127,8 @@ def delta(call: Call) -> tuple[int, Any]:
                 NO_WINDOW,
             )
         state = {
-            "s": _instant(first).isoformat(),
-            "e": _instant(last).isoformat(),
+            "s": instant(first).isoformat(),
+            "e": instant(last).isoformat(),
             "q": None,
             "h": call.mailbox.seq,
             "o": 0,

@@ -21,7 +21,7 @@ from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 from calsync.emulation import Clock, Emulator, Fault, FaultKind, HttpRequest, HttpResponse
-from calsync_graph.emulator.auth import App, Directory
+from calsync_graph.emulator.auth import App, Directory, oauth_error
 from calsync_graph.emulator.delta import delta
 from calsync_graph.emulator.errors import GraphError, error_body, json_response
 from calsync_graph.emulator.events import Call
@@ -323,8 +323,6 @@ class GraphEmulator(Emulator):
         return json_response(status, error_body(code, message, now, rid), headers)
 
     def _token_fault(self, kind: FaultKind, fault: Fault, now: Any) -> HttpResponse:
-        from calsync_graph.emulator.auth import oauth_error
-
         if kind is FaultKind.AUTH_EXPIRED:
             return oauth_error(
                 401, "invalid_client", 7000222, "The provided client secret keys are expired.", now

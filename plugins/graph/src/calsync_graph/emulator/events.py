@@ -45,7 +45,7 @@ from calsync_graph.emulator.store import (
     property_key,
 )
 
-__all__ = ["Call", "instances_between"]
+__all__ = ["Call", "instances_between", "instant"]
 
 _EXPAND_FILTER: Final = re.compile(r"id eq '([^']*)'")
 _ANY_FILTER: Final = re.compile(
@@ -185,7 +185,7 @@ class Call:
                 NO_WINDOW,
             )
         master = self.event(event_id)
-        window = (_instant(start), _instant(end))
+        window = (instant(start), instant(end))
         return 200, {
             "value": [self.view(e) for e in instances_between(self.mailbox, master, *window)]
         }
@@ -318,10 +318,10 @@ def instances_between(
     return sorted(found, key=lambda e: e.start)
 
 
-def _instant(text: str) -> datetime:
-    value = datetime.fromisoformat(
-        text.replace("Z", "+00:00").split(".")[0] if "." in text else text.replace("Z", "+00:00")
-    )
+def instant(text: str) -> datetime:
+    """A window bound: ISO 8601; an offset sets the zone, none means UTC (as the delta docs say)."""
+    head, _, rest = text.replace("Z", "+00:00").partition(".")
+    value = datetime.fromisoformat(head + rest.lstrip("0123456789"))
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
