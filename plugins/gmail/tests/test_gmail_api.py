@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 from typing import Any
@@ -236,3 +237,35 @@ def test_another_users_mailbox_is_delegation_denied(gmail: Any) -> None:
     assert denied.value.resp.status == 403
     assert json.loads(denied.value.content)["error"]["message"] == f"Delegation denied for {ALICE}"
     assert gmail.users().labels().list(userId=ALICE).execute()["labels"]
+
+
+def test_attachments_are_found_by_filename_and_read_apart(
+    gmail: Any, emulator: GoogleEmulator
+) -> None:
+    """``filename:`` finds attachments by name or type (Gmail Help, search operators); a
+    word is not looked for in attachment content; an attachment's data comes from
+    ``messages.attachments.get`` (Gmail API reference, MessagePart)."""
+    ics = b"BEGIN:VCALENDAR\r\nUID:abc-123\r\nEND:VCALENDAR\r\n"
+    invite = emulator.seed_message(
+        ALICE, subject="Invitation", attachments=[("invite.ics", "text/calendar", ics)]
+    )
+    emulator.seed_message(ALICE, subject="Notes", body="abc-123 is in the body here")
+    messages = gmail.users().messages()
+
+    def found(q: str) -> list[str]:
+        return [m["id"] for m in messages.list(userId="me", q=q).execute().get("messages", [])]
+
+    assert found("filename:ics") == found("filename:invite.ics") == [invite]
+    assert found("has:attachment") == [invite]
+    assert invite not in found('"abc-123"')  # attachment content is not searched
+    payload = messages.get(userId="me", id=invite, format="full").execute()["payload"]
+    assert payload["mimeType"] == "multipart/mixed"
+    (text, attached) = payload["parts"]
+    assert text["mimeType"] == "text/plain" and attached["filename"] == "invite.ics"
+    assert "data" not in attached["body"]
+    data = (
+        messages.attachments()
+        .get(userId="me", messageId=invite, id=attached["body"]["attachmentId"])
+        .execute()["data"]
+    )
+    assert base64.urlsafe_b64decode(data) == ics

@@ -108,16 +108,33 @@ def test_a_missing_event_is_a_failed_result(mailbox: GmailMailbox) -> None:
     assert result.failure is not None and result.failure.code == "INTERNAL_ERROR"
 
 
+def _ics(uid: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nSUMMARY:First\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+def _invite(emulator: GoogleEmulator, uid: str, subject: str = "Invitation") -> str:
+    """An invitation as calendars send it: the event as an ``invite.ics`` attachment."""
+    return emulator.seed_message(
+        ALICE, subject=subject, attachments=[("invite.ics", "application/ics", _ics(uid))]
+    )
+
+
 def test_the_gmail_label_is_created_once_and_labels_the_invitations(
     mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator
 ) -> None:
     first = harness.seed(ALICE, single("First"))
     second = harness.seed(ALICE, single("Second", day=11))
     uid = (emulator.event(ALICE, first) or {})["iCalUID"]
-    invitation = emulator.seed_message(
-        ALICE, subject="Invitation: First", body=f"BEGIN:VEVENT\nUID:{uid}\n"
+    invitation = _invite(emulator, uid, subject="Invitation: First")
+    # Folded as RFC 5545 allows: the UID goes on over the next line.
+    update = emulator.seed_message(
+        ALICE,
+        subject="Updated invitation: First",
+        attachments=[("invite.ics", "text/calendar", _ics(uid[:10] + "\r\n " + uid[10:]))],
     )
-    update = emulator.seed_message(ALICE, subject="Updated invitation: First", body=f"UID:{uid}")
     other = emulator.seed_message(ALICE, subject="Lunch?", body="no calendar here")
 
     _mark(mailbox, first, ZONE)
@@ -137,13 +154,32 @@ def test_the_gmail_label_is_created_once_and_labels_the_invitations(
     assert "INBOX" in (emulator.message(ALICE, invitation) or {})["labelIds"]
 
 
+def test_invitations_are_found_only_in_documented_ways(
+    mailbox: GmailMailbox, harness: GmailHarness, emulator: GoogleEmulator
+) -> None:
+    """Gmail documents the ``filename:`` operator, not that a search reads attachment
+    content: the UID is never a search term, and each message is read only once."""
+    first = harness.seed(ALICE, single("First"))
+    uid = (emulator.event(ALICE, first) or {})["iCalUID"]
+    invitation = _invite(emulator, uid)
+    _mark(mailbox, first, ZONE)
+    _mark(mailbox, first, None)
+    _mark(mailbox, first, ZONE)
+    labels = _labels(emulator)
+    assert labels[LABEL] in (emulator.message(ALICE, invitation) or {})["labelIds"]
+    assert emulator.counts["gmail.users.messages.get"] == 1  # read once, remembered
+    assert emulator.counts["gmail.users.messages.attachments.get"] == 1
+    searches = emulator.searches(ALICE)
+    assert searches and all(q == "filename:ics" for q in searches)
+
+
 def test_an_existing_label_answers_409_and_is_used(
     harness: GmailHarness, emulator: GoogleEmulator
 ) -> None:
     provider = harness.open_mailbox(ALICE)
     event_id = harness.seed(ALICE, single("First"))
     uid = (emulator.event(ALICE, event_id) or {})["iCalUID"]
-    message = emulator.seed_message(ALICE, body=uid)
+    message = _invite(emulator, uid)
     provider.session.client.gmail  # noqa: B018 - build the service before the label appears
     provider._labels._list()  # type: ignore[union-attr]  # listed before someone creates it
     existing = emulator.seed_label(ALICE, "salesforce emails")  # differs in case only

@@ -81,7 +81,10 @@ def _exercise(provider: GmailMailbox, emulator: GoogleEmulator) -> None:
     first = results[0].ref
     assert first is not None
     uid = (emulator.event(ALICE, first.id) or {})["iCalUID"]
-    message = emulator.seed_message(ALICE, body=uid)
+    ics = f"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    message = emulator.seed_message(
+        ALICE, attachments=[("invite.ics", "text/calendar", ics.encode())]
+    )
     (marked,) = provider.set_markers(
         [MarkerChange(item_id=first.id, marker=Marker(code="X", detail="d"))]
     )

@@ -7,34 +7,31 @@ What is implemented, exactly:
   missing, then the child. Labels are listed once per provider (``labels.list``) and
   created once; a 409 ``duplicate`` (someone created it meanwhile, or it differs only in
   case) is answered by listing again and using the existing label.
-* Related mail = the messages a Gmail search for the event's iCalUID as a quoted phrase
-  finds (``q='"<iCalUID>"'``): invitations and updates carry the UID in their iCalendar
-  part. Searched with one ``messages.list`` per event, in Gmail batches.
+* Related mail = the messages that carry an iCalendar file naming the event's iCalUID,
+  found only in documented ways (see :mod:`.invitations`): the ``filename:ics`` search,
+  then each new message's iCalendar parts read once. Gmail does not document that a
+  search looks into attachment content, so calsync never searches for the UID itself.
 * Flagging adds the label to all those messages in one ``messages.batchModify`` (up to 1000
-  ids per call); clearing searches the same phrase among the messages that carry the label
-  and removes it in one ``batchModify``. Removals run before additions, so a message shared
-  by a cleared and a flagged event stays flagged.
-
-Whether Gmail's index finds the UID in invitation attachments must be verified against a
-live mailbox; the emulator searches subject, addresses and body text.
+  ids per call); clearing looks among the messages that carry the label and removes it in
+  one ``batchModify``. Removals run before additions, so a message shared by a cleared
+  and a flagged event stays flagged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from googleapiclient.errors import HttpError
 
 from calsync.errors import InvalidReplyError, ProviderError
 from calsync.providers import ItemFailure
 from calsync_gmail.errors import SIDE, expect_object, item_failure, translate
+from calsync_gmail.invitations import Invitations
 from calsync_gmail.session import Session
 
 __all__ = ["MailLabels"]
 
 _MAX_MODIFY = 1000
-_SEARCH_PAGE = 500
 
 
 class MailLabels:
@@ -44,6 +41,7 @@ class MailLabels:
         """Label mail in the mailbox of ``session``."""
         self.session = session
         self._labels: dict[str, str] | None = None  # lower-case name -> id
+        self.invitations = Invitations(session)
 
     def _list(self) -> dict[str, str]:
         gmail = self.session.client.gmail
@@ -91,43 +89,6 @@ class MailLabels:
             label_id = self._labels.get(name.lower()) or self._create(name)
         return label_id
 
-    def _search(
-        self, uids: Sequence[str], label: str | None
-    ) -> tuple[dict[str, list[str]], dict[str, ItemFailure]]:
-        messages = self.session.client.gmail.users().messages()
-
-        def query(uid: str, token: str | None = None) -> Any:
-            return messages.list(
-                userId="me",
-                q='"{}"'.format(uid.replace('"', " ")),
-                labelIds=[label] if label else None,
-                maxResults=_SEARCH_PAGE,
-                pageToken=token,
-            )
-
-        found: dict[str, list[str]] = {}
-        failed: dict[str, ItemFailure] = {}
-        what = "messages.list"
-        outcomes = self.session.client.batch("gmail", [query(u) for u in uids], what)
-        for uid, (reply, error) in zip(uids, outcomes, strict=True):
-            if error is not None:
-                failed[uid] = item_failure(error, what)
-                continue
-            page = expect_object(reply, what)
-            ids: list[str] = []
-            while True:
-                ids += [
-                    str(m["id"])
-                    for m in page.get("messages", [])
-                    if isinstance(m, dict) and "id" in m
-                ]
-                token = page.get("nextPageToken")
-                if not token:
-                    break
-                page = self.session.client.call(query(uid, str(token)), what)
-            found[uid] = ids
-        return found, failed
-
     def _modify(self, message_ids: Iterable[str], label: str, *, add: bool) -> None:
         wanted = sorted(set(message_ids))
         messages = self.session.client.gmail.users().messages()
@@ -149,9 +110,8 @@ class MailLabels:
             return {}
         try:
             label = self.label_id(title)
-            to_clear, failed = self._search(list(clear), label) if clear else ({}, {})
-            to_flag, failed_flag = self._search(list(flag), None) if flag else ({}, {})
-            failed.update(failed_flag)
+            to_clear = self.invitations.messages_of(clear, label) if clear else {}
+            to_flag = self.invitations.messages_of(flag, None) if flag else {}
             removed = {m for ids in to_clear.values() for m in ids}
             added = {m for ids in to_flag.values() for m in ids}
             if removed - added:
@@ -161,4 +121,4 @@ class MailLabels:
         except ProviderError as error:
             failure = item_failure(error, "Gmail labels")
             return dict.fromkeys([*flag, *clear], failure)
-        return failed
+        return {}

@@ -37,6 +37,43 @@ DEFAULT_PAGE, MAX_PAGE = 100, 500
 _MESSAGE_ID = re.compile(r"^[0-9a-f]{1,32}$")
 
 
+def _inline(data: bytes) -> dict[str, Any]:
+    return {"size": len(data), "data": base64.urlsafe_b64encode(data).decode()}
+
+
+def _parts(message: Message) -> list[dict[str, Any]]:
+    """The parts of a message with attachments: its text, then each attachment.
+
+    An attachment's ``body`` has an ``attachmentId`` and no ``data`` (Gmail API reference,
+    MessagePart: "An attachment ID is present if the body data is contained in a separate
+    attachment", https://developers.google.com/gmail/api/reference/rest/v1/users.messages).
+    """
+    text: dict[str, Any] = {"partId": "0", "mimeType": "text/plain", "filename": ""}
+    parts = [{**text, "headers": [], "body": _inline(message.body.encode())}]
+    for number, attachment in enumerate(message.attachments, start=1):
+        headers = [
+            {
+                "name": "Content-Type",
+                "value": f'{attachment.mime_type}; name="{attachment.filename}"',
+            },
+            {
+                "name": "Content-Disposition",
+                "value": f'attachment; filename="{attachment.filename}"',
+            },
+        ]
+        body = {"attachmentId": attachment.id, "size": len(attachment.data)}
+        parts.append(
+            {
+                "partId": str(number),
+                "mimeType": attachment.mime_type,
+                "filename": attachment.filename,
+                "headers": headers,
+                "body": body,
+            }
+        )
+    return parts
+
+
 def _duplicate() -> ApiError:
     return ApiError(
         409, "duplicate", "Label name exists or conflicts", status_name="ALREADY_EXISTS"
@@ -150,6 +187,7 @@ class GmailApi:
                 raise gmail_invalid(f"Invalid label: {label_id}")
         include_hidden = (params.get("includeSpamTrash") or ["false"])[0] == "true"
         query = (params.get("q") or [""])[0]
+        box.searches.append(query)
         hits = [
             m
             for m in sorted(
@@ -204,10 +242,21 @@ class GmailApi:
                 "headers": shown,
             }
             if fmt == "full":
-                data = base64.urlsafe_b64encode(message.body.encode()).decode()
-                payload["body"] = {"size": len(message.body.encode()), "data": data}
+                payload["body"] = _inline(message.body.encode())
+                if message.attachments:
+                    payload["parts"] = _parts(message)
+                    payload["mimeType"] = "multipart/mixed"
+                    payload["body"] = {"size": 0}
             out["payload"] = payload
         return out
+
+    @staticmethod
+    def attachment(message: Message, attachment_id: str) -> dict[str, Any]:
+        """``messages.attachments.get``: the attachment's data; 404 if unknown."""
+        found = next((a for a in message.attachments if a.id == attachment_id), None)
+        if found is None:
+            raise gmail_not_found()
+        return {"attachmentId": found.id, **_inline(found.data)}
 
     def _label_ids(self, box: Mailbox, ids: Any) -> list[str]:
         if ids is None:

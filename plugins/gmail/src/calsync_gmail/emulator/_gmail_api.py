@@ -66,6 +66,9 @@ class GmailHandlers:
                 raise gmail_invalid(f"Invalid format: {fmt}")
             message = api.message(box, params["id"])
             return 200, api.message_resource(message, fmt, request.query.get("metadataHeaders"))
+        if name == "messages.attachments.get":
+            message = api.message(box, params["messageId"])
+            return 200, api.attachment(message, params["id"])
         if name == "messages.modify":
             return 200, api.modify(box, params["id"], json_body(request))
         if name == "messages.batchModify":

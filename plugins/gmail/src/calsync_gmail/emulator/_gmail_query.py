@@ -1,8 +1,13 @@
 """A small subset of Gmail's search syntax for ``messages.list(q=...)``.
 
 Supported terms, ANDed: ``from:``, ``to:``, ``subject:``, ``label:``, ``in:``, ``is:``
-(``unread``, ``read``, ``starred``, ``important``), a leading ``-`` to negate, ``"quoted
-phrases"`` and bare words (searched in subject, sender, recipients and body).
+(``unread``, ``read``, ``starred``, ``important``), ``has:attachment``, ``filename:``, a
+leading ``-`` to negate, ``"quoted phrases"`` and bare words (searched in subject, sender,
+recipients and body; Gmail documents no search of attachment content, so neither does this).
+
+``filename:`` follows Gmail Help, "Search operators you can use with Gmail"
+(https://support.google.com/mail/answer/7190): "Search for emails that have attachments
+with a certain name or file type", e.g. ``filename:pdf`` or ``filename:homework.txt``.
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ def _term(message: Message, box: Mailbox, term: str) -> bool:
         return _label_matches(message, box, value)
     if key == "in":
         return value == "anywhere" or value.upper() in message.label_ids
+    if key == "filename":
+        names = [a.filename.lower() for a in message.attachments]
+        return any(n == value or n.rsplit(".", 1)[-1] == value for n in names)
+    if key == "has" and value == "attachment":
+        return bool(message.attachments)
     if key == "is":
         flags = {"unread": "UNREAD", "starred": "STARRED", "important": "IMPORTANT"}
         if value == "read":

@@ -81,6 +81,12 @@ ROUTES: tuple[Route, ...] = (
         "gmail.users.messages.batchModify", "POST", _USERS + "/messages/batchModify", MESSAGES_WRITE
     ),
     _route("gmail.users.messages.get", "GET", _USERS + "/messages/{id}", MESSAGES_READ),
+    _route(
+        "gmail.users.messages.attachments.get",
+        "GET",
+        _USERS + "/messages/{messageId}/attachments/{id}",
+        MESSAGES_READ,
+    ),
     _route("gmail.users.messages.modify", "POST", _USERS + "/messages/{id}/modify", MESSAGES_WRITE),
 )
 

@@ -23,6 +23,7 @@ from calsync_gmail.emulator._oauth import OAuthServer
 from calsync_gmail.emulator._recurrence import DEFAULT_HORIZON
 from calsync_gmail.emulator._render import render_event
 from calsync_gmail.emulator._store import (
+    Attachment,
     Calendar,
     Message,
     NotificationRequest,
@@ -161,8 +162,12 @@ class SeedApi:
         body: str = "",
         thread_id: str | None = None,
         internal_date: datetime | None = None,
+        attachments: Sequence[tuple[str, str, bytes]] = (),
     ) -> str:
-        """Deliver a message into ``email``'s mailbox; return its id."""
+        """Deliver a message into ``email``'s mailbox; return its id.
+
+        :param attachments: ``(filename, MIME type, data)`` of each attached file.
+        """
         with self._lock:
             box = self.store.user(email).mailbox
             label_ids = list(dict.fromkeys(labels))
@@ -183,6 +188,10 @@ class SeedApi:
                 headers=headers,
                 body=body,
                 history_id=box.bump(),
+                attachments=tuple(
+                    Attachment(secrets.token_hex(12), name, mime, data)
+                    for name, mime, data in attachments
+                ),
             )
             return message_id
 
@@ -191,6 +200,11 @@ class SeedApi:
         with self._lock:
             found = self.store.user(email).mailbox.messages.get(message_id)
             return None if found is None else GmailApi.message_resource(found)
+
+    def searches(self, email: str) -> list[str]:
+        """Every ``q`` that ``messages.list`` received for ``email``'s mailbox, in order."""
+        with self._lock:
+            return list(self.store.user(email).mailbox.searches)
 
     def messages(self, email: str) -> list[dict[str, Any]]:
         """Every message of ``email``'s mailbox, in delivery order."""

@@ -95,9 +95,19 @@ class Label:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to a message (an invitation's ``invite.ics``)."""
+
+    id: str
+    filename: str
+    mime_type: str
+    data: bytes
+
+
 @dataclass
 class Message:
-    """A Gmail message: headers and a plain-text body are enough for a sync's needs."""
+    """A Gmail message: headers, a plain-text body and attachments."""
 
     id: str
     thread_id: str
@@ -106,6 +116,7 @@ class Message:
     headers: list[tuple[str, str]]
     body: str
     history_id: int
+    attachments: tuple[Attachment, ...] = ()
 
     def header(self, name: str) -> str:
         """Return the first header ``name`` (case-insensitive), or ``""``."""
@@ -118,6 +129,8 @@ class Mailbox:
 
     labels: dict[str, Label] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
+    #: Every ``q`` that ``messages.list`` received, in order (what a client searched for).
+    searches: list[str] = field(default_factory=list)
     next_label: int = 1
     history_id: int = 1000
 
