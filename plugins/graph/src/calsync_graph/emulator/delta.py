@@ -133,7 +133,13 @@ def delta(call: Call) -> tuple[int, Any]:
             "h": call.mailbox.seq,
             "o": 0,
         }
-    entries = _entries(call, state)
+    key = (state["s"], state["e"], state["q"], state["h"], call.mailbox.seq, call.zone)
+    cached = call.mailbox.delta_pages
+    if cached is not None and cached[0] == key:
+        entries = cached[1]
+    else:
+        entries = _entries(call, state)
+        call.mailbox.delta_pages = (key, entries)
     size = _page_size(call)
     offset = state["o"]
     page = entries[offset : offset + size]

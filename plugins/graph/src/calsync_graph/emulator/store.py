@@ -130,6 +130,9 @@ class Mailbox:
     horizon: int = 0
     #: The app may not open this mailbox (an application access policy or RBAC scope).
     blocked: bool = False
+    #: The entries of the delta round being paged through, keyed by its window, its
+    #: sequence numbers and the mailbox's (any change computes them again).
+    delta_pages: tuple[tuple[Any, ...], list[dict[str, Any]]] | None = None
 
 
 class GraphStore:
