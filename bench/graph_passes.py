@@ -7,7 +7,8 @@ them), so two figures are given: HTTP calls (what goes over the wire; the provid
 every ``events.*`` request inside a ``$batch``) and requests. The
 minimum is what the batch sizes allow: calendarView delta pages (the emulator's 100 entries
 a page without ``odata.maxpagesize``), one ``$batch`` of 20 GETs per 20 changed events,
-the token and the identity platform's discovery once per process; the Salesforce side as in
+the token once per process (MSAL reads the tenant's OpenID configuration when the provider
+is built, before the measured pass); the Salesforce side as in
 :func:`bench.sync_passes._minimum`. Merged into bench/results.json.
 """
 
@@ -45,7 +46,7 @@ def measure(name: str, items: int) -> dict[str, Any]:
     crm_minimum = _minimum("exchange", 1, changed, row["records_written"], kind, items) - 1
     crm_minimum -= max(1, math.ceil(changed / 512)) + math.ceil(changed / 512)
     graph_minimum = max(1, math.ceil(changed / GRAPH_PAGE)) + math.ceil(changed / GRAPH_BATCH)
-    graph_minimum += 2 if kind == "initial" else 0  # token + OpenID discovery
+    graph_minimum += 1 if kind == "initial" else 0  # the token (MSAL discovers when built)
     minimum = graph_minimum + crm_minimum + 1
     total = graph_http + salesforce
     return {

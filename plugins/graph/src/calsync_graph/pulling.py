@@ -52,16 +52,13 @@ def _cursor(cursor: str) -> dict[str, Any]:
 def pull(reader: Reader, settings: GraphSettings, cursor: str | None, now: datetime) -> Delta:
     """What changed since ``cursor``; the whole window when ``None``."""
     client = reader.client
+    start, end = _window(settings, now)
     state = _cursor(cursor) if cursor else None
-    if state is not None and datetime.fromisoformat(state["start"]) < _window(settings, now)[
-        0
-    ] - timedelta(days=settings.slide_days):
+    full = state is None
+    behind = start - timedelta(days=settings.slide_days)
+    if state is not None and datetime.fromisoformat(state["start"]) < behind:
         state = None  # the window fell behind: a new round, not a full listing
-        full = False
-    else:
-        full = cursor is None
     if state is None:
-        start, end = _window(settings, now)
         first = f"{client.user}/calendarView/delta?" + query(
             {
                 "startDateTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -76,22 +76,24 @@ class Reader:
         return dict(zip(wanted, parts, strict=True))
 
     def items(self, ids: Iterable[str]) -> list[CalendarItem]:
-        """The items ``ids`` (gone ones absent), each master followed by its exceptions."""
-        answers = self.get(ids)
+        """The items ``ids`` (gone ones absent); a master comes with all its exceptions.
+
+        An occurrence's id (delta may name one) stands for its series master.
+        """
         found: dict[str, dict[str, Any]] = {}
-        for event_id, part in answers.items():
-            if part.ok:
-                found[event_id] = part.body
-            elif part.status not in (404, 410):
-                raise part.error()
-        missing = [
-            e["id"]
-            for data in found.values()
-            for e in data.get("exceptionOccurrences") or ()
-            if e.get("id") and e["id"] not in found
-        ]
-        if missing:
-            for event_id, part in self.get(missing, with_exceptions=False).items():
-                if part.ok:
-                    found[event_id] = part.body
+        pending = list(dict.fromkeys(ids))
+        while pending:
+            more: list[str] = []
+            for event_id, part in self.get(pending).items():
+                if part.status in (404, 410):
+                    continue
+                if not part.ok:
+                    raise part.error()
+                data = part.body
+                if data.get("type") == "occurrence":
+                    more.append(data["seriesMasterId"])
+                    continue
+                found[event_id] = data
+                more += [e["id"] for e in data.get("exceptionOccurrences") or () if e.get("id")]
+            pending = [i for i in dict.fromkeys(more) if i not in found]
         return [to_core(data, self.reading) for data in found.values()]
