@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,12 +17,17 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def postgres_server() -> Iterator[Any]:
     """A PostgreSQL server of this test run (pgserver ships one in a wheel; `make test` installs it)."""
     pgserver = pytest.importorskip("pgserver", reason="pgserver is installed by `make test`")
-    server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+    # Its own folder outside pytest's: run as root, pgserver serves as a separate system user,
+    # and every pytest session on the machine resets /tmp/pytest-of-root to 0700 when it starts,
+    # which locks a server under it out of its own data folder.
+    folder = Path(tempfile.mkdtemp(prefix="calsync-postgres-"))
+    server = pgserver.get_server(folder, cleanup_mode="stop")
     yield server
     server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
