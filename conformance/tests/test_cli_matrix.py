@@ -37,4 +37,4 @@ def test_markdown_for_people_and_unknown_providers() -> None:
     done = calsync("conformance", "--provider", "sandbox")
     assert done.returncode == 0 and "| EX-04 | pass | n/a |" in done.stdout
     missing = calsync("conformance", "--provider", "nosuch")
-    assert missing.returncode != 0 and "no conformance harness for nosuch" in missing.stderr
+    assert missing.returncode == 2 and "no conformance harness for nosuch" in missing.stderr

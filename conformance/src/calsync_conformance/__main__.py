@@ -1,4 +1,9 @@
-"""``python -m calsync_conformance``: the matrix EX id x provider (used by ``calsync conformance``)."""
+"""``python -m calsync_conformance``: the matrix EX id x provider (used by ``calsync conformance``).
+
+Exit codes, as ``calsync`` documents them: 0 every case that ran passed (or is a declared
+gap); 1 a case failed, or no case ran at all (``--live`` without credentials skips every
+case, which proves nothing); 2 usage: a provider with no conformance harness.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,33 @@ import sys
 
 from calsync_conformance.runner import main_args, render_json, render_markdown, run
 
+#: Outcomes that mean a case actually ran.
+RAN = frozenset({"pass", "fail", "gap"})
+
 
 def main() -> int:
-    """Run the suite and print the matrix; exit 1 when a case fails."""
+    """Run the suite and print the matrix."""
     options = main_args(sys.argv[1:])
-    providers, results = run(options["providers"], live=options["live"])
+    try:
+        providers, results = run(options["providers"], live=options["live"])
+    except SystemExit as exc:
+        if isinstance(exc.code, str):  # no harness for a provider named
+            sys.stderr.write(f"calsync conformance: {exc.code}\n")
+            return 2
+        raise
     render = render_json if options["format"] == "json" else render_markdown
     sys.stdout.write(render(providers, results))
-    return 1 if any(r.outcome == "fail" for r in results) else 0
+    if any(r.outcome == "fail" for r in results):
+        return 1
+    if not any(r.outcome in RAN for r in results):
+        reasons = sorted({r.reason for r in results if r.reason})[:3]
+        sys.stderr.write(
+            "calsync conformance: no case ran; every one was skipped"
+            + (f" ({'; '.join(reasons)})" if reasons else "")
+            + "\n"
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

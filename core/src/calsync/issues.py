@@ -71,27 +71,65 @@ class IssueDefinition:
     source: Source
     #: What happened; ``{placeholders}`` are filled from the issue's parameters.
     message: str
-    #: What the person or admin can do about it.
+    #: What the person or admin can do about it; ``{placeholders}`` are filled from the
+    #: message's parameters and ``{mailbox}`` (see :meth:`render_advice`).
     advice: str
     #: Whether a marker is shown on the mailbox item (when there is one to mark).
     marker: bool
     #: The ``EX-nn`` entries of ``docs/exceptions.md`` this code serves.
     exceptions: tuple[str, ...] = ()
+    #: Whether someone has to act when it first appears (``calsync sync`` exits 1 for a new
+    #: one). Not for what settles by itself or is how the policy is meant to work.
+    needs_person: bool = True
 
     def __post_init__(self) -> None:
         """Refuse codes that are not stable identifiers."""
         if not _CODE.match(self.code):
             raise ValueError(f"issue code {self.code!r} must be UPPER_SNAKE_CASE")
+        # Advice is rendered from what an issue keeps (its message and mailbox), so it may only
+        # ask for what the message carries.
+        unknown = _names(self.advice) - self.placeholders - ADVICE_CONTEXT
+        if unknown:
+            raise ValueError(f"advice of {self.code} names {sorted(unknown)}, not in its message")
 
     @property
     def placeholders(self) -> frozenset[str]:
         """The names the message template expects."""
-        return frozenset(name for _, name, _, _ in string.Formatter().parse(self.message) if name)
+        return _names(self.message)
 
     def render(self, **params: object) -> str:
         """Fill the message template; a missing parameter shows as ``?`` rather than failing."""
         values = {name: params.get(name, "?") for name in self.placeholders}
         return self.message.format(**values)
+
+    def render_advice(self, **params: object) -> str:
+        """Fill the advice template; a missing parameter shows as ``?`` rather than failing."""
+        return self.advice.format(**{name: params.get(name, "?") for name in _names(self.advice)})
+
+    def parameters(self, message: str) -> dict[str, str]:
+        """The parameters a message rendered from this template was filled with ({} if none fit)."""
+        pattern, groups = "", set()
+        fields = list(string.Formatter().parse(self.message))
+        for index, (literal, name, _, _) in enumerate(fields):
+            pattern += re.escape(literal)
+            if not name:
+                continue
+            if name in groups:
+                pattern += f"(?P={name})"
+            else:
+                lazy = "?" if index < len(fields) - 1 else ""
+                pattern += f"(?P<{name}>.*{lazy})"
+                groups.add(name)
+        found = re.fullmatch(pattern, message, flags=re.DOTALL)
+        return dict(found.groupdict()) if found else {}
+
+
+#: Names advice may use beyond its message's: the issue's own mailbox.
+ADVICE_CONTEXT: Final = frozenset({"mailbox"})
+
+
+def _names(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def _define(*definitions: IssueDefinition) -> Mapping[str, IssueDefinition]:
@@ -154,6 +192,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         message="{kind} items cannot be mirrored on the other side: {subject}",
         advice="Nothing to do: this kind of item stays where it is.",
         exceptions=("EX-05",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="SERIES_CONVERSION_UNSUPPORTED",
@@ -182,6 +221,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
             "organizer's event once it syncs. Otherwise check the organizer's mailbox status."
         ),
         exceptions=("EX-09",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="ORGANIZER_ONLY_EDIT",
@@ -207,6 +247,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
             "list, or use Sync All mode."
         ),
         exceptions=("EX-15",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="UNSUPPORTED_TIME_ZONE",
@@ -250,7 +291,8 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         marker=False,
         message="The {side} refused the credentials: {detail}",
         advice=(
-            "Renew the credentials for the {side} connection, then run `calsync enable`; "
+            "Renew the credentials for the {side} connection, then run "
+            "`calsync enable --mailbox {mailbox}`; "
             "nothing changed in between is lost."
         ),
         exceptions=("EX-22",),
@@ -265,7 +307,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         message="Sync stopped to avoid creating duplicates: {count} identical items {subject!r} at {start}",
         advice=(
             "Make the subjects of the identical items unique, or delete the identical copies, "
-            "then run `calsync enable`."
+            "then run `calsync enable --mailbox {mailbox}`."
         ),
         exceptions=("EX-23",),
     ),
@@ -279,6 +321,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         message="An unexpected error occurred (correlation id {correlation_id}): {detail}",
         advice="It is tried again on the next pass. If it persists, report the correlation id.",
         exceptions=("EX-24",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="THROTTLED",
@@ -290,6 +333,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         message="The {side} asked to slow down; retrying after {retry_at}",
         advice="Nothing to do; the pass backs off as told. Persistent throttling means the API quota is too small.",
         exceptions=("EX-25",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="ADDRESS_NOT_LINKED",
@@ -299,7 +343,10 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         source=Source.CRM,
         marker=False,
         message="The mailbox address {address} matches no active CRM user",
-        advice="Give the CRM user the mailbox's address (or fix the mailbox address), then run `calsync enable`.",
+        advice=(
+            "Give the CRM user the mailbox's address (or fix the mailbox address), then run "
+            "`calsync enable --mailbox {mailbox}`."
+        ),
         exceptions=("EX-28",),
     ),
     IssueDefinition(
@@ -312,6 +359,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         message="The {side} could not be reached or failed: {detail}",
         advice="Nothing to do; the pass is tried again. If it persists, check the service's status.",
         exceptions=("EX-24",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="INVALID_SERVER_REPLY",
@@ -323,6 +371,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         message="The {side} sent a reply that could not be understood: {detail}",
         advice="Nothing was changed. It is tried again; if it persists, check proxies between calsync and the service.",
         exceptions=("EX-24",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="MASS_DELETE_HELD",
@@ -333,7 +382,8 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         marker=False,
         message="The {side} suddenly returned {remaining} of {known} synced items; {count} deletions were held back",
         advice=(
-            "If the items really were deleted, run `calsync sync --mailbox NAME --allow-mass-delete`; "
+            "If the items really were deleted, run "
+            "`calsync sync --mailbox {mailbox} --allow-mass-delete`; "
             "otherwise check the {side} connection. Nothing is deleted until then."
         ),
     ),
@@ -378,6 +428,17 @@ class Issue:
     def definition(self) -> IssueDefinition:
         """The catalogue entry of :attr:`code`."""
         return definition(self.code)
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        """What the issue's message was rendered with, and its mailbox."""
+        side = "CRM" if self.side is Source.CRM else "mailbox"
+        return {"mailbox": self.mailbox, "side": side, **self.definition.parameters(self.message)}
+
+    @property
+    def advice(self) -> str:
+        """What to do about this issue, in its own words (its side, field, mailbox...)."""
+        return self.definition.render_advice(**self.parameters)
 
     @property
     def is_open(self) -> bool:

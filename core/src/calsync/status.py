@@ -14,7 +14,7 @@ from typing import final
 
 from calsync.config import Config
 from calsync.state import State
-from calsync.state.records import DirectionStatus, MailboxStatus, ResetState
+from calsync.state.records import DirectionStatus, MailboxState, MailboxStatus, ResetState
 
 __all__ = ["MailboxView", "OrgView", "StatusView", "status_view"]
 
@@ -41,6 +41,25 @@ class MailboxView:
     #: The process syncing it right now (``host:pid``), if one is.
     syncing_on: str | None = None
 
+    @property
+    def label(self) -> str:
+        """The status in words, as tables show it.
+
+        ``disabled`` (on purpose), ``suspended (AUTH_FAILED)``, ``active``..., with a pending
+        or running reset after a comma.
+        """
+        if not self.enabled:
+            words = "disabled"
+        elif self.status is MailboxStatus.SUSPENDED and self.suspended_by:
+            words = f"{self.status} ({self.suspended_by})"
+        else:
+            words = str(self.status)
+        if self.reset is ResetState.MARKED:
+            words += ", reset pending"
+        elif self.reset is ResetState.IN_PROGRESS:
+            words += ", reset in progress"
+        return words
+
 
 @final
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +80,27 @@ class StatusView:
     organisation: OrgView
 
 
+NOT_STARTED = DirectionStatus.NOT_STARTED
+
+
+def _direction(
+    stored: DirectionStatus, mailbox: MailboxState, syncing_on: str | None
+) -> DirectionStatus:
+    """A direction as it stands.
+
+    An initial sync that no pass is running and that never completed (the mailbox was
+    suspended or disabled first) has not started.
+    """
+    if (
+        stored is DirectionStatus.INITIAL_SYNC_IN_PROGRESS
+        and syncing_on is None
+        and mailbox.last_success_at is None
+        and not mailbox.effectively_enabled
+    ):
+        return NOT_STARTED
+    return stored
+
+
 def status_view(config: Config, state: State, now: datetime) -> StatusView:
     """Read the status of every configured mailbox and the organisation's figures."""
     views = []
@@ -69,6 +109,7 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
         links = [link for link in state.links(mailbox.name) if not link.shared]
         issues = state.issues(mailbox.name)
         lease = state.lease(mailbox.name)
+        syncing_on = str(lease.holder) if lease and lease.is_live(now) else None
         views.append(
             MailboxView(
                 name=mailbox.name,
@@ -79,13 +120,13 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
                 effectively_enabled=stored.effectively_enabled if stored else True,
                 suspended_by=stored.suspended_by if stored else None,
                 reset=stored.reset if stored else ResetState.NONE,
-                up=stored.up_status if stored else DirectionStatus.NOT_STARTED,
-                down=stored.down_status if stored else DirectionStatus.NOT_STARTED,
+                up=_direction(stored.up_status, stored, syncing_on) if stored else NOT_STARTED,
+                down=_direction(stored.down_status, stored, syncing_on) if stored else NOT_STARTED,
                 records_in_sync=len(links),
                 open_issues=len(issues),
                 last_pass_at=stored.last_pass_at if stored else None,
                 last_success_at=stored.last_success_at if stored else None,
-                syncing_on=str(lease.holder) if lease and lease.is_live(now) else None,
+                syncing_on=syncing_on,
             )
         )
     organisation = OrgView(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -192,6 +194,19 @@ class TestNotifications:
         mail = message_from_bytes(raw)
         assert mail["To"] == "admin@example.com" and "alice" in mail["Subject"]
         assert "Renew them." in mail.get_payload()
+        # RFC 5322: a Date (the notification's own time) and a unique Message-ID.
+        assert parsedate_to_datetime(mail["Date"]) == NOW
+        assert re.fullmatch(r"<[^@<>\s]+@example\.com>", mail["Message-ID"])
+
+    def test_the_credentials_notice_names_the_mailbox_in_the_command_it_suggests(
+        self, org: Org
+    ) -> None:
+        org.crm.revoke_credentials()
+        org.sync()
+        [notice] = org.notifications
+        assert notice.kind is NotificationKind.AUTH_FAILED and notice.mailbox == "alice"
+        assert "Renew the credentials for the CRM connection" in notice.advice
+        assert "`calsync enable --mailbox alice`" in notice.advice and "{" not in notice.text
 
     def test_delivery_problems_are_logged_not_raised(
         self, caplog: pytest.LogCaptureFixture

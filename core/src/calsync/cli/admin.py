@@ -8,13 +8,23 @@ from typing import Any
 
 import click
 
-from calsync.cli.common import config_option, json_option, mailbox_option, open_app
-from calsync.cli.output import EXIT_ISSUES, console, print_json, table
-from calsync.issues import CATALOGUE, definition
+from calsync.api import Calsync
+from calsync.cli.common import (
+    config_option,
+    json_option,
+    mailbox_option,
+    names_of,
+    open_app,
+    selection_options,
+)
+from calsync.cli.outcome import exit_code, new_issues
+from calsync.cli.output import EXIT_ATTENTION, iso, print_json, say, show_table
+from calsync.issues import CATALOGUE, Issue
+from calsync.status import MailboxView
 
 
-def _when(value: Any) -> str:
-    return value.isoformat(timespec="seconds") if value else "-"
+def _mailbox_json(m: MailboxView) -> dict[str, Any]:
+    return {**asdict(m), "label": m.label}
 
 
 @click.command("status")
@@ -30,48 +40,55 @@ def status(config_path: Path, as_json: bool) -> None:
     if as_json:
         print_json(
             {
-                "mailboxes": [asdict(m) for m in view.mailboxes],
+                "mailboxes": [_mailbox_json(m) for m in view.mailboxes],
                 "organisation": asdict(view.organisation),
             }
         )
         return
-    rows = [
-        (
-            m.name,
-            m.provider,
-            m.status if m.effectively_enabled else f"{m.status} ({m.suspended_by or 'disabled'})",
-            m.up,
-            m.down,
-            m.records_in_sync,
-            m.open_issues,
-            _when(m.last_success_at),
-        )
-        for m in view.mailboxes
-    ]
-    console.print(
-        table(
-            "Mailboxes",
-            [
-                "name",
-                "provider",
-                "status",
-                "up (mailbox → CRM)",
-                "down (CRM → mailbox)",
-                "in sync",
-                "issues",
-                "last success",
-            ],
-            rows,
-        )
+    show_table(
+        "Mailboxes",
+        [
+            "name",
+            "provider",
+            "status",
+            "up (mailbox → CRM)",
+            "down (CRM → mailbox)",
+            "in sync",
+            "issues",
+            "last success",
+        ],
+        [
+            (
+                m.name,
+                m.provider,
+                m.label,
+                m.up,
+                m.down,
+                m.records_in_sync,
+                m.open_issues,
+                iso(m.last_success_at),
+            )
+            for m in view.mailboxes
+        ],
     )
     for m in view.mailboxes:
         if m.syncing_on:
-            console.print(f"{m.name}: being synced now by {m.syncing_on}")
+            say(f"{m.name}: being synced now by {m.syncing_on}")
     org = view.organisation
-    console.print(
-        f"Last sync activity: {_when(org.last_sync_activity)}   "
-        f"records synced in the last 60 minutes: {org.synced_last_60_minutes}, 24 hours: {org.synced_last_24_hours}"
+    say(
+        f"Last sync activity: {iso(org.last_sync_activity)}   records synced in the last "
+        f"60 minutes: {org.synced_last_60_minutes}, 24 hours: {org.synced_last_24_hours}"
     )
+
+
+def issue_json(issue: Issue) -> dict[str, Any]:
+    """An issue for ``--json``: its row, its advice in its own words, the catalogue's facts."""
+    return {
+        **asdict(issue),
+        "advice": issue.advice,
+        "disposition": str(issue.definition.disposition),
+        "needs_person": issue.definition.needs_person,
+    }
 
 
 @click.command("issues")
@@ -81,96 +98,153 @@ def status(config_path: Path, as_json: bool) -> None:
 @click.option("--all", "include_resolved", is_flag=True, help="Resolved issues too.")
 @json_option
 def issues(
-    config_path: Path, mailbox: str | None, code: str | None, include_resolved: bool, as_json: bool
+    config_path: Path,
+    mailboxes: tuple[str, ...],
+    code: str | None,
+    include_resolved: bool,
+    as_json: bool,
 ) -> None:
-    """The issue log, newest first, with what to do about each. Exits 1 when issues are open."""
+    """The issue log, newest first, with what to do about each.
+
+    Exits 1 when an open issue needs a person (see docs/operating.md), 0 otherwise.
+    """
     app = open_app(config_path)
     try:
-        found = app.issues(mailbox, code=code, open_only=not include_resolved)
+        chosen = set(names_of(app, mailboxes))
+        found = [
+            i for i in app.issues(code=code, open_only=not include_resolved) if i.mailbox in chosen
+        ]
     finally:
         app.close()
     if as_json:
-        print_json(
-            [
-                {
-                    **asdict(i),
-                    "advice": i.definition.advice,
-                    "disposition": str(i.definition.disposition),
-                }
-                for i in found
-            ]
-        )
+        print_json([issue_json(i) for i in found])
     else:
-        rows = [
-            (
-                i.mailbox,
-                i.code,
-                i.side,
-                i.item_id or "",
-                i.message,
-                i.count,
-                _when(i.last_seen),
-                "resolved" if i.resolved_at else "open",
-            )
-            for i in found
-        ]
-        console.print(
-            table(
-                "Issues",
-                ["mailbox", "code", "side", "item", "message", "seen", "last seen", "state"],
-                rows,
-            )
+        show_table(
+            "Issues",
+            ["mailbox", "code", "side", "item", "message", "seen", "last seen", "state"],
+            [
+                (
+                    i.mailbox,
+                    i.code,
+                    i.side,
+                    i.item_id or "",
+                    i.message,
+                    i.count,
+                    iso(i.last_seen),
+                    "resolved" if i.resolved_at else "open",
+                )
+                for i in found
+            ],
         )
-        for code_ in sorted({i.code for i in found}):
-            console.print(f"[bold]{code_}[/]: {definition(code_).advice}", highlight=False)
-    if any(i.is_open for i in found):
-        raise SystemExit(EXIT_ISSUES)
+        for code_, advice in sorted({(i.code, i.advice) for i in found}):
+            say(f"{code_}: {advice}")
+    if any(i.is_open and i.definition.needs_person for i in found):
+        raise SystemExit(EXIT_ATTENTION)
+
+
+def _select(app: Calsync, mailboxes: tuple[str, ...], every: bool, code: str | None) -> list[str]:
+    """The mailboxes ``--mailbox`` / ``--all`` / ``--code`` choose."""
+    if not (mailboxes or every or code):
+        raise click.UsageError(
+            "say which mailboxes: --mailbox NAME (repeatable), --all or --code CODE"
+        )
+    if mailboxes and every:
+        raise click.UsageError("--mailbox and --all exclude each other")
+    names = names_of(app, mailboxes)
+    if code is not None:
+        having = {i.mailbox for i in app.issues(code=code)}
+        names = [n for n in names if n in having]
+    return names
+
+
+def _states(app: Calsync, names: list[str]) -> dict[str, MailboxView]:
+    return {m.name: m for m in app.status().mailboxes if m.name in names}
 
 
 @click.command("enable")
 @config_option
-@mailbox_option(required=True)
+@selection_options
 @json_option
-def enable(config_path: Path, mailbox: str, as_json: bool) -> None:
-    """Enable a mailbox (lifting a suspension) and run a pass."""
+def enable(
+    config_path: Path, mailboxes: tuple[str, ...], every: bool, code: str | None, as_json: bool
+) -> None:
+    """Enable mailboxes (lifting a suspension), run a pass each and say where they ended.
+
+    Exits like `calsync sync`: 1 when something still needs a person.
+    """
     app = open_app(config_path)
     try:
-        report = app.enable(mailbox)
+        names = _select(app, mailboxes, every, code)
+        since = app.clock()
+        reports = [app.enable(name) for name in names]
+        opened = new_issues(app.issues(), since)
+        after = _states(app, names)
     finally:
         app.close()
     if as_json:
-        print_json(asdict(report))
+        print_json([{**asdict(r), "status": after[r.mailbox].label} for r in reports])
     else:
-        console.print(
-            f"{mailbox}: enabled; pass {report.outcome} (up {report.synced_up}, down {report.synced_down})"
-        )
-    if report.outcome != "ok":
-        raise SystemExit(EXIT_ISSUES)
+        if not names:
+            say(f"no mailbox has an open {code} issue")
+        for r in reports:
+            say(
+                f"{r.mailbox}: enabled; pass {r.outcome} (up {r.synced_up}, down {r.synced_down}); "
+                f"now {after[r.mailbox].label}" + (f" — {r.detail}" if r.detail else "")
+            )
+    raise SystemExit(exit_code(reports, opened))
 
 
 @click.command("disable")
 @config_option
-@mailbox_option(required=True)
-def disable(config_path: Path, mailbox: str) -> None:
-    """Stop syncing a mailbox until it is enabled again."""
+@selection_options
+@json_option
+def disable(
+    config_path: Path, mailboxes: tuple[str, ...], every: bool, code: str | None, as_json: bool
+) -> None:
+    """Stop syncing mailboxes until they are enabled again."""
     app = open_app(config_path)
     try:
-        app.disable(mailbox)
+        names = _select(app, mailboxes, every, code)
+        for name in names:
+            app.disable(name)
+        after = _states(app, names)
     finally:
         app.close()
-    console.print(f"{mailbox}: disabled")
+    _report(names, after, as_json, code, "disabled")
 
 
 @click.command("reset")
 @config_option
-@mailbox_option(required=True)
-def reset(config_path: Path, mailbox: str) -> None:
-    """Mark a mailbox for reset: its next pass lists both sides in full and adopts what exists."""
+@selection_options
+@json_option
+def reset(
+    config_path: Path, mailboxes: tuple[str, ...], every: bool, code: str | None, as_json: bool
+) -> None:
+    """Mark mailboxes for reset: their next pass lists both sides in full and adopts what exists."""
     app = open_app(config_path)
     try:
-        app.reset(mailbox)
+        names = _select(app, mailboxes, every, code)
+        for name in names:
+            app.reset(name)
+        after = _states(app, names)
     finally:
         app.close()
-    console.print(
-        f"{mailbox}: marked for reset; the next `calsync sync` re-adopts its items without duplicating them"
+    _report(
+        names,
+        after,
+        as_json,
+        code,
+        "marked for reset; the next `calsync sync` re-adopts its items without duplicating them",
     )
+
+
+def _report(
+    names: list[str], after: dict[str, MailboxView], as_json: bool, code: str | None, done: str
+) -> None:
+    if as_json:
+        print_json([{"mailbox": n, "status": after[n].label} for n in names])
+        return
+    if not names:
+        say(f"no mailbox has an open {code} issue")
+    for name in names:
+        say(f"{name}: {done}; now {after[name].label}")

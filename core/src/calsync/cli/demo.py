@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from calsync.cli import web
-from calsync.cli.output import EXIT_ISSUES, console, print_json, table
+from calsync.cli.output import EXIT_ATTENTION, console, print_json, say, show_table
 from calsync.demo import DemoResult, run_demo
 from calsync.demo.run import Served
 
@@ -17,7 +17,7 @@ from calsync.demo.run import Served
 @click.option(
     "--keep",
     type=click.Path(path_type=Path),
-    help="Keep the generated configuration and state here.",
+    help="Keep the generated configuration and state in DIR (removed at the end otherwise).",
 )
 @click.option(
     "--web", "serve_web", is_flag=True, help="Then serve the admin console on the demo's state."
@@ -33,9 +33,9 @@ def command(as_json: bool, keep: Path | None, serve_web: bool, listen: str) -> N
     scenario did not show its outcome.
     """
 
-    def say(line: str) -> None:
+    def progress(line: str) -> None:
         if not as_json:
-            console.print(f"[dim]>[/] {line}", highlight=False)
+            say(f"> {line}")
 
     def show(result: DemoResult, served: Served) -> None:
         if as_json:
@@ -45,69 +45,60 @@ def command(as_json: bool, keep: Path | None, serve_web: bool, listen: str) -> N
         if serve_web:
             web.serve_demo(served.config, listen)
         elif not as_json:
-            console.print(
-                "To open the admin console on this organisation: `calsync demo --web`",
-                highlight=False,
-            )
+            say("To open the admin console on this organisation: `calsync demo --web`")
 
     if serve_web:
         web.web_module()  # without calsync[web], say so before the demo runs
-    result = run_demo(keep, progress=say, then=show)
+    result = run_demo(keep, progress=progress, then=show)
     if not result.ok:
-        raise SystemExit(EXIT_ISSUES)
+        raise SystemExit(EXIT_ATTENTION)
 
 
 def _show(result: DemoResult) -> None:
     console.print()
-    console.print(
-        table(
-            f"Mailboxes ({result.items_seeded} items seeded)",
-            ["mailbox", "provider", "status", "mailbox → CRM", "CRM → mailbox", "in sync"],
-            [
-                (
-                    m["name"],
-                    m["provider"],
-                    m["status"] + (f" ({m['suspended_by']})" if m["suspended_by"] else ""),
-                    m["synced_up"],
-                    m["synced_down"],
-                    m["records_in_sync"],
-                )
-                for m in result.mailboxes
-            ],
-        )
+    show_table(
+        f"Mailboxes ({result.items_seeded} items seeded)",
+        ["mailbox", "provider", "status", "mailbox → CRM", "CRM → mailbox", "in sync"],
+        [
+            (
+                m["name"],
+                m["provider"],
+                m["status"] + (f" ({m['suspended_by']})" if m["suspended_by"] else ""),
+                m["synced_up"],
+                m["synced_down"],
+                m["records_in_sync"],
+            )
+            for m in result.mailboxes
+        ],
     )
-    console.print(
-        table(
-            "Open issues",
-            ["code", "count", "what to do"],
-            [(i["code"], i["count"], i["advice"]) for i in result.issues],
-        )
+    show_table(
+        "Open issues",
+        ["code", "count", "what to do"],
+        [(i["code"], i["count"], i["advice"]) for i in result.issues],
     )
-    console.print(
-        table(
-            f"Markers people see ({len(result.markers)})",
-            ["mailbox", "item", "issue"],
-            [(m["mailbox"], m["subject"], m["code"]) for m in result.markers],
-        )
+    show_table(
+        f"Markers people see ({len(result.markers)})",
+        ["mailbox", "item", "issue"],
+        [(m["mailbox"], m["subject"], m["code"]) for m in result.markers],
     )
-    console.print(
-        table(
-            "Documented exceptions",
-            ["", "entry", "expected", "observed"],
-            [
-                (
-                    "[green]✓[/]" if s["ok"] else "[red]✗[/]",
-                    f"{s['ex']} {s['title']}",
-                    s["expected"],
-                    s["detail"],
-                )
-                for s in result.scenarios
-            ],
-        )
+    show_table(
+        "Documented exceptions",
+        ["", "entry", "expected", "observed"],
+        [
+            ("✓" if s["ok"] else "✗", f"{s['ex']} {s['title']}", s["expected"], s["detail"])
+            for s in result.scenarios
+        ],
     )
     second = result.second_run
-    console.print(
+    say(
         f"A last run synced {second['synced_up']} up and {second['synced_down']} down; "
         f"items with two counterparts: {result.duplicates}."
     )
-    console.print(f"The generated configuration: {result.config}")
+    if result.config:
+        say(f"The generated configuration (kept): {result.config}")
+    else:
+        say(
+            "The generated configuration and state are removed when the demo ends; "
+            "`calsync demo --keep DIR` keeps them, `calsync sandbox serve --seed demo` keeps "
+            "the emulators running."
+        )

@@ -1,45 +1,116 @@
-"""Printing for the command line: rich tables for people, JSON for machines."""
+"""Printing for the command line: rich tables on a terminal, tab-separated lines elsewhere.
+
+Outside a terminal (cron, systemd, a pipe) nothing is cut to a screen width: a table is
+printed as a header line and one tab-separated line per row, every cell in full, so
+``cut -f`` and ``awk`` read it. ``--json`` is for machines that want more.
+Timestamps are ISO 8601 everywhere.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from enum import Enum
 from typing import Any, NoReturn
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-__all__ = ["EXIT_ISSUES", "EXIT_OK", "EXIT_USAGE", "console", "fail", "print_json", "table"]
+__all__ = [
+    "EXIT_ATTENTION",
+    "EXIT_ISSUES",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "console",
+    "fail",
+    "iso",
+    "print_json",
+    "say",
+    "show_table",
+    "table",
+]
 
 EXIT_OK = 0
-#: The command finished, but with issues (an unsupported zone, items that did not sync).
-EXIT_ISSUES = 1
+#: Something needs a person: a suspension, a failed pass, new issues someone must act on.
+EXIT_ATTENTION = 1
+#: The former name of :data:`EXIT_ATTENTION`.
+EXIT_ISSUES = EXIT_ATTENTION
 #: Usage or configuration error.
 EXIT_USAGE = 2
 
 console = Console(soft_wrap=True)
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+
+def iso(value: Any) -> str:
+    """A timestamp as ISO 8601 (``-`` for none)."""
+    return value.isoformat(timespec="seconds") if value else "-"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return str(value)
 
 
 def print_json(value: Any) -> None:
     """Print ``value`` as JSON on stdout (machine output: no colour, no wrapping)."""
-    sys.stdout.write(json.dumps(value, indent=2, sort_keys=False, default=str) + "\n")
+    sys.stdout.write(json.dumps(value, indent=2, sort_keys=False, default=_plain) + "\n")
+    sys.stdout.flush()
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    """A rich table with ``columns`` and ``rows`` (cells are turned into text)."""
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return iso(value)
+    return str(value)
+
+
+def show_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Print a table: a rich one on a terminal, tab-separated lines (header first) elsewhere.
+
+    Cells are text, never markup: a subject with ``[brackets]`` shows as it is.
+    """
+    texts = [[_cell(cell) for cell in row] for row in rows]
+    if not console.is_terminal:
+        out = sys.stdout
+        out.write(f"# {title}\n")
+        for line in [list(columns), *texts]:
+            out.write("\t".join(" ".join(cell.split()) for cell in line) + "\n")
+        out.flush()
+        return
     result = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
         result.add_column(column)
-    for row in rows:
-        result.add_row(*("" if cell is None else str(cell) for cell in row))
-    return result
+    for row in texts:
+        result.add_row(*(escape(cell) for cell in row))
+    console.print(result)
+
+
+def say(line: str) -> None:
+    """Print one line of plain text (no markup, never wrapped or cut)."""
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def fail(headline: str, problems: Sequence[str], code: int = EXIT_USAGE) -> NoReturn:
     """Print ``headline`` and each problem on stderr, then exit with ``code``."""
-    errors.print(f"[bold red]calsync: {headline}[/]", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]calsync: {escape(headline)}[/]", highlight=False)
     for problem in problems:
-        errors.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+        errors.print(f"  {problem}", highlight=False, markup=False)
     raise SystemExit(code)
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    """A rich table (for a terminal only; :func:`show_table` also serves pipes and logs)."""
+    result = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        result.add_column(column)
+    for row in rows:
+        result.add_row(*(escape(_cell(cell)) for cell in row))
+    return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from calsync.cli.output import console, print_json, table
+from calsync.cli.output import print_json, show_table
 from calsync.plugins import Registry, discover, get_plugin_manager
 
 
@@ -32,19 +32,11 @@ def command(as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    console.print(
-        table(
-            "Installed providers",
-            ["name", "role", "distribution", "version", "capabilities"],
-            (
-                (
-                    r["name"],
-                    r["role"],
-                    r["distribution"],
-                    r["version"],
-                    ", ".join(r["capabilities"]),
-                )
-                for r in rows
-            ),
-        )
+    show_table(
+        "Installed providers",
+        ["name", "role", "distribution", "version", "capabilities"],
+        (
+            (r["name"], r["role"], r["distribution"], r["version"], ", ".join(r["capabilities"]))
+            for r in rows
+        ),
     )

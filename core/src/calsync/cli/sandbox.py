@@ -6,10 +6,15 @@ import shlex
 import threading
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from calsync.cli.output import console
+from calsync.cli.common import json_option
+from calsync.cli.output import console, print_json, say
+
+if TYPE_CHECKING:
+    from calsync.demo.run import Served
 
 
 @click.group("sandbox")
@@ -33,7 +38,8 @@ def group() -> None:
     show_default=True,
     help="Where the generated configuration (and the state of syncs run with it) goes.",
 )
-def serve(seed: str, directory: Path) -> None:
+@json_option
+def serve(seed: str, directory: Path, as_json: bool) -> None:
     """Serve the Exchange, Google and Salesforce emulators and print a configuration for them.
 
     Runs until interrupted (Ctrl-C). In another shell, export the printed variables and run
@@ -43,22 +49,39 @@ def serve(seed: str, directory: Path) -> None:
 
     with ExitStack() as stack:
         served = open_organisation(
-            stack, directory, seed=seed == "demo", progress=lambda line: console.print(line)
+            stack,
+            directory,
+            seed=seed == "demo",
+            progress=(lambda _: None) if as_json else say,
         )
-        console.print("\n[bold]Endpoints[/]")
-        for name, endpoint in served.endpoints.items():
-            console.print(f"  {name:<11} {endpoint.url}", highlight=False)
-        console.print(f"\n[bold]Configuration[/]: {served.config}\n", highlight=False)
-        console.print(served.config.read_text(encoding="utf-8"), markup=False, highlight=False)
-        console.print(
-            "[bold]The emulators' own credentials[/] (not anyone's secrets): export them first:"
-        )
-        for name, value in sorted(served.environment.items()):
-            console.print(
-                f"export {name}={shlex.quote(value)}", markup=False, highlight=False, soft_wrap=True
+        if as_json:
+            # One document, printed once everything listens: what a script needs to go on.
+            print_json(
+                {
+                    "endpoints": {name: e.url for name, e in served.endpoints.items()},
+                    "config": str(served.config),
+                    "environment": served.environment,
+                    "items_seeded": served.items_seeded,
+                }
             )
-        console.print("\nServing; Ctrl-C stops.")
+        else:
+            _describe(served)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
-            console.print("stopped")
+            if not as_json:
+                say("stopped")
+
+
+def _describe(served: Served) -> None:
+    console.print("\n[bold]Endpoints[/]")
+    for name, endpoint in served.endpoints.items():
+        say(f"  {name:<11} {endpoint.url}")
+    console.print(f"\n[bold]Configuration[/]: {served.config}\n", highlight=False)
+    say(served.config.read_text(encoding="utf-8"))
+    console.print(
+        "[bold]The emulators' own credentials[/] (not anyone's secrets): export them first:"
+    )
+    for name, value in sorted(served.environment.items()):
+        say(f"export {name}={shlex.quote(value)}")
+    say("\nServing; Ctrl-C stops.")

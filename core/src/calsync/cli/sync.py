@@ -7,14 +7,20 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from calsync.api import Calsync
-from calsync.cli.common import config_option, json_option, mailbox_option, open_app
-from calsync.cli.output import EXIT_ISSUES, EXIT_OK, console, print_json, table
+from calsync.cli.common import config_option, json_option, mailbox_option, names_of, open_app
+from calsync.cli.outcome import exit_code, new_issues
+from calsync.cli.output import console, print_json, show_table
 from calsync.engine import PassReport
-
-OK = {"ok"}
 
 
 @click.command("sync")
@@ -32,16 +38,26 @@ OK = {"ok"}
 @json_option
 def command(
     config_path: Path,
-    mailbox: str | None,
+    mailboxes: tuple[str, ...],
     watch: float | None,
     allow_mass_delete: bool,
     as_json: bool,
 ) -> None:
-    """Run one pass per mailbox (or for --mailbox). Exits 1 when a mailbox finished with issues."""
+    """Run one pass per mailbox (or for each --mailbox).
+
+    Exits 0 when every pass did its job, 1 when something needs a person (a suspended
+    mailbox, a failed pass, a new issue someone must act on), 2 for usage or configuration
+    errors. See docs/operating.md.
+    """
     app = open_app(config_path)
+    status = 0
     try:
+        names = names_of(app, mailboxes)
         while True:
-            reports = _round(app, mailbox, allow_mass_delete, quiet=as_json)
+            since = app.clock()
+            reports = _round(app, names, allow_mass_delete, quiet=as_json)
+            opened = new_issues(app.issues(), since)
+            status = exit_code(reports, opened)
             if as_json:
                 print_json([asdict(r) for r in reports])
             else:
@@ -53,22 +69,22 @@ def command(
         pass
     finally:
         app.close()
-    raise SystemExit(EXIT_OK if all(r.outcome in OK for r in reports) else EXIT_ISSUES)
+    raise SystemExit(status)
 
 
 def _round(
-    app: Calsync, mailbox: str | None, allow_mass_delete: bool, *, quiet: bool
+    app: Calsync, names: list[str], allow_mass_delete: bool, *, quiet: bool
 ) -> list[PassReport]:
-    names = (
-        [app.config.mailbox(mailbox).name] if mailbox else [m.name for m in app.config.mailboxes]
-    )
     reports: list[PassReport] = []
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
         console=console,
         transient=True,
-        disable=quiet,
+        disable=quiet or not console.is_terminal,
     ) as progress:
         task = progress.add_task("syncing", total=len(names))
         for name in names:
@@ -79,10 +95,19 @@ def _round(
 
 
 def _show(reports: list[PassReport]) -> None:
-    rows = [
-        (r.mailbox, r.outcome, r.synced_up, r.synced_down, ", ".join(r.issues), r.detail)
-        for r in reports
-    ]
-    console.print(
-        table("Sync", ["mailbox", "outcome", "up", "down", "open issues", "detail"], rows)
+    show_table(
+        "Sync",
+        ["mailbox", "outcome", "up", "down", "open issues", "seconds", "detail"],
+        [
+            (
+                r.mailbox,
+                r.outcome,
+                r.synced_up,
+                r.synced_down,
+                ", ".join(r.issues),
+                f"{r.seconds:.2f}",
+                r.detail,
+            )
+            for r in reports
+        ],
     )

@@ -48,6 +48,7 @@ class DemoResult:
     #: Items that have more than one counterpart (must be 0).
     duplicates: int = 0
     items_seeded: int = 0
+    #: The generated configuration, when it was kept (``--keep``); "" when it was removed.
     config: str = ""
 
     @property
@@ -162,7 +163,9 @@ def run_demo(
         served = open_organisation(stack, directory, seed=True, progress=progress)
         org, config_path, seeded = served.org, served.config, served.items_seeded
         stack.enter_context(_environment(served.environment))
-        result = DemoResult(items_seeded=seeded, config=str(config_path))
+        # A configuration in a temporary folder is gone when the demo ends: not worth naming.
+        kept = str(config_path) if workdir is not None else ""
+        result = DemoResult(items_seeded=seeded, config=kept)
         synced: dict[str, Counter[str]] = defaultdict(Counter)
         rounds = [
             ("first sync", None),
@@ -303,15 +306,10 @@ def _summarise(
                 "records_in_sync": view.records_in_sync,
             }
         )
-    counts = Counter(i.code for i in issues)
+    counts = Counter((i.code, i.advice) for i in issues)
     result.issues = [
-        {
-            "code": code,
-            "count": count,
-            "title": definition(code).title,
-            "advice": definition(code).advice,
-        }
-        for code, count in sorted(counts.items())
+        {"code": code, "count": count, "title": definition(code).title, "advice": advice}
+        for (code, advice), count in sorted(counts.items())
     ]
     for mailbox in MAILBOXES:
         harness = org.harness(mailbox.name)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, cast
 
@@ -30,6 +30,7 @@ from calsync.errors import (
     ThrottledError,
 )
 from calsync.issues import definition
+from calsync.logs import correlation_id, log_pass, pass_context
 from calsync.notify import Notification, NotificationKind, Notifier
 from calsync.plugins import Registry, load_registry
 from calsync.policy import Direction
@@ -71,6 +72,12 @@ class PassReport:
     #: Codes of the issues open after the pass.
     issues: tuple[str, ...] = ()
     detail: str = ""
+    #: Provider calls the pass made, by side (``mailbox``, ``crm``).
+    calls: Mapping[str, int] = field(default_factory=dict)
+    #: Wall time of the pass, in seconds.
+    seconds: float = 0.0
+    #: Ties the pass's log records (and an INTERNAL_ERROR it raised) together.
+    correlation_id: str | None = None
 
 
 class Engine:
@@ -107,6 +114,8 @@ class Engine:
         self._notifiers = list(notifiers) if notifiers is not None else None
         self._features: CrmFeatures | None = None
         self._matchers: dict[frozenset[str] | None, TimeZoneMatcher] = {}
+        #: Provider calls of the pass running now, by side.
+        self._calls: Counter[str] = Counter()
 
     # -- providers ---------------------------------------------------------------------------
 
@@ -187,7 +196,34 @@ class Engine:
         )
 
     def run_mailbox(self, mailbox: MailboxConfig, *, allow_mass_delete: bool = False) -> PassReport:
-        """Run one pass for ``mailbox``, recording its status, issues and statistics."""
+        """Run one pass for ``mailbox``, recording its status, issues and statistics.
+
+        Every log record of the pass carries the mailbox and the pass's correlation id; the
+        pass ends with one INFO line saying what it did (``-v`` shows it).
+        """
+        with pass_context(mailbox.name) as correlation:
+            self._calls = Counter()
+            started = time.monotonic()
+            report = self._guarded_pass(mailbox, allow_mass_delete)
+            report = replace(
+                report,
+                calls=dict(self._calls),
+                seconds=round(time.monotonic() - started, 3),
+                correlation_id=correlation,
+            )
+            log_pass(
+                logger,
+                mailbox.name,
+                outcome=report.outcome,
+                synced_up=report.synced_up,
+                synced_down=report.synced_down,
+                open_issues=len(report.issues),
+                calls=report.calls,
+                seconds=report.seconds,
+            )
+            return report
+
+    def _guarded_pass(self, mailbox: MailboxConfig, allow_mass_delete: bool) -> PassReport:
         status = self.mailbox_state(mailbox)
         if not status.enabled:
             return PassReport(
@@ -302,7 +338,7 @@ class Engine:
         except (StateError, LeaseLost):
             raise
         except Exception as exc:
-            correlation = uuid.uuid4().hex[:12]
+            correlation = correlation_id() or "-"
             logger.exception("pass for %s failed (correlation id %s)", mailbox.name, correlation)
             hits = [
                 Hit(
@@ -333,6 +369,7 @@ class Engine:
                 synced_up=result.synced[Direction.UP],
                 synced_down=result.synced[Direction.DOWN],
                 issues_open=len(open_codes),
+                api_calls=dict(self._calls),
             )
         )
         return PassReport(
@@ -356,10 +393,10 @@ class Engine:
     def _pass(
         self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
     ) -> PassResult:
-        crm = self.crm()
+        crm = cast(CrmProvider, _Tagged(self.crm(), "crm", self._calls))
         if self._features is None:
-            self._features = _tagged(crm.features, "crm")
-        owner = _tagged(lambda: crm.users([mailbox.address]), "crm").get(mailbox.address)
+            self._features = crm.features()
+        owner = crm.users([mailbox.address]).get(mailbox.address)
         if owner is None:
             raise _AddressNotLinked()
         status.crm_user = owner
@@ -371,8 +408,8 @@ class Engine:
             owner_id=owner,
             features=self._features,
             # Proxies that stamp the side on the errors they raise (for AUTH_FAILED and co.).
-            mailbox=cast(MailboxProvider, _Tagged(provider, "mailbox")),
-            crm=cast(CrmProvider, _Tagged(crm, "crm")),
+            mailbox=cast(MailboxProvider, _Tagged(provider, "mailbox", self._calls)),
+            crm=crm,
             state=self.state,
             matcher=self._matcher(self._features.zones),
             clock=self.clock,
@@ -426,7 +463,7 @@ class Engine:
                 mailbox,
                 NotificationKind.AUTH_FAILED,
                 f"the {who} refused the credentials; sync is suspended",
-                definition("AUTH_FAILED").advice.format(side=who),
+                definition("AUTH_FAILED").render_advice(side=who, mailbox=mailbox.name),
                 at,
             )
         if status.consecutive_failures == FAILURES_BEFORE_NOTICE:
@@ -485,10 +522,10 @@ class _AddressNotLinked(Exception):
 
 
 class _Tagged:
-    """Wraps a provider so every error it raises says which side it came from."""
+    """Wraps a provider so every error it raises says which side it came from (and counts calls)."""
 
-    def __init__(self, provider: Any, side: str) -> None:
-        self._provider, self._side = provider, side
+    def __init__(self, provider: Any, side: str, calls: Counter[str]) -> None:
+        self._provider, self._side, self._counter = provider, side, calls
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._provider, name)
@@ -496,6 +533,7 @@ class _Tagged:
             return attribute
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            self._counter[self._side] += 1
             return _tagged(lambda: attribute(*args, **kwargs), self._side)
 
         return call

@@ -8,13 +8,13 @@ item shows exactly the marker of its newest open issue that has one, and no othe
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from calsync.engine.plan import Hit, PassContext
 from calsync.issues import Issue, Severity, Source, definition
+from calsync.logs import correlation_id, new_correlation_id
 from calsync.markers import Marker, MarkerChange
 from calsync.state import State
 from calsync.state.records import Link, Side
@@ -24,6 +24,14 @@ __all__ = ["record", "sync_markers"]
 
 def _source(side: Side) -> Source:
     return Source.MAILBOX if side is Side.MAILBOX else Source.CRM
+
+
+def _correlation(hit: Hit) -> str:
+    """The id the pass logged the error under (so the issue finds its traceback), or a new one."""
+    given = hit.params.get("correlation_id")
+    if isinstance(given, str) and given not in ("", "-"):
+        return given
+    return correlation_id() or new_correlation_id()
 
 
 def _render(hit: Hit, correlation_id: str | None) -> str:
@@ -58,8 +66,11 @@ def record(
             continue
         hit_items.add((side, hit.item_id))
         existing = by_key.get(key)
-        correlation = (existing.correlation_id if existing else None) or (
-            uuid.uuid4().hex[:12] if hit.code == "INTERNAL_ERROR" else None
+        # An error seen again takes the id of its latest occurrence: the newest log has it.
+        correlation = (
+            _correlation(hit)
+            if hit.code == "INTERNAL_ERROR"
+            else (existing.correlation_id if existing else None)
         )
         message = _render(hit, correlation)
         if existing is not None:
@@ -68,6 +79,7 @@ def record(
                 last_seen=now,
                 count=existing.count + 1,
                 message=message,
+                correlation_id=correlation,
                 related_ids=hit.related_ids or existing.related_ids,
             )
         else:

@@ -8,6 +8,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 
 from calsync.config.secrets import Secret
 from calsync.notify import Notification
@@ -54,6 +55,9 @@ class SmtpNotifier:
         message["From"] = settings.sender
         message["To"] = ", ".join(settings.recipients)
         message["Subject"] = notification.subject
+        # RFC 5322 requires Date; Message-ID lets mail systems thread and de-duplicate.
+        message["Date"] = format_datetime(notification.at)
+        message["Message-ID"] = make_msgid("calsync", domain=_domain(settings.sender))
         message.set_content(notification.text)
         try:
             if settings.tls is Tls.IMPLICIT:
@@ -75,3 +79,8 @@ class SmtpNotifier:
             logger.error(
                 "could not send the notification for %s by e-mail: %s", notification.mailbox, exc
             )
+
+
+def _domain(address: str) -> str | None:
+    """The domain of ``address`` (for Message-IDs), or the host's own name when it has none."""
+    return address.rpartition("@")[2] or None

@@ -38,12 +38,21 @@ from calsync.sandbox import faults
 from calsync.sandbox.mailbox import SandboxSettings
 from calsync.timezones import salesforce_zones
 
-__all__ = ["CrmService", "SandboxCrm"]
+__all__ = ["CrmService", "SandboxCrm", "SandboxCrmSettings"]
 
 #: How far ahead an unbounded series gets occurrence records.
 SERIES_HORIZON = timedelta(days=366)
 #: Fields compared to tell an exception from a plain occurrence.
 _OCCURRENCE_FIELDS = ("subject", "body", "location", "privacy", "show_as")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SandboxCrmSettings(SandboxSettings):
+    """Settings of the sandbox CRM."""
+
+    #: Users the world's CRM has from the start (its users sign up nowhere else); a mailbox
+    #: syncs only when a CRM user has its address. Lets a configuration file alone sync.
+    users: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -268,7 +277,7 @@ class SandboxCrm(CrmProvider):
             Capability.ZONE_LIST,
         }
     )
-    settings_type = SandboxSettings
+    settings_type = SandboxCrmSettings
 
     def __init__(self, service: CrmService) -> None:
         """Serve ``service``."""
@@ -279,8 +288,13 @@ class SandboxCrm(CrmProvider):
         """Bind to the CRM of the configured world."""
         from calsync.sandbox.world import Sandbox
 
-        settings = context.settings or SandboxSettings()
-        return cls(Sandbox.named(settings.world).crm)
+        settings = context.settings or SandboxCrmSettings()
+        service = Sandbox.named(settings.world).crm
+        known = {person.address for person in service.org.users.values()}
+        for address in getattr(settings, "users", ()):
+            if address.lower() not in known:
+                service.add_user(address)
+        return cls(service)
 
     def _check(self, endpoint: str) -> Any:
         return faults.check(self.service.faults, endpoint, side="crm", revoked=self.service.revoked)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,23 +44,12 @@ def status_text(view: MailboxView) -> str:
 
 def issue_parameters(definition: IssueDefinition, message: str) -> dict[str, str]:
     """The values the message template was filled with, read back from the message."""
-    pattern, seen = [], set()
-    for literal, name, _, _ in string.Formatter().parse(definition.message):
-        pattern.append(re.escape(literal))
-        if name and name in seen:
-            pattern.append(f"(?P={name})")
-        elif name:
-            seen.add(name)
-            pattern.append(f"(?P<{name}>.*?)")
-    match = re.fullmatch("".join(pattern), message, re.DOTALL)
-    return match.groupdict() if match else {}
+    return definition.parameters(message)
 
 
 def advice(issue: Issue) -> str:
-    """The issue's advice with its ``{placeholders}`` filled from the issue's message."""
-    definition = issue.definition
-    values = issue_parameters(definition, issue.message)
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m[1], m[0]), definition.advice)
+    """The issue's advice in its own words (side, field, the mailbox's name in commands)."""
+    return issue.advice
 
 
 #: The mailbox table's sortable columns: key -> (heading, sort key).
