@@ -11,7 +11,7 @@ MANIFESTS := pyproject.toml core/pyproject.toml conformance/pyproject.toml \
 	plugins/salesforce/pyproject.toml
 TOX_ENVS := core,conformance-exchange,conformance-gmail,conformance-graph,conformance-salesforce
 
-.PHONY: setup demo test lint unit tox bench clean
+.PHONY: setup demo test browser lint unit tox bench clean
 
 $(STAMP): $(MANIFESTS)
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ unit: setup
 tox: setup
 	$(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner -e $(TOX_ENVS)
 
-test: lint unit tox
+# The admin console's browser tests drive Debian's Chromium: installed here when missing (as root).
+browser:
+	sh tests/browser/install-chromium
+
+test: browser lint unit tox
 
 bench: setup
 	$(BIN)/python -m bench

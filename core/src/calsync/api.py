@@ -137,5 +137,6 @@ class Calsync:
         self.state.save_mailbox(replace(status, reset=ResetState.MARKED))
 
     def close(self) -> None:
-        """Release the state database."""
+        """Release the providers' connections and the state database."""
+        self.engine.close()
         self.state.close()

@@ -201,7 +201,7 @@ class TestPages:
         assert "2 issues" in page
         page = client.get("/issues?code=UNSUPPORTED_TIME_ZONE").text
         assert "1 issue<" in page and "Give the item a time zone the CRM lists" in page
-        assert "2027-03-01 08:00 UTC" in page  # first and last seen
+        assert "first 2027-03-01 08:00 UTC" in page and "last 2027-03-01 08:00 UTC" in page
         assert "1 issue<" in client.get("/issues?mailbox=bob").text
         assert "0 issues" in client.get("/issues?mailbox=carol").text
         assert "1 issue<" in client.get("/issues?source=crm").text

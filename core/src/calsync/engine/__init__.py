@@ -111,6 +111,8 @@ class Engine:
         self._registry = registry
         self._crm = crm
         self._mailboxes: dict[str, MailboxProvider] = dict(mailboxes or {})
+        #: Providers built here (not handed in), closed by :meth:`close`.
+        self._built: list[CrmProvider | MailboxProvider] = []
         self._notifiers = list(notifiers) if notifiers is not None else None
         self._features: CrmFeatures | None = None
         self._matchers: dict[frozenset[str] | None, TimeZoneMatcher] = {}
@@ -141,6 +143,7 @@ class Engine:
             provider = spec.provider.from_context(context)
             assert isinstance(provider, CrmProvider)
             self._crm = provider
+            self._built.append(provider)
         return self._crm
 
     def mailbox_provider(self, mailbox: MailboxConfig) -> MailboxProvider:
@@ -153,7 +156,17 @@ class Engine:
             provider = spec.provider.from_context(context)
             assert isinstance(provider, MailboxProvider)
             self._mailboxes[mailbox.name] = provider
+            self._built.append(provider)
         return self._mailboxes[mailbox.name]
+
+    def close(self) -> None:
+        """Close the providers built here (their HTTP sessions); providers handed in stay open."""
+        for provider in self._built:
+            if provider is self._crm:
+                self._crm = None
+            self._mailboxes = {k: v for k, v in self._mailboxes.items() if v is not provider}
+            provider.close()
+        self._built.clear()
 
     @property
     def notifiers(self) -> list[Notifier]:

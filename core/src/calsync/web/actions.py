@@ -110,8 +110,9 @@ class Actions:
             if name in self._pending:
                 return f"{name}: a pass is already {self._pending[name]}"
             self._pending[name] = "queued"
+        said = self._record(who, action, name, "pass queued")  # before the pass can end
         self._futures.append(self._pool.submit(self._pass, action, name, who))
-        return self._record(who, action, name, "pass queued")
+        return said
 
     def _pass(self, action: Action, name: str, who: str) -> None:
         with self._lock:
