@@ -11,7 +11,8 @@ from calsync_exchange.emulator._xml import Element
 from calsync_exchange.emulator.auth import Identity, check_access
 from calsync_exchange.emulator.calendar import Entry
 from calsync_exchange.emulator.errors import EwsError
-from calsync_exchange.emulator.records import CALENDAR_FOLDER, ROOT_FOLDER, MailboxRecord
+from calsync_exchange.emulator.folders import STANDARD_FOLDERS
+from calsync_exchange.emulator.records import CALENDAR_FOLDER, MailboxRecord
 from calsync_exchange.emulator.soap import Response, ServerBuild
 from calsync_exchange.emulator.store import EwsStore
 from calsync_exchange.emulator.values import TimeZoneSpec
@@ -23,7 +24,7 @@ from calsync_exchange.emulator.xml_request import (
     OccurrenceRef,
 )
 
-KNOWN_FOLDERS = (ROOT_FOLDER, CALENDAR_FOLDER)
+KNOWN_FOLDERS = tuple(STANDARD_FOLDERS)
 
 
 @final

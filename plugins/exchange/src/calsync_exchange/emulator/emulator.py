@@ -33,6 +33,7 @@ Handler = Callable[[Context], Response]
 
 OPERATIONS: dict[str, Handler] = {
     "GetFolder": ops_folders.get_folder,
+    "FindFolder": ops_folders.find_folder,
     "FindItem": ops_find.find_item,
     "GetItem": ops_items.get_item,
     "CreateItem": ops_items.create_item,
