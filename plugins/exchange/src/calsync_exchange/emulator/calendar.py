@@ -3,7 +3,11 @@
 An :class:`Entry` is what a client sees as one calendar item: a stored single or master,
 an exception (a stored modified occurrence), or an occurrence computed from its master.
 CalendarView answers with singles, occurrences and exceptions, never masters; folder
-listings and SyncFolderItems see singles and masters only.
+listings and SyncFolderItems see singles and masters only. Exchange documents both: "A
+Calendar View returns single calendar items and occurrences of recurring calendar items.
+Recurring master calendar items, not recurring calendar occurrences, are returned if the
+Calendar View is not used." (EWS reference, CalendarViewType class,
+https://learn.microsoft.com/en-us/previous-versions/office/developer/exchange-server-2010/bb425990(v=exchg.140)).
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@ Only singles and recurring masters are items of the folder; a change to an occur
 became an exception, moved, or was deleted) shows up as an ``Update`` of its master.
 Changes are paged by ``MaxChangesReturned`` (1-512, as the schema allows);
 ``IncludesLastItemInRange`` is false while more remain.
+
+EWS reference, SyncFolderItems operation
+(https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/syncfolderitems-operation):
+the response's ``SyncState`` is passed back to get the changes since, ``Changes`` holds
+``Create``, ``Update``, ``Delete`` (``ItemId`` only) and ``ReadFlagChange`` entries, and an
+unusable state is ``ErrorInvalidSyncStateData``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@ A listing is computed once, on its first page; later pages are served from that 
 through their page token, and the last page of an ``events.list`` carries a sync token that
 remembers the change number the snapshot was taken at. So a change made while a client is
 paging is never lost: it is newer than the token and comes back on the next sync.
+
+Google's guide "Synchronize resources efficiently"
+(https://developers.google.com/calendar/api/guides/sync): ``nextSyncToken`` is "present
+only on the very last page"; an invalidated token is answered with 410 and calls for a new
+full sync. events.list's ``syncToken``: "All events deleted since the previous list request
+will always be in the result set" (Calendar API reference, events.list).
 """
 
 from __future__ import annotations

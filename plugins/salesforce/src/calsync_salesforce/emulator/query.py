@@ -4,6 +4,15 @@ A result larger than the batch size (2000 by default; a ``Sforce-Query-Options:
 batchSize=N`` header asks for 200..2000) is returned page by page: ``done: false`` and a
 ``nextRecordsUrl`` of the form ``/services/data/vXX.X/query/01g...-2000`` that
 ``query_more`` follows. ``queryAll`` also returns deleted rows (``IsDeleted = true``).
+
+REST API Developer Guide: Query ("If the initial query returns only part of the results,
+the end of the response will contain a field called nextRecordsUrl",
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm),
+QueryAll ("includes records that have been deleted because of a merge or delete",
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm)
+and the Query Options header (batch sizes 200 to 2,000,
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm).
+How long deleted rows stay is :mod:`.recycle_bin`'s.
 """
 
 from __future__ import annotations

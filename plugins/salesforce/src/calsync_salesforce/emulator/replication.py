@@ -1,5 +1,10 @@
 """``sobjects/{Object}/updated/`` and ``/deleted/`` (getUpdated / getDeleted).
 
+REST API Developer Guide, sObject Get Updated and sObject Get Deleted
+(https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm,
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm),
+with the rules of the SOAP API's getUpdated() / getDeleted() they refer to.
+
 Both take ``start`` and ``end`` ISO date-times (simple-salesforce percent-encodes the ``+``
 of the offset, so they arrive URL-encoded). Salesforce truncates both to the minute, caps
 ``end`` at now, and refuses with 400 ``INVALID_REPLICATION_DATE`` a start more than 30 days
