@@ -215,3 +215,35 @@ def test_over_a_socket(
             provider.close()
     finally:
         endpoint.stop()
+
+
+def test_the_full_listing_after_an_expired_token_reaches_back_to_the_first_round(
+    harness: GraphHarness,
+) -> None:
+    clock = FrozenClock(datetime(2030, 1, 1, tzinfo=UTC))
+    settings = harness.settings("Europe/Berlin", window_past_days=30, slide_days=10)
+    mailbox = GraphMailbox(
+        settings,
+        ALICE,
+        transport=InProcessTransport(harness.transport),  # type: ignore[arg-type]
+        credential=harness.secret,
+        clock=clock.now,
+    )
+    harness.emulator.store.add_mailbox(ALICE)
+    old = item("Synced in the first round").evolve(
+        start=datetime(2029, 12, 20, 9, tzinfo=UTC), end=datetime(2029, 12, 20, 10, tzinfo=UTC)
+    )
+    old_id = harness.seed(ALICE, old)
+    first = mailbox.pull(None)
+    assert [i.ref.id for i in first.changed if i.ref] == [old_id]
+    clock.advance(timedelta(days=60))  # the window slid past the item: no longer watched
+    slid = mailbox.pull(first.cursor)
+    assert not slid.full and old_id not in {i.ref.id for i in slid.changed if i.ref}
+    harness.inject(FaultKind.CURSOR_EXPIRED, endpoint="pull")
+    with pytest.raises(CursorExpiredError):
+        mailbox.pull(slid.cursor)
+    full = mailbox.pull(None)  # what the engine does next
+    assert full.full and old_id in {i.ref.id for i in full.changed if i.ref}, (
+        "a linked item missing from a full listing would count as deleted"
+    )
+    mailbox.close()

@@ -18,7 +18,7 @@ from typing import Self
 
 import httpx
 
-from calsync.errors import ConfigError
+from calsync.errors import ConfigError, CursorExpiredError
 from calsync.markers import MarkerChange
 from calsync.model import CalendarItem
 from calsync.providers import (
@@ -83,6 +83,8 @@ class GraphMailbox(MailboxProvider):
         self.client = GraphClient(
             settings, self._address, transport=transport, credential=credential
         )
+        #: Where the expired cursor's first round began: the full pull after it reaches back there.
+        self._origin: datetime | None = None
         # Markers read raw categories: the marker titles of this reading do not matter there.
         self.markers = Markers(
             Reader(self.client, Reading(address=self._address, default_zone=settings.time_zone))
@@ -116,8 +118,17 @@ class GraphMailbox(MailboxProvider):
 
     def pull(self, cursor: str | None) -> Delta:
         """Changes since ``cursor`` (a delta round); the whole window when ``None``."""
-        with translate_errors("pull"):
-            return pulling.pull(self._reader(), self.settings, cursor, self._clock())
+        origin, self._origin = (self._origin if cursor is None else None), None
+        try:
+            with translate_errors("pull"):
+                return pulling.pull(
+                    self._reader(), self.settings, cursor, self._clock(), origin=origin
+                )
+        except CursorExpiredError:
+            # The engine pulls in full next, on this provider: keep the expired round's origin.
+            if cursor is not None:
+                self._origin = pulling.origin_of(cursor)
+            raise
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """The current items ``ids`` (batched GETs); gone ones are absent."""

@@ -10,8 +10,10 @@ endDateTime", https://learn.microsoft.com/en-us/graph/delta-query-events). So:
 * after that a new round starts over the window as it is today. The listing of a new round
   is not "full" for the engine: an item that left the window at the back is not gone, its
   counterpart stays (it is more than ``window_past_days`` old and is no longer watched);
-* the first pull (no cursor, or an expired one) is the engine's full listing of what is in
-  scope, the window;
+* the first pull is the engine's full listing of what is in scope, the window. The cursor
+  also keeps the **origin**, the start of the first round's window, which no slide moves: when
+  a delta token expires, the full listing that follows reaches back to the origin, so no item
+  calsync linked in an earlier round is missing from it (a missing one would count as deleted);
 * ``@removed`` covers deletions and changes outside the window alike ("you must filter these
   yourself", https://learn.microsoft.com/en-us/graph/api/event-delta): every removed id is
   read back; an event that is still there is reported as changed, one that is gone as removed;
@@ -30,7 +32,7 @@ from calsync.providers import Delta, Removal
 from calsync_graph.reading import Reader, query
 from calsync_graph.settings import GraphSettings
 
-__all__ = ["pull"]
+__all__ = ["origin_of", "pull"]
 
 
 def _window(settings: GraphSettings, now: datetime) -> tuple[datetime, datetime]:
@@ -49,15 +51,38 @@ def _cursor(cursor: str) -> dict[str, Any]:
         raise CursorExpiredError("the cursor is not one the graph provider wrote") from None
 
 
-def pull(reader: Reader, settings: GraphSettings, cursor: str | None, now: datetime) -> Delta:
-    """What changed since ``cursor``; the whole window when ``None``."""
+def origin_of(cursor: str) -> datetime | None:
+    """The origin an (expired) cursor kept, if it is one of ours."""
+    try:
+        return datetime.fromisoformat(_cursor(cursor).get("origin") or "")
+    except (CursorExpiredError, ValueError):
+        return None
+
+
+def pull(
+    reader: Reader,
+    settings: GraphSettings,
+    cursor: str | None,
+    now: datetime,
+    *,
+    origin: datetime | None = None,
+) -> Delta:
+    """What changed since ``cursor``; the whole window when ``None``.
+
+    :param origin: for a full listing after an expired cursor, where that cursor's first
+        round began: the listing reaches back to it.
+    """
     client = reader.client
     start, end = _window(settings, now)
     state = _cursor(cursor) if cursor else None
     full = state is None
+    if full and origin is not None:
+        start = min(start, origin)
     behind = start - timedelta(days=settings.slide_days)
     if state is not None and datetime.fromisoformat(state["start"]) < behind:
-        state = None  # the window fell behind: a new round, not a full listing
+        # The window fell behind: a new round, not a full listing; the origin stays.
+        origin = datetime.fromisoformat(state.get("origin") or state["start"])
+        state = None
     if state is None:
         first = f"{client.user}/calendarView/delta?" + query(
             {
@@ -65,7 +90,12 @@ def pull(reader: Reader, settings: GraphSettings, cursor: str | None, now: datet
                 "endDateTime": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
         )
-        state = {"link": first, "start": start.isoformat(), "end": end.isoformat()}
+        state = {
+            "link": first,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "origin": min(start, origin or start).isoformat(),
+        }
     changed: dict[str, None] = {}
     removed: dict[str, None] = {}
     link = ""
