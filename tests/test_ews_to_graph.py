@@ -4,9 +4,11 @@ Exchange Online keeps one mailbox store behind both protocols. The move is model
 carrying every item of the EWS emulator's mailbox into the Graph emulator's with the MAPI
 named properties exactly as EWS stored them (``PublicStrings`` + name + type), which Graph
 addresses as ``String {00020329-0000-0000-C000-000000000046} Name <name>``; item ids change
-(a different protocol's ids), as they do for real. The configuration then names the
-``graph`` provider and the mailbox is reset (docs/from-ews-to-graph.md): the pass adopts
-every counterpart through the cross-reference and writes nothing.
+(a different protocol's ids), as they do for real. The configuration then lists the mailbox
+under a new name with the ``graph`` provider (docs/from-ews-to-graph.md): its id map starts
+empty, so the first pass adopts every counterpart (through the cross-reference, or as the
+identical item) and writes nothing. A reset would not do: it keeps the id map, whose EWS
+ids the Graph listing no longer holds.
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ def test_moving_a_mailbox_from_ews_to_graph_creates_no_duplicates(tmp_path: Path
                 recurrence=Recurrence(rule="FREQ=WEEKLY;COUNT=5", zone="Europe/Berlin"),
             ),
         )
-        # A cancelled occurrence; not a moved one: a reset over a series with an exception
-        # fails in the engine today (UNIQUE links.mailbox_key), over EWS as over Graph.
+        # A cancelled occurrence, not a moved one: adopting a series with an exception fails
+        # in the engine today (UNIQUE links.mailbox_key on the occurrence link), over EWS too.
         s.mail.remove_occurrence(alice, series, s.at(2 + 14))
         s.mail.seed(
             alice,
@@ -77,9 +79,12 @@ def test_moving_a_mailbox_from_ews_to_graph_creates_no_duplicates(tmp_path: Path
 
         _move(ews, graph, alice)
         s.mail = graph
-        s._mailboxes["alice"] = graph.open_mailbox(alice, zone="Europe/Berlin")
-        s._app = None  # the configuration now names the graph provider
-        s.app.reset("alice")
+        # The configuration now lists alice's mailbox as "alice-m365", provider "graph".
+        del s._mailboxes["alice"], s.addresses["alice"]
+        s._mailboxes["alice-m365"] = graph.open_mailbox(alice, zone="Europe/Berlin")
+        s.addresses["alice-m365"] = alice
+        s.users["alice-m365"] = s.users["alice"]
+        s._app = None
         [report] = s.settle()
 
         assert (report.outcome, report.synced_up, report.synced_down) == ("ok", 0, 0)
@@ -97,7 +102,7 @@ def test_moving_a_mailbox_from_ews_to_graph_creates_no_duplicates(tmp_path: Path
         assert call.ref is not None
         graph.edit(alice, call.ref.id, subject="Customer call (Graph)")
         s.settle()
-        assert sorted(e.subject for e in s.crm_events()) == sorted(
+        assert sorted(e.subject for e in s.crm_events("alice-m365")) == sorted(
             ["Customer call (Graph)", "Weekly review", "Pitch", "From the CRM"]
         )
         assert len(s.crm.items()) == len(crm_before)

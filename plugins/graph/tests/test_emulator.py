@@ -213,3 +213,16 @@ def test_attendees_round_trip_in_seeding(harness: GraphHarness, http: httpx.Clie
     assert harness.invitations_sent() == 0, (
         "a person's own meeting in Outlook is not calsync's mail"
     )
+
+
+def test_bodies_are_html_unless_text_is_asked_for(
+    harness: GraphHarness, http: httpx.Client
+) -> None:
+    event_id = harness.seed(ALICE, item("Notes", body="a < b & c"))
+    url = f"{GRAPH}/users/{ALICE}/events/{event_id}"
+    assert http.get(url).json()["body"] == {
+        "contentType": "html",
+        "content": "<html><body>a &lt; b &amp; c</body></html>",
+    }
+    text = http.get(url, headers={"Prefer": 'outlook.body-content-type="text"'}).json()["body"]
+    assert text == {"contentType": "text", "content": "a < b & c"}

@@ -32,8 +32,10 @@ GRAPH_SCOPE: Final = "https://graph.microsoft.com/.default"
 #: "JSON batch requests are currently limited to 20 individual requests"
 #: (https://learn.microsoft.com/en-us/graph/json-batching).
 BATCH_SIZE: Final = 20
-#: Stable ids while an item stays in its mailbox (https://learn.microsoft.com/en-us/graph/outlook-immutable-id).
-PREFER: Final = 'IdType="ImmutableId"'
+#: Stable ids while an item stays in its mailbox
+#: (https://learn.microsoft.com/en-us/graph/outlook-immutable-id), and bodies as the text
+#: calsync writes, not HTML (https://learn.microsoft.com/en-us/graph/api/event-get).
+PREFER: Final = 'IdType="ImmutableId", outlook.body-content-type="text"'
 
 
 class TokenError(Exception):

@@ -166,7 +166,7 @@ class GraphHarness(MailboxHarness):
 
     def _data(self, mailbox: Mailbox, event: Event) -> dict[str, Any]:
         """The event as the provider reads it: extended properties and cancelled occurrences."""
-        data = render(event, owner=mailbox.address)
+        data = render(event, owner=mailbox.address, text=True)
         data["singleValueExtendedProperties"] = [
             {"id": f"{kind} {{{guid}}} Name {name}", "value": value}
             for (kind, guid, name), value in event.extended.items()

@@ -67,11 +67,15 @@ def _in_window(call: Call, event: Event, start: datetime, end: datetime) -> list
     """The entries an event in the window contributes; empty when it lies outside."""
     owner = call.mailbox.address
     if event.type != "seriesMaster":
-        return [render(event, zone=call.zone, owner=owner)] if _overlaps(event, start, end) else []
+        return (
+            [render(event, zone=call.zone, owner=owner, text=call.text)]
+            if _overlaps(event, start, end)
+            else []
+        )
     instances = instances_between(call.mailbox, event, start, end)
     if not instances:
         return []
-    entries = [render(event, zone=call.zone, owner=owner)]
+    entries = [render(event, zone=call.zone, owner=owner, text=call.text)]
     entries += [stub(i, call.zone) for i in instances if i.type == "occurrence"]
     return entries
 

@@ -33,6 +33,7 @@ __all__ = ["MAX_BATCH", "GraphEmulator"]
 MAX_BATCH: Final = 20
 _USER: Final = re.compile(r"^/users/([^/]+)(/.*)?$")
 _ZONE: Final = re.compile(r'outlook\.timezone\s*=\s*"([^"]+)"', re.IGNORECASE)
+_TEXT: Final = re.compile(r'outlook\.body-content-type\s*=\s*"?text"?', re.IGNORECASE)
 
 Route = Callable[[Call, list[str], dict[str, Any]], tuple[int, Any]]
 
@@ -185,9 +186,16 @@ class GraphEmulator(Emulator):
                 raise GraphError(
                     400, "BadRequest", "Unable to read JSON request payload."
                 ) from None
-        zone = _ZONE.search(request.headers.get("prefer", ""))
+        prefer = request.headers.get("prefer", "")
+        zone = _ZONE.search(prefer)
         call = Call(
-            request, self.store, mailbox, self.clock.now(), base, zone.group(1) if zone else None
+            request,
+            self.store,
+            mailbox,
+            self.clock.now(),
+            base,
+            zone.group(1) if zone else None,
+            text=_TEXT.search(prefer) is not None,
         )
         rest = match.group(2) or ""
         arguments: list[str] = []

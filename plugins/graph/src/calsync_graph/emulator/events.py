@@ -69,6 +69,8 @@ class Call:
     base: str
     #: ``Prefer: outlook.timezone`` when sent.
     zone: str | None = None
+    #: ``Prefer: outlook.body-content-type="text"`` was sent.
+    text: bool = False
     #: Whether the change comes through the API (and mails attendees as Exchange would);
     #: the harness's changes stand for a person's own in Outlook and send nothing recorded.
     mail: bool = True
@@ -77,7 +79,9 @@ class Call:
     def direct(cls, store: GraphStore, mailbox: Mailbox, now: datetime) -> Call:
         """A call for the harness: no request, no mail."""
         request = HttpRequest.build("GET", "https://graph.microsoft.com/v1.0/", None, None)
-        return cls(request, store, mailbox, now, "https://graph.microsoft.com/v1.0", mail=False)
+        return cls(
+            request, store, mailbox, now, "https://graph.microsoft.com/v1.0", text=True, mail=False
+        )
 
     def _send(self, kind: str, event: Event) -> None:
         if self.mail:
@@ -113,7 +117,7 @@ class Call:
 
     def view(self, event: Event) -> dict[str, Any]:
         """The event as ``GET`` answers it, with what ``$select`` / ``$expand`` ask for."""
-        data = render(event, zone=self.zone, owner=self.mailbox.address)
+        data = render(event, zone=self.zone, owner=self.mailbox.address, text=self.text)
         select = {s.strip() for s in (self.param("$select") or "").split(",") if s.strip()}
         expand = self.param("$expand") or ""
         if "cancelledOccurrences" in select and event.type == "seriesMaster":
@@ -124,7 +128,7 @@ class Call:
             ]
         if "exceptionOccurrences" in expand and event.type == "seriesMaster":
             data["exceptionOccurrences"] = [
-                render(e, zone=self.zone, owner=self.mailbox.address)
+                render(e, zone=self.zone, owner=self.mailbox.address, text=self.text)
                 for e in self.mailbox.events.values()
                 if e.series_master_id == event.id
             ]
@@ -203,7 +207,7 @@ class Call:
             event.type = "seriesMaster"
         self.store.touch(self.mailbox, event, self.now)
         self._send("invitation", event)
-        return 201, render(event, zone=self.zone, owner=self.mailbox.address)
+        return 201, render(event, zone=self.zone, owner=self.mailbox.address, text=self.text)
 
     def update(self, event_id: str, body: dict[str, Any]) -> tuple[int, Any]:
         """``PATCH /events/{id}``; an occurrence becomes an exception."""
@@ -229,7 +233,7 @@ class Call:
         self.store.touch(self.mailbox, event, self.now)
         if event.is_organizer and changed & MEETING_FIELDS:
             self._send("update", event)
-        return 200, render(event, zone=self.zone, owner=self.mailbox.address)
+        return 200, render(event, zone=self.zone, owner=self.mailbox.address, text=self.text)
 
     def delete(self, event_id: str) -> tuple[int, Any]:
         """``DELETE /events/{id}``; an organizer's meeting sends a cancellation."""

@@ -11,6 +11,8 @@ https://learn.microsoft.com/en-us/graph/api/singlevaluelegacyextendedproperty-po
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Final
 
@@ -32,6 +34,7 @@ __all__ = [
 SENSITIVITY: Final = frozenset({"normal", "personal", "private", "confidential"})
 SHOW_AS: Final = frozenset({"free", "tentative", "busy", "oof", "workingElsewhere", "unknown"})
 _OCCURRENCE: Final = ".OCC."
+_TAG: Final = re.compile(r"<[^>]+>")
 
 
 def wire_time(moment: datetime, tz: tzinfo) -> str:
@@ -102,8 +105,25 @@ def _person(data: dict[str, str] | None) -> dict[str, Any] | None:
     return {"emailAddress": {"name": data.get("name", ""), "address": data.get("address", "")}}
 
 
-def render(event: Event, *, zone: str | None = None, owner: str = "") -> dict[str, Any]:
-    """The event resource."""
+def _body(event: Event, text: bool) -> dict[str, str]:
+    """The body as asked: HTML by default, text when the client prefers it.
+
+    ``Prefer: outlook.body-content-type="text"``: https://learn.microsoft.com/en-us/graph/api/event-get
+    """
+    wanted = "text" if text else "html"
+    content = event.body
+    if event.body_type != wanted and content:
+        if text:
+            content = html.unescape(_TAG.sub("", content)).strip()
+        else:
+            content = f"<html><body>{html.escape(content)}</body></html>"
+    return {"contentType": wanted, "content": content}
+
+
+def render(
+    event: Event, *, zone: str | None = None, owner: str = "", text: bool = False
+) -> dict[str, Any]:
+    """The event resource (its body as text when ``text``)."""
     response = "organizer" if event.is_organizer else "accepted"
     data: dict[str, Any] = {
         "@odata.etag": f'W/"{event.change_key}"',
@@ -118,7 +138,7 @@ def render(event: Event, *, zone: str | None = None, owner: str = "") -> dict[st
         "originalEndTimeZone": event.end_zone,
         "iCalUId": event.ical_uid,
         "subject": event.subject,
-        "body": {"contentType": event.body_type, "content": event.body},
+        "body": _body(event, text),
         "isAllDay": event.is_all_day,
         "isCancelled": False,
         "isOrganizer": event.is_organizer,
