@@ -52,7 +52,12 @@ def meeting(subject: str, *, days: int = 1, **kw: Any) -> CalendarItem:
 class Site:
     """The organisation, calsync, and a browser-like client of the console."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        policy: dict[str, Any] | None = None,
+        web: dict[str, Any] | None = None,
+    ) -> None:
         self.world = Sandbox()
         self.mail = SandboxMailboxHarness(self.world)
         self.crm = SandboxCrmHarness(self.world)
@@ -62,7 +67,7 @@ class Site:
             self.crm.add_user(ADDRESSES[name])
         data = {
             "state": f"sqlite:///{tmp_path / 'state.db'}",
-            "policy": {"private_items": "skip"},
+            "policy": policy or {"private_items": "skip"},
             "crm": {"provider": "sandbox"},
             "mailboxes": [
                 {"name": n, "provider": "sandbox", "address": a} for n, a in ADDRESSES.items()
@@ -77,6 +82,7 @@ class Site:
                     },
                 ],
                 "login_attempts": 3,
+                **(web or {}),
             },
         }
         self.config = parse_config(data, registry=load_registry(["sandbox", "notify"]))

@@ -42,7 +42,7 @@ from calsync.web.auth import (
     sign_in,
     signed_in,
 )
-from calsync.web.present import advice, status_text, when
+from calsync.web.present import when
 
 __all__ = ["Console", "create_app"]
 
@@ -215,7 +215,7 @@ def create_app(
     settings = config.web
     secret = settings.session_secret.reveal() if settings.session_secret else None
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(when=when, advice=advice, status_text=status_text)
+    templates.env.globals.update(when=when)
     console = Console(
         app=app,
         actions=Actions(app, worker, AuditLog(app.state)),

@@ -1,4 +1,4 @@
-"""What the pages show, computed from calsync's own views: tables, filters, advice, figures."""
+"""What the pages show, computed from calsync's own views: the mailbox table, moments."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any, Final, final
 from urllib.parse import urlencode
 
-from calsync.issues import Issue, IssueDefinition
 from calsync.status import MailboxView
 
 __all__ = [
@@ -17,9 +16,6 @@ __all__ = [
     "PAGE_SIZE",
     "MailboxQuery",
     "Page",
-    "advice",
-    "issue_parameters",
-    "status_text",
     "when",
 ]
 
@@ -30,26 +26,6 @@ PAGE_SIZE: Final = 25
 def when(moment: datetime | None) -> str:
     """A moment as people read it, in UTC."""
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
-
-
-def status_text(view: MailboxView) -> str:
-    """A mailbox's status in words, with why it does not sync when it does not."""
-    text = str(view.status).replace("-", " ")
-    if not view.enabled:
-        return f"{text} (disabled)"
-    if view.suspended_by:
-        return f"{text} ({view.suspended_by})"
-    return text
-
-
-def issue_parameters(definition: IssueDefinition, message: str) -> dict[str, str]:
-    """The values the message template was filled with, read back from the message."""
-    return definition.parameters(message)
-
-
-def advice(issue: Issue) -> str:
-    """The issue's advice in its own words (side, field, the mailbox's name in commands)."""
-    return issue.advice
 
 
 #: The mailbox table's sortable columns: key -> (heading, sort key).
