@@ -225,6 +225,12 @@ class Provider(abc.ABC):
     role: ClassVar[Role]
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     #: A frozen dataclass the provider's ``settings`` table is validated into, or ``None``.
+    #: Its fields may use :mod:`calsync.config.values` (``HttpUrl``, ``Seconds``, ``ZoneId``)
+    #: to be checked on load, and ``__post_init__`` may raise ``ValueError`` for a bad value
+    #: (every command then refuses the file, exit 2). What only building the provider finds
+    #: (a combination of values that cannot work, a secret that cannot be used) is raised
+    #: by :meth:`from_context` as :class:`~calsync.errors.ConfigError`: ``calsync check``
+    #: builds every provider, without calling its service, to report it before a pass.
     settings_type: ClassVar[type[Any] | None] = None
 
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from ews_testing import ALICE, PASSWORD
 from exchangelib import DELEGATE, IMPERSONATION, Credentials, FailFast, OAuth2Credentials
@@ -10,6 +12,7 @@ from exchangelib.transport import BASIC, NTLM, OAUTH2
 from provider_testing import provider_for, utc
 
 from calsync.config.secrets import Secret
+from calsync.config.values import HttpUrl
 from calsync.emulation import FrozenClock
 from calsync.providers import ProviderContext
 from calsync_exchange import AccessType, AuthType, ExchangeMailbox, ExchangeSettings
@@ -101,17 +104,29 @@ def test_nothing_is_probed(emulator: EwsEmulator) -> None:
     provider.close()
 
 
+ON_PREMISES = HttpUrl("https://mail.example.com/EWS/Exchange.asmx")
+
+
 def test_settings_problems() -> None:
-    assert ExchangeSettings().problems() == ["password is required with auth = 'basic'"]
-    assert ExchangeSettings(password=Secret(env="X"), server_version="15.x").problems() == [
+    on_premises = ExchangeSettings(endpoint=ON_PREMISES)
+    assert on_premises.problems() == ["password is required with auth = 'basic'"]
+    assert replace(on_premises, password=Secret(env="X"), server_version="15.x").problems() == [
         "server_version '15.x' is not like '15.1.2507.0'"
     ]
-    assert ExchangeSettings(password=Secret(env="X"), max_wait=-1).problems() == [
+    assert replace(on_premises, password=Secret(env="X"), max_wait=-1).problems() == [
         "max_wait must not be negative"
     ]
-    assert ExchangeSettings(password=Secret(env="X"), time_zone="Mars/Olympus").problems() == [
-        "time_zone 'Mars/Olympus' is not an IANA or Windows zone id"
-    ]
-    assert (
-        ExchangeSettings(password=Secret(env="X"), time_zone="Tokyo Standard Time").problems() == []
+
+
+@pytest.mark.parametrize("auth", [AuthType.BASIC, AuthType.NTLM])
+def test_exchange_online_with_a_password_is_refused_with_the_ways_that_work(
+    auth: AuthType,
+) -> None:
+    [problem] = ExchangeSettings(auth=auth, password=Secret(env="X")).problems()
+    assert problem.startswith(f"auth = '{auth}' does not work with Exchange Online")
+    assert "since 1 October 2026" in problem and "EWS allow list" in problem
+    assert 'provider = "graph"' in problem
+    oauth = ExchangeSettings(
+        auth=AuthType.OAUTH, tenant_id="t", client_id="c", client_secret=Secret(env="X")
     )
+    assert oauth.problems() == []

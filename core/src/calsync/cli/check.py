@@ -1,13 +1,17 @@
-"""``calsync check``: validate a configuration file."""
+"""``calsync check``: validate a configuration, and everything a pass would need, offline."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
+from sqlalchemy.engine import make_url
 
-from calsync.cli.output import console, fail, print_json
-from calsync.config import load_config
+from calsync.cli.output import EXIT_USAGE, console, fail, print_json
+from calsync.config import Config, load_config
+from calsync.errors import ConfigError
+from calsync.preflight import offline
 
 
 @click.command("check")
@@ -22,26 +26,37 @@ from calsync.config import load_config
 def command(config_path: Path, as_json: bool) -> None:
     """Validate a configuration file; exit 2 listing every problem with its path.
 
-    Also checks that every secret it refers to can be read (without printing it).
+    Offline, without calling any service: the file's values, every secret it refers to
+    (readable and not empty; never printed), the state database (it can be opened and
+    written, its schema is this calsync's; nothing is created), and every provider built
+    from its settings as a pass would build it.
     """
-    config = load_config(config_path)
-    problems = [
-        f"{path}: {problem}" for path, secret in config.secrets() if (problem := secret.problem())
-    ]
-    if problems:
-        fail("configuration error", problems)
-    summary = {
-        "config": str(config_path),
-        "state": config.state,
-        "crm": config.crm.provider,
-        "mailboxes": [
-            {"name": m.name, "provider": m.provider, "address": m.address} for m in config.mailboxes
-        ],
-        "secrets": len(config.secrets()),
-    }
+    config: Config | None = None
+    try:
+        config = load_config(config_path)
+        problems, built = offline(config)
+        built.close()
+    except ConfigError as exc:
+        problems = exc.problems
+    summary: dict[str, Any] = {"config": str(config_path), "ok": not problems}
+    if config is not None:
+        summary |= {
+            "state": make_url(config.state).render_as_string(hide_password=True),
+            "crm": config.crm.provider,
+            "mailboxes": [
+                {"name": m.name, "provider": m.provider, "address": m.address}
+                for m in config.mailboxes
+            ],
+            "secrets": len(config.secrets()),
+        }
+    summary["problems"] = problems
     if as_json:
         print_json(summary)
+    if problems:
+        fail("configuration error", problems, EXIT_USAGE)
+    if as_json:
         return
+    assert config is not None
     console.print(
         f"[green]ok[/] {config_path}: CRM {config.crm.provider}, {len(config.mailboxes)} mailbox(es)"
     )

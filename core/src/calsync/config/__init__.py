@@ -36,6 +36,7 @@ references (:class:`~calsync.config.secrets.Secret`) and are never printed.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -177,14 +178,48 @@ def load_config(path: str | Path, registry: Any = None) -> Config:
     """
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_bytes().decode("utf-8")
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read the configuration: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{file}: line {line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(
+            f"{file}: arrays or tables nested too deep to read (at most {MAX_DEPTH} levels)"
+        ) from None
+    too_deep = _too_deep(data)
+    if too_deep is not None:
+        raise ConfigError(
+            f"{file}: {too_deep}: nested more than {MAX_DEPTH} levels deep; "
+            "no calsync setting is nested like that"
+        )
     return parse_config(data, registry=registry, path=file)
+
+
+#: How deep arrays and tables may nest; calsync's own settings need five or so.
+MAX_DEPTH: Final = 32
+
+
+def _too_deep(data: Mapping[str, Any]) -> str | None:
+    """The path of the first value nested deeper than :data:`MAX_DEPTH`, if any (no recursion)."""
+    pending: list[tuple[str, object, int]] = [("", data, 0)]
+    while pending:
+        where, value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return where
+        if isinstance(value, dict):
+            pending += [(f"{where}.{k}" if where else k, v, depth + 1) for k, v in value.items()]
+        elif isinstance(value, list):
+            pending += [(f"{where}[{i}]", v, depth + 1) for i, v in enumerate(value)]
+    return None
 
 
 def parse_config(
@@ -292,7 +327,8 @@ def _registry_for(data: Mapping[str, Any], problems: list[str]) -> Any:
     crm = data.get("crm")
     if isinstance(crm, dict) and isinstance(crm.get("provider"), str):
         names.add(crm["provider"])
-    for mailbox in data.get("mailboxes") or []:
+    mailboxes = data.get("mailboxes")
+    for mailbox in mailboxes if isinstance(mailboxes, list) else []:
         if isinstance(mailbox, dict) and isinstance(mailbox.get("provider"), str):
             names.add(mailbox["provider"])
     try:
@@ -345,12 +381,27 @@ def _crm(table: object, registry: Any, problems: list[str]) -> CrmConfig | None:
 
 
 _MAILBOX_KEYS: Final = ("name", "provider", "address", "settings", "policy")
+#: What the state database stores a mailbox name in (any database, PostgreSQL included).
+MAX_NAME_LENGTH: Final = 128
+#: An address as SMTP allows it (RFC 5321: 64 + 1 + 255 characters), no spaces.
+_ADDRESS: Final = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}")
+
+
+def _name_problem(name: str) -> str | None:
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{len(name)} characters; a mailbox name has at most {MAX_NAME_LENGTH}"
+    if name != name.strip() or not name.isprintable():
+        return f"{name!r} has spaces around it or characters that cannot be printed"
+    return None
 
 
 def _mailboxes(
     tables: object, policy_table: object, registry: Any, problems: list[str]
 ) -> list[MailboxConfig]:
-    if not isinstance(tables, list) or not tables:
+    if tables is not None and not isinstance(tables, list):
+        problems.append(f"mailboxes: expected one [[mailboxes]] table per mailbox, got {tables!r}")
+        return []
+    if not tables:
         problems.append("mailboxes: at least one [[mailboxes]] entry is needed")
         return []
     result: list[MailboxConfig] = []
@@ -369,6 +420,8 @@ def _mailboxes(
         name = table.get("name")
         if not isinstance(name, str) or not name.strip():
             problems.append(f'{path}.name: required; a short unique name such as "alice"')
+        elif (problem := _name_problem(name)) is not None:
+            problems.append(f"{path}.name: {problem}")
         elif name in names:
             problems.append(
                 f"{path}.name: {name!r} is already the name of mailboxes[{names[name]}]"
@@ -376,7 +429,7 @@ def _mailboxes(
         else:
             names[name] = index
         address = table.get("address")
-        if not isinstance(address, str) or "@" not in address:
+        if not isinstance(address, str) or not _ADDRESS.fullmatch(address.strip()):
             problems.append(
                 f"{path}.address: required; the owner's e-mail address, got {address!r}"
             )

@@ -42,23 +42,39 @@ class Secret:
         return f"environment variable {self.env}" if self.env else f"file {self.file}"
 
     def problem(self) -> str | None:
-        """Why the secret cannot be read right now (``None`` when it can)."""
-        if self.env is not None:
-            return (
-                None if os.environ.get(self.env) else f"environment variable {self.env} is not set"
-            )
-        path = Path(self.file or "")
-        if not path.is_file():
-            return f"secret file {path} does not exist"
-        if not os.access(path, os.R_OK):
-            return f"secret file {path} is not readable"
+        """Why the secret cannot be read right now (``None`` when it can); never its value."""
+        try:
+            self.reveal()
+        except ConfigError as exc:
+            return str(exc)
         return None
 
     def reveal(self) -> str:
-        """Read the secret's value; raises :class:`ConfigError` naming the reference if it cannot."""
-        problem = self.problem()
-        if problem is not None:
-            raise ConfigError(problem)
+        """Read the secret's value; raises :class:`ConfigError` naming the reference if it cannot.
+
+        An empty value is refused too: it is a setup mistake (an unexported variable, a file
+        written by a failed job), never a credential.
+        """
         if self.env is not None:
-            return os.environ[self.env]
-        return Path(self.file or "").read_text(encoding="utf-8").strip()
+            value = os.environ.get(self.env)
+            if value is None:
+                raise ConfigError(f"environment variable {self.env} is not set")
+            if not value.strip():
+                raise ConfigError(f"environment variable {self.env} is empty")
+            return value
+        path = Path(self.file or "")
+        try:
+            value = path.read_bytes().decode("utf-8").strip()
+        except FileNotFoundError:
+            raise ConfigError(f"secret file {path} does not exist") from None
+        except IsADirectoryError:
+            raise ConfigError(f"secret file {path} is a folder, not a file") from None
+        except PermissionError:
+            raise ConfigError(f"secret file {path} is not readable by this user") from None
+        except OSError as exc:
+            raise ConfigError(f"secret file {path} cannot be read: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"secret file {path} is not UTF-8 text") from None
+        if not value:
+            raise ConfigError(f"secret file {path} is empty")
+        return value

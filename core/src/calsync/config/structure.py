@@ -21,6 +21,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.v import transform_error
 
 from calsync.config.secrets import Secret
+from calsync.config.values import HttpUrl, Seconds, ZoneId, http_url, seconds, zone_id
 
 __all__ = ["structure"]
 
@@ -94,6 +95,9 @@ def _converter(*, lists_only: bool = True) -> cattrs.Converter:
     converter.register_structure_hook(float, _strict_float)
     converter.register_structure_hook(bool, _on_off_bool)
     converter.register_structure_hook(Secret, _secret)
+    converter.register_structure_hook(HttpUrl, http_url)
+    converter.register_structure_hook(Seconds, seconds)
+    converter.register_structure_hook(ZoneId, zone_id)
     # cattrs dispatches on the MRO: StrEnum must be named, or its ``str`` base would win.
     converter.register_structure_hook(enum.Enum, _enum)
     converter.register_structure_hook(enum.StrEnum, _enum)

@@ -9,8 +9,10 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Final
 
 from calsync.config.secrets import Secret
+from calsync.config.values import Seconds
 from calsync.notify import Notification
 
 __all__ = ["SmtpNotifier", "SmtpSettings", "Tls"]
@@ -27,6 +29,10 @@ class Tls(enum.StrEnum):
     IMPLICIT = "implicit"
 
 
+#: Seconds to wait for the mail server, unless the settings say otherwise.
+DEFAULT_TIMEOUT: Final = Seconds(30.0)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SmtpSettings:
     """``[notify.smtp]``."""
@@ -38,7 +44,7 @@ class SmtpSettings:
     recipients: tuple[str, ...]
     username: str | None = None
     password: Secret | None = None
-    timeout: float = 30.0
+    timeout: Seconds = DEFAULT_TIMEOUT
 
 
 class SmtpNotifier:

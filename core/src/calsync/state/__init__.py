@@ -21,7 +21,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    inspect,
     select,
     update,
 )
@@ -57,6 +56,7 @@ __all__ = [
     "ResetState",
     "Side",
     "State",
+    "check_database",
 ]
 
 
@@ -112,47 +112,19 @@ class State:
         )
 
     def _prepare(self) -> None:
-        with self.database.begin(write=False) as conn:
-            existing = set(inspect(conn).get_table_names())
-            found = (
+        version = self.database.schema_version()
+        if version is None:
+            with self.database.begin(write=True) as conn:
+                schema.metadata.create_all(conn)
                 conn.execute(
-                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-                ).scalar()
-                if "calsync_meta" in existing
-                else None
-            )
-        if "calsync_meta" in existing:
-            self._migrate(found)
+                    insert(schema.meta).values(
+                        key="schema_version", value=str(schema.SCHEMA_VERSION)
+                    )
+                )
             return
-        if existing:
-            raise StateError(
-                f"{self.database.name} holds tables that are not calsync's "
-                f"({', '.join(sorted(existing)[:5])}); point `state` at a new, empty database"
-            )
-        with self.database.begin(write=True) as conn:
-            schema.metadata.create_all(conn)
-            conn.execute(
-                insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
-            )
-
-    def _migrate(self, found: str | None) -> None:
-        """Bring a database of an earlier schema version up to this one, step by step."""
-        version = int(found) if found is not None and found.isdigit() else None
-        if (
-            version is None
-            or version > schema.SCHEMA_VERSION
-            or version not in (set(schema.MIGRATIONS) | {schema.SCHEMA_VERSION})
-        ):
-            newer = version is not None and version > schema.SCHEMA_VERSION
-            raise StateError(
-                f"the state database {self.database.name} has schema version {found}, "
-                f"this calsync needs version {schema.SCHEMA_VERSION}; "
-                + ("upgrade calsync to the version that wrote it, or " if newer else "")
-                + "point `state` at a new database (calsync adopts existing counterparts, "
-                "nothing is duplicated)"
-            )
         if version == schema.SCHEMA_VERSION:
             return
+        # An earlier version: brought up to this one, step by step.
         with self.database.begin(write=True) as conn:
             while version < schema.SCHEMA_VERSION:
                 schema.MIGRATIONS[version](conn)
@@ -476,3 +448,15 @@ class State:
                 .limit(limit)
             ).mappings()
             return [PassRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
+
+
+def check_database(url: str, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
+    """Check that calsync can use the database at ``url``, creating and changing nothing.
+
+    :raises StateError: saying what is wrong and what to do, as :class:`State` would.
+    """
+    database = Database(url, busy_timeout=busy_timeout, create=False)
+    try:
+        database.check()
+    finally:
+        database.dispose()

@@ -21,11 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from calsync.errors import StateError
+from calsync.state import schema
 
 __all__ = ["BUSY_TIMEOUT", "WRITE", "Database"]
 
@@ -38,8 +39,13 @@ WRITE: Final = "calsync_write"
 class Database:
     """One state database: its engine and the words to describe it in messages."""
 
-    def __init__(self, url: str, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
-        """Prepare the engine (nothing is opened yet beyond creating a new SQLite file)."""
+    def __init__(
+        self, url: str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True
+    ) -> None:
+        """Prepare the engine; nothing is opened yet, beyond creating a new SQLite file.
+
+        :param create: create a SQLite file that does not exist yet (for its owner only).
+        """
         self.url = url
         self.busy_timeout = busy_timeout
         try:
@@ -56,7 +62,8 @@ class Database:
             else "(an unreadable URL)"
         )
         if self.file is not None:
-            _create_private(self.file)
+            if create:
+                _create_private(self.file)
             if not os.access(self.file, os.W_OK) and self.file.exists():
                 raise StateError(self._read_only())
         target: URL | str = _with_driver(parsed) if parsed is not None else url
@@ -89,6 +96,51 @@ class Database:
             conn.execution_options(**{WRITE: write})
             with conn.begin():
                 yield conn
+
+    def schema_version(self) -> int | None:
+        """The version of calsync's tables here (``None``: an empty database, to be set up).
+
+        :raises StateError: another program's tables, or a version this calsync cannot use.
+        """
+        with self.translated(), self.begin(write=False) as conn:
+            existing = set(inspect(conn).get_table_names())
+            found = (
+                conn.execute(
+                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                ).scalar()
+                if schema.meta.name in existing
+                else None
+            )
+        if schema.meta.name not in existing:
+            if existing:
+                raise StateError(
+                    f"{self.name} holds tables that are not calsync's "
+                    f"({', '.join(sorted(existing)[:5])}); point `state` at a new, empty database"
+                )
+            return None
+        version = int(found) if found is not None and found.isdigit() else None
+        if version is None or version not in {*schema.MIGRATIONS, schema.SCHEMA_VERSION}:
+            newer = version is not None and version > schema.SCHEMA_VERSION
+            raise StateError(
+                f"the state database {self.name} has schema version {found}, "
+                f"this calsync needs version {schema.SCHEMA_VERSION}; "
+                + ("upgrade calsync to the version that wrote it, or " if newer else "")
+                + "point `state` at a new database (calsync adopts existing counterparts, "
+                "nothing is duplicated)"
+            )
+        return version
+
+    def check(self) -> None:
+        """Raise :class:`StateError` if calsync could not use this database (changes nothing)."""
+        if self.file is not None and not self.file.exists():
+            folder = self.file.parent
+            if not folder.is_dir() or not os.access(folder, os.W_OK):
+                raise StateError(
+                    f"cannot create the state database {self.file}: its folder {folder} does "
+                    "not exist or this user may not write there"
+                )
+            return
+        self.schema_version()
 
     def explain(self, exc: SQLAlchemyError) -> str:
         """What ``exc`` means for the person running calsync (never the SQL or its values)."""

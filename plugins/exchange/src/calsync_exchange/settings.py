@@ -1,6 +1,7 @@
 """The ``settings`` table of an ``exchange`` mailbox, validated by core's config loader.
 
-Example (basic authentication against a local emulator, as the demo runs it)::
+Example (basic authentication against a local emulator, as the demo runs it; Exchange
+Online refuses basic and NTLM authentication, so calsync refuses them for its endpoint)::
 
     [[mailboxes]]
     name = "alice"
@@ -30,9 +31,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from typing import Final
+from urllib.parse import urlsplit
 
 from calsync.config.secrets import Secret
-from calsync.timezones import to_zoneinfo
+from calsync.config.values import HttpUrl, Seconds, ZoneId
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -44,14 +46,17 @@ __all__ = [
 ]
 
 #: Exchange Online's EWS endpoint.
-DEFAULT_ENDPOINT: Final = "https://outlook.office365.com/EWS/Exchange.asmx"
+DEFAULT_ENDPOINT: Final = HttpUrl("https://outlook.office365.com/EWS/Exchange.asmx")
+#: Where all-day items' midnights are when no zone is set.
+DEFAULT_ZONE: Final = ZoneId("UTC")
+#: Exchange Online's hosts: they take OAuth only (basic authentication was switched off for
+#: EWS in 2022), and since 1 October 2026 EWS itself is blocked unless the tenant allows it.
+EXCHANGE_ONLINE_HOSTS: Final = ("outlook.office365.com", "outlook.office.com")
 #: Exchange 2016 / Exchange Online; passed as the version hint so exchangelib never probes.
 DEFAULT_SERVER_BUILD: Final = "15.1.2507.0"
 #: Seconds a request may go without an answer. A large SyncFolderItems page answers within
 #: seconds; a minute without a byte is a stalled server, not a slow one.
-DEFAULT_TIMEOUT: Final = 60.0
-#: No pass should wait longer than this for one answer.
-MAX_TIMEOUT: Final = 600.0
+DEFAULT_TIMEOUT: Final = Seconds(60.0)
 
 
 class AuthType(enum.StrEnum):
@@ -92,10 +97,11 @@ class ExchangeSettings:
     :param max_wait: seconds exchangelib may itself wait out throttling (``FaultTolerance``);
         0 fails fast and leaves back-off to the engine.
     :param timeout_seconds: seconds to wait for the server to connect or to send more of
-        its answer before the call fails as ``SERVICE_UNAVAILABLE`` (exchangelib: 120).
+        its answer before the call fails as ``SERVICE_UNAVAILABLE`` (exchangelib: 120); more
+        than 0, at most 900 (:data:`calsync.config.values.MAX_SECONDS`).
     """
 
-    endpoint: str = DEFAULT_ENDPOINT
+    endpoint: HttpUrl = DEFAULT_ENDPOINT
     auth: AuthType = AuthType.BASIC
     access: AccessType = AccessType.DELEGATE
     username: str = ""
@@ -104,9 +110,9 @@ class ExchangeSettings:
     client_id: str = ""
     client_secret: Secret | None = None
     server_version: str = DEFAULT_SERVER_BUILD
-    time_zone: str = "UTC"
+    time_zone: ZoneId = DEFAULT_ZONE
     max_wait: int = 0
-    timeout_seconds: float = DEFAULT_TIMEOUT
+    timeout_seconds: Seconds = DEFAULT_TIMEOUT
 
     def problems(self) -> list[str]:
         """What is missing or wrong for the chosen authentication (empty when usable)."""
@@ -115,6 +121,13 @@ class ExchangeSettings:
             for name in ("tenant_id", "client_id", "client_secret"):
                 if not getattr(self, name):
                     found.append(f"{name} is required with auth = 'oauth'")
+        elif self.is_exchange_online:
+            found.append(
+                f"auth = '{self.auth}' does not work with Exchange Online ({self.endpoint}): it "
+                "takes OAuth only, and since 1 October 2026 blocks EWS unless the tenant allows "
+                "it. Use auth = 'oauth' with an app registration the tenant's EWS allow list "
+                'admits, or the Microsoft Graph provider (provider = "graph")'
+            )
         elif self.password is None:
             found.append(f"password is required with auth = '{self.auth}'")
         parts = self.server_version.split(".")
@@ -122,8 +135,10 @@ class ExchangeSettings:
             found.append(f"server_version {self.server_version!r} is not like '15.1.2507.0'")
         if self.max_wait < 0:
             found.append("max_wait must not be negative")
-        if not 0 < self.timeout_seconds <= MAX_TIMEOUT:
-            found.append(f"timeout_seconds must be more than 0 and at most {MAX_TIMEOUT}")
-        if to_zoneinfo(self.time_zone) is None:
-            found.append(f"time_zone {self.time_zone!r} is not an IANA or Windows zone id")
         return found
+
+    @property
+    def is_exchange_online(self) -> bool:
+        """Whether the endpoint is Exchange Online's (Office 365)."""
+        host = (urlsplit(self.endpoint).hostname or "").lower()
+        return host in EXCHANGE_ONLINE_HOSTS

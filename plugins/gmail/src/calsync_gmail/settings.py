@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from calsync.config.secrets import Secret
+from calsync.config.values import HttpUrl, Seconds
 
 __all__ = [
     "CALENDAR_BATCH_URI",
@@ -40,8 +41,10 @@ __all__ = [
 #: Google's documented ceilings: 1000 calls per Calendar batch, 100 per Gmail batch.
 MAX_CALENDAR_BATCH: Final = 1000
 MAX_GMAIL_BATCH: Final = 100
-CALENDAR_BATCH_URI: Final = "https://www.googleapis.com/batch/calendar/v3"
-GMAIL_BATCH_URI: Final = "https://gmail.googleapis.com/batch"
+#: Seconds before a request is abandoned, unless the settings say otherwise.
+DEFAULT_TIMEOUT: Final = Seconds(60.0)
+CALENDAR_BATCH_URI: Final = HttpUrl("https://www.googleapis.com/batch/calendar/v3")
+GMAIL_BATCH_URI: Final = HttpUrl("https://gmail.googleapis.com/batch")
 #: Read/write calendars and relabel mail (no access to mail bodies beyond search).
 DEFAULT_SCOPES: Final = (
     "https://www.googleapis.com/auth/calendar",
@@ -67,18 +70,18 @@ class GmailSettings:
     #: Gmail labels: the parent the "Sync Error" label nests under, and whether to label mail.
     label_parent: str = "Salesforce Emails"
     gmail_labels: bool = True
-    #: ``api_endpoint`` overrides (empty: Google's), e.g. ``http://127.0.0.1:8080/calendar/v3/``.
-    calendar_api: str = ""
-    gmail_api: str = ""
-    calendar_batch_uri: str = CALENDAR_BATCH_URI
-    gmail_batch_uri: str = GMAIL_BATCH_URI
-    #: The OAuth token endpoint; empty: the key file's (service account) or Google's.
-    token_uri: str = ""
+    #: ``api_endpoint`` overrides (absent: Google's), e.g. ``http://127.0.0.1:8080/calendar/v3/``.
+    calendar_api: HttpUrl | None = None
+    gmail_api: HttpUrl | None = None
+    calendar_batch_uri: HttpUrl = CALENDAR_BATCH_URI
+    gmail_batch_uri: HttpUrl = GMAIL_BATCH_URI
+    #: The OAuth token endpoint; absent: the key file's (service account) or Google's.
+    token_uri: HttpUrl | None = None
     #: Calls per batch request. Google allows 1000 (Calendar) and 100 (Gmail) but advises
     #: against more than 50: larger batches are more often throttled as a whole.
     batch_size: int = 50
-    #: Seconds before a request is abandoned (socket timeout).
-    timeout: float = 60.0
+    #: Seconds before a request is abandoned (socket timeout); at most 900.
+    timeout: Seconds = DEFAULT_TIMEOUT
     #: Retries of a throttled single call (or a 503 that says when to come back) within
     #: the call, as calsync.retry.Backoff waits (the hint up to 60 s, else exponentially
     #: with jitter). Off by default: the engine already repeats a throttled pass the same way.
@@ -90,8 +93,6 @@ class GmailSettings:
             raise ValueError(f"batch_size must be between 1 and {MAX_CALENDAR_BATCH}")
         if not 0 <= self.num_retries <= 5:
             raise ValueError("num_retries must be between 0 and 5")
-        if self.timeout <= 0:
-            raise ValueError("timeout must be positive")
         if not self.calendar_id:
             raise ValueError("calendar_id must not be empty")
         if not self.label_parent.strip(" /"):

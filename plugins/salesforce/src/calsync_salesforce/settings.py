@@ -26,12 +26,16 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from calsync.config.secrets import Secret
+from calsync.config.values import HttpUrl, Seconds
 
 __all__ = ["DEFAULT_API_VERSION", "SalesforceSettings"]
 
 DEFAULT_API_VERSION = "59.0"
+#: Seconds to wait for an answer, unless the settings say otherwise.
+DEFAULT_TIMEOUT: Final = Seconds(120)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,7 +44,7 @@ class SalesforceSettings:
 
     #: The org's URL, e.g. ``https://acme.my.salesforce.com`` (needed with ``session_id``;
     #: optional with the JWT flow, where it picks the login host).
-    instance_url: str = ""
+    instance_url: HttpUrl | None = None
     #: An existing session id or OAuth access token.
     session_id: Secret | None = None
     #: The integration user's username (password, JWT flows).
@@ -57,10 +61,10 @@ class SalesforceSettings:
     #: The REST API version every call uses.
     api_version: str = DEFAULT_API_VERSION
     #: Send every request to this ``http://host:port`` instead (a local emulator server).
-    forward_to: str = ""
+    forward_to: HttpUrl | None = None
     #: The External ID field on Event that stores the counterpart's id.
     counterpart_field: str = "Calsync_Ref__c"
     #: Whether the org has "Enable Multiday Events" on (events up to 14 days, else 24 hours).
     multiday_events: bool = True
-    #: Seconds to wait for an answer before giving up on a call.
-    timeout_seconds: int = 120
+    #: Seconds to wait for an answer before giving up on a call (at most 900).
+    timeout_seconds: Seconds = DEFAULT_TIMEOUT

@@ -1,0 +1,112 @@
+"""``calsync check``: everything a pass needs, checked before one runs.
+
+:func:`offline` finds every setup mistake that can be found without calling a service:
+the secrets can be read (and are not empty), the state database can be used, and every
+provider can be built from its settings, as a pass would build it. :func:`connect` then
+reaches each service once and says, per mailbox, whether it would sync: credentials
+accepted, calendar found, address linked to a CRM user.
+
+A problem found here is a configuration error (exit 2), never an INTERNAL_ERROR of a pass.
+Messages name where the problem is and never show a secret.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from calsync.config import Config, MailboxConfig
+from calsync.errors import CalsyncError, ConfigError
+from calsync.plugins import Registry, load_registry
+from calsync.providers import CrmProvider, MailboxProvider, Provider, ProviderContext, Role
+from calsync.state import check_database
+
+__all__ = ["Built", "offline"]
+
+
+@dataclass
+class Built:
+    """The providers :func:`offline` could build, for :func:`connect` to use."""
+
+    crm: CrmProvider | None = None
+    mailboxes: dict[str, MailboxProvider] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Release every provider."""
+        for provider in [self.crm, *self.mailboxes.values()]:
+            if provider is not None:
+                with contextlib.suppress(Exception):
+                    provider.close()
+
+
+def offline(config: Config, registry: Registry | None = None) -> tuple[list[str], Built]:
+    """Every problem found without calling a service, and the providers built meanwhile."""
+    problems: list[str] = []
+    unreadable: set[str] = set()  # whose secrets cannot be read: not built, said once
+    for path, secret in config.secrets():
+        problem = secret.problem()
+        if problem is not None:
+            problems.append(f"{path}: {problem}")
+            unreadable.add(path.split(".settings", 1)[0])
+    try:
+        check_database(config.state, busy_timeout=config.state_options.busy_timeout_seconds)
+    except CalsyncError as exc:
+        problems.append(f"state: {exc}")
+    registry = registry or load_registry(
+        sorted({config.crm.provider, *(m.provider for m in config.mailboxes)})
+    )
+    built = Built()
+    if "crm" not in unreadable:
+        context = ProviderContext(settings=config.crm.settings, name="crm")
+        spec = registry.provider(Role.CRM, config.crm.provider)
+        built.crm = _build(spec.provider, context, "crm", problems)
+    for index, mailbox in enumerate(config.mailboxes):
+        path = f"mailboxes[{index}]"
+        if path not in unreadable:
+            spec = registry.provider(Role.MAILBOX, mailbox.provider)
+            provider = _build(spec.provider, _context(mailbox), path, problems)
+            if provider is not None:
+                built.mailboxes[mailbox.name] = provider
+    return problems, built
+
+
+# -- the parts ---------------------------------------------------------------------------------
+
+
+def _context(mailbox: MailboxConfig) -> ProviderContext:
+    return ProviderContext(settings=mailbox.settings, name=mailbox.name, address=mailbox.address)
+
+
+def _build(
+    factory: type[Provider], context: ProviderContext, path: str, problems: list[str]
+) -> Any:
+    """Build a provider as a pass would (its secrets are read; no service is called)."""
+    try:
+        provider = factory.from_context(context)
+    except ConfigError as exc:
+        problems += [_under(path, context.name, problem) for problem in exc.problems]
+        return None
+    except CalsyncError as exc:
+        problems.append(f"{path}: {exc}")
+        return None
+    except (
+        Exception
+    ) as exc:  # the provider's own failure: its type only, a message may hold a secret
+        problems.append(
+            f"{path}: the {factory.name} provider cannot be set up ({type(exc).__name__})"
+        )
+        return None
+    return provider
+
+
+def _under(path: str, name: str, problem: str) -> str:
+    """``problem`` placed under ``path`` (``mailboxes[0]``), as the loader names places.
+
+    A provider may have named the place itself, from the top of the file or by the
+    mailbox's name (``mailboxes.alice.settings: ...``).
+    """
+    head, _, rest = problem.partition(":")
+    if head.startswith(("crm", "mailboxes")) and " " not in head:
+        return path + head.removeprefix("crm").removeprefix(f"mailboxes.{name}") + ":" + rest
+    return f"{path}.settings: {problem}"
