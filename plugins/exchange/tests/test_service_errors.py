@@ -11,6 +11,7 @@ from ews_testing import ALICE, PASSWORD
 from exchangelib import Credentials
 from provider_testing import provider_for
 
+from calsync.config.structure import structure
 from calsync.emulation import Fault, FaultKind
 from calsync.emulation.dead import StalledServer, refused_url
 from calsync.errors import ServiceUnavailableError, ThrottledError
@@ -92,9 +93,12 @@ def test_a_stalled_server_times_out_after_timeout_seconds() -> None:
 
 
 def test_timeout_seconds_is_checked() -> None:
-    settings = ExchangeSettings(password=None, timeout_seconds=0)
-    assert any("timeout_seconds" in p for p in settings.problems())
-    assert not any("timeout_seconds" in p for p in ExchangeSettings(timeout_seconds=30).problems())
+    _, problems = structure({"timeout_seconds": 0}, ExchangeSettings, "settings")
+    assert problems == [
+        "settings.timeout_seconds: 0 seconds is out of range: more than 0 and at most 900"
+    ]
+    settings, problems = structure({"timeout_seconds": 30}, ExchangeSettings, "settings")
+    assert problems == [] and settings is not None and settings.timeout_seconds == 30
 
 
 def test_the_patient_policy_waits_out_a_503_as_asked(emulator: EwsEmulator) -> None:
