@@ -6,12 +6,19 @@ Each command runs in a new process with no terminal, as cron would run it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
+
+from calsync.emulation import FaultKind
+from calsync_exchange.harness import ExchangeHarness
+from calsync_gmail.harness import GmailHarness
+from calsync_salesforce.harness import SalesforceCrmHarness
 
 #: The command line, in a new process.
 CALSYNC = (sys.executable, "-c", "from calsync.cli import main; main()")
@@ -138,3 +145,107 @@ def test_what_only_building_the_provider_finds_is_refused(
     assert code == 2
     key = tmp_path / "service-account.json"
     assert [p[: len(expected.format(key=key))] for p in problems] == [expected.format(key=key)]
+
+
+class Org:
+    """Exchange, Google and Salesforce emulators served on sockets: alice, bob and dan on
+    Exchange, carol on Google; bob is no Salesforce user."""
+
+    def __init__(self) -> None:
+        self.exchange, self.gmail, self.crm = (
+            ExchangeHarness(),
+            GmailHarness(),
+            SalesforceCrmHarness(),
+        )
+        for address in ("alice@example.com", "bob@example.com", "dan@example.com"):
+            self.exchange.open_mailbox(address)
+        self.gmail.open_mailbox("carol@example.com")
+        for address in ("alice@example.com", "carol@example.com", "dan@example.com"):
+            self.crm.add_user(address)
+
+    def check_connect(
+        self, tmp_path: Path, *, wrong_password_for_dan: bool = True
+    ) -> tuple[int, dict[str, Any], str]:
+        """Run ``check --connect --json``: the exit code, the result and all it printed."""
+        served = [self.exchange.serve(), self.gmail.serve(), self.crm.serve()]
+        try:
+            ex, gm, sf = served
+            dan = ex.settings("dan@example.com")
+            if wrong_password_for_dan:
+                dan |= {"password": {"env": "DAN_WRONG_PASSWORD"}}
+            document = {
+                "crm": {"provider": "salesforce", "settings": sf.settings(None)},
+                "mailboxes": [
+                    _mailbox("alice", "exchange", ex.settings("alice@example.com")),
+                    _mailbox("bob", "exchange", ex.settings("bob@example.com")),
+                    _mailbox("carol", "gmail", gm.settings("carol@example.com")),
+                    _mailbox("dan", "exchange", dan),
+                ],
+            }
+            path = tmp_path / "calsync.toml"
+            path.write_text(tomli_w.dumps(document))
+            for emulator in (self.exchange.emulator, self.gmail.emulator, self.crm.emulator):
+                emulator.reset_counts()
+            environment = {k: v for e in served for k, v in e.environment.items()}
+            done = subprocess.run(
+                [*CALSYNC, "check", "--config", str(path), "--connect", "--json"],
+                capture_output=True,
+                text=True,
+                timeout=180,
+                check=False,
+                env=os.environ | environment | {"DAN_WRONG_PASSWORD": "not-dans-password"},
+            )
+        finally:
+            for endpoint in served:
+                endpoint.stop()
+        assert "Traceback" not in done.stderr
+        return done.returncode, json.loads(done.stdout), done.stdout + done.stderr
+
+
+def _found(result: dict[str, Any]) -> dict[str, tuple[bool | None, bool | None]]:
+    return {
+        m["name"]: (m["mailbox"]["ok"], m["crm_user"]["ok"])
+        for m in result["connections"]["mailboxes"]
+    }
+
+
+def test_connect_reaches_each_service_once_and_reports_each_mailbox(tmp_path: Path) -> None:
+    org = Org()
+    code, result, printed = org.check_connect(tmp_path)
+    assert code == 2  # refused credentials and an unlinked address: setup mistakes
+    assert _found(result) == {
+        "alice": (True, True),
+        "bob": (True, False),
+        "carol": (True, True),
+        "dan": (False, True),
+    }
+    by_name = {m["name"]: m for m in result["connections"]["mailboxes"]}
+    assert by_name["bob"]["crm_user"]["detail"].startswith("ADDRESS_NOT_LINKED")
+    assert by_name["dan"]["mailbox"]["detail"].startswith("AUTH_FAILED")
+    assert result["connections"]["crm"]["ok"] is True
+    # Judged from the services: each reached once, nothing read beyond that, nothing written.
+    assert org.exchange.emulator.counts == {"GetFolder": 3}
+    assert set(org.gmail.emulator.counts) <= {"oauth2.token", "calendar.calendars.get"}
+    assert org.gmail.emulator.counts["calendar.calendars.get"] == 1
+    assert org.crm.emulator.counts == {"query": 1}  # one lookup of every owner's address
+    assert "not-dans-password" not in printed
+
+
+def test_connect_exits_1_when_a_service_is_only_down(tmp_path: Path) -> None:
+    org = Org()
+    org.crm.inject(FaultKind.SERVER_ERROR, detail="503", times=None)
+    code, result, _ = org.check_connect(tmp_path, wrong_password_for_dan=False)
+    assert code == 1
+    crm = result["connections"]["crm"]
+    assert (crm["ok"], crm["transient"]) == (False, True)
+    assert crm["detail"].startswith("SERVICE_UNAVAILABLE")
+    assert _found(result) == dict.fromkeys(("alice", "bob", "carol", "dan"), (True, None))
+
+
+def _mailbox(name: str, provider: str, settings: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "provider": provider,
+        "address": f"{name}@example.com",
+        "settings": settings,
+    }

@@ -13,16 +13,26 @@ Messages name where the problem is and never show a secret.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, final
 
 from calsync.config import Config, MailboxConfig
-from calsync.errors import CalsyncError, ConfigError
+from calsync.errors import (
+    CalsyncError,
+    ConfigError,
+    ProviderError,
+    ServiceUnavailableError,
+    ThrottledError,
+)
 from calsync.plugins import Registry, load_registry
 from calsync.providers import CrmProvider, MailboxProvider, Provider, ProviderContext, Role
 from calsync.state import check_database
 
-__all__ = ["Built", "offline"]
+__all__ = ["Built", "Connections", "MailboxCheck", "Reached", "connect", "offline"]
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -38,6 +48,46 @@ class Built:
             if provider is not None:
                 with contextlib.suppress(Exception):
                     provider.close()
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reached:
+    """What one check of ``check --connect`` found."""
+
+    #: True: it works; False: it does not; None: not checked.
+    ok: bool | None
+    detail: str
+    #: The failure may pass by itself (the service is down or throttling): not a setup mistake.
+    transient: bool = False
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MailboxCheck:
+    """One mailbox as ``check --connect`` found it."""
+
+    name: str
+    address: str
+    #: Its own service: credentials accepted, calendar found.
+    mailbox: Reached
+    #: Its address belongs to an active CRM user.
+    crm_user: Reached
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Connections:
+    """Everything ``check --connect`` reached."""
+
+    crm: Reached
+    mailboxes: tuple[MailboxCheck, ...]
+
+    @property
+    def failures(self) -> list[Reached]:
+        """The checks that failed."""
+        found = [self.crm, *(c for m in self.mailboxes for c in (m.mailbox, m.crm_user))]
+        return [check for check in found if check.ok is False]
 
 
 def offline(config: Config, registry: Registry | None = None) -> tuple[list[str], Built]:
@@ -69,6 +119,39 @@ def offline(config: Config, registry: Registry | None = None) -> tuple[list[str]
             if provider is not None:
                 built.mailboxes[mailbox.name] = provider
     return problems, built
+
+
+def connect(config: Config, built: Built) -> Connections:
+    """Reach each service once: the CRM (one lookup of every address), then each mailbox."""
+    if built.crm is None:
+        crm, users = Reached(ok=None, detail="not checked: its settings have problems"), {}
+    else:
+        crm_provider = built.crm
+        crm, found = _reach(lambda: crm_provider.users([m.address for m in config.mailboxes]))
+        users = dict(found or {})
+        if crm.ok:
+            crm = Reached(ok=True, detail=f"signed in; {len(users)} mailbox owner(s) are users")
+    checks = []
+    for mailbox in config.mailboxes:
+        provider = built.mailboxes.get(mailbox.name)
+        own = (
+            Reached(ok=None, detail="not checked: its settings have problems")
+            if provider is None
+            else _reach(provider.probe)[0]
+        )
+        user = (
+            Reached(ok=None, detail="not checked: the CRM was not reached")
+            if not crm.ok
+            else Reached(ok=True, detail=f"user {users[mailbox.address]}")
+            if mailbox.address in users
+            else Reached(
+                ok=False, detail=f"ADDRESS_NOT_LINKED: no active CRM user has {mailbox.address}"
+            )
+        )
+        checks.append(
+            MailboxCheck(name=mailbox.name, address=mailbox.address, mailbox=own, crm_user=user)
+        )
+    return Connections(crm=crm, mailboxes=tuple(checks))
 
 
 # -- the parts ---------------------------------------------------------------------------------
@@ -110,3 +193,18 @@ def _under(path: str, name: str, problem: str) -> str:
     if head.startswith(("crm", "mailboxes")) and " " not in head:
         return path + head.removeprefix("crm").removeprefix(f"mailboxes.{name}") + ":" + rest
     return f"{path}.settings: {problem}"
+
+
+def _reach(call: Callable[[], T]) -> tuple[Reached, T | None]:
+    """Call a service once: what it answered, or what went wrong (never a traceback)."""
+    try:
+        answer = call()
+    except NotImplementedError:
+        return Reached(ok=None, detail="not checked: the provider has no probe"), None
+    except (ThrottledError, ServiceUnavailableError) as exc:
+        return Reached(ok=False, detail=f"{exc.code}: {exc}", transient=True), None
+    except ProviderError as exc:
+        return Reached(ok=False, detail=f"{exc.code}: {exc}"), None
+    except ConfigError as exc:
+        return Reached(ok=False, detail="; ".join(exc.problems)), None
+    return Reached(ok=True, detail=answer if isinstance(answer, str) else "reached"), answer

@@ -263,6 +263,23 @@ class Provider(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook: most providers hold nothing to close
         """Release connections; the provider is not used afterwards."""
 
+    def probe(self) -> str:
+        """Reach the service once, as cheaply as it allows, to prove the setup works.
+
+        Optional; ``calsync check --connect`` calls it for each mailbox (a CRM is reached
+        through :meth:`CrmProvider.users`). Sign in and find what the provider works on (a
+        mailbox: its calendar), read nothing else and write nothing. Return a few words on
+        what was reached, e.g. ``"calendar primary"``. Raise
+        :class:`~calsync.errors.ProviderError` when it fails (:class:`~calsync.errors.AuthError`
+        for refused credentials), as the other calls do.
+
+        The default raises :class:`NotImplementedError`: ``check --connect`` then reports
+        the mailbox as not checked, and its first pass is the test.
+
+        .. versionadded:: 0.2
+        """
+        raise NotImplementedError
+
 
 class MailboxProvider(Provider):
     """One person's calendar (Exchange / Office 365, Google Calendar, ...)."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
 
-from calsync.cli.output import EXIT_USAGE, console, fail, print_json
+from calsync import preflight
+from calsync.cli.output import EXIT_ISSUES, EXIT_OK, EXIT_USAGE, console, fail, print_json, table
 from calsync.config import Config, load_config
 from calsync.errors import ConfigError
-from calsync.preflight import offline
+from calsync.preflight import Connections, Reached, offline
 
 
 @click.command("check")
@@ -22,20 +24,35 @@ from calsync.preflight import offline
     required=True,
     help="The configuration file (TOML).",
 )
+@click.option(
+    "--connect",
+    is_flag=True,
+    help="Also reach each service once and report each mailbox (nothing is written).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-def command(config_path: Path, as_json: bool) -> None:
+def command(config_path: Path, connect: bool, as_json: bool) -> None:
     """Validate a configuration file; exit 2 listing every problem with its path.
 
     Offline, without calling any service: the file's values, every secret it refers to
     (readable and not empty; never printed), the state database (it can be opened and
     written, its schema is this calsync's; nothing is created), and every provider built
     from its settings as a pass would build it.
+
+    With --connect, when all that is fine: signs in to each service once and reports per
+    mailbox whether its calendar is reached and its address is a CRM user. Exit 0 when
+    every mailbox would sync, 1 when a service is down or throttling, 2 for a setup
+    mistake (refused credentials, a calendar not found, an address not linked).
     """
     config: Config | None = None
+    connections: Connections | None = None
     try:
         config = load_config(config_path)
         problems, built = offline(config)
-        built.close()
+        try:
+            if connect and not problems:
+                connections = preflight.connect(config, built)
+        finally:
+            built.close()
     except ConfigError as exc:
         problems = exc.problems
     summary: dict[str, Any] = {"config": str(config_path), "ok": not problems}
@@ -50,10 +67,17 @@ def command(config_path: Path, as_json: bool) -> None:
             "secrets": len(config.secrets()),
         }
     summary["problems"] = problems
+    if connections is not None:
+        summary["ok"] = not connections.failures
+        summary["connections"] = asdict(connections)
     if as_json:
         print_json(summary)
     if problems:
         fail("configuration error", problems, EXIT_USAGE)
+    if connections is not None:
+        if not as_json:
+            _show(connections)
+        raise SystemExit(_exit_code(connections))
     if as_json:
         return
     assert config is not None
@@ -62,3 +86,20 @@ def command(config_path: Path, as_json: bool) -> None:
     )
     for mailbox in config.mailboxes:
         console.print(f"  {mailbox.name}: {mailbox.provider} {mailbox.address}", highlight=False)
+
+
+def _exit_code(connections: Connections) -> int:
+    failures = connections.failures
+    if not failures:
+        return EXIT_OK
+    return EXIT_ISSUES if all(f.transient for f in failures) else EXIT_USAGE
+
+
+def _mark(reached: Reached) -> str:
+    return {True: "ok", False: "FAILED", None: "not checked"}[reached.ok] + f": {reached.detail}"
+
+
+def _show(connections: Connections) -> None:
+    console.print(f"CRM: {_mark(connections.crm)}", highlight=False)
+    rows = [(m.name, m.address, _mark(m.mailbox), _mark(m.crm_user)) for m in connections.mailboxes]
+    console.print(table("Connections", ["mailbox", "address", "calendar", "CRM user"], rows))

@@ -172,6 +172,11 @@ class SandboxMailbox(MailboxProvider):
         """The mailbox owner's address."""
         return self._address
 
+    def probe(self) -> str:
+        """Whether the mailbox's credentials hold (the sandbox has nothing else to reach)."""
+        self._check("pull")
+        return f"calendar of {self._address}"
+
     def _check(self, endpoint: str) -> Any:
         return faults.check(
             self.service.faults,

@@ -111,6 +111,13 @@ class ExchangeMailbox(MailboxProvider):
         """The mailbox owner's address."""
         return self._address
 
+    def probe(self) -> str:
+        """One GetFolder of the calendar: the credentials, and the right to the mailbox, work."""
+        with translate_errors("probe"):
+            calendar = self.connection.calendar
+            type(calendar).resolve(account=self.connection.account, folder=calendar)
+        return f"calendar of {self._address}"
+
     def _reading(self) -> Reading:
         return Reading(
             address=self._address,

@@ -81,6 +81,10 @@ class GmailMailbox(MailboxProvider):
         """The mailbox owner's address (lower-case)."""
         return self.session.address
 
+    def probe(self) -> str:
+        """One calendars.get: the credentials (and any delegation) work, the calendar exists."""
+        return f"calendar {self.session.calendar_id} ({self.session.zone})"
+
     def pull(self, cursor: str | None) -> Delta:
         """What changed since ``cursor`` (a Calendar sync token); everything for ``None``."""
         return pull.pull(self.session, cursor)
