@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from .process import Done, calsync
+from .process import Done, calsync, command
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$")
 LONG_SUBJECT = (
@@ -322,3 +324,21 @@ def test_the_sandbox_example_syncs(tmp_path: Path) -> None:
         "alice": "ok",
         "bob": "ok",
     }
+
+
+def test_watch_streams_json_lines_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[3] / "examples" / "sandbox.toml"
+    shutil.copy(example, tmp_path / "sandbox.toml")
+    process = subprocess.Popen(
+        command(("sync", "--config", str(tmp_path / "sandbox.toml"), "--watch", "1", "--json"), ""),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    rounds = [json.loads(process.stdout.readline()) for _ in range(2)]
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    rounds += [json.loads(line) for line in out.splitlines()]  # a round under way finishes
+    assert {tuple(r["outcome"] for r in round_) for round_ in rounds} == {("ok", "ok")}
+    assert process.returncode == 0 and err == ""

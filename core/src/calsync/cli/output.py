@@ -28,6 +28,7 @@ __all__ = [
     "fail",
     "iso",
     "print_json",
+    "print_json_line",
     "say",
     "show_table",
     "table",
@@ -61,6 +62,12 @@ def _plain(value: Any) -> Any:
 def print_json(value: Any) -> None:
     """Print ``value`` as JSON on stdout (machine output: no colour, no wrapping)."""
     sys.stdout.write(json.dumps(value, indent=2, sort_keys=False, default=_plain) + "\n")
+    sys.stdout.flush()
+
+
+def print_json_line(value: Any) -> None:
+    """Print ``value`` as one line of JSON (JSON Lines, for a stream of documents)."""
+    sys.stdout.write(json.dumps(value, default=_plain) + "\n")
     sys.stdout.flush()
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import time
+import signal
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from rich.progress import (
 from calsync.api import Calsync
 from calsync.cli.common import config_option, json_option, mailbox_option, names_of, open_app
 from calsync.cli.outcome import exit_code, new_issues
-from calsync.cli.output import console, print_json, show_table
+from calsync.cli.output import console, print_json, print_json_line, show_table
 from calsync.engine import PassReport
 
 
@@ -30,7 +31,8 @@ from calsync.engine import PassReport
     "--watch",
     type=click.FloatRange(min=1),
     metavar="SECONDS",
-    help="Keep running, one round every SECONDS.",
+    help="Keep running, one round every SECONDS (SIGTERM or Ctrl-C stops it; with --json, "
+    "one JSON line per round).",
 )
 @click.option(
     "--allow-mass-delete", is_flag=True, help="Make deletions held back by the mass-delete guard."
@@ -51,20 +53,26 @@ def command(
     """
     app = open_app(config_path)
     status = 0
+    stop = threading.Event()
+    if watch is not None:
+        # systemd stops a service with SIGTERM: the round under way finishes, then it exits.
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         names = names_of(app, mailboxes)
-        while True:
+        while not stop.is_set():
             since = app.clock()
             reports = _round(app, names, allow_mass_delete, quiet=as_json)
             opened = new_issues(app.issues(), since)
             status = exit_code(reports, opened)
-            if as_json:
+            if as_json and watch is not None:
+                print_json_line([asdict(r) for r in reports])  # one round per line
+            elif as_json:
                 print_json([asdict(r) for r in reports])
             else:
                 _show(reports)
             if watch is None:
                 break
-            time.sleep(watch)
+            stop.wait(watch)
     except KeyboardInterrupt:  # --watch is stopped with Ctrl-C
         pass
     finally:
