@@ -29,14 +29,14 @@ def _keys(node: ast.expr | None) -> set[str]:
     return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
 
 
-def _raisers() -> tuple[dict[str, set[str]], set[str]]:
+def _raisers() -> tuple[dict[str, list[frozenset[str]]], frozenset[str]]:
     """The parameters each code's raisers supply, read from the source of core and plugins.
 
     An ``ItemFailure`` (a plugin's refusal of one write) becomes an issue through the engine's
     ``_failure_hit``, which supplies its own parameters; a ``Hit`` whose code is not a literal
     (``exc.code`` for service errors) supplies its parameters to every code it may carry.
     """
-    supplied: dict[str, set[str]] = defaultdict(set)
+    supplied: dict[str, list[frozenset[str]]] = defaultdict(list)
     dynamic: set[str] = set()
     failure_keys: set[str] = set()
     failure_codes: set[str] = set()
@@ -58,13 +58,13 @@ def _raisers() -> tuple[dict[str, set[str]], set[str]]:
                 if node.func.id == "ItemFailure":
                     failure_codes.add(code.value)
                 else:
-                    supplied[code.value] |= params
+                    supplied[code.value].append(frozenset(params))
             elif node.func.id == "Hit":
                 dynamic |= params
     assert failure_keys, "the engine's _failure_hit was not found"
     for code in failure_codes:
-        supplied[code] |= failure_keys
-    return dict(supplied), dynamic
+        supplied[code].append(frozenset(failure_keys))
+    return dict(supplied), frozenset(dynamic)
 
 
 SUPPLIED, DYNAMIC = _raisers()
@@ -75,10 +75,18 @@ def test_the_raisers_were_found() -> None:
     assert {"side", "detail"} <= DYNAMIC
 
 
+def _each_raiser(code: str) -> list[frozenset[str]]:
+    return SUPPLIED.get(code) or [DYNAMIC]
+
+
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
-def test_every_advice_is_filled_from_what_its_raisers_supply(code: str) -> None:
+def test_every_advice_is_filled_from_what_each_of_its_raisers_supplies(code: str) -> None:
+    for params in _each_raiser(code):
+        _check_advice(code, params)
+
+
+def _check_advice(code: str, params: frozenset[str]) -> None:
     entry = CATALOGUE[code]
-    params = SUPPLIED.get(code) or DYNAMIC
     values = {name: f"<{name}-value>" for name in params}
     for side in (Source.MAILBOX, Source.CRM):
         issue = Issue(
@@ -146,4 +154,13 @@ def test_advice_may_only_name_what_its_message_carries() -> None:
             message="Something about {subject}",
             advice="Fix {field}",
             marker=False,
+        )
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_message_is_filled_by_each_of_its_raisers(code: str) -> None:
+    entry = CATALOGUE[code]
+    for params in _each_raiser(code):
+        assert entry.placeholders <= params, (
+            f"{code}: a raiser leaves {entry.placeholders - params}"
         )

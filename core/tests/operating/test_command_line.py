@@ -13,6 +13,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+import click
 import pytest
 
 from .process import Done, calsync, command
@@ -342,3 +343,29 @@ def test_watch_streams_json_lines_and_stops_cleanly_on_sigterm(tmp_path: Path) -
     rounds += [json.loads(line) for line in out.splitlines()]  # a round under way finishes
     assert {tuple(r["outcome"] for r in round_) for round_ in rounds} == {("ok", "ok")}
     assert process.returncode == 0 and err == ""
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
+    found = []
+    for name, sub in group.commands.items():
+        if isinstance(sub, click.Group):
+            found += _commands(sub, (*path, name))
+        else:
+            found.append((" ".join((*path, name)), sub))
+    return found
+
+
+#: The admin console's own commands (its helper's part of the tree).
+OUTSIDE = {"web hash-password"}
+
+
+def test_every_command_has_json() -> None:
+    from calsync.cli import main
+
+    missing = [
+        name
+        for name, command_ in _commands(main)
+        if name not in OUTSIDE
+        and "--json" not in {opt for p in command_.params for opt in getattr(p, "opts", [])}
+    ]
+    assert missing == []

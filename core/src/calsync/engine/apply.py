@@ -115,7 +115,10 @@ def _failure_hit(planned: Planned, failure: ItemFailure) -> Hit:
     source = planned.source
     params = {
         "subject": source.subject if source else "",
-        "field": failure.field or "?",
+        # What a refused write's issue says in words: the service's text when it named no field.
+        "field": failure.field or failure.message,
+        "side": "CRM" if planned.side is Side.CRM else "mailbox",
+        "retry_at": f"{failure.retry_after:.0f} s" if failure.retry_after else "a pause",
         "rule_message": failure.message,
         "detail": failure.message,
         "reason": failure.message,
