@@ -249,3 +249,32 @@ def _mailbox(name: str, provider: str, settings: dict[str, Any]) -> dict[str, An
         "address": f"{name}@example.com",
         "settings": settings,
     }
+
+
+def test_sync_stops_on_a_setup_mistake_as_a_configuration_error(tmp_path: Path) -> None:
+    """A secret that cannot be read when a pass starts is exit 2 naming it, no INTERNAL_ERROR."""
+    path = tmp_path / "calsync.toml"
+    path.write_text(
+        (HEAD + EXCHANGE)
+        .replace('session_id = { env = "HOME" }', 'session_id = { env = "CALSYNC_NEVER_SET" }')
+        .replace("https://example.my.salesforce.com", "https://127.0.0.1:9")
+        .replace("https://mail.example.com", "http://127.0.0.1:9")
+    )
+    done = subprocess.run(
+        [*CALSYNC, "sync", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "configuration error" in done.stderr
+    assert "mailbox alice: environment variable CALSYNC_NEVER_SET is not set" in done.stderr
+    issues = subprocess.run(
+        [*CALSYNC, "issues", "--config", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(issues.stdout) == []

@@ -23,6 +23,7 @@ from calsync.engine.plan import Hit, PassContext
 from calsync.engine.sync_pass import MailboxPass, PassResult
 from calsync.errors import (
     AuthError,
+    ConfigError,
     InvalidReplyError,
     ProviderError,
     ServiceUnavailableError,
@@ -350,6 +351,10 @@ class Engine:
             outcome, detail = "failed", str(exc)
         except (StateError, LeaseLost):
             raise
+        except ConfigError as exc:
+            # A setup mistake (a secret that cannot be read, settings that cannot work), not
+            # an INTERNAL_ERROR of the pass: the command stops with exit 2 and says where.
+            raise ConfigError([f"mailbox {mailbox.name}: {p}" for p in exc.problems]) from exc
         except Exception as exc:
             correlation = correlation_id() or "-"
             logger.exception("pass for %s failed (correlation id %s)", mailbox.name, correlation)
