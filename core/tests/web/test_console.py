@@ -258,6 +258,13 @@ class TestActions:
         audit = client.get("/audit").text
         assert audit.count("<td>ada</td>") == 4
 
+    def test_an_action_on_no_mailbox_says_so(self, site: Site) -> None:
+        client = site.client("ada")
+        response = act(client, "disable", [])
+        assert response.status_code == 303
+        assert "Choose at least one mailbox." in client.get("/mailboxes").text
+        assert AuditLog(site.app.state).entries() == []
+
     def test_allow_held_deletions_runs_a_pass_that_deletes(self, site: Site) -> None:
         alice = ADDRESSES["alice"]
         ids = [site.mail.seed(alice, meeting(f"Visit {n}", days=4 + n)) for n in range(6)]

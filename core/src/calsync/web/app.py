@@ -35,13 +35,13 @@ from calsync.web.actions import Action, Actions
 from calsync.web.auth import (
     CSRF_FIELD,
     LoginThrottle,
-    SecureCookiesBehindTls,
     check_password,
     csrf_ok,
     csrf_token,
     sign_in,
     signed_in,
 )
+from calsync.web.middleware import SecureCookiesBehindTls, SecurityHeaders
 from calsync.web.present import when
 
 __all__ = ["Console", "create_app"]
@@ -245,7 +245,7 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(SecureCookiesBehindTls),
-            Middleware(_SecurityHeaders),
+            Middleware(SecurityHeaders),
             Middleware(
                 SessionMiddleware,
                 secret_key=secret or secrets.token_urlsafe(32),
@@ -258,30 +258,3 @@ def create_app(
     )
     application.state.console = console
     return application
-
-
-class _SecurityHeaders:
-    """Scripts and styles from calsync only; no framing; no sniffing; no caching of pages."""
-
-    HEADERS: Final = [
-        (
-            b"content-security-policy",
-            b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        ),
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"same-origin"),
-        (b"x-frame-options", b"DENY"),
-    ]
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        async def send_with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = list(message["headers"]) + self.HEADERS
-                if not scope["path"].startswith("/static/"):
-                    message["headers"].append((b"cache-control", b"no-store"))
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)

@@ -18,14 +18,12 @@ from typing import Any, Final
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calsync.config.web import WebSettings, WebUser
 
 __all__ = [
     "CSRF_FIELD",
     "LoginThrottle",
-    "SecureCookiesBehindTls",
     "check_password",
     "csrf_ok",
     "csrf_token",
@@ -132,33 +130,3 @@ class LoginThrottle:
     def succeeded(self, name: str) -> None:
         """Forget the name's failures (the address's stay counted)."""
         self._failures.pop(f"name:{name}", None)
-
-
-class SecureCookiesBehindTls:
-    """Marks cookies ``Secure`` on requests that came over TLS.
-
-    Behind a reverse proxy, run uvicorn with ``--proxy-headers`` (``calsync web`` does)
-    so the scheme the person used is the request's scheme.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        """Wrap ``app``."""
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Add ``; secure`` to every Set-Cookie of an https request."""
-        if scope["type"] != "http" or scope.get("scheme") != "https":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_secure(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [
-                    (key, value + b"; secure")
-                    if key.lower() == b"set-cookie" and b"; secure" not in value.lower()
-                    else (key, value)
-                    for key, value in message["headers"]
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_secure)
