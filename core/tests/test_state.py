@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from calsync.config import MAX_NAME_LENGTH
 from calsync.errors import StateError
-from calsync.state import Link, LinkKind, OutboxEntry, PassRecord, Side, State
+from calsync.state import Link, LinkKind, MailboxState, OutboxEntry, PassRecord, Side, State
 from calsync.state.lease import Holder
 
 NOW = datetime(2027, 1, 1, tzinfo=UTC)
@@ -298,4 +299,19 @@ def test_passes_older_than_the_history_kept_are_pruned(database_url: str) -> Non
         NOW + timedelta(days=1),
     ]
     assert state.recent_passes("bob") == []  # a mailbox no longer synced is pruned too
+    state.close()
+
+
+def test_the_longest_names_and_addresses_the_configuration_accepts_fit(database_url: str) -> None:
+    """What `check` lets through never overflows a column (PostgreSQL enforces lengths)."""
+    name = "m" * MAX_NAME_LENGTH
+    address = f"{'a' * 64}@{'d' * 255}"
+    host = Holder("h" * 253, 4194304)  # the longest host name, the largest Linux pid
+    state = State(database_url)
+    state.save_mailbox(MailboxState(name=name, address=address, provider="p" * 64))
+    assert state.take_lease(name, host, now=NOW, ttl=timedelta(hours=1)) is None
+    state.set_cursor(name, Side.MAILBOX, "c", NOW)
+    state.record_pass(PassRecord(mailbox=name, started_at=NOW, finished_at=NOW, outcome="ok"))
+    stored = state.mailbox(name)
+    assert stored is not None and stored.address == address
     state.close()

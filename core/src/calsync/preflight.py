@@ -31,7 +31,6 @@ from calsync.state import check_database
 
 __all__ = ["Built", "Connections", "MailboxCheck", "Reached", "connect", "offline"]
 
-
 T = TypeVar("T")
 
 
@@ -173,9 +172,8 @@ def _build(
     except CalsyncError as exc:
         problems.append(f"{path}: {exc}")
         return None
-    except (
-        Exception
-    ) as exc:  # the provider's own failure: its type only, a message may hold a secret
+    except Exception as exc:
+        # The provider's own failure: its type only, as its message may hold a secret.
         problems.append(
             f"{path}: the {factory.name} provider cannot be set up ({type(exc).__name__})"
         )
@@ -207,4 +205,8 @@ def _reach(call: Callable[[], T]) -> tuple[Reached, T | None]:
         return Reached(ok=False, detail=f"{exc.code}: {exc}"), None
     except ConfigError as exc:
         return Reached(ok=False, detail="; ".join(exc.problems)), None
+    except Exception as exc:
+        # A provider's own failure: reported for its mailbox (its type only, as its message
+        # may hold a secret) while the other mailboxes are still checked.
+        return Reached(ok=False, detail=f"INTERNAL_ERROR: {type(exc).__name__}"), None
     return Reached(ok=True, detail=answer if isinstance(answer, str) else "reached"), answer

@@ -53,6 +53,7 @@ from calsync.providers import Role
 
 __all__ = [
     "DEFAULT_STATE_URL",
+    "MAX_NAME_LENGTH",
     "Config",
     "CrmConfig",
     "MailboxConfig",
