@@ -183,6 +183,19 @@ def test_refused_credentials_are_auth_failed_and_recover(
     assert mailbox.pull(None).full
 
 
+def test_throttled_reads_are_waited_out_then_throttled(
+    harness: GraphHarness, mailbox: GraphMailbox
+) -> None:
+    event_id = harness.seed(ALICE, item("Read me"))
+    harness.inject(FaultKind.THROTTLE, endpoint="events.get", retry_after=2)
+    assert list(mailbox.fetch([event_id])) == [event_id]
+    assert harness.waits == [2.0], "the read waited as Graph asked, then succeeded"
+    harness.inject(FaultKind.THROTTLE, endpoint="events.get", retry_after=2, times=None)
+    with pytest.raises(ThrottledError) as raised:
+        mailbox.fetch([event_id])
+    assert raised.value.retry_after == 2.0 and len(harness.waits) == 1 + 5
+
+
 def test_an_inner_throttle_is_an_item_failure_with_its_wait(
     harness: GraphHarness, mailbox: GraphMailbox
 ) -> None:

@@ -7,14 +7,16 @@ response with ``status_code``, ``text``, ``headers`` and ``raise_for_status``, w
 meets). A transport given to :class:`GraphClient` carries both (an in-process emulator in
 tests; :class:`~calsync.emulation.httpx_transport.ForwardingTransport` with ``endpoint``).
 
-Nothing is retried here: the engine owns back-off (per mailbox, honouring Retry-After),
-and a blindly retried POST could create an event twice.
+No write is retried here: the engine owns back-off (per mailbox, honouring Retry-After),
+and a blindly retried POST could create an event twice. Only batched reads, which are
+idempotent, wait out Graph's throttling (:mod:`calsync_graph.reading`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
@@ -104,12 +106,15 @@ class GraphClient:
         *,
         transport: httpx.BaseTransport | None = None,
         credential: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """Prepare MSAL and httpx; secrets are read now, nothing is sent yet.
 
         :param credential: MSAL's client credential to use instead of the settings' secrets
             (the harness; the settings' secrets are then not read).
+        :param sleep: how idempotent reads wait out throttling (tests pass a recorder).
         """
+        self.sleep = sleep
         if transport is None and settings.endpoint:
             transport = ForwardingTransport(settings.endpoint)
         self.http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=30.0))

@@ -105,6 +105,8 @@ class GraphHarness(MailboxHarness):
         self.app = self.emulator.register_app(TENANT, self.client_id, secret=self.secret)
         self._zones: dict[str, str] = {}
         self._providers: list[GraphMailbox] = []
+        #: What the providers waited for throttled reads (they do not really wait here).
+        self.waits: list[float] = []
 
     def settings(self, zone: str = "UTC", **extra: Any) -> GraphSettings:
         """Settings of a mailbox in this tenant (the secret is passed to the provider apart)."""
@@ -122,6 +124,7 @@ class GraphHarness(MailboxHarness):
             key,
             transport=InProcessTransport(self.transport),  # type: ignore[arg-type]
             credential=self.secret,
+            sleep=self.waits.append,
         )
         self._providers.append(provider)
         return provider

@@ -12,6 +12,7 @@ README for why not the msgraph SDK.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Self
@@ -51,6 +52,7 @@ class GraphMailbox(MailboxProvider):
     :param credential: MSAL's client credential instead of the settings' secrets (tests and
         the harness).
     :param clock: the current time (where the delta window is placed).
+    :param sleep: how throttled reads are waited out (tests pass a recorder).
     """
 
     name = PROVIDER
@@ -75,13 +77,14 @@ class GraphMailbox(MailboxProvider):
         transport: httpx.BaseTransport | None = None,
         credential: object = None,
         clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """Prepare the client; nothing is sent before the first call."""
         self.settings = settings
         self._address = address.strip().lower()
         self._clock = clock or (lambda: datetime.now(UTC))
         self.client = GraphClient(
-            settings, self._address, transport=transport, credential=credential
+            settings, self._address, transport=transport, credential=credential, sleep=sleep
         )
         #: Where the expired cursor's first round began: the full pull after it reaches back there.
         self._origin: datetime | None = None

@@ -14,12 +14,18 @@ from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
+from calsync.errors import ThrottledError
 from calsync.model import CalendarItem
+from calsync.retry import Backoff, parse_retry_after
 from calsync_graph import properties
 from calsync_graph.client import GraphClient, Part
 from calsync_graph.convert import Reading, to_core
 
-__all__ = ["SELECT", "Reader", "query"]
+__all__ = ["READ_BACKOFF", "SELECT", "Reader", "query"]
+
+#: How long throttled reads are waited out within one call: hints up to a minute each,
+#: six tries (a few minutes at most; a pass does not hold its mailbox much longer).
+READ_BACKOFF: Final = Backoff(attempts=6)
 
 SELECT: Final = ",".join(
     (
@@ -66,14 +72,34 @@ class Reader:
         return f"{self.client.user}/events/{quote(event_id, safe='')}"
 
     def get(self, ids: Iterable[str], *, with_exceptions: bool = True) -> dict[str, Part]:
-        """The raw answers for ``ids`` (one per id, order kept)."""
+        """The raw answers for ``ids`` (one per id, order kept).
+
+        Reads are idempotent, so reads Graph throttled (an inner 429: every request in a
+        batch counts against the mailbox's 10,000 per 10 minutes) are sent again after the
+        wait Graph asked for, as :data:`READ_BACKOFF` allows; only then is it THROTTLED. A
+        first sync of a mailbox with more events in its window than the limit completes so.
+        """
         wanted = list(dict.fromkeys(ids))
         expand = properties.expand() + (",exceptionOccurrences" if with_exceptions else "")
         suffix = "?" + query({"$select": SELECT, "$expand": expand})
-        parts = self.client.batch(
-            [{"method": "GET", "url": self.event_url(i) + suffix} for i in wanted]
-        )
-        return dict(zip(wanted, parts, strict=True))
+        answers: dict[str, Part] = {}
+        for attempt in READ_BACKOFF.retrying(sleep=self.client.sleep, name="reading events"):
+            with attempt:
+                pending = [i for i in wanted if i not in answers]
+                parts = self.client.batch(
+                    [{"method": "GET", "url": self.event_url(i) + suffix} for i in pending]
+                )
+                throttled = [p for p in parts if p.status == 429]
+                answers.update(
+                    (i, p) for i, p in zip(pending, parts, strict=True) if p.status != 429
+                )
+                if throttled:
+                    hint = max((parse_retry_after(p.error().retry_after) or 0.0) for p in throttled)
+                    raise ThrottledError(
+                        f"Microsoft Graph throttled {len(throttled)} reads",
+                        retry_after=hint or None,
+                    )
+        return {i: answers[i] for i in wanted}
 
     def items(self, ids: Iterable[str]) -> list[CalendarItem]:
         """The items ``ids`` (gone ones absent); a master comes with all its exceptions.
