@@ -42,7 +42,7 @@ from calsync.timezones import to_zoneinfo, windows
 from calsync_graph import properties
 from calsync_graph.recurrence import UnsupportedRule, from_rrule, pattern_key, to_rrule
 
-__all__ = ["PROVIDER", "Reading", "graph_zone", "to_core", "to_graph"]
+__all__ = ["PROVIDER", "Reading", "graph_zone", "ref_of", "to_core", "to_graph"]
 
 PROVIDER: Final = "graph"
 _KINDS: Final = {
@@ -92,6 +92,11 @@ class Reading:
     address: str
     default_zone: str
     marker_titles: Collection[str] = (DEFAULT_TITLE,)
+
+
+def ref_of(data: dict[str, Any]) -> ItemRef:
+    """The ref of an event as Graph answered it (its id and ``changeKey``)."""
+    return ItemRef(provider=PROVIDER, id=data["id"], change_token=str(data.get("changeKey") or ""))
 
 
 def graph_zone(zone: str) -> str:
@@ -216,9 +221,7 @@ def to_core(data: dict[str, Any], reading: Reading) -> CalendarItem:
         values["original_start"] = original.date() if all_day else original
     organizer, attendees = _people(data)
     return CalendarItem(
-        ref=ItemRef(
-            provider=PROVIDER, id=data["id"], change_token=str(data.get("changeKey") or "")
-        ),
+        ref=ref_of(data),
         kind=kind,
         start=start,
         end=end,

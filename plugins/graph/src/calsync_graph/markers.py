@@ -16,9 +16,9 @@ from typing import Final
 from calsync.markers import DEFAULT_TITLE, MarkerChange, is_marker_label
 from calsync.providers import ItemFailure, WriteResult
 from calsync_graph.client import GraphCallError
+from calsync_graph.convert import ref_of
 from calsync_graph.errors import item_failure
 from calsync_graph.reading import Reader
-from calsync_graph.writing import _ref
 
 __all__ = ["NO_COLOUR", "RED", "Markers"]
 
@@ -60,7 +60,7 @@ class Markers:
                 flag, detail = change.marker.labels
                 colours[flag], colours[detail] = RED, NO_COLOUR
             if labels == before:
-                results[index] = WriteResult(ref=_ref(part.body))
+                results[index] = WriteResult(ref=ref_of(part.body))
             else:
                 patches.append((index, change.item_id, labels))
         if colours:
@@ -71,7 +71,7 @@ class Markers:
         ]
         for (index, _, _), part in zip(patches, self.reader.client.batch(requests), strict=True):
             results[index] = (
-                WriteResult(ref=_ref(part.body))
+                WriteResult(ref=ref_of(part.body))
                 if part.ok
                 else WriteResult(failure=item_failure(part))
             )

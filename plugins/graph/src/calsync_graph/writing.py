@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from calsync.model import CalendarItem, ItemKind, ItemRef, Moment
+from calsync.model import CalendarItem, ItemKind, Moment
 from calsync.policy import Operation
 from calsync.providers import SYNCED_FIELDS, ItemFailure, Write, WriteResult
 from calsync_graph.client import Part
-from calsync_graph.convert import PROVIDER, to_core, to_graph
+from calsync_graph.convert import ref_of, to_core, to_graph
 from calsync_graph.errors import is_gone, item_failure
 from calsync_graph.reading import Reader, query
 
@@ -30,10 +30,6 @@ __all__ = ["Writer"]
 
 def _failure(message: str, code: str = "INTERNAL_ERROR") -> WriteResult:
     return WriteResult(failure=ItemFailure(code=code, message=message))
-
-
-def _ref(body: dict[str, Any]) -> ItemRef:
-    return ItemRef(provider=PROVIDER, id=body["id"], change_token=str(body.get("changeKey") or ""))
 
 
 @dataclass(slots=True)
@@ -83,7 +79,7 @@ class Writer:
                 results[index] = WriteResult() if ok else WriteResult(failure=item_failure(part))
             else:
                 results[index] = (
-                    WriteResult(ref=_ref(part.body))
+                    WriteResult(ref=ref_of(part.body))
                     if part.ok
                     else WriteResult(failure=item_failure(part))
                 )
@@ -190,7 +186,7 @@ class Writer:
             item, self.default_zone, write.fields, series=master and item.recurrence is not None
         )
         if not body:
-            return WriteResult(ref=_ref(held))
+            return WriteResult(ref=ref_of(held))
         plan.add(
             index, {"method": "PATCH", "url": self.reader.event_url(write.target), "body": body}
         )
@@ -239,7 +235,7 @@ class Writer:
         for index, master_id in written.items():
             part: Part = fresh[master_id]
             if part.ok:
-                results[index] = WriteResult(ref=_ref(part.body))
+                results[index] = WriteResult(ref=ref_of(part.body))
             if master_id in failed and index not in plan.creates:
                 # An update is tried again on the next pass; a create must not be repeated.
                 results[index] = _failure("the series was written but not all its exclusions")
