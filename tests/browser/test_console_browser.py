@@ -151,6 +151,22 @@ def _walk(page: Page, console: Console, shots: Path) -> None:
         "suspended (AUTH_FAILED)"
     )
     snap(page, shots, "mailboxes")
+    # Filtering in place (htmx), sorting by a heading, selecting the whole page for an action.
+    page.get_by_label("Name or address").fill("erin")
+    expect(page.get_by_role("table").locator("tbody tr")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=erin"))
+    page.goto(console.url + "/mailboxes")
+    page.get_by_role("link", name="Open issues").click()
+    expect(page.get_by_role("columnheader", name="Open issues ▲")).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    page.get_by_label("Select every mailbox on this page").check()
+    count = page.get_by_role("table").locator("tbody tr").count()
+    expect(page.get_by_role("checkbox", checked=True)).to_have_count(count + 1)
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_role("heading", name=f"Reset {count} mailboxes?")).to_be_visible()
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("table")).to_be_visible()
 
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Overview").click()
