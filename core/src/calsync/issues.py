@@ -48,6 +48,8 @@ class Disposition(enum.StrEnum):
     RETRY = "retry"
     #: The mailbox's synchronisation stops until someone acts.
     SUSPEND = "suspend"
+    #: The item synced; the issue only says how (nothing to retry, no error marker).
+    INFO = "info"
 
 
 class Source(enum.StrEnum):
@@ -308,6 +310,20 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         advice=(
             "Make the subjects of the identical items unique, or delete the identical copies, "
             "then run `calsync enable --mailbox {mailbox}`."
+        ),
+        exceptions=("EX-23",),
+    ),
+    IssueDefinition(
+        code="TEXT_TRUNCATED",
+        title="Text cut to fit the CRM",
+        severity=ITEM,
+        disposition=Disposition.INFO,
+        source=Source.CRM,
+        marker=False,
+        message="The CRM holds only the first {limits} of the {fields}: {subject}",
+        advice=(
+            "Nothing to do: the item synced, and its full text stays in the mailbox. "
+            "Shorten it there if the CRM copy should hold all of it."
         ),
         exceptions=("EX-23",),
     ),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import abc
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, ClassVar, Self, final
 
@@ -337,6 +337,9 @@ class CrmFeatures:
     max_duration: timedelta | None = None
     #: The time zones the CRM supports (EX-19); ``None`` when any IANA zone is fine.
     zones: frozenset[str] | None = None
+    #: The most text the CRM holds in ``subject``, ``location`` and ``body``, in UTF-16 code
+    #: units (how Salesforce counts characters: an emoji counts two); absent: no limit.
+    text_lengths: Mapping[str, int] = field(default_factory=dict)
 
 
 class CrmProvider(Provider):

@@ -20,6 +20,7 @@ def test_features_come_from_describe(harness: SalesforceCrmHarness, crm: Salesfo
     assert features.max_duration == timedelta(days=14)
     assert features.zones == frozenset(SALESFORCE_TIME_ZONES)
     assert len(features.zones) == 424
+    assert features.text_lengths == {"subject": 255, "location": 255, "body": 32000}
     assert harness.emulator.counts == {
         "sobjects.describe": 1
     }  # Event alone: its zone list is the users'

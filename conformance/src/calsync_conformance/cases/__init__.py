@@ -1,6 +1,7 @@
 """The cases, grouped as ``docs/exceptions.md`` groups the exceptions; importing registers them."""
 
 from calsync_conformance.cases import (
+    adoption,
     errors,
     people,
     precedence,
@@ -10,4 +11,4 @@ from calsync_conformance.cases import (
     what_syncs,
 )
 
-__all__ = ["errors", "people", "precedence", "resets", "series", "status", "what_syncs"]
+__all__ = ["adoption", "errors", "people", "precedence", "resets", "series", "status", "what_syncs"]

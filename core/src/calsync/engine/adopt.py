@@ -2,9 +2,11 @@
 
 When a side is listed in full (an initial sync, a reset, a resync after an expired cursor),
 an item with no link may already have its counterpart on the other side. It is found by
-the cross-reference stored on either item, then by the same subject, start and end. When
-identical items cannot be told apart — two or more that would match the same counterpart —
-nothing is created for them and the mailbox is suspended (EX-23).
+the cross-reference stored on either item, then by the same subject, start and end (a
+mailbox subject longer than the CRM holds is compared as the CRM holds it: cut to the
+field's length, see :mod:`calsync.engine.lengths`). When identical items cannot be told
+apart — two or more that would match the same counterpart — nothing is created for them
+and the mailbox is suspended (EX-23).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from calsync.engine.keys import fingerprint, item_key, moment_text
+from calsync.engine.lengths import cut
 from calsync.engine.plan import Hit
 from calsync.engine.planner import Planner
 from calsync.model import CalendarItem, ItemKind
@@ -29,8 +32,10 @@ def _adoptable(item: CalendarItem, planner: Planner) -> bool:
     return not (item.is_private and planner.ctx.policy.private_items is PrivateItems.SKIP)
 
 
-def _signature(item: CalendarItem) -> tuple[str, str, str]:
-    return (item.subject.strip().lower(), moment_text(item.start), moment_text(item.end))
+def _signature(item: CalendarItem, limit: int | None = None) -> tuple[str, str, str]:
+    """Subject, start and end; the subject as a CRM holding ``limit`` characters keeps it."""
+    subject = cut(item.subject, limit)
+    return (subject.strip().lower(), moment_text(item.start), moment_text(item.end))
 
 
 def _link(
@@ -102,8 +107,9 @@ def adopt(
     # 2. The same subject, start and end.
     mailbox_groups: dict[tuple[str, str, str], list[CalendarItem]] = defaultdict(list)
     crm_groups: dict[tuple[str, str, str], list[CalendarItem]] = defaultdict(list)
+    limit = planner.ctx.features.text_lengths.get("subject")
     for item in mailbox:
-        mailbox_groups[_signature(item)].append(item)
+        mailbox_groups[_signature(item, limit)].append(item)
     for item in crm.values():
         if not item.attendee_copy:
             crm_groups[_signature(item)].append(item)

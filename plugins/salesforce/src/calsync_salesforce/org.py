@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 
 from calsync.providers import CrmFeatures
 from calsync_salesforce.connection import Connection
-from calsync_salesforce.payloads import WriteShape
+from calsync_salesforce.payloads import TEXT_LENGTHS, WriteShape
 from calsync_salesforce.replies import records_of
-from calsync_salesforce.schema import EventSchema
+from calsync_salesforce.schema import TEXT_FIELDS, EventSchema
 from calsync_salesforce.wire import in_chunks, soql_list
 
 __all__ = ["OrgView"]
@@ -67,6 +67,10 @@ class OrgView:
             shared_activities=self.schema.shared_activities,
             counterpart_field=self.counterpart_field,
             case_proof_refs=self.counterpart_field not in self.schema.case_sensitive,
+            lengths={
+                **TEXT_LENGTHS,
+                **{TEXT_FIELDS[name]: n for name, n in self.schema.lengths.items()},
+            },
         )
 
     @property

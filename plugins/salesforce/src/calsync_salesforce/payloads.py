@@ -15,11 +15,13 @@ first), one person only without Shared Activities, and a private event links no 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from calsync.engine.lengths import cut
 from calsync.model import CalendarItem, ItemKind, ShowAs
 from calsync.providers import SYNCED_FIELDS
 from calsync_salesforce.classic import pattern_of
@@ -48,7 +50,8 @@ EVENT_FIELDS_OF: Final[Mapping[str, tuple[str, ...]]] = {
         "RecurrenceStartDateTime", "RecurrenceEndDateOnly", "RecurrenceTimeZoneSidKey",
     ),
 }  # fmt: skip
-_LIMITS: Final = {"Subject": 255, "Location": 255, "Description": 32000}
+#: The text lengths of a standard org (describe's, when it says otherwise: ``WriteShape``).
+TEXT_LENGTHS: Final[Mapping[str, int]] = {"Subject": 255, "Location": 255, "Description": 32000}
 _SHOW_AS: Final = {ShowAs.FREE: "Free", ShowAs.OUT_OF_OFFICE: "OutOfOffice"}
 _TIMES: Final = frozenset({"start", "end", "zone", "recurrence"})
 
@@ -62,6 +65,8 @@ class WriteShape:
     #: The counterpart field ignores case: store ids in their case-proof form.
     case_proof_refs: bool = True
     max_people: int = MAX_PEOPLE
+    #: The most text each Event text field holds, in Salesforce's characters (UTF-16 units).
+    lengths: Mapping[str, int] = dataclasses.field(default_factory=lambda: dict(TEXT_LENGTHS))
 
 
 def people_to_link(who_ids: tuple[str, ...], shape: WriteShape) -> tuple[str, ...]:
@@ -93,7 +98,7 @@ def event_fields(
         ("location", "Location", item.location),
     ):
         if name in wanted:
-            out[field] = value[: _LIMITS[field]] or None
+            out[field] = cut(value, shape.lengths.get(field)) or None
     if wanted & _TIMES:
         out.update(_times(item, wanted))
     if "privacy" in wanted:

@@ -7,7 +7,7 @@ read is absent, one it may not write is neither ``createable`` nor ``updateable`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
 
@@ -36,6 +36,14 @@ EVENT_FIELDS: Final = (
 )  # fmt: skip
 
 
+#: The Event field holding each CalendarItem text field.
+TEXT_FIELDS: Final[Mapping[str, str]] = {
+    "subject": "Subject",
+    "location": "Location",
+    "body": "Description",
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventSchema:
     """The Event object as the integration user sees it, and the org's zone list."""
@@ -48,6 +56,9 @@ class EventSchema:
     zones: frozenset[str]
     #: Text fields that compare case-sensitively ("Unique, case sensitive").
     case_sensitive: frozenset[str] = frozenset()
+    #: The ``length`` describe gives each text field calsync writes: Salesforce counts it
+    #: in characters, a surrogate pair (an emoji) as two (see :mod:`calsync.engine.lengths`).
+    lengths: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_describe(cls, event: object, user: object | None = None) -> EventSchema:
@@ -70,6 +81,12 @@ class EventSchema:
             createable=frozenset(n for n, s in specs.items() if s.get("createable")),
             zones=zones,
             case_sensitive=frozenset(n for n, s in specs.items() if s.get("caseSensitive")),
+            lengths={
+                name: length
+                for name, event_field in TEXT_FIELDS.items()
+                if isinstance(length := specs.get(event_field, {}).get("length"), int)
+                and length > 0
+            },
         )
 
     def select(self, counterpart_field: str) -> tuple[str, ...]:
@@ -91,6 +108,7 @@ class EventSchema:
             max_people=MAX_PEOPLE,
             max_duration=MULTIDAY_LIMIT if multiday_events else SINGLE_DAY_LIMIT,
             zones=self.zones or None,
+            text_lengths=dict(self.lengths),
         )
 
 

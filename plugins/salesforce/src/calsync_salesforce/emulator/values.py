@@ -140,7 +140,9 @@ def coerce(spec: FieldDef, value: Any) -> Any:
     if isinstance(value, dict | list):
         raise _cannot("string", value)
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-    if spec.length and len(text) > spec.length:
+    # Salesforce counts characters as Java does: "surrogate pair characters are treated as
+    # two characters" (Salesforce Help, knowledge article 005166849), so an emoji counts two.
+    if spec.length and len(text.encode("utf-16-le")) // 2 > spec.length:
         raise SalesforceError(
             400,
             "STRING_TOO_LONG",
