@@ -63,6 +63,65 @@ def _link(
     planner.adopt(link)
 
 
+def _follow_renames(
+    planner: Planner,
+    mailbox_items: Sequence[CalendarItem],
+    crm_items: Sequence[CalendarItem],
+    *,
+    mailbox_full: bool,
+    crm_full: bool,
+) -> None:
+    """Move links whose item is no longer listed under its key to the item that replaced it.
+
+    That item is unlinked and evidently the same one: it names the link's counterpart (its
+    cross-reference), or else it alone has the counterpart's subject, start and end.
+
+    A mailbox moved to another provider (EWS to Graph, docs/from-ews-to-graph.md) lists the
+    same items under new ids. The link keeps what the last pass synced, so a reset after the
+    move still tells which side changed an item since; a link whose item is gone and that
+    nothing takes the place of stays as it is, and the pass deletes its counterpart.
+    """
+    limit = planner.ctx.features.text_lengths.get("subject")
+    listed = {Side.MAILBOX: mailbox_items, Side.CRM: crm_items}
+    full = {Side.MAILBOX: mailbox_full, Side.CRM: crm_full}
+    by_key = {side: {item_key(i): i for i in items} for side, items in listed.items()}
+    for side in (Side.MAILBOX, Side.CRM):
+        index = planner.by_mailbox if side is Side.MAILBOX else planner.by_crm
+        if not full[side]:
+            continue
+        free = [i for i in listed[side] if _adoptable(i, planner) and item_key(i) not in index]
+        claims = {i.counterpart_id: item_key(i) for i in free if i.counterpart_id}
+        looks: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for item in free:
+            looks[_signature(item, limit if side is Side.MAILBOX else None)].append(item_key(item))
+        for link in list(index.values()):
+            if link.kind is LinkKind.OCCURRENCE or link.key(side) in by_key[side]:
+                continue
+            counterpart = by_key[side.other].get(link.key(side.other))
+            alike = (
+                looks.get(_signature(counterpart, limit if side is Side.CRM else None), [])
+                if counterpart is not None
+                else []
+            )
+            new = claims.get(link.key(side.other)) or (alike[0] if len(alike) == 1 else None)
+            if new is None or new in index:
+                continue
+            old = link.key(side)
+            for key, other in list(index.items()):
+                if other.kind is LinkKind.OCCURRENCE and key.startswith(f"{old}|"):
+                    _rename(planner, other, side, new + key[len(old) :])
+            _rename(planner, link, side, new)
+
+
+def _rename(planner: Planner, link: Link, side: Side, key: str) -> None:
+    planner.forget(link)
+    if side is Side.MAILBOX:
+        link.mailbox_key = key
+    else:
+        link.crm_key = key
+    planner.adopt(link)
+
+
 def adopt(
     planner: Planner,
     mailbox_items: Sequence[CalendarItem],
@@ -77,6 +136,7 @@ def adopt(
     """
     if not (mailbox_full or crm_full):
         return [], set()
+    _follow_renames(planner, mailbox_items, crm_items, mailbox_full=mailbox_full, crm_full=crm_full)
     mailbox = [
         m for m in mailbox_items if _adoptable(m, planner) and item_key(m) not in planner.by_mailbox
     ]
