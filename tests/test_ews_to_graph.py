@@ -109,3 +109,45 @@ def test_moving_a_mailbox_from_ews_to_graph_creates_no_duplicates(tmp_path: Path
     finally:
         s.close()
         ews.close()
+
+
+def test_a_reset_under_the_old_name_keeps_every_pair(tmp_path: Path) -> None:
+    """Changing only the provider and resetting also moves every pair to its Graph item.
+
+    The id map holds EWS ids; the reset's full listing shows the same items under Graph ids,
+    and each pair follows its item (by the counterpart it names, or by subject, start and
+    end), so nothing in the CRM is deleted and created again.
+    """
+    ews, graph, crm = ExchangeHarness(), GraphHarness(), SandboxCrmHarness()
+    s = Scenario(role=Role.MAILBOX, mail=ews, crm=crm, workdir=tmp_path)
+    try:
+        alice = s.add_mailbox("alice")
+        s.mail.seed(alice, s.item("Customer call", body="Agenda"))
+        s.mail.seed(
+            alice,
+            s.item(
+                "Weekly review",
+                days=2,
+                kind=ItemKind.SERIES,
+                recurrence=Recurrence(rule="FREQ=WEEKLY;COUNT=5", zone="Europe/Berlin"),
+            ),
+        )
+        s.crm.seed(s.users["alice"], s.item("From the CRM", days=4))
+        s.settle()
+        crm_before = sorted((e.ref.id, e.ref.change_token) for e in s.crm.items() if e.ref)
+
+        _move(ews, graph, alice)
+        s.mail = graph
+        s._mailboxes["alice"] = graph.open_mailbox(alice, zone="Europe/Berlin")
+        s._app = None  # the configuration now names the graph provider
+        s.app.reset("alice")
+        [report] = s.settle()
+
+        assert (report.outcome, report.synced_up, report.synced_down) == ("ok", 0, 0)
+        assert (
+            sorted((e.ref.id, e.ref.change_token) for e in s.crm.items() if e.ref) == crm_before
+        ), "no CRM event created, changed or deleted"
+        assert len(graph.items(alice)) == len(ews.items(alice)), "nothing created twice"
+    finally:
+        s.close()
+        ews.close()
