@@ -170,6 +170,15 @@ def test_a_mailbox_the_tenant_keeps_the_app_out_of_says_what_to_do(
         mailbox.pull(None)
 
 
+def test_probe_reaches_the_calendar_or_says_what_to_do(
+    harness: GraphHarness, mailbox: GraphMailbox
+) -> None:
+    assert mailbox.probe() == f"calendar Calendar of {ALICE}"
+    harness.emulator.store.find(ALICE).blocked = True  # type: ignore[union-attr]
+    with pytest.raises(AuthError, match="Test-ServicePrincipalAuthorization"):
+        mailbox.probe()
+
+
 def test_refused_credentials_are_auth_failed_and_recover(
     harness: GraphHarness, mailbox: GraphMailbox
 ) -> None:

@@ -117,7 +117,10 @@ class GraphClient:
         self.sleep = sleep
         if transport is None and settings.endpoint:
             transport = ForwardingTransport(settings.endpoint)
-        self.http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=30.0))
+        timeout = httpx.Timeout(
+            settings.timeout_seconds, connect=min(30.0, settings.timeout_seconds)
+        )
+        self.http = httpx.Client(transport=transport, timeout=timeout)
         if credential is not None:
             pass
         elif settings.certificate is not None:

@@ -109,6 +109,14 @@ class GraphMailbox(MailboxProvider):
         """The mailbox owner's address."""
         return self._address
 
+    def probe(self) -> str:
+        """One ``GET /users/{id}/calendar``: a token, and the right to this mailbox, work."""
+        with translate_errors("probe"):
+            calendar = self.client.request(
+                "GET", f"{self.client.user}/calendar", params={"$select": "id,name"}
+            )
+        return f"calendar {calendar.get('name') or 'Calendar'} of {self._address}"
+
     def _reader(self) -> Reader:
         reading = Reading(
             address=self._address,

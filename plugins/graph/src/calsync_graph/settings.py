@@ -28,14 +28,17 @@ from dataclasses import dataclass
 from typing import Final
 
 from calsync.config.secrets import Secret
-from calsync.timezones import to_zoneinfo
+from calsync.config.values import HttpUrl, Seconds, ZoneId
 
-__all__ = ["AUTHORITY_HOST", "GRAPH_URL", "GraphSettings"]
+__all__ = ["AUTHORITY_HOST", "DEFAULT_TIMEOUT", "GRAPH_URL", "GraphSettings"]
 
 #: The Microsoft identity platform (global cloud).
-AUTHORITY_HOST: Final = "https://login.microsoftonline.com"
+AUTHORITY_HOST: Final = HttpUrl("https://login.microsoftonline.com")
 #: Microsoft Graph v1.0 (global cloud).
-GRAPH_URL: Final = "https://graph.microsoft.com/v1.0"
+GRAPH_URL: Final = HttpUrl("https://graph.microsoft.com/v1.0")
+DEFAULT_ZONE: Final = ZoneId("UTC")
+#: Seconds a request may go without an answer (a $batch of 20 answers well within it).
+DEFAULT_TIMEOUT: Final = Seconds(60.0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +56,7 @@ class GraphSettings:
         ``calsync sandbox serve`` and the demo); the URLs the libraries build stay as above.
     :param time_zone: the mailbox's zone (IANA or Windows id): all-day items' midnights and
         items written without a zone.
+    :param timeout_seconds: how long one request may go without an answer.
     :param window_past_days: how far back the calendarView delta window reaches.
     :param window_future_days: how far ahead it reaches.
     :param slide_days: how far the window may fall behind before a new round starts.
@@ -63,10 +67,11 @@ class GraphSettings:
     client_secret: Secret | None = None
     certificate: Secret | None = None
     certificate_thumbprint: str = ""
-    authority_host: str = AUTHORITY_HOST
-    graph_url: str = GRAPH_URL
+    authority_host: HttpUrl = AUTHORITY_HOST
+    graph_url: HttpUrl = GRAPH_URL
     endpoint: str = ""
-    time_zone: str = "UTC"
+    time_zone: ZoneId = DEFAULT_ZONE
+    timeout_seconds: Seconds = DEFAULT_TIMEOUT
     window_past_days: int = 365
     window_future_days: int = 730
     slide_days: int = 30
@@ -85,8 +90,6 @@ class GraphSettings:
                 found.append(f"{name} must be an https:// URL (use endpoint for a local emulator)")
         if self.endpoint and not self.endpoint.startswith(("http://", "https://")):
             found.append(f"endpoint {self.endpoint!r} is not an http(s) URL")
-        if to_zoneinfo(self.time_zone) is None:
-            found.append(f"time_zone {self.time_zone!r} is not an IANA or Windows zone id")
         if self.window_past_days < 1 or self.window_future_days < 1:
             found.append("window_past_days and window_future_days must be at least 1")
         if not 1 <= self.slide_days < self.window_future_days:

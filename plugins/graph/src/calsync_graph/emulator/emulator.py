@@ -39,6 +39,7 @@ Route = Callable[[Call, list[str], dict[str, Any]], tuple[int, Any]]
 
 #: (method, path pattern under /users/{id}) -> endpoint name.
 ROUTES: Final[list[tuple[str, re.Pattern[str], str]]] = [
+    ("GET", re.compile(r"^/calendar$", re.I), "calendar.get"),
     ("GET", re.compile(r"^(?:/calendar)?/calendarview/delta(?:\(\))?$", re.I), "delta"),
     ("GET", re.compile(r"^(?:/calendar)?/events$", re.I), "events.list"),
     ("POST", re.compile(r"^(?:/calendar)?/events$", re.I), "events.create"),
@@ -52,6 +53,7 @@ ROUTES: Final[list[tuple[str, re.Pattern[str], str]]] = [
     ("PATCH", re.compile(r"^/outlook/mastercategories/([^/]+)$", re.I), "categories.update"),
 ]
 HANDLERS: Final[dict[str, Route]] = {
+    "calendar.get": lambda c, a, b: c.calendar(),
     "delta": lambda c, a, b: delta(c),
     "events.list": lambda c, a, b: c.list(),
     "events.create": lambda c, a, b: c.create(b),
@@ -79,7 +81,8 @@ class GraphEmulator(Emulator):
     """A stateful Microsoft Graph (calendar part) plus the identity platform's token endpoint.
 
     Counters and faults are per endpoint: ``token``, ``discovery``, ``batch``, ``delta``,
-    ``events.list|get|create|update|delete|instances|cancel``, ``categories.list|create|update``.
+    ``calendar.get``, ``events.list|get|create|update|delete|instances|cancel``,
+    ``categories.list|create|update``.
     """
 
     separate_endpoints = frozenset({"token", "discovery"})

@@ -263,6 +263,14 @@ class Call:
         self.delete(event_id)
         return 202, None
 
+    def calendar(self) -> tuple[int, Any]:
+        """``GET /calendar``: the mailbox's primary calendar.
+
+        https://learn.microsoft.com/en-us/graph/api/calendar-get
+        """
+        owner = {"name": "", "address": self.mailbox.address}
+        return 200, {"id": f"calendar-{self.mailbox.object_id}", "name": "Calendar", "owner": owner}
+
     # -- categories -------------------------------------------------------------------------
 
     def categories(self) -> tuple[int, Any]:
