@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from calsync.errors import StateError
 from calsync.issues import CATALOGUE
 from calsync.state.audit import AuditLog
 from calsync.state.records import MailboxStatus, ResetState
@@ -190,6 +191,19 @@ class TestPages:
         assert "Pass history" in page and "<td>issues</td>" in page
         page = site.client("ada").get("/mailboxes/bob").text
         assert "Why it does not sync" in page and "ADDRESS_NOT_LINKED" in page
+
+    def test_a_state_database_that_cannot_answer_is_said_plainly(
+        self, site: Site, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        client = site.client("ada")
+
+        def locked() -> None:
+            raise StateError("the state database /srv/calsync.db is locked by another process")
+
+        monkeypatch.setattr(site.app, "status", locked)
+        page = client.get("/mailboxes")
+        assert page.status_code == 503
+        assert "is locked by another process" in page.text and "Traceback" not in page.text
 
     def test_unknown_mailboxes_and_actions(self, site: Site) -> None:
         client = site.client("ada")

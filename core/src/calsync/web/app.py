@@ -7,6 +7,7 @@ without the admin role.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, asynccontextmanager, closing
@@ -28,7 +29,7 @@ from starlette.templating import Jinja2Templates
 
 from calsync.api import Calsync
 from calsync.config.web import WebRole, WebUser
-from calsync.errors import ConfigError
+from calsync.errors import CalsyncError, ConfigError
 from calsync.state.audit import AuditLog
 from calsync.web import pages
 from calsync.web.actions import Action, Actions
@@ -45,6 +46,8 @@ from calsync.web.middleware import SecureCookiesBehindTls, SecurityHeaders
 from calsync.web.present import when
 
 __all__ = ["Console", "create_app"]
+
+log = logging.getLogger(__name__)
 
 HERE: Final = Path(__file__).parent
 #: A session lasts a working day at most.
@@ -241,8 +244,15 @@ def create_app(
         Route("/actions/{action}", guarded(act, admin=True), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        # calsync's own errors (the state database locked or gone...) are said, not traced.
+        log.warning("console page %s: %s", request.url.path, exc)
+        return _refused(console, request, 503, f"calsync cannot answer right now: {exc}")
+
     application = Starlette(
         routes=routes,
+        exception_handlers={CalsyncError: unavailable},
         middleware=[
             Middleware(SecureCookiesBehindTls),
             Middleware(SecurityHeaders),
