@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import Ran
+from .operating.process import calsync as in_process
 
 Run = Callable[..., Ran]
 
@@ -211,3 +212,28 @@ def test_state_options_are_checked(
     ran, result = check(run_calsync, path)
     assert ran.code == 2
     assert result["problems"] == [f"state: {expected}"]
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
+def test_connect_shows_each_mailbox_in_a_terminal_and_in_a_log(tty: bool) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "sandbox.toml"
+    done = in_process("check", "--config", str(example), "--connect", tty=tty)
+    assert done.code == 0, done.err
+    assert "Traceback" not in done.err
+    lines = [" ".join(line.replace("│", " ").split()) for line in done.out.splitlines()]
+    assert "CRM: ok: signed in; 2 mailbox owner(s) are users" in lines
+    for name in ("alice", "bob"):
+        [row] = [line for line in lines if line.startswith(f"{name} ")]
+        assert f"ok: calendar of {name}@example.com" in row and "ok: user " in row
+    assert not (example.parent / "calsync-sandbox.db").exists()  # checking writes nothing
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
+def test_a_configuration_error_reads_the_same_in_a_terminal_and_in_a_log(
+    tmp_path: Path, tty: bool
+) -> None:
+    path = tmp_path / "calsync.toml"
+    path.write_bytes(b"mailboxes = true\n")
+    done = in_process("check", "--config", str(path), tty=tty)
+    assert done.code == 2 and "Traceback" not in done.err
+    assert "mailboxes: expected one [[mailboxes]] table per mailbox, got True" in done.err

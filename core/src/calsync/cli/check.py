@@ -10,7 +10,15 @@ import click
 from sqlalchemy.engine import make_url
 
 from calsync import preflight
-from calsync.cli.output import EXIT_ISSUES, EXIT_OK, EXIT_USAGE, console, fail, print_json, table
+from calsync.cli.output import (
+    EXIT_ATTENTION,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    print_json,
+    say,
+    show_table,
+)
 from calsync.config import Config, load_config
 from calsync.errors import ConfigError
 from calsync.preflight import Connections, Reached, offline
@@ -81,18 +89,16 @@ def command(config_path: Path, connect: bool, as_json: bool) -> None:
     if as_json:
         return
     assert config is not None
-    console.print(
-        f"[green]ok[/] {config_path}: CRM {config.crm.provider}, {len(config.mailboxes)} mailbox(es)"
-    )
+    say(f"ok {config_path}: CRM {config.crm.provider}, {len(config.mailboxes)} mailbox(es)")
     for mailbox in config.mailboxes:
-        console.print(f"  {mailbox.name}: {mailbox.provider} {mailbox.address}", highlight=False)
+        say(f"  {mailbox.name}: {mailbox.provider} {mailbox.address}")
 
 
 def _exit_code(connections: Connections) -> int:
     failures = connections.failures
     if not failures:
         return EXIT_OK
-    return EXIT_ISSUES if all(f.transient for f in failures) else EXIT_USAGE
+    return EXIT_ATTENTION if all(f.transient for f in failures) else EXIT_USAGE
 
 
 def _mark(reached: Reached) -> str:
@@ -100,6 +106,6 @@ def _mark(reached: Reached) -> str:
 
 
 def _show(connections: Connections) -> None:
-    console.print(f"CRM: {_mark(connections.crm)}", highlight=False)
+    say(f"CRM: {_mark(connections.crm)}")
     rows = [(m.name, m.address, _mark(m.mailbox), _mark(m.crm_user)) for m in connections.mailboxes]
-    console.print(table("Connections", ["mailbox", "address", "calendar", "CRM user"], rows))
+    show_table("Connections", ["mailbox", "address", "calendar", "CRM user"], rows)
