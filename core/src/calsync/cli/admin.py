@@ -177,7 +177,7 @@ def enable(
         names = _select(app, mailboxes, every, code)
         since = app.clock()
         reports = [app.enable(name) for name in names]
-        opened = new_issues(app.issues(), since)
+        opened = new_issues(app.issues(), since, names)
         after = _states(app, names)
     finally:
         app.close()
@@ -247,4 +247,5 @@ def _report(
     if not names:
         say(f"no mailbox has an open {code} issue")
     for name in names:
-        say(f"{name}: {done}; now {after[name].label}")
+        label = after[name].label
+        say(f"{name}: {done}" + ("" if label == done else f"; now {label}"))

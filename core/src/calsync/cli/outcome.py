@@ -26,9 +26,13 @@ __all__ = ["NEEDS_PERSON", "attention", "exit_code", "new_issues"]
 NEEDS_PERSON: Final = frozenset({"suspended", "failed"})
 
 
-def new_issues(issues: Iterable[Issue], since: datetime) -> list[Issue]:
-    """The open issues first seen at or after ``since`` (opened by this run)."""
-    return [i for i in issues if i.is_open and i.first_seen >= since]
+def new_issues(issues: Iterable[Issue], since: datetime, mailboxes: Iterable[str]) -> list[Issue]:
+    """The open issues of ``mailboxes`` first seen at or after ``since``: opened by this run.
+
+    Issues another process opened meanwhile for other mailboxes do not count.
+    """
+    chosen = set(mailboxes)
+    return [i for i in issues if i.is_open and i.first_seen >= since and i.mailbox in chosen]
 
 
 def attention(reports: Sequence[PassReport], opened: Sequence[Issue]) -> list[str]:

@@ -62,7 +62,7 @@ def command(
         while not stop.is_set():
             since = app.clock()
             reports = _round(app, names, allow_mass_delete, quiet=as_json)
-            opened = new_issues(app.issues(), since)
+            opened = new_issues(app.issues(), since, names)
             status = exit_code(reports, opened)
             if as_json and watch is not None:
                 print_json_line([asdict(r) for r in reports])  # one round per line
