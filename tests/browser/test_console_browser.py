@@ -39,6 +39,8 @@ from calsync.demo.run import Served  # noqa: E402
 from calsync.web.server import server  # noqa: E402
 
 pytestmark = pytest.mark.slow
+# Generous waits: the suite runs on two busy cores; nothing here is a timing assertion.
+expect.set_options(timeout=30_000)
 
 PASSWORD = "a long demo password"
 #: Never on any page: the demo's private item stays in alice's mailbox (EX-01).
@@ -122,8 +124,10 @@ def test_an_admin_enables_a_suspended_mailbox_and_finds_issues(
         browser = p.chromium.launch(executable_path=str(CHROMIUM))
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(60_000)
             _walk(page, console, shots)
             phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+            phone.set_default_timeout(60_000)
             _phone(phone, console, shots)
         finally:
             browser.close()
