@@ -63,7 +63,7 @@ def _show(result: DemoResult) -> None:
             (
                 m["name"],
                 m["provider"],
-                m["status"] + (f" ({m['suspended_by']})" if m["suspended_by"] else ""),
+                m["status"] + (f" ({m['suspended_by']})" if m["status"] == "suspended" else ""),
                 m["synced_up"],
                 m["synced_down"],
                 m["records_in_sync"],
