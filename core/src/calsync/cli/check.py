@@ -10,6 +10,7 @@ import click
 from sqlalchemy.engine import make_url
 
 from calsync import preflight
+from calsync.cli.common import config_option
 from calsync.cli.output import (
     EXIT_ATTENTION,
     EXIT_OK,
@@ -25,13 +26,7 @@ from calsync.preflight import Connections, Reached, offline
 
 
 @click.command("check")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="The configuration file (TOML).",
-)
+@config_option
 @click.option(
     "--connect",
     is_flag=True,
