@@ -152,6 +152,19 @@ def test_a_cursor_older_than_a_recycle_bin_purge_is_refused(
     assert crm.pull(fresh, owner=owner).removed == ()
 
 
+def test_a_cursor_older_than_an_emptied_recycle_bin_is_refused(
+    harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str, clock: FrozenClock
+) -> None:
+    gone = harness.seed(owner, timed(subject="Gone"))
+    cursor = crm.pull(None, owner=owner).cursor
+    clock.advance(60)
+    harness.remove(gone)
+    harness.org.empty_recycle_bin()  # an administrator's emptyRecycleBin()
+    clock.advance(60)
+    with pytest.raises(CursorExpiredError, match="purged Event deletions"):
+        crm.pull(cursor, owner=owner)
+
+
 def test_long_results_are_paged(harness: SalesforceCrmHarness, owner: str) -> None:
     crm = SalesforceCrm(harness.client, clock=harness.emulator.clock.now, query_batch_size=200)
     for n in range(450):

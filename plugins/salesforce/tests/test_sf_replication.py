@@ -115,3 +115,22 @@ def test_the_recycle_bin_keeps_records_fifteen_days(
     assert log["earliestDateAvailable"] == "2026-03-02T09:00:00.000+0000"
     emulator.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
     assert _query_all_ids(sf) == []
+
+
+def test_an_emptied_recycle_bin_moves_the_earliest_date_at_once(
+    emulator: SalesforceEmulator, sf: Salesforce
+) -> None:
+    """emptyRecycleBin(): the records leave the bin (getDeleted) now and queryAll a day
+    later, whatever their age (SOAP API Developer Guide, emptyRecycleBin())."""
+    clock = emulator.clock
+    ids = [sf.Event.create(timed())["id"] for _ in range(2)]
+    clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    sf.Event.delete(ids[0])  # 09:05
+    emulator.org.empty_recycle_bin()
+    clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+    log = sf.Event.deleted(NOW, NOW + timedelta(hours=1))
+    assert log["deletedRecords"] == []
+    assert log["earliestDateAvailable"] == "2026-03-02T09:05:00.000+0000"
+    assert _query_all_ids(sf) == ids
+    clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    assert _query_all_ids(sf) == ids[1:]

@@ -8,7 +8,8 @@ What Salesforce documents, and what this module does with it:
   (SOAP API Developer Guide, ``emptyRecycleBin()``,
   https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_emptyrecyclebin.htm)
   -> ``OrgSettings.recycle_bin_capacity``; :meth:`RecycleBin.purge` removes the oldest
-  entries at least :data:`MIN_AGE` old while the bin holds more than that.
+  entries at least :data:`MIN_AGE` old while the bin holds more than that. An administrator
+  emptying the bin (``emptyRecycleBin()``, the same page) is :meth:`RecycleBin.empty`.
 * "A background process that runs every two hours purges records that have been in an
   organization's delete log for more than two hours if the number of records is above a
   certain limit. Starting with the oldest records [...]" and "Results are returned for no
@@ -55,6 +56,26 @@ class RecycleBin:
         #: sobject -> the latest deletion date purged from the log.
         self._last_purged: dict[str, datetime] = {}
 
+    def empty(self, ids: set[str] | None, now: datetime) -> None:
+        """``emptyRecycleBin()``: purge ``ids`` (every record when ``None``) at once."""
+        self._remove(
+            {(e.sobject, e.id) for e in self.store.deletions if ids is None or e.id in ids}, now
+        )
+
+    def _remove(self, keys: set[tuple[str, str]], now: datetime) -> None:
+        """Take ``keys`` out of the bin: gone from getDeleted now, from queryAll a day later."""
+        if not keys:
+            return
+        kept: list[Deletion] = []
+        for entry in self.store.deletions:
+            if (entry.sobject, entry.id) not in keys:
+                kept.append(entry)
+                continue
+            self._expunge_at[(entry.sobject, entry.id)] = now + QUERYALL_GRACE
+            last = self._last_purged.get(entry.sobject, entry.deleted_at)
+            self._last_purged[entry.sobject] = max(last, entry.deleted_at)
+        self.store.deletions[:] = kept
+
     def clear(self) -> None:
         """Forget every purge."""
         self._expunge_at.clear()
@@ -66,20 +87,14 @@ class RecycleBin:
 
     def purge(self, now: datetime, capacity: int) -> None:
         """Purge what Salesforce would have purged by ``now``; drop rows past their grace."""
-        log = self.store.deletions
-        over = len(log) - capacity
-        kept: list[Deletion] = []
-        for entry in log:  # oldest first
+        over = len(self.store.deletions) - capacity
+        due: set[tuple[str, str]] = set()
+        for entry in self.store.deletions:  # oldest first
             age = now - entry.deleted_at
             if age > RETENTION or (over > 0 and age >= MIN_AGE):
                 over -= 1
-                self._expunge_at[(entry.sobject, entry.id)] = now + QUERYALL_GRACE
-                last = self._last_purged.get(entry.sobject)
-                self._last_purged[entry.sobject] = max(last or entry.deleted_at, entry.deleted_at)
-            else:
-                kept.append(entry)
-        if len(kept) != len(log):
-            log[:] = kept
+                due.add((entry.sobject, entry.id))
+        self._remove(due, now)
         for key, when in list(self._expunge_at.items()):
             if when <= now:
                 del self._expunge_at[key]

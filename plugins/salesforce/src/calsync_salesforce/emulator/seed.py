@@ -9,6 +9,7 @@ Python objects (``datetime``, ``date``) or their wire strings.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +39,11 @@ class OrgSeeding(OrgState):
         with self.lock:
             self.settings = dataclasses.replace(self.settings, **changes)
             return self.settings
+
+    def empty_recycle_bin(self, ids: Iterable[str] | None = None) -> None:
+        """Empty the recycle bin as an administrator would (``ids``, or everything)."""
+        with self.lock:
+            self.recycle_bin.empty(None if ids is None else set(ids), self.now())
 
     def use_api_requests(self, count: int) -> None:
         """Count ``count`` API requests as made now (to bring the allocation near its end)."""
