@@ -78,7 +78,7 @@ class TestSigningIn:
         assert client.get("/issues").status_code == 303
 
     def test_signing_in_never_leads_off_the_site(self, site: Site) -> None:
-        for target in ("//evil.example/x", "https://evil.example/"):
+        for target in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/"):
             client = site.client()
             token = csrf(client)
             response = client.post(

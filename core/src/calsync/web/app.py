@@ -158,7 +158,8 @@ def _login_again(
 
 def _local(target: str) -> str:
     """Only a path of this site may be where signing in leads (no open redirect)."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    # Browsers read a backslash as a slash: "/\host" would lead to another site.
+    return target if target.startswith("/") and target[1:2] not in ("/", "\\") else "/"
 
 
 def logout(console: Console, request: Request, user: WebUser, form: FormData | None) -> Response:
