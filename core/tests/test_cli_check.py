@@ -237,3 +237,15 @@ def test_a_configuration_error_reads_the_same_in_a_terminal_and_in_a_log(
     done = in_process("check", "--config", str(path), tty=tty)
     assert done.code == 2 and "Traceback" not in done.err
     assert "mailboxes: expected one [[mailboxes]] table per mailbox, got True" in done.err
+
+
+def test_a_relative_secret_file_is_found_beside_the_configuration(
+    tmp_path: Path, run_calsync: Run
+) -> None:
+    (tmp_path / "etc" / "secrets").mkdir(parents=True)
+    (tmp_path / "etc" / "secrets" / "smtp").write_text("s3cret\n")
+    (tmp_path / "elsewhere").mkdir()
+    path = config(tmp_path / "etc", secret='{ file = "secrets/smtp" }')
+    ran = run_calsync("check", "--config", str(path), "--json", cwd=tmp_path / "elsewhere")
+    assert ran.code == 0, ran.out
+    assert "s3cret" not in ran.out + ran.err

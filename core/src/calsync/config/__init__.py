@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, final
@@ -248,6 +248,14 @@ def parse_config(
     if problems:
         raise ConfigError(problems)
     assert crm is not None
+    if path is not None:
+        # Like the state database, secret files named relatively sit beside the file.
+        folder = path.parent.resolve()
+        crm = replace(crm, settings=_anchored(crm.settings, folder))
+        mailboxes = [replace(m, settings=_anchored(m.settings, folder)) for m in mailboxes]
+        notify = replace(
+            notify, settings={k: _anchored(v, folder) for k, v in notify.settings.items()}
+        )
     return Config(
         state=state,
         state_options=state_options,
@@ -499,6 +507,20 @@ def _notify(table: object, registry: Any, problems: list[str]) -> NotifyConfig:
             problems += found
             settings[name] = value
     return NotifyConfig(channels=tuple(dict.fromkeys(["log", *channels])), settings=settings)
+
+
+def _anchored(value: Any, folder: Path) -> Any:
+    """``value`` with each secret file given by a relative path made relative to ``folder``."""
+    if isinstance(value, Secret):
+        if value.file is None or Path(value.file).is_absolute():
+            return value
+        return Secret(file=str(folder / value.file))
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(
+            value,
+            **{f.name: _anchored(getattr(value, f.name), folder) for f in fields(value) if f.init},
+        )
+    return value
 
 
 def _collect_secrets(value: Any, path: str, found: list[tuple[str, Secret]]) -> None:

@@ -1,6 +1,7 @@
 """Secrets in the configuration: only by reference, never by value.
 
-A secret is written as ``{env = "EXCHANGE_PASSWORD"}`` or ``{file = "/run/secrets/sf.key"}``;
+A secret is written as ``{env = "EXCHANGE_PASSWORD"}`` or ``{file = "/run/secrets/sf.key"}``
+(a relative file path is relative to the configuration file's folder);
 the value is read when a provider is built, never stored on the config object, never
 printed, never logged and never written to state.
 """
