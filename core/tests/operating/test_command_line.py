@@ -369,3 +369,16 @@ def test_every_command_has_json() -> None:
         and "--json" not in {opt for p in command_.params for opt in getattr(p, "opts", [])}
     ]
     assert missing == []
+
+
+def test_vv_adds_each_provider_call(config: Path) -> None:
+    done = calsync("-vv", "sync", "--config", str(config), "--mailbox", "alice", prelude=SEED)
+    lines = done.err.splitlines()
+    calls = [
+        x for x in lines if re.search(r" DEBUG calsync\.engine \[alice \w+\]: (crm|mailbox)\.", x)
+    ]
+    [summary] = [x for x in lines if "alice: pass" in x]
+    assert len(calls) == int(re.search(r"calls (\d+)", summary)[1])  # type: ignore[index]
+    assert LONG_SUBJECT.strip() not in done.err  # names of calls, never their content
+    quieter = calsync("-v", "sync", "--config", str(config), "--mailbox", "alice", prelude=SEED)
+    assert " DEBUG " not in quieter.err

@@ -552,7 +552,11 @@ class _Tagged:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             self._counter[self._side] += 1
-            return _tagged(lambda: attribute(*args, **kwargs), self._side)
+            started = time.monotonic()
+            try:
+                return _tagged(lambda: attribute(*args, **kwargs), self._side)
+            finally:  # -vv: every provider call (names only, never arguments: they hold content)
+                logger.debug("%s.%s: %.3f s", self._side, name, time.monotonic() - started)
 
         return call
 
