@@ -60,8 +60,7 @@ def test_moving_a_mailbox_from_ews_to_graph_creates_no_duplicates(tmp_path: Path
                 recurrence=Recurrence(rule="FREQ=WEEKLY;COUNT=5", zone="Europe/Berlin"),
             ),
         )
-        # A cancelled occurrence, not a moved one: adopting a series with an exception fails
-        # in the engine today (UNIQUE links.mailbox_key on the occurrence link), over EWS too.
+        # A cancelled occurrence (a moved one: conformance case EX-23-moved-occurrence).
         s.mail.remove_occurrence(alice, series, s.at(2 + 14))
         s.mail.seed(
             alice,

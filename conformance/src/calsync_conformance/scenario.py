@@ -40,6 +40,7 @@ class Scenario:
         self.addresses: dict[str, str] = {}
         self._mailboxes: dict[str, MailboxProvider] = {}
         self._crm: CrmProvider = crm.open_crm()
+        self.workdir = workdir
         self.state = State(f"sqlite:///{workdir / 'calsync-state.db'}")
         self.policy = Policy()
         self.notifications: list[Any] = []

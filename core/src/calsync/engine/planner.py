@@ -70,6 +70,8 @@ class Planner:
         #: On a full CRM pull: the original starts of each CRM series' occurrence records.
         self.crm_occurrences: dict[str, set[str]] | None = None
         self._creating: set[tuple[Side, str]] = set()
+        #: Mailbox keys of occurrences linked for the first time this pass, from the mailbox.
+        self._new_occurrences: set[str] = set()
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -395,6 +397,7 @@ class Planner:
                 crm_key=crm_key,
                 detached=True,
             )
+            self._new_occurrences.add(key)
         link.detached = True
         self.up_touched.add(id(link))
         self._update(Side.CRM, None, target, OCCURRENCE_FIELDS, link, item, new_link=is_new)
@@ -589,10 +592,15 @@ class Planner:
         self._handled(Side.CRM, item)
         is_new = link is None
         if link is None:
+            mailbox_key = occurrence_key(series_link.mailbox_key, item.original_start)
+            if mailbox_key in self._new_occurrences:
+                # Both sides hold this changed occurrence (a first sync adopted its series):
+                # the mailbox's copy is on its way to the CRM, and the mailbox wins (EX-16).
+                return
             link = Link(
                 mailbox=self.ctx.name,
                 kind=LinkKind.OCCURRENCE,
-                mailbox_key=occurrence_key(series_link.mailbox_key, item.original_start),
+                mailbox_key=mailbox_key,
                 crm_key=key,
                 detached=True,
             )
