@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from calsync.cli import admin, check, conformance, demo, plugins, sandbox, sync, tz, web
-from calsync.cli.common import LOG_FORMATS, setup_logging, verbosity
+from calsync.cli.logsetup import LOG_FORMATS, setup_logging, verbosity
 from calsync.cli.output import EXIT_ATTENTION, fail
 from calsync.errors import CalsyncError, ConfigError
 from calsync.logs import new_correlation_id
