@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, final
@@ -16,6 +17,7 @@ __all__ = ["BOTH", "CASES", "Case", "case", "cases_for"]
 BOTH: Final = frozenset({Role.MAILBOX, Role.CRM})
 
 CaseFunction = Callable[["Scenario"], None]
+_ENTRY: Final = re.compile(r"EX-\d\d|[A-Z][A-Z_]+")
 
 
 @final
@@ -31,6 +33,16 @@ class Case:
     #: What the provider under test must be able to do, per role; lacking it, the case does
     #: not apply ("not applicable" in the matrix), never silently passes.
     requires: dict[Role, frozenset[Capability]] = field(default_factory=dict)
+
+    @property
+    def entry(self) -> str:
+        """The documented entry the case checks: ``EX-01`` for ``EX-01`` and ``EX-01-trace``.
+
+        A further aspect of an entry gets a case of its own, named ``<entry>-<aspect>``;
+        calsync's own safety nets are named by their issue code (``MASS_DELETE_HELD-crm``).
+        """
+        found = _ENTRY.match(self.id)
+        return found.group() if found else self.id
 
     def missing(self, role: Role, capabilities: frozenset[Capability]) -> frozenset[Capability]:
         """The capabilities the case needs that a provider of ``role`` lacks."""

@@ -7,6 +7,9 @@ provider says it did. :meth:`Scenario.settle` also checks that a second pass cha
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -181,6 +184,21 @@ class Scenario:
         """Codes of the open issues, sorted."""
         return sorted(i.code for i in self.issues(name))
 
+    @contextlib.contextmanager
+    def logs(self) -> Iterator[list[str]]:
+        """Every log record anything writes meanwhile, at DEBUG (as ``-vv`` shows them)."""
+        lines: list[str] = []
+        handler = _Collect(lines)
+        root = logging.getLogger()
+        level = root.level
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
+        try:
+            yield lines
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(level)
+
     def flagged(self, item_id: str, name: str = "alice") -> bool:
         """Whether the person sees a marker on the mailbox item."""
         return self.mail.marker(self.addresses[name], item_id).flagged
@@ -193,3 +211,15 @@ class Scenario:
             self.state.close()
         for harness in (self.mail, self.crm):
             harness.close()
+
+
+class _Collect(logging.Handler):
+    """Keeps each record as the log would show it, traceback included."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.sink = sink
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(self.format(record))

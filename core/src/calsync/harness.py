@@ -208,3 +208,11 @@ class CrmHarness(Harness):
     @abc.abstractmethod
     def remove(self, item_id: str) -> None:
         """Delete an event as a CRM user would."""
+
+    @abc.abstractmethod
+    def received(self) -> tuple[str, ...]:
+        """Every request the org received from calsync so far, each as readable text.
+
+        Offline: what the emulator was sent (method, decoded address and body). The
+        conformance suite searches it: nothing of a private item may appear (EX-01).
+        """

@@ -3,12 +3,25 @@
 from calsync_conformance.cases import (
     adoption,
     errors,
+    mass_delete,
     people,
     precedence,
+    privacy,
     resets,
     series,
     status,
     what_syncs,
 )
 
-__all__ = ["adoption", "errors", "people", "precedence", "resets", "series", "status", "what_syncs"]
+__all__ = [
+    "adoption",
+    "errors",
+    "mass_delete",
+    "people",
+    "precedence",
+    "privacy",
+    "resets",
+    "series",
+    "status",
+    "what_syncs",
+]

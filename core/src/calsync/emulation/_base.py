@@ -31,6 +31,7 @@ class Emulator(abc.ABC):
         self.clock: Clock = clock or SystemClock()
         self.faults = FaultPlan()
         self._counts: Counter[str] = Counter()
+        self._received: list[HttpRequest] = []
         self._lock = threading.RLock()
 
     # -- what subclasses provide -------------------------------------------------------
@@ -65,6 +66,7 @@ class Emulator(abc.ABC):
         endpoint = self.endpoint_of(request)
         with self._lock:
             self._counts[endpoint] += 1
+            self._received.append(request)
             fault = self.faults.take(endpoint, named_only=endpoint in self.separate_endpoints)
             if fault is not None:
                 return self.render_fault(endpoint, request, fault)
@@ -75,6 +77,12 @@ class Emulator(abc.ABC):
         """Requests received per endpoint since the last reset."""
         with self._lock:
             return dict(self._counts)
+
+    @property
+    def received(self) -> tuple[HttpRequest, ...]:
+        """Every request received, in order, faulted ones included (kept across resets)."""
+        with self._lock:
+            return tuple(self._received)
 
     @property
     def total_requests(self) -> int:

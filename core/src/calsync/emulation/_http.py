@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import final
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 
 @final
@@ -49,6 +49,15 @@ class HttpRequest:
         """The first value of query parameter ``name``."""
         values = self.query.get(name)
         return values[0] if values else default
+
+    @property
+    def text(self) -> str:
+        """The whole request as readable text: method, decoded URL, body.
+
+        What privacy checks search: a value in a query string or a body shows as written.
+        """
+        body = self.body.decode("utf-8", "replace")
+        return f"{self.method} {unquote_plus(self.url)}\n{body}"
 
 
 @final

@@ -19,7 +19,7 @@ from calsync.engine.lengths import cut
 from calsync.engine.plan import Hit
 from calsync.engine.planner import Planner
 from calsync.model import CalendarItem, ItemKind
-from calsync.policy import PrivateItems
+from calsync.rules import kept_private
 from calsync.state.records import Link, LinkKind, Side
 
 __all__ = ["adopt"]
@@ -29,7 +29,7 @@ def _adoptable(item: CalendarItem, planner: Planner) -> bool:
     if item.kind not in (ItemKind.SINGLE, ItemKind.SERIES) or item.ref is None:
         return False
     # Private items stay out of calsync's state entirely unless the policy syncs them (EX-01).
-    return not (item.is_private and planner.ctx.policy.private_items is PrivateItems.SKIP)
+    return not kept_private(item, planner.ctx.policy)
 
 
 def _signature(item: CalendarItem, limit: int | None = None) -> tuple[str, str, str]:

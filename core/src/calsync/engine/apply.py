@@ -114,7 +114,8 @@ def _confirm(planner: Planner, planned: Planned, result: WriteResult) -> None:
 def _failure_hit(planned: Planned, failure: ItemFailure) -> Hit:
     source = planned.source
     params = {
-        "subject": source.subject if source else "",
+        # Nothing of a private item goes into the issue log (EX-01).
+        "subject": source.subject if source and not planned.privatised else "",
         # What a refused write's issue says in words: the service's text when it named no field.
         "field": failure.field or failure.message,
         "side": "CRM" if planned.side is Side.CRM else "mailbox",

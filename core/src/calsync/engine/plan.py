@@ -60,6 +60,9 @@ class Planned:
     #: An EX-06 reset of an occurrence that has a link of its own: the change token the
     #: write leaves is remembered there, so the reset never comes back as a CRM-side edit.
     resets: Link | None = None
+    #: A delete because the item became private (EX-01), not because it was removed: the
+    #: mass-delete guard leaves it alone.
+    privatised: bool = False
 
     @property
     def direction(self) -> Direction:

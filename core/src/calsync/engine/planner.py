@@ -31,7 +31,7 @@ from calsync.model import CalendarItem, ItemKind
 from calsync.policy import Direction, Operation, PrivateItems, RecurrenceStrategy
 from calsync.providers import PersonMatch, Removal, Write
 from calsync.recurrence import Recurrence
-from calsync.rules import DOWN_RULES, UP_RULES, Refuse, RuleContext, Skip, evaluate
+from calsync.rules import DOWN_RULES, UP_RULES, Refuse, RuleContext, Skip, evaluate, kept_private
 from calsync.state.records import Link, LinkKind, Side
 
 __all__ = ["Planner"]
@@ -248,6 +248,10 @@ class Planner:
     def up(self, item: CalendarItem) -> None:
         """Plan what a changed mailbox item needs on the CRM side."""
         key = item_key(item)
+        if kept_private(item, self.ctx.policy) and item.kind in (ItemKind.SINGLE, ItemKind.SERIES):
+            self._handled(Side.MAILBOX, item)
+            self._privatised(item, key)
+            return
         link = self.by_mailbox.get(key)
         if link is not None and link.shared:
             self._unchanged(Side.MAILBOX, item, link)
@@ -315,6 +319,37 @@ class Planner:
         link = self.by_mailbox.get(key)
         return link if link is not None and link.detached else None
 
+    def _privatised(self, item: CalendarItem, key: str) -> None:
+        """EX-01: a synced item that became private takes its CRM copies away.
+
+        The CRM copy is deleted (the CRM keeps it restorable, e.g. Salesforce's recycle bin)
+        and calsync forgets the pair, exactly as if the item had been private from the start.
+        Made public again, it syncs as a new item. An attendee's copy of a shared event only
+        lets go of it; occurrence records of a series go with their series. A delete that
+        fails is tried again through an issue on the item that names nothing of it.
+        """
+        links = [
+            link
+            for mailbox_key, link in self.by_mailbox.items()
+            if mailbox_key == key or mailbox_key.startswith(f"{key}|")
+        ]
+        for link in links:
+            self.up_touched.add(id(link))  # a change on the CRM side comes back no more
+            gone_with_series = link.kind is LinkKind.OCCURRENCE and not self.instances
+            if link.shared or gone_with_series or not link.crm_key:
+                self._drop(link)
+                continue
+            self._plan(
+                Planned(
+                    side=Side.CRM,
+                    write=Write.delete(link.crm_key),
+                    link=link,
+                    source=item,
+                    drop_link=True,
+                    privatised=True,
+                )
+            )
+
     @staticmethod
     def _new_exclusions(item: CalendarItem, link: Link) -> bool:
         recurrence = item.recurrence
@@ -347,7 +382,7 @@ class Planner:
     def _up_occurrence(self, item: CalendarItem, key: str, link: Link | None) -> None:
         """A changed occurrence of a mailbox series updates its CRM occurrence."""
         assert item.series_id is not None and item.original_start is not None
-        if item.is_private and self.ctx.policy.private_items is PrivateItems.SKIP:
+        if kept_private(item, self.ctx.policy):
             self._handled(Side.MAILBOX, item)
             return
         if self.instances:

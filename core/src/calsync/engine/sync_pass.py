@@ -25,9 +25,10 @@ from calsync.engine.planner import Planner
 from calsync.engine.refine import refine_crm_updates
 from calsync.errors import CursorExpiredError
 from calsync.issues import Disposition, Issue, Source, definition
-from calsync.model import CalendarItem
+from calsync.model import CalendarItem, ItemKind
 from calsync.policy import Direction
 from calsync.providers import Delta, PersonKind, PersonMatch, Removal
+from calsync.rules import kept_private
 from calsync.state.records import LinkKind, Side
 
 __all__ = ["MASS_DELETE_FRACTION", "MASS_DELETE_MINIMUM", "MailboxPass", "PassResult"]
@@ -36,6 +37,8 @@ __all__ = ["MASS_DELETE_FRACTION", "MASS_DELETE_MINIMUM", "MailboxPass", "PassRe
 #: does not delete their counterparts until someone confirms (MASS_DELETE_HELD).
 MASS_DELETE_MINIMUM: Final = 5
 MASS_DELETE_FRACTION: Final = 0.8
+#: The kinds of item that link people on the CRM side (occurrences follow their series).
+_LINKABLE: Final = frozenset({ItemKind.SINGLE, ItemKind.SERIES})
 
 
 @dataclass(slots=True, kw_only=True)
@@ -172,8 +175,21 @@ class MailboxPass:
         return list(provider.fetch(ids).values())
 
     def _matches(self, items: list[CalendarItem]) -> dict[str, tuple[PersonMatch, ...]]:
-        """CRM contacts and leads for everyone on the changed items, in one call."""
-        addresses = sorted({a for item in items for a in item.people if a != self.ctx.address})
+        """CRM contacts and leads for everyone on the changed items, in one call.
+
+        Only items that may link people are looked up: singles and series masters, never a
+        private item the policy keeps (EX-01) — its attendees must not reach the CRM even
+        as a query.
+        """
+        addresses = sorted(
+            {
+                address
+                for item in items
+                if item.kind in _LINKABLE and not kept_private(item, self.ctx.policy)
+                for address in item.people
+                if address != self.ctx.address
+            }
+        )
         if not addresses:
             return {}
         found: dict[str, list[PersonMatch]] = defaultdict(list)
@@ -206,20 +222,26 @@ class MailboxPass:
     # -- safety -------------------------------------------------------------------------------
 
     def _hold_mass_deletes(self, planner: Planner) -> set[Side]:
-        """Hold back deletes when a side suddenly removed most of what it synced."""
+        """Hold back deletes when a side suddenly removed most of what it synced.
+
+        The share is taken of the pairs calsync knew before this pass; a delete planned for
+        one of them does not make it count twice. Deletes of items that became private
+        (EX-01) are not removals and are never held.
+        """
         if self.ctx.allow_mass_delete:
             return set()
+        known = _pairs(planner)
         held: set[Side] = set()
-        linked = len(planner.by_mailbox) + sum(1 for p in planner.planned if p.drop_link)
         for target in (Side.CRM, Side.MAILBOX):
-            deletes = [p for p in planner.planned if p.side is target and p.drop_link]
-            if len(deletes) < MASS_DELETE_MINIMUM or len(deletes) < MASS_DELETE_FRACTION * max(
-                linked, 1
-            ):
+            deletes = [
+                p for p in planner.planned if p.side is target and p.drop_link and not p.privatised
+            ]
+            if len(deletes) < MASS_DELETE_MINIMUM or len(deletes) < MASS_DELETE_FRACTION * known:
                 continue
             source = target.other
             held.add(source)
-            planner.planned = [p for p in planner.planned if not (p.side is target and p.drop_link)]
+            held_back = {id(d) for d in deletes}
+            planner.planned = [p for p in planner.planned if id(p) not in held_back]
             planner.hits.append(
                 Hit(
                     code="MASS_DELETE_HELD",
@@ -227,10 +249,28 @@ class MailboxPass:
                     item_id=None,
                     params={
                         "side": str(source),
-                        "remaining": linked - len(deletes),
-                        "known": linked,
+                        "remaining": known - len(deletes),
+                        "known": known,
                         "count": len(deletes),
+                        "mailbox": self.ctx.name,
                     },
                 )
             )
         return held
+
+
+def _pairs(planner: Planner) -> int:
+    """How many synced pairs whose removal deletes a counterpart calsync knows of.
+
+    Attendees' links to a shared event delete nothing; nor do the links of a series'
+    moved occurrences, unless occurrences are synced one by one (EX-08).
+    """
+    links = {id(link): link for link in (*planner.by_mailbox.values(), *planner.by_crm.values())}
+    return sum(
+        1
+        for link in links.values()
+        if link.mailbox_key
+        and link.crm_key
+        and not link.shared
+        and (link.kind is not LinkKind.OCCURRENCE or planner.instances)
+    )

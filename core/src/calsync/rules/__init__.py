@@ -25,9 +25,18 @@ from calsync.rules.kinds import (
     too_long,
 )
 from calsync.rules.modes import appointments, designation, match_mode
-from calsync.rules.privacy import private_items
+from calsync.rules.privacy import kept_private, private_items
 
-__all__ = ["DOWN_RULES", "UP_RULES", "Decision", "Refuse", "RuleContext", "Skip", "evaluate"]
+__all__ = [
+    "DOWN_RULES",
+    "UP_RULES",
+    "Decision",
+    "Refuse",
+    "RuleContext",
+    "Skip",
+    "evaluate",
+    "kept_private",
+]
 
 #: Mailbox -> CRM, in the order they apply.
 UP_RULES = (

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from calsync.policy import PrivateItems
+from calsync.model import CalendarItem
+from calsync.policy import Policy, PrivateItems
 from calsync.rules.base import Decision, RuleContext, Skip
+
+__all__ = ["kept_private", "private_items"]
+
+
+def kept_private(item: CalendarItem, policy: Policy) -> bool:
+    """Whether nothing of ``item`` may leave its side: it is private and the policy skips those.
+
+    The engine asks this before anything about the item reaches the other side's service —
+    the people lookup, adoption, planning — not only when deciding whether to write it.
+    """
+    return item.is_private and policy.private_items is PrivateItems.SKIP
 
 
 def private_items(context: RuleContext) -> Decision:
@@ -11,6 +23,6 @@ def private_items(context: RuleContext) -> Decision:
 
     Silently: no issue, no marker, nothing of the item recorded anywhere.
     """
-    if context.item.is_private and context.policy.private_items is PrivateItems.SKIP:
+    if kept_private(context.item, context.policy):
         return Skip(reason="private")
     return None

@@ -92,6 +92,8 @@ class CrmService:
         self.rules: list[_Rule] = []
         self.faults = FaultPlan()
         self.revoked = False
+        #: Every call a provider made, with its arguments (what a request log would show).
+        self.received: list[str] = []
         self._seq = itertools.count(1)
         self._ids = itertools.count(1)
         self.last_seq = 0
@@ -296,7 +298,8 @@ class SandboxCrm(CrmProvider):
                 service.add_user(address)
         return cls(service)
 
-    def _check(self, endpoint: str) -> Any:
+    def _check(self, endpoint: str, *arguments: object) -> Any:
+        self.service.received.append(f"{endpoint} {arguments!r}")
         return faults.check(self.service.faults, endpoint, side="crm", revoked=self.service.revoked)
 
     def features(self) -> CrmFeatures:
@@ -306,13 +309,13 @@ class SandboxCrm(CrmProvider):
 
     def users(self, addresses: Sequence[str]) -> Mapping[str, str]:
         """Active users by address."""
-        self._check("users")
+        self._check("users", addresses)
         wanted = {a.lower() for a in addresses}
         return {u.address: uid for uid, u in self.service.org.users.items() if u.address in wanted}
 
     def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
         """Contacts and leads by address."""
-        self._check("people")
+        self._check("people", addresses)
         wanted = {a.lower() for a in addresses}
         found: list[PersonMatch] = []
         for kind, table in (
@@ -328,7 +331,7 @@ class SandboxCrm(CrmProvider):
 
     def pull(self, cursor: str | None, *, owner: str) -> Delta:
         """Events of ``owner`` changed since ``cursor``."""
-        self._check("pull")
+        self._check("pull", cursor, owner)
         org, head = self.service.org, str(self.service.last_seq)
         mine = {i: e for i, e in org.events.items() if e.owner == owner}
         if cursor is None:
@@ -353,13 +356,13 @@ class SandboxCrm(CrmProvider):
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """Current state of ``ids``."""
-        self._check("fetch")
+        self._check("fetch", ids)
         events = self.service.org.events
         return {i: self.service.view(events[i]) for i in ids if i in events}
 
     def find_by_counterpart(self, counterpart_ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """Events carrying one of ``counterpart_ids``."""
-        self._check("find")
+        self._check("find", counterpart_ids)
         wanted = set(counterpart_ids)
         # Occurrence records copy their header's fields; the header is the counterpart.
         return {
@@ -370,7 +373,7 @@ class SandboxCrm(CrmProvider):
 
     def write(self, writes: Sequence[Write]) -> list[WriteResult]:
         """Apply ``writes``; a partial-failure fault fails the first of the batch."""
-        fault = self._check("write")
+        fault = self._check("write", writes)
         results = []
         for index, write in enumerate(writes):
             if fault is not None and index == 0:

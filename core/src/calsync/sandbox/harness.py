@@ -211,6 +211,10 @@ class SandboxCrmHarness(CrmHarness):
         """Delete an event."""
         self.service.drop(item_id)
 
+    def received(self) -> tuple[str, ...]:
+        """Every call the org answered, with its arguments."""
+        return tuple(self.service.received)
+
     def inject(self, kind: FaultKind, **options: Any) -> None:
         """Arm a fault on the org."""
         self.service.faults.arm(Fault(kind=FaultKind(kind), **options))

@@ -228,6 +228,10 @@ class SalesforceCrmHarness(CrmHarness):
         """Delete an event as its owner would (a series header takes its occurrences)."""
         self.org.delete_record("Event", item_id)
 
+    def received(self) -> tuple[str, ...]:
+        """Every request the emulated org received, decoded."""
+        return tuple(request.text for request in self.emulator.received)
+
     # -- faults and credentials ------------------------------------------------------------
 
     def inject(self, kind: FaultKind, **options: Any) -> None:
