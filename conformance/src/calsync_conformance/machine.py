@@ -11,7 +11,10 @@ After the faults clear and two clean passes:
 - nothing was deleted that a person did not delete, and nothing a person deleted came back;
 - both sides agree on every synced field;
 - every unsyncable item has exactly one open issue and its marker;
-- nothing of a private item is on the CRM side, in the state database or in the logs.
+- nothing of a private item is on the CRM side, in the state database or in the logs;
+  nor in any request the CRM received (its subject, or its attendee even as a lookup);
+  an item turned private has no CRM copy left;
+- a side wiped at once deletes nothing on the other side until the person confirms.
 
 Bounded for CI; set CALSYNC_PROPERTY_EXAMPLES (and CALSYNC_PROPERTY_STEPS) for long runs.
 A failure prints the shrunk sequence of steps.
@@ -43,8 +46,9 @@ from hypothesis.stateful import (
 from calsync.api import Calsync
 from calsync.config import Config, CrmConfig, MailboxConfig
 from calsync.emulation import FaultKind, FrozenClock
+from calsync.engine.sync_pass import MASS_DELETE_MINIMUM
 from calsync.harness import CrmHarness, MailboxHarness
-from calsync.model import CalendarItem, Privacy
+from calsync.model import CalendarItem, Participant, Privacy
 from calsync.policy import Policy
 from calsync.state import State, schema
 from calsync.timezones import TimeZoneMatcher, salesforce_zones
@@ -128,6 +132,11 @@ class SyncMachine(RuleBasedStateMachine):
         self.log = logging.getLogger("calsync")
         self.records: list[str] = []
         self.handler = _Collect(self.records)
+        #: Texts of private items (subjects, attendees) that must never reach the CRM or a
+        #: log line; those of items made public again are exposed from then on.
+        self.watched: set[str] = set()
+        self.exposed: set[str] = set()
+        self.requests_seen = self.records_seen = 0
         logging.getLogger().addHandler(self.handler)
         logging.getLogger().setLevel(logging.DEBUG)
         self._open()
@@ -159,13 +168,17 @@ class SyncMachine(RuleBasedStateMachine):
 
     def _item(self, prefix: str, day: int, private: bool, zone: str) -> CalendarItem:
         start = START + timedelta(days=day, hours=next(self.counter) % 9)
-        subject = f"{SECRET if private else ''}{prefix} {next(self.counter)}"
+        number = next(self.counter)
+        subject = f"{SECRET if private else ''}{prefix} {number}"
+        # A private item's attendee is its own secret: not even a lookup may name it.
+        attendees = (Participant(address=f"secret-{number}@customer.example"),) if private else ()
         return CalendarItem(
             start=start,
             end=start + timedelta(hours=1),
             subject=subject,
             zone=zone,
             privacy=Privacy.PRIVATE if private else Privacy.NORMAL,
+            attendees=attendees,
         )
 
     # -- people editing ----------------------------------------------------------------------
@@ -223,13 +236,61 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(item_id=consumes(mail_items))
     def person_deletes_in_mailbox(self, item_id: str) -> None:
-        self.mail.remove(ALICE, item_id)
+        if self.mail.read(ALICE, item_id) is not None:  # not wiped meanwhile
+            self.mail.remove(ALICE, item_id)
         self.alive_mail.pop(item_id, None)
 
     @rule(item_id=consumes(crm_items))
     def person_deletes_in_crm(self, item_id: str) -> None:
-        self.crm.remove(item_id)
+        if self.crm.read(item_id) is not None:  # not wiped meanwhile
+            self.crm.remove(item_id)
         self.alive_crm.pop(item_id, None)
+
+    @rule(item_id=mail_items)
+    def person_makes_private_item_public(self, item_id: str) -> None:
+        current = self.mail.read(ALICE, item_id)
+        if current is not None and current.is_private:
+            # What it said while private stays secret; from now on it syncs as it is.
+            public = current.subject.removeprefix(SECRET) + " public"
+            self.exposed |= set(current.people)
+            self.mail.edit(ALICE, item_id, privacy=Privacy.NORMAL, subject=public)
+            self.alive_mail[item_id] = public
+
+    @rule(crm_side=st.booleans())
+    def person_wipes_a_side(self, crm_side: bool) -> None:
+        """Everything synced is deleted on one side at once: held until the person confirms."""
+        self.app.sync()  # whatever was pending is synced first
+        mail = {i.ref.id: i for i in self.mail.items(ALICE) if i.ref}
+        crm = {i.ref.id: i for i in self.crm.items(self.owner) if i.ref}
+        pairs = _pairs(mail, crm)
+        if crm_side:
+            for crm_id in crm:
+                self.crm.remove(crm_id)
+                self.alive_crm.pop(crm_id, None)
+        else:
+            for mail_id in mail:
+                self.mail.remove(ALICE, mail_id)
+                self.alive_mail.pop(mail_id, None)
+        self.app.sync()
+        held = [i for i in self.app.issues("alice") if i.code == "MASS_DELETE_HELD"]
+        survivors = (
+            {i.ref.id for i in self.mail.items(ALICE) if i.ref}
+            if crm_side
+            else {i.ref.id for i in self.crm.items(self.owner) if i.ref}
+        )
+        counterparts = {m for _, m in pairs} if crm_side else {c for c, _ in pairs}
+        if len(pairs) >= MASS_DELETE_MINIMUM:
+            assert held, f"{len(pairs)} deletions were made without confirmation"
+            assert counterparts <= survivors, "a held deletion was made"
+            self.app.sync(allow_mass_delete=True)
+        else:
+            assert not held, "a few deletions were held"
+        # Confirmed (or too few to hold): the counterparts are gone, as the person meant.
+        for mail_id in counterparts if crm_side else ():
+            self.alive_mail.pop(mail_id, None)
+        for crm_id in () if crm_side else counterparts:
+            self.alive_crm.pop(crm_id, None)
+        self.clock.advance(60)
 
     # -- syncing, with faults ----------------------------------------------------------------
 
@@ -399,6 +460,38 @@ class SyncMachine(RuleBasedStateMachine):
             assert any(m in self.alive_mail for c, m in pairs if c == crm_id), (
                 f"CRM event {crm_id} ({crm[crm_id].subject}) copies nothing alive"
             )
+
+    @invariant()
+    def privacy_holds_on_the_service_side(self) -> None:
+        # Runs after `converges` (invariants run in name order), once its passes are done.
+        self.watched |= {
+            text
+            for item in self.mail.items(ALICE)
+            if item.is_private
+            for text in (item.subject, *item.people)
+            if text != ALICE
+        }
+        watched = self.watched - self.exposed
+        received = self.crm.received()
+        for request in received[self.requests_seen :]:
+            leaked = [text for text in watched if text in request]
+            assert not leaked, f"the CRM received {leaked}: {request[:300]}"
+        self.requests_seen = len(received)
+        for record in self.records[self.records_seen :]:
+            leaked = [text for text in watched if text in record]
+            assert not leaked, f"a log line shows {leaked}: {record[:300]}"
+        self.records_seen = len(self.records)
+        mail = {i.ref.id: i for i in self.mail.items(ALICE) if i.ref}
+        crm = {i.ref.id: i for i in self.crm.items(self.owner) if i.ref}
+        copies = [(c, m) for c, m in _pairs(mail, crm) if mail[m].is_private]
+        assert not copies, f"items turned private kept their CRM copies: {copies}"
+
+
+def _pairs(mail: dict[str, CalendarItem], crm: dict[str, CalendarItem]) -> set[tuple[str, str]]:
+    """(CRM id, mailbox id) of each synced pair, tied by the id either item carries."""
+    pairs = {(m.counterpart_id, mail_id) for mail_id, m in mail.items() if m.counterpart_id in crm}
+    pairs |= {(crm_id, c.counterpart_id) for crm_id, c in crm.items() if c.counterpart_id in mail}
+    return {(c, m) for c, m in pairs if c is not None and m is not None}
 
 
 class _Collect(logging.Handler):
