@@ -34,7 +34,9 @@ PAIRS: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
 def machine(request: pytest.FixtureRequest) -> Iterator[SyncMachine]:
     mail, crm = PAIRS[request.param]
     cls = type(
-        "Fixed", (SyncMachine,), {"mail_factory": staticmethod(mail), "crm_factory": staticmethod(crm)}
+        "Fixed",
+        (SyncMachine,),
+        {"mail_factory": staticmethod(mail), "crm_factory": staticmethod(crm)},
     )
     machine = cls()
     try:

@@ -224,9 +224,9 @@ class MailboxPass:
     def _hold_mass_deletes(self, planner: Planner) -> set[Side]:
         """Hold back deletes when a side suddenly removed most of what it synced.
 
-        The share is taken of the pairs calsync knew before this pass; a delete planned for
-        one of them does not make it count twice. Deletes of items that became private
-        (EX-01) are not removals and are never held.
+        The share is taken of the synced pairs, each counted once (a pair with a delete
+        planned is still one pair, not two). Deletes of items that became private (EX-01)
+        are not removals and are never held.
         """
         if self.ctx.allow_mass_delete:
             return set()
@@ -248,11 +248,10 @@ class MailboxPass:
                     side=source,
                     item_id=None,
                     params={
-                        "side": str(source),
+                        "side": "CRM" if source is Side.CRM else "mailbox",
                         "remaining": known - len(deletes),
                         "known": known,
                         "count": len(deletes),
-                        "mailbox": self.ctx.name,
                     },
                 )
             )
