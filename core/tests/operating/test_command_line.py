@@ -115,6 +115,8 @@ def test_on_a_terminal_tables_are_drawn_and_long_passes_show_progress(config: Pa
     assert "┃ mailbox" in done.out and "\t" not in done.out
     status = run(config, "status", tty=True)
     assert "┏" in status.out and "Mailboxes" in status.out
+    narrow = calsync("status", "--config", str(config), prelude=SEED, tty=True, columns=60)
+    assert "┏" in narrow.out and "…" not in narrow.out  # a narrow terminal folds cells
 
 
 def test_timestamps_are_iso_8601_everywhere(config: Path) -> None:

@@ -94,7 +94,7 @@ def show_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
         return
     result = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        result.add_column(column)
+        result.add_column(column, overflow="fold")  # a narrow terminal folds, never cuts
     for row in texts:
         result.add_row(*(escape(cell) for cell in row))
     console.print(result)
@@ -117,7 +117,7 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     """A rich table (for a terminal only; :func:`show_table` also serves pipes and logs)."""
     result = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        result.add_column(column)
+        result.add_column(column, overflow="fold")  # a narrow terminal folds, never cuts
     for row in rows:
         result.add_row(*(escape(_cell(cell)) for cell in row))
     return result
