@@ -10,6 +10,7 @@ After the faults clear and two clean passes:
 - every syncable item has exactly one counterpart (no duplicates);
 - nothing was deleted that a person did not delete, and nothing a person deleted came back;
 - both sides agree on every synced field;
+- no sync write made the mailbox send an invitation, update or cancellation;
 - every unsyncable item has exactly one open issue and its marker;
 - nothing of a private item is on the CRM side, in the state database or in the logs;
   nor in any request the CRM received (its subject, or its attendee even as a lookup);
@@ -422,6 +423,8 @@ class SyncMachine(RuleBasedStateMachine):
                 event.location,
             )
         self._nothing_deleted_comes_back(mail, crm, pairs)
+        # No sync write made the mailbox mail anyone.
+        assert self.mail.invitations_sent() == 0, "a sync write sent invitations or updates"
         # Every unsyncable item has exactly one open issue and its marker.
         issues = self.app.issues("alice")
         for item_id, item in mail.items():
