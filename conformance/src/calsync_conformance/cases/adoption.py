@@ -53,6 +53,16 @@ def adoption_of_cut_text(s: Scenario) -> None:
     s.settle()
     assert [i.count for i in s.issues()] == [1], "reported once"
 
+    # A change made in the CRM comes down without cutting the mailbox's text.
+    assert created[0].ref is not None
+    s.crm.edit(created[0].ref.id, location="Room 7")
+    s.settle()
+    held = s.mail.read(alice, long_item)
+    assert held is not None and held.location == "Room 7"
+    assert (held.subject, held.body.strip()) == (LONG_SUBJECTS[1], LONG_BODY.strip()), (
+        "the mailbox keeps its full text"
+    )
+
 
 def _units(text: str) -> int:
     """Length in UTF-16 code units (how Salesforce counts characters)."""

@@ -16,13 +16,18 @@ as the CRM would hold it with what the CRM holds (EX-23).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
+from calsync.engine.plan import Hit, Planned
 from calsync.model import CalendarItem
+from calsync.state.records import Side
 
-__all__ = ["TEXT_FIELDS", "cut", "fit", "units"]
+__all__ = ["TEXT_FIELDS", "cut", "fit", "fit_write", "units"]
 
 #: The text fields a CRM may hold only so much of.
 TEXT_FIELDS = ("subject", "location", "body")
+#: How an issue names them.
+_FIELD_NAMES = {"subject": "subject", "location": "location", "body": "description"}
 
 
 def units(text: str) -> int:
@@ -51,3 +56,26 @@ def fit(item: CalendarItem, lengths: Mapping[str, int]) -> tuple[CalendarItem, t
     if not changed:
         return item, ()
     return item.evolve(**changed), tuple(changed)
+
+
+def fit_write(planned: Planned, lengths: Mapping[str, int]) -> tuple[Planned, list[Hit]]:
+    """A CRM write with the text it writes cut to ``lengths``; a ``TEXT_TRUNCATED`` if cut."""
+    write = planned.write
+    if write.item is None or not lengths:
+        return planned, []
+    written = {k: v for k, v in lengths.items() if write.fields is None or k in write.fields}
+    item, names = fit(write.item, written)
+    if not names:
+        return planned, []
+    source = planned.source
+    hit = Hit(
+        code="TEXT_TRUNCATED",
+        side=Side.MAILBOX,
+        item_id=source.ref.id if source is not None and source.ref is not None else None,
+        params={
+            "fields": " and ".join(_FIELD_NAMES[name] for name in names),
+            "limits": " and ".join(f"{lengths[name]:,}" for name in names) + " characters",
+            "subject": item.subject,
+        },
+    )
+    return replace(planned, write=replace(write, item=item)), [hit]

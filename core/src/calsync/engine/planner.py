@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from calsync.engine import series
 from calsync.engine.keys import fingerprint, item_key, moment_text, occurrence_key, parse_moment
-from calsync.engine.lengths import fit
+from calsync.engine.lengths import fit_write
 from calsync.engine.people import people_links
 from calsync.engine.plan import Hit, PassContext, Planned
 from calsync.engine.shape import (
@@ -40,8 +40,6 @@ __all__ = ["Planner"]
 HORIZON = timedelta(days=366)
 #: CRMs store a bounded series' occurrences up to this many (Salesforce Classic: 100).
 CRM_OCCURRENCE_CAP = 100
-#: How an issue names the text fields a CRM may cut.
-_FIELD_NAMES = {"subject": "subject", "location": "location", "body": "description"}
 
 
 class Planner:
@@ -140,31 +138,10 @@ class Planner:
             return  # already planned (an occurrence can be gone for two reasons at once)
         if planned.write.operation is Operation.CREATE and planned.source_key:
             self._creating.add((planned.side.other, planned.source_key))
-        self.planned.append(self._fitted(planned))
-
-    def _fitted(self, planned: Planned) -> Planned:
-        """A CRM write with its text cut to what the CRM holds; the cut is reported (once)."""
-        write, lengths = planned.write, self.ctx.features.text_lengths
-        if planned.side is not Side.CRM or write.item is None or not lengths:
-            return planned
-        written = {k: v for k, v in lengths.items() if write.fields is None or k in write.fields}
-        item, cut = fit(write.item, written)
-        if not cut:
-            return planned
-        source = planned.source
-        self.hits.append(
-            Hit(
-                code="TEXT_TRUNCATED",
-                side=Side.MAILBOX,
-                item_id=source.ref.id if source is not None and source.ref is not None else None,
-                params={
-                    "fields": " and ".join(_FIELD_NAMES[name] for name in cut),
-                    "limits": " and ".join(f"{lengths[name]:,}" for name in cut) + " characters",
-                    "subject": item.subject,
-                },
-            )
-        )
-        return replace(planned, write=replace(write, item=item))
+        if planned.side is Side.CRM:
+            planned, cut = fit_write(planned, self.ctx.features.text_lengths)
+            self.hits += cut
+        self.planned.append(planned)
 
     def _drop(self, link: Link) -> None:
         self.forget(link)

@@ -8,6 +8,9 @@
 * EX-06's resets of future occurrences go out before the occurrences' own changes, so that
   a changed occurrence keeps what was changed on it.
 * An update whose target is gone becomes a create again.
+
+And one for updates going down: text the CRM holds cut to its field length (see
+:mod:`calsync.engine.lengths`) never replaces the mailbox's full text.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from calsync.engine.keys import fingerprint
+from calsync.engine.lengths import cut, units
 from calsync.engine.people import merge_links
 from calsync.engine.plan import Planned
 from calsync.engine.planner import Planner
@@ -26,7 +30,7 @@ from calsync.providers import PersonKind, Write
 from calsync.recurrence import Recurrence
 from calsync.state.records import Link, Side
 
-__all__ = ["refine_crm_updates"]
+__all__ = ["keep_mailbox_text", "refine_crm_updates"]
 
 #: A change to any of these on a series header resets its future occurrences (EX-06).
 _RESET_CAUSES = frozenset({"subject", "body", "location", "links"})
@@ -136,16 +140,8 @@ def _confirm_unchanged(planner: Planner, planned: Planned, existing: CalendarIte
     if link is None:
         return
     if source is not None:
-        link.remember(
-            Side.MAILBOX,
-            token=source.ref.change_token if source.ref else None,
-            content=fingerprint(source, Side.MAILBOX),
-        )
-    link.remember(
-        Side.CRM,
-        token=existing.ref.change_token if existing.ref else None,
-        content=fingerprint(existing, Side.CRM),
-    )
+        _remember(link, Side.MAILBOX, source)
+    _remember(link, Side.CRM, existing)
     planner.dirty[id(link)] = link
 
 
@@ -169,4 +165,63 @@ def _recreate(planner: Planner, planned: Planned) -> Planned:
         source=planned.source,
         source_key=link.mailbox_key,
         new_link=True,
+    )
+
+
+def keep_mailbox_text(planner: Planner) -> None:
+    """Mailbox updates leave alone text that the CRM holds cut from the mailbox's own.
+
+    Only updates carrying text as long as the CRM holds (so possibly cut) look at the
+    mailbox items, in one fetch; usually none do and nothing is read.
+    """
+    lengths = planner.ctx.features.text_lengths
+    candidates = [
+        p
+        for p in planner.planned
+        if p.side is Side.MAILBOX
+        and p.write.operation is Operation.UPDATE
+        and p.write.target
+        and p.write.item is not None
+        and any(
+            name in (p.write.fields or ()) and units(getattr(p.write.item, name)) >= limit - 1
+            for name, limit in lengths.items()
+        )
+    ]
+    if not candidates:
+        return
+    current = planner.ctx.mailbox.fetch(
+        sorted({p.write.target for p in candidates if p.write.target})
+    )
+    kept: list[Planned] = []
+    for planned in planner.planned:
+        existing = current.get(planned.write.target or "") if planned in candidates else None
+        item, fields = planned.write.item, planned.write.fields or frozenset()
+        if existing is None or item is None:
+            kept.append(planned)
+            continue
+        full = {
+            name: getattr(existing, name)
+            for name, limit in lengths.items()
+            if name in fields
+            and getattr(existing, name) != getattr(item, name)
+            and cut(getattr(existing, name), limit).strip() == getattr(item, name).strip()
+        }
+        if not full:
+            kept.append(planned)
+        elif fields - full.keys():
+            write = Write.update(planned.write.target, item.evolve(**full), fields - full.keys())
+            kept.append(replace(planned, write=write))
+        elif planned.link is not None and planned.source is not None:
+            # Nothing else changed: both sides are as they should be.
+            _remember(planned.link, Side.CRM, planned.source)
+            _remember(planned.link, Side.MAILBOX, existing)
+            planner.dirty[id(planned.link)] = planned.link
+    planner.planned = kept
+
+
+def _remember(link: Link, side: Side, item: CalendarItem) -> None:
+    link.remember(
+        side,
+        token=item.ref.change_token if item.ref else None,
+        content=fingerprint(item, side),
     )

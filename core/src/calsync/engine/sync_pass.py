@@ -22,7 +22,7 @@ from calsync.engine.issuelog import record, sync_markers
 from calsync.engine.keys import item_key, moment_text, parse_moment
 from calsync.engine.plan import Hit, PassContext
 from calsync.engine.planner import Planner
-from calsync.engine.refine import refine_crm_updates
+from calsync.engine.refine import keep_mailbox_text, refine_crm_updates
 from calsync.errors import CursorExpiredError
 from calsync.issues import Disposition, Issue, Source, definition
 from calsync.model import CalendarItem, ItemKind
@@ -105,6 +105,7 @@ class MailboxPass:
 
         for _round in range(2):
             refine_crm_updates(planner)
+            keep_mailbox_text(planner)
             result.synced += apply(planner, planner.planned)
             ctx.keep_alive()
             planner.planned = []
