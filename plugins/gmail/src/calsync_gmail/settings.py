@@ -45,7 +45,8 @@ MAX_GMAIL_BATCH: Final = 100
 DEFAULT_TIMEOUT: Final = Seconds(60.0)
 CALENDAR_BATCH_URI: Final = HttpUrl("https://www.googleapis.com/batch/calendar/v3")
 GMAIL_BATCH_URI: Final = HttpUrl("https://gmail.googleapis.com/batch")
-#: Read/write calendars and relabel mail (no access to mail bodies beyond search).
+#: Read/write calendars; read mail that carries an ``.ics`` file and relabel it (see
+#: :mod:`.invitations`: only the iCalendar parts' UID lines are used, never stored).
 DEFAULT_SCOPES: Final = (
     "https://www.googleapis.com/auth/calendar",
     "https://www.googleapis.com/auth/gmail.modify",
