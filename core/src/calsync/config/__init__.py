@@ -37,14 +37,14 @@ references (:class:`~calsync.config.secrets.Secret`) and are never printed.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, final
 
+from calsync.config.document import read_document
 from calsync.config.secrets import Secret
+from calsync.config.state import DEFAULT_STATE_URL, StateOptions, state_table
 from calsync.config.structure import structure
 from calsync.config.web import WebSettings, parse_web
 from calsync.errors import ConfigError, PluginError
@@ -64,7 +64,6 @@ __all__ = [
     "parse_config",
 ]
 
-DEFAULT_STATE_URL: Final = "sqlite:///calsync.db"
 _TOP_KEYS: Final = ("state", "policy", "crm", "mailboxes", "notify", "web")
 
 
@@ -100,37 +99,6 @@ class NotifyConfig:
     channels: tuple[str, ...] = ("log",)
     #: Each channel's validated settings, by name.
     settings: Mapping[str, Any] = field(default_factory=dict)
-
-
-@final
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StateOptions:
-    """How the state database is used (``[state]``, besides its ``url``)."""
-
-    #: SQLite: seconds to wait for another process's write lock before the command stops.
-    busy_timeout_seconds: float = 30.0
-    #: Days the rows of past passes are kept (statistics look back one day).
-    keep_history_days: int = 30
-
-    def __post_init__(self) -> None:
-        """Refuse values that would make calsync fail or misbehave later."""
-        if not 0 < self.busy_timeout_seconds <= MAX_BUSY_TIMEOUT:
-            raise ValueError(
-                f"busy_timeout_seconds must be more than 0 and at most {MAX_BUSY_TIMEOUT}"
-            )
-        if not 1 <= self.keep_history_days <= MAX_HISTORY_DAYS:
-            raise ValueError(f"keep_history_days must be between 1 and {MAX_HISTORY_DAYS}")
-
-    @property
-    def keep_history(self) -> timedelta:
-        """How long past passes are kept."""
-        return timedelta(days=self.keep_history_days)
-
-
-#: A pass waiting longer than this for the database would be better told to try again.
-MAX_BUSY_TIMEOUT: Final = 600
-#: Ten years: timedelta and the databases handle that comfortably.
-MAX_HISTORY_DAYS: Final = 3650
 
 
 @final
@@ -178,49 +146,7 @@ def load_config(path: str | Path, registry: Any = None) -> Config:
     :raises ConfigError: listing every problem with its path.
     """
     file = Path(path)
-    try:
-        text = file.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the configuration: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise ConfigError(
-            f"{file}: line {line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-            "save the file as UTF-8"
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise ConfigError(
-            f"{file}: arrays or tables nested too deep to read (at most {MAX_DEPTH} levels)"
-        ) from None
-    too_deep = _too_deep(data)
-    if too_deep is not None:
-        raise ConfigError(
-            f"{file}: {too_deep}: nested more than {MAX_DEPTH} levels deep; "
-            "no calsync setting is nested like that"
-        )
-    return parse_config(data, registry=registry, path=file)
-
-
-#: How deep arrays and tables may nest; calsync's own settings need five or so.
-MAX_DEPTH: Final = 32
-
-
-def _too_deep(data: Mapping[str, Any]) -> str | None:
-    """The path of the first value nested deeper than :data:`MAX_DEPTH`, if any (no recursion)."""
-    pending: list[tuple[str, object, int]] = [("", data, 0)]
-    while pending:
-        where, value, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            return where
-        if isinstance(value, dict):
-            pending += [(f"{where}.{k}" if where else k, v, depth + 1) for k, v in value.items()]
-        elif isinstance(value, list):
-            pending += [(f"{where}[{i}]", v, depth + 1) for i, v in enumerate(value)]
-    return None
+    return parse_config(read_document(file), registry=registry, path=file)
 
 
 def parse_config(
@@ -232,7 +158,7 @@ def parse_config(
         if key not in _TOP_KEYS:
             problems.append(f"{key}: unknown key; known keys: {', '.join(_TOP_KEYS)}")
 
-    state, state_options = _state(data.get("state", DEFAULT_STATE_URL), path, problems)
+    state, state_options = state_table(data.get("state", DEFAULT_STATE_URL), path, problems)
 
     policy_table = data.get("policy", {})
     policy = _policy(policy_table, "policy", problems) or Policy()
@@ -269,48 +195,6 @@ def parse_config(
 
 
 # -- the parts ---------------------------------------------------------------------------------
-
-
-def _state(value: object, path: Path | None, problems: list[str]) -> tuple[str, StateOptions]:
-    """The database URL (a relative SQLite file made absolute) and how to use it."""
-    options = StateOptions()
-    if isinstance(value, dict):
-        table = dict(value)
-        url = table.pop("url", DEFAULT_STATE_URL)
-        found, found_problems = structure(table, StateOptions, "state")
-        # ``url`` is read here, not by StateOptions: name it among the keys a table knows.
-        problems += [p.replace("known keys: ", "known keys: url, ", 1) for p in found_problems]
-        options = found or options
-        where = "state.url"
-    else:
-        url, where = value, "state"
-    if not isinstance(url, str):
-        problems.append(f"{where}: expected a database URL such as {DEFAULT_STATE_URL!r}")
-        return DEFAULT_STATE_URL, options
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
-    try:
-        parsed = make_url(url)
-        parsed.get_dialect()
-    except (ArgumentError, NoSuchModuleError, ValueError):
-        problems.append(
-            f"{where}: {url!r} is not a database URL calsync can use "
-            f"(e.g. {DEFAULT_STATE_URL!r} or 'postgresql://user@host/calsync')"
-        )
-        return url, options
-    database = parsed.database or ""
-    if (
-        parsed.get_backend_name() == "sqlite"
-        and path is not None
-        and database not in ("", ":memory:")
-        and not database.startswith("file:")
-        and not Path(database).is_absolute()
-    ):
-        # The file sits beside the configuration, wherever the command is run from.
-        absolute = (path.parent / database).resolve()
-        url = parsed.set(database=str(absolute)).render_as_string(hide_password=False)
-    return url, options
 
 
 def _policy(table: object, path: str, problems: list[str]) -> Policy | None:
