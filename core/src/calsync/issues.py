@@ -237,6 +237,20 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         exceptions=("EX-11",),
     ),
     IssueDefinition(
+        code="MEETING_MAIL_AVOIDED",
+        title="A change would mail the meeting's attendees",
+        severity=ITEM,
+        disposition=SKIP,
+        source=Source.MAILBOX,
+        marker=True,
+        message="Not written to the mailbox, {reason}: {subject}",
+        advice=(
+            "Make the change in the mailbox's own calendar app: the mailbox organizes this "
+            "meeting, and its service mails the attendees about every change to it."
+        ),
+        exceptions=("EX-11",),
+    ),
+    IssueDefinition(
         code="UNRESOLVED",
         title="No matching CRM contact or lead",
         severity=ITEM,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from calsync.model import CalendarItem, ItemKind, Moment
 from calsync.policy import Operation
@@ -45,6 +45,27 @@ class _Plan:
     def add(self, index: int, request: dict[str, Any]) -> None:
         self.requests.append(request)
         self.owners.append(index)
+
+
+#: What a write may change on a meeting the mailbox organizes without Graph mailing anyone:
+#: calsync's own extended properties (categories go through the markers).
+QUIET: Final = frozenset({"singleValueExtendedProperties", "categories"})
+
+
+def _refused(held: dict[str, Any], body: dict[str, Any] | None = None) -> WriteResult | None:
+    """A refusal when writing ``body`` (deleting, for ``None``) would mail attendees.
+
+    Graph mails the attendees of a meeting whose organizer's copy is updated or deleted, and
+    has no way not to (https://learn.microsoft.com/en-us/graph/api/event-update,
+    https://learn.microsoft.com/en-us/graph/api/event-delete); calsync never sends mail.
+    """
+    if not (held.get("isOrganizer", True) and held.get("attendees")):
+        return None
+    if body is not None and not set(body) - QUIET:
+        return None
+    change = "deleting" if body is None else "changing"
+    reason = f"{change} it would make Microsoft 365 mail its {len(held['attendees'])} attendees"
+    return WriteResult(failure=ItemFailure(code="MEETING_MAIL_AVOIDED", message=reason))
 
 
 class Writer:
@@ -90,15 +111,15 @@ class Writer:
 
     def _prefetch(self, writes: Sequence[Write]) -> dict[str, dict[str, Any]]:
         wanted = [
-            w.target for w in writes if w.operation is Operation.UPDATE and w.target is not None
+            w.target for w in writes if w.operation is not Operation.CREATE and w.target is not None
         ]
         found = self.reader.get(wanted, with_exceptions=False) if wanted else {}
         return {i: p.body for i, p in found.items() if p.ok}
 
     def _occurrence_ids(
         self, keys: Sequence[tuple[str, Moment] | None]
-    ) -> dict[tuple[str, Moment], str]:
-        """The ids of the occurrences (series id, original start) names; absent when none."""
+    ) -> dict[tuple[str, Moment], dict[str, Any]]:
+        """The occurrences (series id, original start) names, as Graph lists them; absent when none."""
         wanted = [k for k in dict.fromkeys(keys) if k is not None]
         requests = []
         for series_id, original in wanted:
@@ -110,7 +131,10 @@ class Writer:
             window = {
                 "startDateTime": (moment - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S"),
                 "endDateTime": (moment + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S"),
-                "$select": "id,type,start,end,originalStart,originalStartTimeZone,isAllDay,seriesMasterId",
+                "$select": (
+                    "id,type,start,end,originalStart,originalStartTimeZone,isAllDay,"
+                    "seriesMasterId,isOrganizer,attendees"
+                ),
             }
             requests.append(
                 {
@@ -118,14 +142,13 @@ class Writer:
                     "url": f"{self.reader.event_url(series_id)}/instances?{query(window)}",
                 }
             )
-        found: dict[tuple[str, Moment], str] = {}
+        found: dict[tuple[str, Moment], dict[str, Any]] = {}
         for key, part in zip(wanted, self.reader.client.batch(requests), strict=True):
             if not part.ok:
                 continue
             for data in part.body.get("value") or ():
-                instance = to_core(data, self.reader.reading)
-                if instance.original_start == key[1] and instance.ref is not None:
-                    found[key] = instance.ref.id
+                if to_core(data, self.reader.reading).original_start == key[1]:
+                    found[key] = data
         return found
 
     # -- planning -----------------------------------------------------------------------------
@@ -135,33 +158,32 @@ class Writer:
         index: int,
         write: Write,
         current: dict[str, dict[str, Any]],
-        occurrences: dict[tuple[str, Moment], str],
+        occurrences: dict[tuple[str, Moment], dict[str, Any]],
         plan: _Plan,
     ) -> WriteResult | None:
         item = write.item
         events = f"{self.reader.client.user}/events"
         if write.target is None and item is not None and item.occurrence_key is not None:
-            target = occurrences.get(item.occurrence_key)
-            if target is None:
+            held = occurrences.get(item.occurrence_key)
+            if held is None:
                 if write.operation is Operation.DELETE:
                     return WriteResult()  # the series or the occurrence is gone already
                 return _failure(
                     f"series {item.series_id} has no occurrence at {item.original_start}"
                 )
+            url = self.reader.event_url(held["id"])
             if write.operation is Operation.DELETE:
-                plan.add(index, {"method": "DELETE", "url": self.reader.event_url(target)})
-                return None
-            single = item.evolve(kind=ItemKind.SINGLE, series_id=None, original_start=None)
-            fields = (write.fields or SYNCED_FIELDS) - {"recurrence"}
-            plan.add(
-                index,
-                {
-                    "method": "PATCH",
-                    "url": self.reader.event_url(target),
-                    "body": to_graph(single, self.default_zone, fields),
-                },
-            )
-            return None
+                request: dict[str, Any] = {"method": "DELETE", "url": url}
+                body = None
+            else:
+                single = item.evolve(kind=ItemKind.SINGLE, series_id=None, original_start=None)
+                fields = (write.fields or SYNCED_FIELDS) - {"recurrence"}
+                body = to_graph(single, self.default_zone, fields)
+                request = {"method": "PATCH", "url": url, "body": body}
+            refused = _refused(held, body)
+            if refused is None:
+                plan.add(index, request)
+            return refused
         if write.operation is Operation.CREATE:
             assert item is not None
             plan.add(
@@ -173,8 +195,11 @@ class Writer:
             return None
         assert write.target is not None
         if write.operation is Operation.DELETE:
-            plan.add(index, {"method": "DELETE", "url": self.reader.event_url(write.target)})
-            return None
+            held = current.get(write.target)  # None: gone already (the DELETE says so)
+            refused = _refused(held) if held is not None else None
+            if refused is None:
+                plan.add(index, {"method": "DELETE", "url": self.reader.event_url(write.target)})
+            return refused
         assert item is not None
         held = current.get(write.target)
         if held is None:
@@ -187,6 +212,9 @@ class Writer:
         )
         if not body:
             return WriteResult(ref=ref_of(held))
+        refused = _refused(held, body)
+        if refused is not None:
+            return refused
         plan.add(
             index, {"method": "PATCH", "url": self.reader.event_url(write.target), "body": body}
         )
@@ -224,7 +252,7 @@ class Writer:
             ]
         if not keys:
             return
-        ids = self._occurrence_ids(keys)
+        ids = {key: data["id"] for key, data in self._occurrence_ids(keys).items()}
         parts = self.reader.client.batch(
             [{"method": "DELETE", "url": self.reader.event_url(i)} for i in ids.values()]
         )
