@@ -399,12 +399,7 @@ class SyncMachine(RuleBasedStateMachine):
         }
         private_crm = {i for i, c in crm.items() if c.is_private}
         # Exactly one counterpart each: a pair is tied by the id either item carries.
-        pairs = {
-            (m.counterpart_id, mail_id) for mail_id, m in mail.items() if m.counterpart_id in crm
-        }
-        pairs |= {
-            (crm_id, c.counterpart_id) for crm_id, c in crm.items() if c.counterpart_id in mail
-        }
+        pairs = _pairs(mail, crm)
         for item_id in syncable_mail:
             partners = [c for c, m in pairs if m == item_id]
             assert len(partners) == 1, f"mailbox item {item_id} has counterparts {partners}"
@@ -452,7 +447,7 @@ class SyncMachine(RuleBasedStateMachine):
         self,
         mail: dict[str, CalendarItem],
         crm: dict[str, CalendarItem],
-        pairs: set[tuple[str | None, str | None]],
+        pairs: set[tuple[str, str]],
     ) -> None:
         """Every item is one a person made and kept, or the copy of one."""
         for mail_id in mail.keys() - self.alive_mail.keys():
