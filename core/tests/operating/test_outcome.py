@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from calsync.cli.outcome import exit_code, new_issues
 from calsync.engine import PassReport
@@ -47,3 +50,16 @@ def test_only_issues_this_run_opened_for_its_mailboxes_count() -> None:
         issue("FIELD_ACCESS_DENIED", seen=T0 + timedelta(seconds=1)),
     ]
     assert [i.code for i in new_issues(found, T0, ["alice"])] == ["FIELD_ACCESS_DENIED"]
+
+
+def test_the_log_handler_follows_stderr_after_an_in_process_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from click.testing import CliRunner
+
+    from calsync.cli import main
+
+    assert CliRunner().invoke(main, ["plugins", "--json"]).exit_code == 0
+    logging.getLogger("calsync.test").warning("said after the command returned")
+    err = capsys.readouterr().err
+    assert "said after the command returned" in err and "Logging error" not in err

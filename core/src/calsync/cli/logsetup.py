@@ -31,6 +31,18 @@ def verbosity() -> int:
     return _verbosity
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (a test's capture, a redirect)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """The stream is always the current stderr."""
+
+
 class _Formatter(logging.Formatter):
     def __init__(self, tracebacks: bool) -> None:
         super().__init__()
@@ -91,7 +103,7 @@ def setup_logging(verbose: int, log_format: str = "text") -> None:
     global _verbosity
     _verbosity = verbose
     level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.addFilter(ContextFilter())
     tracebacks = verbose > 0
     handler.setFormatter(
