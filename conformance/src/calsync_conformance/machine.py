@@ -259,7 +259,7 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(crm_side=st.booleans())
     def person_wipes_a_side(self, crm_side: bool) -> None:
-        """Everything synced is deleted on one side at once: held until the person confirms."""
+        """Everything is deleted on one side at once: held until the person confirms."""
         self.app.sync()  # whatever was pending is synced first
         mail = {i.ref.id: i for i in self.mail.items(ALICE) if i.ref}
         crm = {i.ref.id: i for i in self.crm.items(self.owner) if i.ref}
