@@ -37,7 +37,7 @@ from calsync_graph.emulator.render import (
     render,
 )
 from calsync_graph.emulator.store import (
-    MEETING_FIELDS,
+    QUIET_FIELDS,
     Event,
     GraphStore,
     Mailbox,
@@ -231,7 +231,7 @@ class Call:
                 self.store.drop(self.mailbox, other.id)
             event.cancelled.clear()
         self.store.touch(self.mailbox, event, self.now)
-        if event.is_organizer and changed & MEETING_FIELDS:
+        if event.is_organizer and changed - QUIET_FIELDS:
             self._send("update", event)
         return 200, render(event, zone=self.zone, owner=self.mailbox.address, text=self.text)
 

@@ -11,8 +11,8 @@ API (invitations, updates, cancellations), following the Graph documentation:
 
 * "When an event is sent, the server sends invitations to all the attendees"
   (https://learn.microsoft.com/en-us/graph/api/user-post-events?view=graph-rest-1.0);
-* an update of the attendees, time or place of a meeting the mailbox organizes sends
-  updates (https://learn.microsoft.com/en-us/graph/api/event-update?view=graph-rest-1.0);
+* an update of a meeting the mailbox organizes sends updates, but for its categories and
+  extended properties (https://learn.microsoft.com/en-us/graph/api/event-update?view=graph-rest-1.0);
 * "deleting the event on the organizer's calendar sends a cancellation message to the
   meeting attendees" (https://learn.microsoft.com/en-us/graph/api/event-delete?view=graph-rest-1.0).
 """
@@ -27,12 +27,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-__all__ = ["PUBLIC_STRINGS", "Event", "GraphStore", "Mailbox", "Message", "new_id", "property_key"]
+__all__ = [
+    "PUBLIC_STRINGS",
+    "QUIET_FIELDS",
+    "Event",
+    "GraphStore",
+    "Mailbox",
+    "Message",
+    "new_id",
+    "property_key",
+]
 
 #: MAPI's PS_PUBLIC_STRINGS property set: EWS ``DistinguishedPropertySetId="PublicStrings"``.
 PUBLIC_STRINGS: Final = "00020329-0000-0000-c000-000000000046"
-#: Fields whose change on a meeting the mailbox organizes makes Exchange send an update.
-MEETING_FIELDS: Final = frozenset({"start", "end", "location", "attendees", "recurrence"})
+#: Changes to a meeting the mailbox organizes that send no update: the mailbox's own
+#: categories and MAPI properties. Graph documents updates for attendee changes and for
+#: series masters, and no way to suppress them; any other change is taken to send one.
+QUIET_FIELDS: Final = frozenset({"categories", "extended"})
 
 
 def new_id() -> str:
