@@ -1,4 +1,4 @@
-"""The property machine's privacy and wipe steps, run as fixed sequences on every pair.
+"""The property machine's privacy, wipe and reset steps, run as fixed sequences on every pair.
 
 Random runs may take long to reach "six synced items, then one side wiped"; these
 sequences reach it at once, with the machine's own invariants as the judge.
@@ -15,7 +15,7 @@ from calsync.emulation import FaultKind
 from calsync.plugins import load_registry
 from calsync.providers import Role
 from calsync.sandbox.harness import SandboxCrmHarness, SandboxMailboxHarness
-from calsync_conformance.machine import SECRET, SyncMachine
+from calsync_conformance.machine import KILLS, SECRET, SyncMachine
 
 _harnesses = load_registry().harnesses
 PAIRS: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
@@ -92,3 +92,19 @@ def test_a_failed_delete_of_a_copy_turned_private_is_retried() -> None:
         assert machine.app.issues("alice") == []
     finally:
         machine.teardown()
+
+
+@pytest.mark.parametrize("killed", KILLS, ids=[str(k) for k in KILLS])
+def test_a_reset_keeps_changes_no_pass_saw(
+    machine: SyncMachine, killed: tuple[bool, str] | None
+) -> None:
+    mail = [
+        machine.person_creates_in_mailbox(day=day, private=False, zone="Europe/Berlin")
+        for day in range(2)
+    ]
+    crm = [machine.person_creates_in_crm(day=day + 3, private=False) for day in range(2)]
+    check(machine)
+    machine.reset_after_a_mailbox_delete(gone=mail[0], edited=crm[0], killed=killed)
+    check(machine)
+    machine.reset_after_a_crm_delete(gone=crm[1], edited=mail[1], killed=killed)
+    check(machine)
