@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from calsync.issues import Disposition, definition
 from calsync.providers import Capability
 from calsync.state import State
-from calsync_conformance.cases.series import weekly
+from calsync_conformance.cases.series import moved_series
 from calsync_conformance.registry import case
 from calsync_conformance.scenario import Scenario
 
@@ -88,13 +86,7 @@ def _cut(text: str, limit: int | None) -> str:
     requires={Capability.RECURRENCE},
 )
 def adoption_of_a_series_with_a_moved_occurrence(s: Scenario) -> None:
-    alice = s.add_mailbox("alice")
-    series = s.mail.seed(alice, weekly(s, "Planning", weeks_ago=0, location="Room 1"))
-    moved = s.at(0.5) + timedelta(weeks=2)
-    s.mail.edit_occurrence(
-        alice, series, moved, start=moved + timedelta(hours=2), end=moved + timedelta(hours=3)
-    )
-    s.settle()
+    alice, _, _ = moved_series(s)
     crm_before = sorted((e.ref.id, e.start) for e in s.crm.items() if e.ref)
     mailbox_before = sorted((i.subject, i.start) for i in s.mail.items(alice))
 

@@ -113,7 +113,7 @@ def strategy(s: Scenario) -> None:
     assert len(s.crm_events()) == 3, "each occurrence has exactly one counterpart"
 
 
-def _moved_series(s: Scenario) -> tuple[str, str, datetime]:
+def moved_series(s: Scenario) -> tuple[str, str, datetime]:
     """A weekly series in the mailbox, synced, whose third occurrence moved by two hours."""
     alice = s.add_mailbox("alice")
     series = s.mail.seed(alice, weekly(s, "Planning", weeks_ago=0, location="Room 1"))
@@ -131,7 +131,7 @@ def _moved_series(s: Scenario) -> tuple[str, str, datetime]:
     requires={Capability.RECURRENCE},
 )
 def series_change_with_a_moved_occurrence(s: Scenario) -> None:
-    alice, series, moved = _moved_series(s)
+    alice, series, moved = moved_series(s)
     mailbox_before = {(o.original_start, o.location) for o in s.mail.items(alice) if o.series_id}
     s.mail.edit(alice, series, location="Room 2")
     [report] = s.settle()  # the pass after the edit writes it; no later pass writes anything
@@ -157,7 +157,7 @@ def series_change_with_a_moved_occurrence(s: Scenario) -> None:
 )
 def instances_change_with_a_moved_occurrence(s: Scenario) -> None:
     s.configure(recurrence=RecurrenceStrategy.INSTANCES)
-    alice, series, moved = _moved_series(s)
+    alice, series, moved = moved_series(s)
     s.mail.edit(alice, series, location="Room 2", body="New agenda")
     [report] = s.settle()
     assert report.synced_down == 0, "nothing goes back to the mailbox"
