@@ -89,8 +89,9 @@ def test_a_declared_gap_is_an_expected_failure(pytester: pytest.Pytester) -> Non
     result = run_broken(
         pytester, {"EX-01": "private items are reported as normal until the API tells them apart"}
     )
-    # The gap covers every case checking an aspect of EX-01.
-    result.assert_outcomes(passed=len(cases_for(Role.MAILBOX)) - 3, xfailed=3)
+    # The gap covers every case checking an aspect of EX-01; one it does not touch (a private
+    # CRM event) may pass without failing the build.
+    result.assert_outcomes(passed=len(cases_for(Role.MAILBOX)) - 4, xfailed=3, xpassed=1)
 
 
 def test_a_gap_that_passes_fails_the_build(pytester: pytest.Pytester) -> None:

@@ -105,3 +105,25 @@ def synced_item_turned_private(s: Scenario) -> None:
     s.mail.edit(alice, item, privacy=Privacy.NORMAL, subject="Public again")
     s.settle()
     assert sorted(e.subject for e in s.crm_events()) == ["Public again", "Stays public"]
+
+
+@case(
+    "EX-01-crm",
+    "A CRM event made private is not written over from the mailbox",
+    requires={Capability.PRIVACY},
+)
+def crm_event_turned_private(s: Scenario) -> None:
+    alice = s.add_mailbox("alice")
+    event = s.crm.seed(s.users["alice"], s.item("Board prep"))
+    s.settle()
+    [copy] = s.mailbox_items()
+    assert copy.ref is not None
+    s.crm.edit(event, privacy=Privacy.PRIVATE, body="Private-notes")
+    s.settle()
+    s.mail.edit(alice, copy.ref.id, location="Room 4")
+    s.settle()
+    held = s.crm.read(event)
+    assert held is not None and held.is_private, "calsync made a private CRM event public"
+    assert held.body == "Private-notes" and held.location != "Room 4"
+    [copy] = s.mailbox_items()
+    assert "Private-notes" not in copy.body, "a private CRM event's content reached the mailbox"

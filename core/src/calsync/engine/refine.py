@@ -8,6 +8,7 @@
 * EX-06's resets of future occurrences go out before the occurrences' own changes, so that
   a changed occurrence keeps what was changed on it.
 * An update whose target is gone becomes a create again.
+* EX-01: an event made private in the CRM is not written over (nor made public again).
 
 And one for updates going down: text the CRM holds cut to its field length (see
 :mod:`calsync.engine.lengths`) never replaces the mailbox's full text.
@@ -28,6 +29,7 @@ from calsync.model import CalendarItem, Moment
 from calsync.policy import Operation
 from calsync.providers import PersonKind, Write
 from calsync.recurrence import Recurrence
+from calsync.rules import kept_private
 from calsync.state.records import Link, Side
 
 __all__ = ["keep_mailbox_text", "refine_crm_updates"]
@@ -72,6 +74,8 @@ def refine_crm_updates(planner: Planner) -> None:
                 if planned.link is not None:
                     kept.append(_recreate(planner, planned))
                 continue
+            if kept_private(existing, planner.ctx.policy):
+                continue  # EX-01: made private in the CRM, it stays as the CRM holds it
             merged = item.evolve(links=merge_links(existing.links, item.links.who_ids, leads))
             fields = frozenset(
                 f for f in (planned.write.fields or frozenset()) if _differs(f, merged, existing)
