@@ -340,6 +340,7 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
             "Shorten it there if the CRM copy should hold all of it."
         ),
         exceptions=("EX-23",),
+        needs_person=False,
     ),
     IssueDefinition(
         code="INTERNAL_ERROR",

@@ -47,6 +47,7 @@ def adoption_of_cut_text(s: Scenario) -> None:
     [issue] = s.issues()
     assert issue.code == "TEXT_TRUNCATED" and issue.item_id == long_item
     assert definition(issue.code).disposition is Disposition.INFO
+    assert not definition(issue.code).needs_person, "`calsync sync` does not exit 1 for it"
     assert not s.flagged(long_item), "an item that synced shows no error marker"
     s.settle()
     assert [i.count for i in s.issues()] == [1], "reported once"
