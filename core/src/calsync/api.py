@@ -5,7 +5,9 @@
     from calsync.api import Calsync
 
     app = Calsync.from_file("calsync.toml")
-    reports = app.sync()                 # one pass per mailbox
+    reports = app.sync()                 # one round: the CRM read once, a pass per mailbox
+    org = app.read_organisation()        # ... or the round's read, then each pass (workers)
+    report = app.sync_mailbox("alice", org=org)
     app.status()                         # mailboxes and organisation figures
     app.issues(mailbox="alice")          # open issues, newest first
     app.disable("alice"); app.enable("alice")   # enabling starts a pass
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from calsync.config import Config, load_config
-from calsync.engine import Engine, PassReport
+from calsync.engine import Engine, OrgRound, PassReport
 from calsync.issues import Issue
 from calsync.notify import Notifier
 from calsync.plugins import Registry
@@ -78,6 +80,26 @@ class Calsync:
     ) -> list[PassReport]:
         """Run one pass for ``mailbox`` (every mailbox by default)."""
         return self.engine.run([mailbox] if mailbox else None, allow_mass_delete=allow_mass_delete)
+
+    def read_organisation(self, mailboxes: Sequence[str] | None = None) -> OrgRound:
+        """Read once what a round's passes need from the CRM (every mailbox by default).
+
+        Hand the result to :meth:`sync_mailbox` for each mailbox of the round (in this
+        process or another: it is plain frozen values). See :mod:`calsync.engine.org_round`.
+        """
+        chosen = [self.config.mailbox(n) for n in mailboxes] if mailboxes else None
+        return self.engine.read_organisation(chosen or list(self.config.mailboxes))
+
+    def sync_mailbox(
+        self, mailbox: str, *, org: OrgRound | None = None, allow_mass_delete: bool = False
+    ) -> PassReport:
+        """Run one mailbox's pass of a round (``org`` from :meth:`read_organisation`).
+
+        Without ``org`` the pass reads everything it needs itself, like ``sync --mailbox``.
+        """
+        return self.engine.run_mailbox(
+            self.config.mailbox(mailbox), org=org, allow_mass_delete=allow_mass_delete
+        )
 
     def status(self) -> StatusView:
         """Every mailbox's status and the organisation's figures."""

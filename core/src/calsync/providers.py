@@ -35,6 +35,7 @@ __all__ = [
     "Delta",
     "ItemFailure",
     "MailboxProvider",
+    "OwnersDelta",
     "PersonKind",
     "PersonMatch",
     "Provider",
@@ -133,6 +134,34 @@ class Delta:
     #: Whether ``changed`` lists every item in scope (an initial pull, or a full pull after
     #: an expired cursor): anything known and not listed is gone.
     full: bool = False
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwnersDelta:
+    """What changed on the CRM since one cursor among the events of several owners.
+
+    One read for the whole organisation (:meth:`CrmProvider.pull_owners`), handed out to
+    each owner's mailbox pass as its :meth:`share`.
+    """
+
+    #: Each owner's changed items (owners with none may be absent).
+    changed: Mapping[str, tuple[CalendarItem, ...]] = field(default_factory=dict)
+    #: Each owner's removals (owners with none may be absent).
+    removed: Mapping[str, tuple[Removal, ...]] = field(default_factory=dict)
+    #: Where the next read continues, for every owner read.
+    cursor: str = ""
+    #: Whether every owner's events were listed in full.
+    full: bool = False
+
+    def share(self, owner: str) -> Delta:
+        """``owner``'s part, as the :class:`Delta` a pull for that owner alone would return."""
+        return Delta(
+            changed=tuple(self.changed.get(owner, ())),
+            removed=tuple(self.removed.get(owner, ())),
+            cursor=self.cursor,
+            full=self.full,
+        )
 
 
 @final
@@ -362,3 +391,16 @@ class CrmProvider(Provider):
     @abc.abstractmethod
     def pull(self, cursor: str | None, *, owner: str) -> Delta:
         """Return what changed since ``cursor`` among the events ``owner`` (a user id) owns."""
+
+    def pull_owners(self, cursor: str | None, *, owners: Sequence[str]) -> OwnersDelta | None:
+        """Return what changed since ``cursor`` among the events any of ``owners`` owns.
+
+        The organisation's round reads the CRM once for every synced owner with this (one
+        query, paged, instead of one per mailbox) and hands each pass its share. ``None``
+        for ``cursor`` lists everything (``full``). The cursor returned must cover every
+        owner read, up to when the read began: a pass that read its owner by itself after
+        this read may continue from it. Raise :class:`~calsync.errors.CursorExpiredError`
+        as :meth:`pull` does. Optional: the default returns ``None`` and the engine pulls
+        owner by owner.
+        """
+        return None

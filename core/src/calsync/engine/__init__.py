@@ -19,6 +19,7 @@ from typing import Any, Final, cast
 
 from calsync.config import Config, MailboxConfig
 from calsync.engine.issuelog import record, sync_markers
+from calsync.engine.org_round import OrgRound, read_organisation
 from calsync.engine.plan import Hit, PassContext
 from calsync.engine.sync_pass import MailboxPass, PassResult
 from calsync.errors import (
@@ -49,7 +50,7 @@ from calsync.state.records import (
 )
 from calsync.timezones import TimeZoneMatcher, tzdb
 
-__all__ = ["FAILURES_BEFORE_NOTICE", "Engine", "PassReport"]
+__all__ = ["FAILURES_BEFORE_NOTICE", "Engine", "OrgRound", "PassReport"]
 
 logger = logging.getLogger("calsync.engine")
 
@@ -201,7 +202,24 @@ class Engine:
         """Run one pass for each mailbox named (all configured ones by default)."""
         chosen = [self.config.mailbox(n) for n in names] if names else list(self.config.mailboxes)
         self._features = None  # read once per run
-        return [self.run_mailbox(m, allow_mass_delete=allow_mass_delete) for m in chosen]
+        org = self.read_organisation(chosen)
+        return [self.run_mailbox(m, org=org, allow_mass_delete=allow_mass_delete) for m in chosen]
+
+    def read_organisation(self, mailboxes: Sequence[MailboxConfig]) -> OrgRound:
+        """Read once what the passes of ``mailboxes`` need from the CRM (see :mod:`.org_round`).
+
+        Mailboxes whose passes will not run (disabled, suspended) are left out.
+        """
+        running = [
+            (m.address, self.state.cursors(m.name).get(Side.CRM))
+            for m in mailboxes
+            if self.mailbox_state(m).effectively_enabled
+        ]
+        if len(running) < 2:
+            return OrgRound()
+        org = read_organisation(self.crm(), running, backoff=PASS_BACKOFF, sleep=self.sleep)
+        logger.info("organisation read: %d CRM calls for %d mailboxes", org.calls, len(running))
+        return org
 
     def mailbox_state(self, mailbox: MailboxConfig) -> MailboxState:
         """The stored status of ``mailbox`` (a fresh one if it never ran)."""
@@ -209,8 +227,17 @@ class Engine:
             name=mailbox.name, address=mailbox.address, provider=mailbox.provider
         )
 
-    def run_mailbox(self, mailbox: MailboxConfig, *, allow_mass_delete: bool = False) -> PassReport:
+    def run_mailbox(
+        self,
+        mailbox: MailboxConfig,
+        *,
+        org: OrgRound | None = None,
+        allow_mass_delete: bool = False,
+    ) -> PassReport:
         """Run one pass for ``mailbox``, recording its status, issues and statistics.
+
+        ``org`` is what the round read for all its passes (:meth:`read_organisation`);
+        without it the pass reads everything it needs itself.
 
         Every log record of the pass carries the mailbox and the pass's correlation id; the
         pass ends with one INFO line saying what it did (``-v`` shows it).
@@ -218,7 +245,7 @@ class Engine:
         with pass_context(mailbox.name) as correlation:
             self._calls = Counter()
             started = time.monotonic()
-            report = self._guarded_pass(mailbox, allow_mass_delete)
+            report = self._guarded_pass(mailbox, org or OrgRound(), allow_mass_delete)
             report = replace(
                 report,
                 calls=dict(self._calls),
@@ -237,7 +264,9 @@ class Engine:
             )
             return report
 
-    def _guarded_pass(self, mailbox: MailboxConfig, allow_mass_delete: bool) -> PassReport:
+    def _guarded_pass(
+        self, mailbox: MailboxConfig, org: OrgRound, allow_mass_delete: bool
+    ) -> PassReport:
         status = self.mailbox_state(mailbox)
         if not status.enabled:
             return PassReport(
@@ -257,7 +286,7 @@ class Engine:
                 detail=f"another calsync ({busy.holder}) is syncing it; left alone this time",
             )
         try:
-            return self._run_mailbox(mailbox, status, allow_mass_delete)
+            return self._run_mailbox(mailbox, status, org, allow_mass_delete)
         except LeaseLost as lost:
             # Stop before writing more; the other process replays what this one started.
             return PassReport(
@@ -269,7 +298,7 @@ class Engine:
             self.state.release_lease(mailbox.name, self.holder)
 
     def _run_mailbox(
-        self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
+        self, mailbox: MailboxConfig, status: MailboxState, org: OrgRound, allow_mass_delete: bool
     ) -> PassReport:
         started = self.clock()
         if status.reset is ResetState.MARKED:
@@ -294,7 +323,7 @@ class Engine:
 
         outcome, result, hits, detail = "ok", PassResult(), [], ""
         try:
-            result = self._attempt(mailbox, status, allow_mass_delete)
+            result = self._attempt(mailbox, status, org, allow_mass_delete)
         except _AddressNotLinked:
             hits = [
                 Hit(
@@ -400,21 +429,27 @@ class Engine:
         )
 
     def _attempt(
-        self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
+        self, mailbox: MailboxConfig, status: MailboxState, org: OrgRound, allow_mass_delete: bool
     ) -> PassResult:
         # EX-25: back off as told (or exponentially), then run the (idempotent) pass again.
         for attempt in PASS_BACKOFF.retrying(sleep=self.sleep, name=mailbox.name):
             with attempt:
-                return self._pass(mailbox, status, allow_mass_delete)
+                return self._pass(mailbox, status, org, allow_mass_delete)
         raise AssertionError("unreachable")
 
     def _pass(
-        self, mailbox: MailboxConfig, status: MailboxState, allow_mass_delete: bool
+        self, mailbox: MailboxConfig, status: MailboxState, org: OrgRound, allow_mass_delete: bool
     ) -> PassResult:
         crm = cast(CrmProvider, _Tagged(self.crm(), "crm", self._calls))
+        if org.features is not None:
+            self._features = org.features
         if self._features is None:
             self._features = crm.features()
-        owner = crm.users([mailbox.address]).get(mailbox.address)
+        owner = (
+            org.owner_of(mailbox.address)
+            if org.owners is not None
+            else crm.users([mailbox.address]).get(mailbox.address)
+        )
         if owner is None:
             raise _AddressNotLinked()
         status.crm_user = owner
@@ -434,6 +469,7 @@ class Engine:
             org_addresses=frozenset(m.address for m in self.config.mailboxes),
             allow_mass_delete=allow_mass_delete,
             keep_alive=lambda: self._keep_lease(mailbox.name),
+            crm_read=org.crm,
         )
         return MailboxPass(context).run()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from calsync.engine.org_round import CrmRead
 from calsync.model import CalendarItem
 from calsync.policy import Direction, Policy
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, Write
@@ -37,6 +38,9 @@ class PassContext:
     #: Called between the steps of a long pass: renews the mailbox's lease, and raises
     #: :class:`~calsync.state.lease.LeaseLost` when another process has taken it.
     keep_alive: Callable[[], None] = lambda: None
+    #: The CRM's changes the organisation's round read for every owner at once: the pass
+    #: takes its owner's share instead of reading (see :mod:`calsync.engine.org_round`).
+    crm_read: CrmRead | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from calsync.engine.adopt import adopt
@@ -144,6 +144,16 @@ class MailboxPass:
     # -- pulling -------------------------------------------------------------------------------
 
     def _pull(self, side: Side, cursor: str | None) -> Delta:
+        read = self.ctx.crm_read
+        if side is Side.CRM and read is not None:
+            share = read.share(self.ctx.owner_id, cursor)
+            if share is not None:
+                return share
+            # Read by itself after the round's read began: it may continue with the others.
+            return replace(self._read(side, cursor), cursor=read.cursor)
+        return self._read(side, cursor)
+
+    def _read(self, side: Side, cursor: str | None) -> Delta:
         ctx = self.ctx
         try:
             if side is Side.MAILBOX:
@@ -154,7 +164,7 @@ class MailboxPass:
                 raise
             # The service forgot our place: list everything again; adoption and the id map
             # make sure nothing is created twice.
-            return self._pull(side, None)
+            return self._read(side, None)
 
     def _retries(self, side: Side, delta: Delta) -> list[CalendarItem]:
         """Items with open retry issues that did not change: they are tried again."""

@@ -11,6 +11,7 @@ plus one record per occurrence.
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -27,6 +28,7 @@ from calsync.providers import (
     CrmProvider,
     Delta,
     ItemFailure,
+    OwnersDelta,
     PersonKind,
     PersonMatch,
     ProviderContext,
@@ -332,11 +334,22 @@ class SandboxCrm(CrmProvider):
     def pull(self, cursor: str | None, *, owner: str) -> Delta:
         """Events of ``owner`` changed since ``cursor``."""
         self._check("pull", cursor, owner)
+        return self._read(cursor, {owner}).share(owner)
+
+    def pull_owners(self, cursor: str | None, *, owners: Sequence[str]) -> OwnersDelta:
+        """Events of any of ``owners`` changed since ``cursor``, split by owner (one call)."""
+        self._check("pull", cursor, sorted(owners))
+        return self._read(cursor, set(owners))
+
+    def _read(self, cursor: str | None, owners: set[str]) -> OwnersDelta:
         org, head = self.service.org, str(self.service.last_seq)
-        mine = {i: e for i, e in org.events.items() if e.owner == owner}
+        events = {i: e for i, e in org.events.items() if e.owner in owners}
+        changed: dict[str, list[CalendarItem]] = defaultdict(list)
         if cursor is None:
-            return Delta(
-                changed=tuple(self.service.view(e) for e in mine.values()), cursor=head, full=True
+            for event in events.values():
+                changed[event.owner or ""].append(self.service.view(event))
+            return OwnersDelta(
+                changed={o: tuple(i) for o, i in changed.items()}, cursor=head, full=True
             )
         try:
             since = int(cursor)
@@ -344,15 +357,18 @@ class SandboxCrm(CrmProvider):
             raise CursorExpiredError(f"cursor {cursor!r} is not one this org issued") from None
         if since < org.horizon - 1:
             raise CursorExpiredError("the org no longer keeps changes that old")
-        changed = tuple(
-            self.service.view(mine[i])
-            for i, seq in sorted(org.versions.items(), key=lambda pair: pair[1])
-            if seq > since and i in mine
+        for i, seq in sorted(org.versions.items(), key=lambda pair: pair[1]):
+            if seq > since and i in events:
+                changed[events[i].owner or ""].append(self.service.view(events[i]))
+        removed: dict[str, list[Removal]] = defaultdict(list)
+        for seq, (who, removal) in sorted(org.removed.items()):
+            if seq > since and who in owners:
+                removed[who].append(removal)
+        return OwnersDelta(
+            changed={o: tuple(i) for o, i in changed.items()},
+            removed={o: tuple(r) for o, r in removed.items()},
+            cursor=head,
         )
-        removed = tuple(
-            r for seq, (who, r) in sorted(org.removed.items()) if seq > since and who == owner
-        )
-        return Delta(changed=changed, removed=removed, cursor=head)
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """Current state of ``ids``."""

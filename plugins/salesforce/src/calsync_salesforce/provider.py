@@ -19,6 +19,7 @@ from calsync.providers import (
     CrmFeatures,
     CrmProvider,
     Delta,
+    OwnersDelta,
     PersonMatch,
     ProviderContext,
     Write,
@@ -27,7 +28,7 @@ from calsync.providers import (
 from calsync_salesforce import people
 from calsync_salesforce.connection import ClientFactory, Connection, client_factory
 from calsync_salesforce.org import OrgView
-from calsync_salesforce.pull import pull
+from calsync_salesforce.pull import pull, pull_owners
 from calsync_salesforce.reader import EventReader
 from calsync_salesforce.refs import stored_ref
 from calsync_salesforce.settings import SalesforceSettings
@@ -117,6 +118,10 @@ class SalesforceCrm(CrmProvider):
     def pull(self, cursor: str | None, *, owner: str) -> Delta:
         """What changed among the events ``owner`` owns since ``cursor``."""
         return pull(self.reader, cursor, owner, self.clock)
+
+    def pull_owners(self, cursor: str | None, *, owners: Sequence[str]) -> OwnersDelta:
+        """What changed among the events of ``owners`` since ``cursor``: one query, paged."""
+        return pull_owners(self.reader, cursor, owners, self.clock)
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """The current state of the events ``ids`` (deleted ones absent)."""

@@ -1,0 +1,127 @@
+"""An organisation of 2,000 mailboxes: Salesforce calls per idle round and per 1 % round.
+
+Each mailbox holds a few items (Exchange emulator, in process) and its owner a CRM user
+(Salesforce emulator, in process). After the initial sync and the pass that reads its burst
+back, two rounds are measured: one with no change anywhere (idle) and one with 1 % of the
+mailboxes changing one item. ``by-mailbox`` runs them as ``calsync sync --mailbox X`` for
+each mailbox in turn (each a round of one); ``round`` as one ``calsync sync`` of the whole
+organisation. Calls are counted by the emulators, per endpoint. Each mode runs in its own
+process, so its peak memory is its own. Printed, and written to bench/results.json under
+``org_rounds``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).with_name("results.json")
+MAILBOXES = 2000
+ITEMS = 3
+CHANGED_SHARE = 0.01
+STEADY_INTERVAL = timedelta(minutes=10)
+MODES = ("by-mailbox", "round")
+
+
+def run(mode: str, mailboxes: int = MAILBOXES, items: int = ITEMS) -> dict[str, Any]:
+    """Build the organisation, sync it twice, then measure an idle and a 1 % round."""
+    from calsync.emulation import FrozenClock
+    from calsync.plugins import load_registry
+    from calsync.providers import Role
+    from calsync_conformance.scenario import Scenario
+    from calsync_salesforce.harness import SalesforceCrmHarness
+
+    registry = load_registry()
+    mail = registry.harnesses[(Role.MAILBOX, "exchange")].offline()
+    org_clock = FrozenClock(datetime.now(UTC))
+    crm = SalesforceCrmHarness(clock=org_clock)
+    scenario = Scenario(
+        role=Role.MAILBOX, mail=mail, crm=crm, workdir=Path(tempfile.mkdtemp(prefix="calsync-org-"))
+    )
+    people = [f"user{n:04d}" for n in range(mailboxes)]
+    ids: dict[str, list[str]] = {}
+    for person in people:
+        address = scenario.add_mailbox(person)
+        ids[person] = [
+            mail.seed(address, scenario.item(f"{person} item {n}", days=n + 1, hours=1))
+            for n in range(items)
+        ]
+
+    def round_() -> float:
+        started = time.perf_counter()
+        if mode == "round":
+            scenario.sync()
+        else:
+            for person in people:
+                scenario.sync(person)
+        return time.perf_counter() - started
+
+    for _ in range(2):  # the initial sync, then the pass that reads its burst back
+        round_()
+        org_clock.advance(STEADY_INTERVAL)
+    figures: dict[str, Any] = {"mode": mode, "mailboxes": mailboxes, "items_per_mailbox": items}
+    for kind in ("idle", "1pct"):
+        if kind == "1pct":
+            for person in people[:: int(1 / CHANGED_SHARE)]:
+                mail.edit(scenario.addresses[person], ids[person][0], body="changed")
+        for harness in (mail, crm):
+            harness.emulator.reset_counts()
+        wall = round_()
+        org_clock.advance(STEADY_INTERVAL)
+        sf = dict(crm.emulator.counts)
+        total = sum(sf.values())
+        figures[kind] = {
+            "salesforce_calls": total,
+            "salesforce": sf,
+            "salesforce_calls_per_mailbox": round(total / mailboxes, 3),
+            "exchange_calls": sum(mail.emulator.counts.values()),
+            "wall_s": round(wall, 2),
+        }
+    figures["events_in_crm"] = len(crm.org.events())
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    scenario.close()
+    return figures
+
+
+def main(mailboxes: int = MAILBOXES) -> None:
+    """Run each mode in its own process; print the figures; record them in results.json."""
+    rows = []
+    for mode in MODES:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import json, bench.org_rounds as b; print(json.dumps(b.run({mode!r}, {mailboxes})))",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).parents[1],
+        )
+        if done.returncode != 0:
+            print(f"{mode}: failed\n{done.stderr[-3000:]}")
+            continue
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        for kind in ("idle", "1pct"):
+            f = row[kind]
+            print(
+                f"{mode:<11} {kind:<5} salesforce calls {f['salesforce_calls']:>6}"
+                f" ({f['salesforce_calls_per_mailbox']} per mailbox)  {f['wall_s']:>7} s"
+                f"  {row['peak_rss_mb']} MB  {f['salesforce']}"
+            )
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["org_rounds"] = rows
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written: {RESULTS}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else MAILBOXES)

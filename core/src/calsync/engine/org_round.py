@@ -1,0 +1,150 @@
+"""One round for the organisation: what every mailbox pass of a run needs from the CRM, read once.
+
+A run over many mailboxes starts by reading the organisation (:func:`read_organisation`):
+what the CRM supports (``features``), which CRM user owns each synced address (one batched
+``users`` lookup), and the CRM's changes for every synced owner in one read
+(:meth:`~calsync.providers.CrmProvider.pull_owners`), which each pass then takes its share
+of. Idle, a round of 2,000 mailboxes costs the CRM a handful of calls instead of a few per
+mailbox (bench/org_rounds.py).
+
+Each mailbox keeps its own CRM cursor. The read continues from the cursor most of the
+mailboxes share (after a round, every mailbox that finished it holds the same one); a
+mailbox whose cursor differs — new, reset, held back, or failed last time — reads its owner
+by itself in its pass, after the round's read began, and so may continue from the round's
+cursor afterwards (the contract of ``pull_owners``): next round it is one of the many.
+
+A round of one mailbox (``calsync sync --mailbox X``) reads nothing ahead: its pass reads
+what it needs itself, exactly as before. When the read fails even after waiting as the
+service asks (EX-25), each pass reads for itself and meets the failure where it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from calsync.errors import CursorExpiredError, ProviderError
+from calsync.providers import CrmFeatures, CrmProvider, Delta, OwnersDelta
+from calsync.retry import Backoff
+
+__all__ = ["CrmRead", "OrgRound", "read_organisation"]
+
+logger = logging.getLogger("calsync.engine")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrmRead:
+    """The CRM's changes for some owners since one cursor, read once for the round."""
+
+    #: The cursor the read continued from (``None``: everything was listed).
+    since: str | None
+    #: The owners (CRM user ids) read.
+    owners: frozenset[str]
+    delta: OwnersDelta
+
+    @property
+    def cursor(self) -> str:
+        """Where every owner read (or read by itself since) continues next round."""
+        return self.delta.cursor
+
+    def share(self, owner: str, cursor: str | None) -> Delta | None:
+        """``owner``'s part, when its mailbox continues from where the read began.
+
+        ``None`` when the mailbox's own cursor is elsewhere: its pass reads by itself.
+        """
+        if owner not in self.owners:
+            return None
+        if self.delta.full or (cursor is not None and cursor == self.since):
+            return self.delta.share(owner)
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgRound:
+    """What a round read once for all its mailbox passes (nothing, for a round of one).
+
+    Plain frozen values: a worker process can be handed one (it pickles).
+    """
+
+    #: What the CRM supports; ``None``: each pass asks.
+    features: CrmFeatures | None = None
+    #: The CRM user id of each synced address with one; ``None``: each pass asks.
+    owners: Mapping[str, str] | None = None
+    #: The CRM's changes for the mailboxes that share a cursor; ``None``: each pass reads.
+    crm: CrmRead | None = None
+    #: CRM calls the round's read made.
+    calls: int = 0
+    #: Why nothing was read ahead, when a read failed (the passes meet the failure themselves).
+    failure: str = ""
+
+    def owner_of(self, address: str) -> str | None:
+        """The CRM user of ``address`` (only when :attr:`owners` was read)."""
+        assert self.owners is not None
+        return self.owners.get(address)
+
+
+@dataclass(slots=True)
+class _Counting:
+    """Counts the calls made through it."""
+
+    crm: CrmProvider
+    calls: Counter[str] = field(default_factory=Counter)
+
+    def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        self.calls[method] += 1
+        return getattr(self.crm, method)(*args, **kwargs)
+
+
+def read_organisation(
+    crm: CrmProvider,
+    mailboxes: Sequence[tuple[str, str | None]],
+    *,
+    backoff: Backoff,
+    sleep: Callable[[float], None],
+) -> OrgRound:
+    """Read what the passes of ``mailboxes`` (address, stored CRM cursor) need, once.
+
+    Only mailboxes whose passes will run are given. Fewer than two: nothing is read.
+    """
+    if len(mailboxes) < 2:
+        return OrgRound()
+    call = _Counting(crm)
+    try:
+        for attempt in backoff.retrying(sleep=sleep, name="organisation"):
+            with attempt:
+                features = call("features")
+                owners = dict(call("users", sorted({address for address, _ in mailboxes})))
+                read = _read_changes(call, owners, mailboxes)
+    except ProviderError as exc:
+        # Every pass reads by itself and records the failure where it is (THROTTLED, ...).
+        logger.warning("reading the organisation failed (%s); each pass reads by itself", exc)
+        return OrgRound(calls=call.calls.total(), failure=str(exc))
+    return OrgRound(features=features, owners=owners, crm=read, calls=call.calls.total())
+
+
+def _read_changes(
+    call: _Counting, owners: Mapping[str, str], mailboxes: Sequence[tuple[str, str | None]]
+) -> CrmRead | None:
+    """The changes of the largest group of owners whose mailboxes share a cursor."""
+    groups: dict[str | None, set[str]] = {}
+    for address, cursor in mailboxes:
+        if address in owners:
+            groups.setdefault(cursor, set()).add(owners[address])
+    if not groups:
+        return None
+    since, group = max(groups.items(), key=lambda pair: len(pair[1]))
+    if len(group) < 2:
+        return None
+    try:
+        delta = call("pull_owners", since, owners=sorted(group))
+    except CursorExpiredError:
+        if since is None:
+            raise
+        # The service forgot the place: list everything again (as a pass would).
+        since, delta = None, call("pull_owners", None, owners=sorted(group))
+    if delta is None:
+        return None  # the provider reads owner by owner
+    return CrmRead(since=since, owners=frozenset(group), delta=delta)

@@ -1,0 +1,177 @@
+"""The organisation's round through the Salesforce provider: the CRM read once for every owner.
+
+Judged by what the emulated org received (its per-endpoint counters and request log) and
+what the mailboxes hold; the mailbox side is core's sandbox mailbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calsync.api import Calsync
+from calsync.config import parse_config
+from calsync.emulation import FaultKind, FrozenClock
+from calsync.engine import PassReport
+from calsync.model import CalendarItem
+from calsync.plugins import load_registry
+from calsync.sandbox.harness import SandboxMailboxHarness
+from calsync.state import State
+from calsync_salesforce.emulator import SalesforceEmulator
+from calsync_salesforce.harness import SalesforceCrmHarness
+
+NOW = datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+
+def address(n: int) -> str:
+    return f"person{n}@example.com"
+
+
+class Org:
+    """A Salesforce org and ``size`` sandbox mailboxes, each with a CRM user."""
+
+    def __init__(self, tmp_path: Path, size: int) -> None:
+        self.clock = FrozenClock(NOW)
+        self.crm = SalesforceCrmHarness(SalesforceEmulator(clock=self.clock))
+        self.mail = SandboxMailboxHarness()
+        self.users = [self.crm.add_user(address(n), zone="Europe/Berlin") for n in range(size)]
+        self.sleeps: list[float] = []
+        db = f"sqlite:///{tmp_path / 'state.db'}"
+        data = {
+            "state": db,
+            "crm": {"provider": "salesforce"},
+            "mailboxes": [
+                {"name": f"person{n}", "provider": "sandbox", "address": address(n)}
+                for n in range(size)
+            ],
+        }
+        config = parse_config(data, registry=load_registry(["sandbox", "salesforce"]))
+        self.app = Calsync(
+            config,
+            state=State(db),
+            clock=self.clock.now,
+            sleep=self.sleeps.append,
+            crm=self.crm.open_crm(),
+            mailboxes={f"person{n}": self.mail.open_mailbox(address(n)) for n in range(size)},
+            notifiers=[],
+        )
+
+    def sync(self, name: str | None = None) -> list[PassReport]:
+        self.clock.advance(600)
+        return self.app.sync(name)
+
+    def counted(self, name: str | None = None) -> dict[str, int]:
+        """The CRM calls one round made, by endpoint (counted by the emulated org)."""
+        self.crm.emulator.reset_counts()
+        reports = self.sync(name)
+        assert all(r.outcome == "ok" for r in reports), reports
+        return dict(self.crm.emulator.counts)
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Iterator[Org]:
+    organisation = Org(tmp_path, 6)
+    yield organisation
+    organisation.app.close()
+
+
+def meeting(subject: str, *, days: int = 1, **fields: Any) -> CalendarItem:
+    start = NOW + timedelta(days=days)
+    values: dict[str, Any] = {"start": start, "end": start + timedelta(hours=1), "subject": subject}
+    values.update(zone="Europe/Berlin", **fields)
+    return CalendarItem(**values)
+
+
+def settled(org: Org) -> None:
+    for n in range(len(org.users)):
+        org.mail.seed(address(n), meeting(f"Mailbox {n}"))
+        org.crm.seed(org.users[n], meeting(f"CRM {n}", days=2))
+    org.sync()  # the initial round
+    org.sync()  # reads its own burst back
+
+
+def test_an_idle_round_reads_the_crm_once_for_every_mailbox(tmp_path: Path) -> None:
+    figures = []
+    for size in (3, 9):
+        (tmp_path / str(size)).mkdir()
+        org = Org(tmp_path / str(size), size)
+        settled(org)
+        figures.append(org.counted())
+        org.app.close()
+    small, large = figures
+    assert small == large, "an idle round's CRM calls grow with the number of mailboxes"
+    # describe, the users lookup, one delta query and the delete log's horizon
+    assert large == {"sobjects.describe": 1, "query": 1, "queryAll": 1, "sobjects.deleted": 1}
+
+
+def test_the_initial_round_lists_every_owner_at_once(org: Org) -> None:
+    for n in range(6):
+        org.crm.seed(org.users[n], meeting(f"CRM {n}"))
+    calls = org.counted()
+    assert calls.get("queryAll", 0) == 0 and calls["query"] <= 3, calls
+    for n in range(6):
+        assert [i.subject for i in org.mail.items(address(n))] == [f"CRM {n}"]
+
+
+def test_each_pass_gets_its_owners_changes_and_removals(org: Org) -> None:
+    settled(org)
+    events = {e.subject: e for e in org.crm.items()}
+    org.crm.edit(events["CRM 1"].ref.id, location="Room 1")  # type: ignore[union-attr]
+    org.crm.remove(events["CRM 4"].ref.id)  # type: ignore[union-attr]
+    calls = org.counted()
+    assert calls["queryAll"] == 1, calls
+    mine = {i.subject: i for i in org.mail.items(address(1))}
+    assert mine["CRM 1"].location == "Room 1"
+    assert "CRM 4" not in {i.subject for i in org.mail.items(address(4))}
+    assert {i.subject for i in org.mail.items(address(4))} == {"Mailbox 4"}
+    # nobody else received a share of them
+    assert all("CRM 1" not in {i.subject for i in org.mail.items(address(n))} for n in (0, 2, 3, 5))
+
+
+def test_a_mailbox_away_for_a_round_reads_by_itself_then_rejoins(org: Org) -> None:
+    settled(org)
+    org.app.disable("person2")
+    events = {e.subject: e for e in org.crm.items()}
+    org.crm.edit(events["CRM 2"].ref.id, location="Room 2")  # type: ignore[union-attr]
+    org.sync()  # person2 is left out: its cursor stays behind
+    org.app.enable("person2")  # a pass of its own, reading its owner itself
+    assert {i.subject: i for i in org.mail.items(address(2))}["CRM 2"].location == "Room 2"
+    org.crm.edit(events["CRM 2"].ref.id, location="Room 3")
+    org.crm.emulator.reset_counts()
+    org.sync()  # person2's cursor differs from the others': it reads by itself once more
+    assert {i.subject: i for i in org.mail.items(address(2))}["CRM 2"].location == "Room 3"
+    org.crm.edit(events["CRM 2"].ref.id, location="Room 4")
+    calls = org.counted()  # ... and is one of the many again
+    assert calls["queryAll"] == 1, calls
+    assert {i.subject: i for i in org.mail.items(address(2))}["CRM 2"].location == "Room 4"
+
+
+def test_sync_of_one_mailbox_reads_its_owner_alone(org: Org) -> None:
+    settled(org)
+    events = {e.subject: e for e in org.crm.items()}
+    org.crm.edit(events["CRM 3"].ref.id, location="Room 3")
+    org.crm.edit(events["CRM 0"].ref.id, location="Room 0")
+    org.crm.emulator.reset_counts()
+    [report] = org.sync("person3")
+    assert report.outcome == "ok" and report.synced_down == 1
+    asked = [r for r in org.crm.received() if "FROM+Event" in r or "FROM Event" in r]
+    assert asked and all(org.users[3] in r for r in asked), asked
+    assert {i.subject: i for i in org.mail.items(address(0))}["CRM 0"].location != "Room 0"
+    org.sync()  # the round: person3 reads by itself (its cursor moved on), the rest share
+    assert {i.subject: i for i in org.mail.items(address(0))}["CRM 0"].location == "Room 0"
+    assert {i.subject: i for i in org.mail.items(address(3))}["CRM 3"].location == "Room 3"
+
+
+def test_a_throttled_organisation_read_waits_as_told(org: Org) -> None:
+    settled(org)
+    events = {e.subject: e for e in org.crm.items()}
+    org.crm.edit(events["CRM 5"].ref.id, location="Room 5")
+    org.crm.inject(FaultKind.THROTTLE, endpoint="queryAll", retry_after=7)
+    reports = org.sync()
+    assert all(r.outcome == "ok" for r in reports), reports
+    assert 7 in org.sleeps
+    assert {i.subject: i for i in org.mail.items(address(5))}["CRM 5"].location == "Room 5"
