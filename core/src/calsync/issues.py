@@ -19,6 +19,7 @@ from typing import Final, final
 
 __all__ = [
     "CATALOGUE",
+    "ORGANISATION",
     "Disposition",
     "Issue",
     "IssueDefinition",
@@ -28,6 +29,9 @@ __all__ = [
 ]
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{2,40}$")
+#: The ``mailbox`` of an issue about the whole organisation (a shared credential refused):
+#: not a name a configured mailbox can have.
+ORGANISATION: Final = "(organisation)"
 
 
 class Severity(enum.StrEnum):
@@ -83,6 +87,9 @@ class IssueDefinition:
     #: Whether someone has to act when it first appears (``calsync sync`` exits 1 for a new
     #: one). Not for what settles by itself or is how the policy is meant to work.
     needs_person: bool = True
+    #: The advice when the issue is about the whole organisation (:data:`ORGANISATION`),
+    #: e.g. a shared credential; the mailbox advice otherwise.
+    organisation_advice: str = ""
 
     def __post_init__(self) -> None:
         """Refuse codes that are not stable identifiers."""
@@ -90,7 +97,9 @@ class IssueDefinition:
             raise ValueError(f"issue code {self.code!r} must be UPPER_SNAKE_CASE")
         # Advice is rendered from what an issue keeps (its message and mailbox), so it may only
         # ask for what the message carries.
-        unknown = _names(self.advice) - self.placeholders - ADVICE_CONTEXT
+        unknown = (
+            _names(self.advice + self.organisation_advice) - self.placeholders - ADVICE_CONTEXT
+        )
         if unknown:
             raise ValueError(f"advice of {self.code} names {sorted(unknown)}, not in its message")
 
@@ -311,6 +320,11 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
             "`calsync enable --mailbox {mailbox}`; "
             "nothing changed in between is lost."
         ),
+        organisation_advice=(
+            "Renew the credentials calsync shares for the {side}: every mailbox waits, and "
+            "the next round after that resumes them all by itself; nothing changed in "
+            "between is lost."
+        ),
         exceptions=("EX-22",),
     ),
     IssueDefinition(
@@ -469,6 +483,9 @@ class Issue:
     @property
     def advice(self) -> str:
         """What to do about this issue, in its own words (its side, field, mailbox...)."""
+        if self.mailbox == ORGANISATION and self.definition.organisation_advice:
+            template = self.definition.organisation_advice
+            return template.format(**{n: self.parameters.get(n, "?") for n in _names(template)})
         return self.definition.render_advice(**self.parameters)
 
     @property

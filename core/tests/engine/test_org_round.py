@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from calsync.emulation import FaultKind
+
 from .conftest import Org, meeting
 
 PEOPLE = {f"p{n}": f"p{n}@example.com" for n in range(5)}
@@ -52,3 +54,41 @@ def test_changes_and_removals_reach_their_own_mailbox_only(org5: Org) -> None:
     assert [i.location for i in org5.mail.items(PEOPLE["p1"])] == ["Room 1"]
     assert org5.mail.items(PEOPLE["p3"]) == ()
     assert [i.subject for i in org5.mail.items(PEOPLE["p4"])] == ["p4 event"]
+
+
+def test_a_refused_crm_credential_suspends_the_organisation_once_and_resumes(org5: Org) -> None:
+    ids = {name: org5.crm.seed(org5.users[name], meeting(f"{name} event")) for name in PEOPLE}
+    org5.settle()
+    org5.crm.revoke_credentials()
+    for _ in range(2):
+        reports = org5.sync()
+        assert {r.outcome for r in reports} == {"suspended"}, reports
+    [issue] = org5.app.issues()
+    assert (issue.mailbox, issue.code, issue.count) == ("(organisation)", "AUTH_FAILED", 2)
+    assert "resumes them all by itself" in issue.advice
+    assert [n.kind for n in org5.notifications] == ["auth-failed"]
+    # the mailboxes keep their own status: nobody has to enable 2,000 of them
+    assert {m.status for m in org5.app.status().mailboxes} == {"active"}
+    org5.crm.edit(ids["p2"], location="Room 2")  # changed meanwhile
+    org5.mail.seed(PEOPLE["p4"], meeting("Booked while waiting", days=3))
+    org5.crm.restore_credentials()
+    reports = org5.sync()
+    assert {r.outcome for r in reports} == {"ok"}, reports
+    assert org5.app.issues() == []
+    assert [n.kind for n in org5.notifications] == ["auth-failed", "resumed"]
+    assert [i.location for i in org5.mail.items(PEOPLE["p2"])] == ["Room 2"]
+    assert "Booked while waiting" in {e.subject for e in org5.crm.items(org5.users["p4"])}
+
+
+def test_a_credential_refused_during_a_round_stops_it_for_everyone(org5: Org) -> None:
+    for address in PEOPLE.values():
+        org5.mail.seed(address, meeting("Planning"))
+    org5.crm.inject(FaultKind.AUTH_EXPIRED, endpoint="write")
+    reports = org5.sync()
+    assert {r.outcome for r in reports} == {"suspended"}, reports
+    assert [(i.mailbox, i.code) for i in org5.app.issues()] == [("(organisation)", "AUTH_FAILED")]
+    assert [n.kind for n in org5.notifications] == ["auth-failed"]
+    reports = org5.sync()
+    assert {r.outcome for r in reports} == {"ok"}, reports
+    assert [n.kind for n in org5.notifications] == ["auth-failed", "resumed"]
+    assert all(len(org5.crm.items(org5.users[name])) == 1 for name in PEOPLE)

@@ -19,7 +19,7 @@ from calsync.cli.common import (
 )
 from calsync.cli.outcome import exit_code, new_issues
 from calsync.cli.output import EXIT_ATTENTION, iso, print_json, say, show_table
-from calsync.issues import CATALOGUE, Issue
+from calsync.issues import CATALOGUE, ORGANISATION, Issue
 from calsync.status import MailboxView
 
 
@@ -111,6 +111,8 @@ def issues(
     app = open_app(config_path)
     try:
         chosen = set(names_of(app, mailboxes))
+        # Issues about the whole organisation (a shared credential) concern every mailbox.
+        chosen |= {ORGANISATION} if not mailboxes else set()
         found = [
             i for i in app.issues(code=code, open_only=not include_resolved) if i.mailbox in chosen
         ]

@@ -20,6 +20,7 @@ from typing import Any, Final, cast
 from calsync.config import Config, MailboxConfig
 from calsync.engine.issuelog import record, sync_markers
 from calsync.engine.org_round import OrgRound, read_organisation
+from calsync.engine.org_status import SUSPENDED_DETAIL, open_suspension, resume, suspend
 from calsync.engine.plan import Hit, PassContext
 from calsync.engine.sync_pass import MailboxPass, PassResult
 from calsync.errors import (
@@ -31,7 +32,7 @@ from calsync.errors import (
     StateError,
     ThrottledError,
 )
-from calsync.issues import definition
+from calsync.issues import ORGANISATION, definition
 from calsync.logs import correlation_id, log_pass, pass_context
 from calsync.notify import Notification, NotificationKind, Notifier
 from calsync.plugins import Registry, load_registry
@@ -120,6 +121,8 @@ class Engine:
         self._matchers: dict[frozenset[str] | None, TimeZoneMatcher] = {}
         #: Provider calls of the pass running now, by side.
         self._calls: Counter[str] = Counter()
+        #: Why the CRM refused the organisation's credentials this round ("" when it did not).
+        self._refused = ""
 
     # -- providers ---------------------------------------------------------------------------
 
@@ -203,7 +206,50 @@ class Engine:
         chosen = [self.config.mailbox(n) for n in names] if names else list(self.config.mailboxes)
         self._features = None  # read once per run
         org = self.read_organisation(chosen)
-        return [self.run_mailbox(m, org=org, allow_mass_delete=allow_mass_delete) for m in chosen]
+        self._refused = org.refused or self._still_refused(org)
+        reports = []
+        for mailbox in chosen:
+            if self._refused:  # the organisation waits: no pass runs, nothing is marked
+                reports.append(
+                    PassReport(mailbox=mailbox.name, outcome="suspended", detail=SUSPENDED_DETAIL)
+                )
+                continue
+            reports.append(self.run_mailbox(mailbox, org=org, allow_mass_delete=allow_mass_delete))
+        if self._refused:
+            self._suspend_organisation(self._refused)
+        return reports
+
+    def _still_refused(self, org: OrgRound) -> str:
+        """While the organisation is suspended: whether the CRM still refuses (else resume)."""
+        if open_suspension(self.state) is None:
+            return ""
+        if org.owners is None:  # a round of one read nothing: ask the CRM once
+            try:
+                _tagged(self.crm().features, "crm")
+            except AuthError as exc:
+                return str(exc)
+            except ProviderError:
+                pass  # not about the credentials: the pass meets it and says so
+        now = self.clock()
+        if resume(self.state, now):
+            self._notify_organisation(
+                NotificationKind.RESUMED,
+                "the CRM accepts calsync's credentials again; every mailbox syncs again",
+                "Nothing to do: what changed meanwhile is synced now.",
+                now,
+            )
+        return ""
+
+    def _suspend_organisation(self, detail: str) -> None:
+        now = self.clock()
+        if suspend(self.state, detail, now):
+            [issue] = [i for i in self.state.issues(ORGANISATION) if i.code == "AUTH_FAILED"]
+            self._notify_organisation(
+                NotificationKind.AUTH_FAILED,
+                "the CRM refused calsync's credentials; every mailbox waits",
+                issue.advice,
+                now,
+            )
 
     def read_organisation(self, mailboxes: Sequence[MailboxConfig]) -> OrgRound:
         """Read once what the passes of ``mailboxes`` need from the CRM (see :mod:`.org_round`).
@@ -287,6 +333,8 @@ class Engine:
             )
         try:
             return self._run_mailbox(mailbox, status, org, allow_mass_delete)
+        except _OrganisationRefused:
+            return PassReport(mailbox=mailbox.name, outcome="suspended", detail=SUSPENDED_DETAIL)
         except LeaseLost as lost:
             # Stop before writing more; the other process replays what this one started.
             return PassReport(
@@ -340,6 +388,11 @@ class Engine:
             )
         except AuthError as exc:
             side = Side.CRM if exc.source == "crm" else Side.MAILBOX
+            if side is Side.CRM and org.owners is not None:
+                # The organisation's shared credential, refused during the round: the
+                # organisation is suspended once (after the round), not this mailbox.
+                self._refused = str(exc)
+                raise _OrganisationRefused() from exc
             hits = [
                 Hit(
                     code="AUTH_FAILED",
@@ -529,6 +582,15 @@ class Engine:
                 at,
             )
 
+    def _notify_organisation(
+        self, kind: NotificationKind, summary: str, advice: str, at: datetime
+    ) -> None:
+        self._deliver(
+            Notification(
+                kind=kind, mailbox=ORGANISATION, address="", summary=summary, advice=advice, at=at
+            )
+        )
+
     def _notify(
         self,
         mailbox: MailboxConfig,
@@ -545,6 +607,9 @@ class Engine:
             advice=advice,
             at=at,
         )
+        self._deliver(notification)
+
+    def _deliver(self, notification: Notification) -> None:
         for notifier in self.notifiers:
             try:
                 notifier.notify(notification)
@@ -573,6 +638,10 @@ class Engine:
 
 class _AddressNotLinked(Exception):
     """The mailbox address matches no CRM user (EX-28)."""
+
+
+class _OrganisationRefused(Exception):
+    """The CRM refused the organisation's shared credentials during a round."""
 
 
 class _Tagged:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from calsync.errors import CursorExpiredError, ProviderError
+from calsync.errors import AuthError, CursorExpiredError, ProviderError
 from calsync.providers import CrmFeatures, CrmProvider, Delta, OwnersDelta
 from calsync.retry import Backoff
 
@@ -79,6 +79,8 @@ class OrgRound:
     calls: int = 0
     #: Why nothing was read ahead, when a read failed (the passes meet the failure themselves).
     failure: str = ""
+    #: The CRM refused the shared credentials: the organisation waits (:mod:`.org_status`).
+    refused: str = ""
 
     def owner_of(self, address: str) -> str | None:
         """The CRM user of ``address`` (only when :attr:`owners` was read)."""
@@ -118,6 +120,8 @@ def read_organisation(
                 features = call("features")
                 owners = dict(call("users", sorted({address for address, _ in mailboxes})))
                 read = _read_changes(call, owners, mailboxes)
+    except AuthError as exc:
+        return OrgRound(calls=call.calls.total(), refused=str(exc))
     except ProviderError as exc:
         # Every pass reads by itself and records the failure where it is (THROTTLED, ...).
         logger.warning("reading the organisation failed (%s); each pass reads by itself", exc)

@@ -22,6 +22,8 @@ class NotificationKind(enum.StrEnum):
     AUTH_FAILED = "auth-failed"
     #: Passes keep failing (10 in a row).
     FAILING = "failing"
+    #: The organisation's shared credentials work again: every mailbox syncs again.
+    RESUMED = "resumed"
 
 
 @final
@@ -46,8 +48,9 @@ class Notification:
     @property
     def text(self) -> str:
         """The plain-text body."""
+        who = f"Mailbox: {self.mailbox} <{self.address}>" if self.address else "The organisation"
         return (
-            f"Mailbox: {self.mailbox} <{self.address}>\n"
+            f"{who}\n"
             f"When: {self.at.isoformat(timespec='seconds')}\n\n"
             f"{self.summary}\n\nWhat to do: {self.advice}\n"
         )
