@@ -65,7 +65,10 @@ def test_every_problem_is_reported_at_once_with_its_path() -> None:
         {"name": "alice", "provider": "sandbox", "address": "bob", "settings": {"wrld": "x"}}
     )
     found = problems(data)
-    assert "colour: unknown key; known keys: state, policy, crm, mailboxes, notify, web" in found
+    assert (
+        "colour: unknown key; known keys: state, policy, crm, mailbox_defaults, mailboxes, notify, web"
+        in found
+    )
     assert (
         "policy.mode: 'mach' is not one of sync-all, match, designate (did you mean 'match'?)"
         in found

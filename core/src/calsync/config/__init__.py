@@ -30,6 +30,9 @@ Example::
     settings = { password = { env = "EXCHANGE_PASSWORD" } }
     policy = { mode = "match" }    # overrides [policy] for this mailbox
 
+    # [mailbox_defaults] gives every entry a provider, settings and policy to inherit
+    # (see calsync.config.defaults): then an entry can be just its address.
+
 Every problem is reported at once, each with its path in the file; secrets are only
 references (:class:`~calsync.config.secrets.Secret`) and are never printed.
 """
@@ -42,6 +45,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Final, final
 
+from calsync.config.defaults import with_mailbox_defaults
 from calsync.config.document import read_document
 from calsync.config.secrets import Secret
 from calsync.config.state import DEFAULT_STATE_URL, StateOptions, state_table
@@ -64,7 +68,7 @@ __all__ = [
     "parse_config",
 ]
 
-_TOP_KEYS: Final = ("state", "policy", "crm", "mailboxes", "notify", "web")
+_TOP_KEYS: Final = ("state", "policy", "crm", "mailbox_defaults", "mailboxes", "notify", "web")
 
 
 @final
@@ -157,6 +161,7 @@ def parse_config(
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(f"{key}: unknown key; known keys: {', '.join(_TOP_KEYS)}")
+    data = with_mailbox_defaults(data, problems)
 
     state, state_options = state_table(data.get("state", DEFAULT_STATE_URL), path, problems)
 

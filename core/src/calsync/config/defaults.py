@@ -1,0 +1,70 @@
+"""``[mailbox_defaults]``: what every ``[[mailboxes]]`` entry inherits and may override.
+
+An organisation of 2,000 people shares one mailbox provider and its settings (a service
+account, an app registration); with the defaults each entry is one short line::
+
+    [mailbox_defaults]
+    provider = "graph"
+    settings = { tenant_id = "...", client_id = "...", client_secret = { env = "GRAPH_SECRET" } }
+    policy = { private_items = "skip" }
+
+    [[mailboxes]]
+    address = "alice@example.com"          # named after its address
+    [[mailboxes]]
+    address = "bob@example.com"
+    name = "bob"
+    policy = { mode = "match" }            # merged over the defaults' policy, key by key
+
+An entry's own ``provider`` replaces the default; its ``settings`` and ``policy`` are merged
+over the defaults' key by key (so an entry may set one setting and keep the rest). Problems
+are reported at the entry's path, as if the entry had said it all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+__all__ = ["DEFAULT_KEYS", "with_mailbox_defaults"]
+
+#: What ``[mailbox_defaults]`` may hold.
+DEFAULT_KEYS: Final = ("provider", "settings", "policy")
+_MERGED: Final = ("settings", "policy")
+
+
+def with_mailbox_defaults(data: Mapping[str, Any], problems: list[str]) -> Mapping[str, Any]:
+    """``data`` with ``[mailbox_defaults]`` applied to each ``[[mailboxes]]`` entry."""
+    if "mailbox_defaults" not in data:
+        return data
+    defaults = data["mailbox_defaults"]
+    rest = {k: v for k, v in data.items() if k != "mailbox_defaults"}
+    if not isinstance(defaults, dict):
+        problems.append(f"mailbox_defaults: expected a table, got {defaults!r}")
+        return rest
+    for key in defaults:
+        if key not in DEFAULT_KEYS:
+            problems.append(
+                f"mailbox_defaults.{key}: unknown key; known keys: {', '.join(DEFAULT_KEYS)}"
+            )
+    for key in _MERGED:
+        if not isinstance(defaults.get(key, {}), dict):
+            problems.append(f"mailbox_defaults.{key}: expected a table, got {defaults[key]!r}")
+            return rest
+    entries = data.get("mailboxes")
+    if not isinstance(entries, list):
+        return rest  # reported where the mailboxes are read
+    rest["mailboxes"] = [_inherit(entry, defaults) for entry in entries]
+    return rest
+
+
+def _inherit(entry: object, defaults: Mapping[str, Any]) -> object:
+    if not isinstance(entry, dict):
+        return entry
+    merged = {k: v for k, v in defaults.items() if k in DEFAULT_KEYS} | entry
+    for key in _MERGED:
+        own = entry.get(key)
+        if key in defaults and isinstance(own, dict):
+            merged[key] = {**defaults[key], **own}
+    if "name" not in merged and isinstance(merged.get("address"), str):
+        merged["name"] = merged["address"].strip().lower()
+    return merged

@@ -1,0 +1,67 @@
+"""``[mailbox_defaults]``: each mailbox entry inherits the provider, settings and policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calsync.config import load_config
+from calsync.errors import ConfigError
+from calsync.plugins import load_registry
+from calsync.policy import PrivateItems, SyncMode
+
+FILE = """
+[crm]
+provider = "sandbox"
+
+[policy]
+mode = "match"
+
+[mailbox_defaults]
+provider = "sandbox"
+settings = { world = "acme" }
+policy = { private_items = "sync" }
+
+[[mailboxes]]
+address = "Alice@Example.com"
+
+[[mailboxes]]
+address = "bob@example.com"
+name = "bob"
+settings = { world = "other" }
+policy = { mode = "sync-all" }
+"""
+
+
+def load(tmp_path: Path, text: str) -> object:
+    path = tmp_path / "calsync.toml"
+    path.write_text(text)
+    return load_config(path, registry=load_registry(["sandbox"]))
+
+
+def test_entries_inherit_the_defaults_and_override_key_by_key(tmp_path: Path) -> None:
+    config = load(tmp_path, FILE)
+    alice = config.mailbox("alice@example.com")  # type: ignore[attr-defined]
+    bob = config.mailbox("bob")  # type: ignore[attr-defined]
+    assert (alice.provider, alice.settings.world) == ("sandbox", "acme")
+    assert alice.policy.mode is SyncMode.MATCH  # [policy]
+    assert alice.policy.private_items is PrivateItems.SYNC  # the defaults' policy
+    assert (bob.provider, bob.settings.world) == ("sandbox", "other")
+    assert bob.policy.mode is SyncMode.SYNC_ALL and bob.policy.private_items is PrivateItems.SYNC
+
+
+def test_problems_in_the_defaults_are_named_where_they_are(tmp_path: Path) -> None:
+    text = FILE.replace('policy = { private_items = "sync" }', 'colour = "blue"\npolicy = 3')
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    found = caught.value.problems
+    assert "mailbox_defaults.colour: unknown key; known keys: provider, settings, policy" in found
+    assert "mailbox_defaults.policy: expected a table, got 3" in found
+
+
+def test_a_value_the_provider_refuses_is_reported_at_the_entry(tmp_path: Path) -> None:
+    text = FILE.replace('settings = { world = "acme" }', "settings = { world = 7 }")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    assert any(p.startswith("mailboxes[0].settings.world") for p in caught.value.problems)
