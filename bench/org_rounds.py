@@ -42,6 +42,10 @@ def run(mode: str, mailboxes: int = MAILBOXES, items: int = ITEMS) -> dict[str, 
     mail = registry.harnesses[(Role.MAILBOX, "exchange")].offline()
     org_clock = FrozenClock(datetime.now(UTC))
     crm = SalesforceCrmHarness(clock=org_clock)
+    # A 2,000-seat Enterprise Edition org: 100,000 API calls a day plus 1,000 per Salesforce
+    # licence (Salesforce's "API Request Limits and Allocations"); the emulator's default
+    # is a small org's 15,000, which mailbox-by-mailbox rounds use up within hours.
+    crm.org.configure(daily_api_requests=100_000 + 1_000 * mailboxes)
     scenario = Scenario(
         role=Role.MAILBOX, mail=mail, crm=crm, workdir=Path(tempfile.mkdtemp(prefix="calsync-org-"))
     )

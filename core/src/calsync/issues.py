@@ -381,6 +381,25 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         needs_person=False,
     ),
     IssueDefinition(
+        code="API_ALLOWANCE_LOW",
+        title="The CRM's daily API allowance is nearly used",
+        severity=MAILBOX,
+        disposition=RETRY,
+        source=Source.CRM,
+        marker=False,
+        message=(
+            "The CRM's daily API allowance is {used} of {allowed} calls used; rounds read "
+            "the changes but run no passes until the share reserved for other integrations "
+            "is free again"
+        ),
+        advice=(
+            "Nothing to do unless it persists: passes resume by themselves as the 24-hour "
+            "allowance frees up. Lower [crm] api_reserve, or raise the org's allowance."
+        ),
+        exceptions=("EX-25",),
+        needs_person=False,
+    ),
+    IssueDefinition(
         code="ADDRESS_NOT_LINKED",
         title="Mailbox address not linked to a CRM user",
         severity=MAILBOX,

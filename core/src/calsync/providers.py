@@ -29,6 +29,7 @@ from calsync.policy import Operation
 
 __all__ = [
     "SYNCED_FIELDS",
+    "ApiUsage",
     "Capability",
     "CrmFeatures",
     "CrmProvider",
@@ -134,6 +135,19 @@ class Delta:
     #: Whether ``changed`` lists every item in scope (an initial pull, or a full pull after
     #: an expired cursor): anything known and not listed is gone.
     full: bool = False
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiUsage:
+    """How much of the org's daily API allowance is used (Salesforce: ``Sforce-Limit-Info``)."""
+
+    used: int
+    allowed: int
+
+    def exceeds(self, reserve: float) -> bool:
+        """Whether the calls used reach into the ``reserve`` share kept for other integrations."""
+        return self.used >= self.allowed * (1 - reserve)
 
 
 @final
@@ -402,5 +416,13 @@ class CrmProvider(Provider):
         this read may continue from it. Raise :class:`~calsync.errors.CursorExpiredError`
         as :meth:`pull` does. Optional: the default returns ``None`` and the engine pulls
         owner by owner.
+        """
+        return None
+
+    def api_usage(self) -> ApiUsage | None:
+        """The org's daily API allowance and how much is used, as the latest answer said.
+
+        Costs no call (Salesforce says it in every answer's ``Sforce-Limit-Info``). The
+        round slows down before the allowance runs out. Optional: ``None`` when unknown.
         """
         return None

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import final
 
 from calsync.config import Config
+from calsync.issues import ORGANISATION
 from calsync.state import State
 from calsync.state.records import DirectionStatus, MailboxState, MailboxStatus, ResetState
 
@@ -69,6 +70,11 @@ class OrgView:
     last_sync_activity: datetime | None
     synced_last_60_minutes: int
     synced_last_24_hours: int
+    #: The CRM's daily API allowance and how much of it was used, as the CRM last said
+    #: (at the last round's read of the organisation); ``None`` when not known.
+    api_used: int | None = None
+    api_allowed: int | None = None
+    api_as_of: datetime | None = None
 
 
 @final
@@ -129,7 +135,12 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
                 syncing_on=syncing_on,
             )
         )
+    reads = state.recent_passes(ORGANISATION, 1)
+    figures = reads[0].api_calls if reads else {}
     organisation = OrgView(
+        api_used=figures.get("api_used"),
+        api_allowed=figures.get("api_allowed"),
+        api_as_of=reads[0].finished_at if reads and "api_used" in figures else None,
         last_sync_activity=state.last_activity(),
         synced_last_60_minutes=state.synced_since(now - timedelta(minutes=60)),
         synced_last_24_hours=state.synced_since(now - timedelta(hours=24)),

@@ -79,6 +79,11 @@ def status(config_path: Path, as_json: bool) -> None:
         f"Last sync activity: {iso(org.last_sync_activity)}   records synced in the last "
         f"60 minutes: {org.synced_last_60_minutes}, 24 hours: {org.synced_last_24_hours}"
     )
+    if org.api_allowed:
+        say(
+            f"CRM daily API allowance: {org.api_used} of {org.api_allowed} calls used "
+            f"(as of {iso(org.api_as_of)})"
+        )
 
 
 def issue_json(issue: Issue) -> dict[str, Any]:

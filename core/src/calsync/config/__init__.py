@@ -78,6 +78,9 @@ class CrmConfig:
 
     provider: str
     settings: Any = None
+    #: The share of the org's daily API allowance kept for its other integrations: rounds
+    #: slow down when calsync's calls would reach into it.
+    api_reserve: float = 0.2
 
 
 @final
@@ -272,10 +275,16 @@ def _crm(table: object, registry: Any, problems: list[str]) -> CrmConfig | None:
         )
         return None
     for key in table:
-        if key not in ("provider", "settings"):
-            problems.append(f"crm.{key}: unknown key; known keys: provider, settings")
+        if key not in ("provider", "settings", "api_reserve"):
+            problems.append(f"crm.{key}: unknown key; known keys: provider, settings, api_reserve")
+    reserve = table.get("api_reserve", 0.2)
+    if isinstance(reserve, bool) or not isinstance(reserve, int | float) or not 0 <= reserve < 1:
+        problems.append(
+            f"crm.api_reserve: a share of the daily API allowance from 0 to 0.99, got {reserve!r}"
+        )
+        reserve = 0.2
     name, settings = _provider_settings(registry, Role.CRM, table, "crm", problems)
-    return CrmConfig(provider=name, settings=settings) if name else None
+    return CrmConfig(provider=name, settings=settings, api_reserve=reserve) if name else None
 
 
 _MAILBOX_KEYS: Final = ("name", "provider", "address", "settings", "policy")

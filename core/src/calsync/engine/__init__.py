@@ -19,8 +19,15 @@ from typing import Any, Final, cast
 
 from calsync.config import Config, MailboxConfig
 from calsync.engine.issuelog import record, sync_markers
-from calsync.engine.org_round import OrgRound, read_organisation
-from calsync.engine.org_status import SUSPENDED_DETAIL, open_suspension, resume, suspend
+from calsync.engine.org_round import OrgFacts, OrgRound, read_organisation
+from calsync.engine.org_status import (
+    SLOWED_DETAIL,
+    SUSPENDED_DETAIL,
+    open_issue,
+    raise_issue,
+    record_read,
+    resolve,
+)
 from calsync.engine.plan import Hit, PassContext
 from calsync.engine.sync_pass import MailboxPass, PassResult
 from calsync.errors import (
@@ -123,6 +130,8 @@ class Engine:
         self._calls: Counter[str] = Counter()
         #: Why the CRM refused the organisation's credentials this round ("" when it did not).
         self._refused = ""
+        #: What the last round learnt of the organisation (reused for a while).
+        self._facts: OrgFacts | None = None
 
     # -- providers ---------------------------------------------------------------------------
 
@@ -205,23 +214,49 @@ class Engine:
         """Run one pass for each mailbox named (all configured ones by default)."""
         chosen = [self.config.mailbox(n) for n in names] if names else list(self.config.mailboxes)
         self._features = None  # read once per run
+        started = self.clock()
         org = self.read_organisation(chosen)
         self._refused = org.refused or self._still_refused(org)
+        slowed = not self._refused and self._slowed(org, started)
         reports = []
         for mailbox in chosen:
             if self._refused:  # the organisation waits: no pass runs, nothing is marked
                 reports.append(
                     PassReport(mailbox=mailbox.name, outcome="suspended", detail=SUSPENDED_DETAIL)
                 )
-                continue
-            reports.append(self.run_mailbox(mailbox, org=org, allow_mass_delete=allow_mass_delete))
+            elif slowed:
+                reports.append(
+                    PassReport(mailbox=mailbox.name, outcome="waiting", detail=SLOWED_DETAIL)
+                )
+            else:
+                reports.append(
+                    self.run_mailbox(mailbox, org=org, allow_mass_delete=allow_mass_delete)
+                )
         if self._refused:
             self._suspend_organisation(self._refused)
         return reports
 
+    def _slowed(self, org: OrgRound, started: datetime) -> bool:
+        """Whether the CRM's daily API allowance is used into its reserved share (EX-25).
+
+        Also keeps the round's read, with the allowance, in the organisation's history.
+        """
+        usage = self._crm.api_usage() if self._crm is not None else None
+        now = self.clock()
+        slowed = usage is not None and usage.exceeds(self.config.crm.api_reserve)
+        if usage is not None and slowed:
+            params = {"used": usage.used, "allowed": usage.allowed}
+            raise_issue(self.state, "API_ALLOWANCE_LOW", params, now)
+        else:
+            resolve(self.state, "API_ALLOWANCE_LOW", now)
+        if org.owners is not None or usage is not None:
+            outcome = "slowed" if slowed else "read"
+            record_read(self.state, started, now, outcome, org.calls, usage)
+        return slowed
+
     def _still_refused(self, org: OrgRound) -> str:
         """While the organisation is suspended: whether the CRM still refuses (else resume)."""
-        if open_suspension(self.state) is None:
+        if open_issue(self.state, "AUTH_FAILED") is None:
             return ""
         if org.owners is None:  # a round of one read nothing: ask the CRM once
             try:
@@ -231,7 +266,7 @@ class Engine:
             except ProviderError:
                 pass  # not about the credentials: the pass meets it and says so
         now = self.clock()
-        if resume(self.state, now):
+        if resolve(self.state, "AUTH_FAILED", now):
             self._notify_organisation(
                 NotificationKind.RESUMED,
                 "the CRM accepts calsync's credentials again; every mailbox syncs again",
@@ -242,7 +277,7 @@ class Engine:
 
     def _suspend_organisation(self, detail: str) -> None:
         now = self.clock()
-        if suspend(self.state, detail, now):
+        if raise_issue(self.state, "AUTH_FAILED", {"side": "CRM", "detail": detail}, now):
             [issue] = [i for i in self.state.issues(ORGANISATION) if i.code == "AUTH_FAILED"]
             self._notify_organisation(
                 NotificationKind.AUTH_FAILED,
@@ -263,7 +298,15 @@ class Engine:
         ]
         if len(running) < 2:
             return OrgRound()
-        org = read_organisation(self.crm(), running, backoff=PASS_BACKOFF, sleep=self.sleep)
+        org = read_organisation(
+            self.crm(),
+            running,
+            backoff=PASS_BACKOFF,
+            sleep=self.sleep,
+            known=self._facts,
+            now=self.clock(),
+        )
+        self._facts = org.facts
         logger.info("organisation read: %d CRM calls for %d mailboxes", org.calls, len(running))
         return org
 

@@ -13,6 +13,10 @@ mailbox whose cursor differs — new, reset, held back, or failed last time — 
 by itself in its pass, after the round's read began, and so may continue from the round's
 cursor afterwards (the contract of ``pull_owners``): next round it is one of the many.
 
+What the organisation is (describe, the users) is reused for :data:`FACTS_LIFETIME`:
+an idle round then costs the CRM only the changes read (Salesforce: one query and one
+look at its delete log).
+
 A round of one mailbox (``calsync sync --mailbox X``) reads nothing ahead: its pass reads
 what it needs itself, exactly as before. When the read fails even after waiting as the
 service asks (EX-25), each pass reads for itself and meets the failure where it is.
@@ -24,15 +28,20 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 from calsync.errors import AuthError, CursorExpiredError, ProviderError
 from calsync.providers import CrmFeatures, CrmProvider, Delta, OwnersDelta
 from calsync.retry import Backoff
 
-__all__ = ["CrmRead", "OrgRound", "read_organisation"]
+__all__ = ["FACTS_LIFETIME", "CrmRead", "OrgFacts", "OrgRound", "read_organisation"]
 
 logger = logging.getLogger("calsync.engine")
+
+#: How long the organisation's facts (describe, who owns each address) are reused before
+#: they are read again: an admin's change to the org or to a user shows within it.
+FACTS_LIFETIME: Final = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +72,16 @@ class CrmRead:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OrgFacts:
+    """What the organisation is, rather than what changed in it: reused for a while."""
+
+    features: CrmFeatures
+    #: The CRM user id of each address found (addresses without one are asked every round).
+    owners: Mapping[str, str]
+    read_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrgRound:
     """What a round read once for all its mailbox passes (nothing, for a round of one).
 
@@ -81,6 +100,8 @@ class OrgRound:
     failure: str = ""
     #: The CRM refused the shared credentials: the organisation waits (:mod:`.org_status`).
     refused: str = ""
+    #: What the round knew of the organisation, for the next rounds to reuse.
+    facts: OrgFacts | None = None
 
     def owner_of(self, address: str) -> str | None:
         """The CRM user of ``address`` (only when :attr:`owners` was read)."""
@@ -106,19 +127,27 @@ def read_organisation(
     *,
     backoff: Backoff,
     sleep: Callable[[float], None],
+    known: OrgFacts | None = None,
+    now: datetime,
 ) -> OrgRound:
     """Read what the passes of ``mailboxes`` (address, stored CRM cursor) need, once.
 
     Only mailboxes whose passes will run are given. Fewer than two: nothing is read.
+    ``known`` facts younger than :data:`FACTS_LIFETIME` are not read again; addresses they
+    do not name are looked up (a user added since is found in the next round).
     """
     if len(mailboxes) < 2:
         return OrgRound()
     call = _Counting(crm)
+    fresh = known if known is not None and now - known.read_at < FACTS_LIFETIME else None
     try:
         for attempt in backoff.retrying(sleep=sleep, name="organisation"):
             with attempt:
-                features = call("features")
-                owners = dict(call("users", sorted({address for address, _ in mailboxes})))
+                features = fresh.features if fresh else call("features")
+                owners = dict(fresh.owners) if fresh else {}
+                missing = sorted({address for address, _ in mailboxes} - owners.keys())
+                if missing:
+                    owners |= call("users", missing)
                 read = _read_changes(call, owners, mailboxes)
     except AuthError as exc:
         return OrgRound(calls=call.calls.total(), refused=str(exc))
@@ -126,7 +155,10 @@ def read_organisation(
         # Every pass reads by itself and records the failure where it is (THROTTLED, ...).
         logger.warning("reading the organisation failed (%s); each pass reads by itself", exc)
         return OrgRound(calls=call.calls.total(), failure=str(exc))
-    return OrgRound(features=features, owners=owners, crm=read, calls=call.calls.total())
+    facts = OrgFacts(features=features, owners=owners, read_at=fresh.read_at if fresh else now)
+    return OrgRound(
+        features=features, owners=owners, crm=read, calls=call.calls.total(), facts=facts
+    )
 
 
 def _read_changes(

@@ -143,6 +143,16 @@ class Connection:
         self._client = client
         return client
 
+    def api_usage(self) -> tuple[int, int] | None:
+        """``(used, allowed)`` of the daily API allowance; ``None`` before any answer.
+
+        From the latest answer's ``Sforce-Limit-Info`` header (every answer carries it), read
+        with simple-salesforce's own parser.
+        """
+        header = self._last.headers.get("Sforce-Limit-Info") if self._last is not None else None
+        usage = Salesforce.parse_api_usage(header).get("api-usage") if header else None
+        return (usage.used, usage.total) if usage is not None else None
+
     def call(self, action: Callable[[Salesforce], T], *, reading_changes: bool = False) -> T:
         """Run ``action`` on the client; SDK and transport exceptions leave translated.
 

@@ -15,6 +15,7 @@ from typing import Self
 
 from calsync.model import CalendarItem
 from calsync.providers import (
+    ApiUsage,
     Capability,
     CrmFeatures,
     CrmProvider,
@@ -122,6 +123,11 @@ class SalesforceCrm(CrmProvider):
     def pull_owners(self, cursor: str | None, *, owners: Sequence[str]) -> OwnersDelta:
         """What changed among the events of ``owners`` since ``cursor``: one query, paged."""
         return pull_owners(self.reader, cursor, owners, self.clock)
+
+    def api_usage(self) -> ApiUsage | None:
+        """The daily API allowance and its use, from the latest answer (no call)."""
+        usage = self.connection.api_usage()
+        return ApiUsage(used=usage[0], allowed=usage[1]) if usage else None
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """The current state of the events ``ids`` (deleted ones absent)."""
