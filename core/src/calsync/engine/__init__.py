@@ -19,15 +19,9 @@ from typing import Any, Final, cast
 
 from calsync.config import Config, MailboxConfig
 from calsync.engine.issuelog import record, sync_markers
-from calsync.engine.org_round import OrgFacts, OrgRound, read_organisation
-from calsync.engine.org_status import (
-    SLOWED_DETAIL,
-    SUSPENDED_DETAIL,
-    open_issue,
-    raise_issue,
-    record_read,
-    resolve,
-)
+from calsync.engine.org_round import OrgRound
+from calsync.engine.org_status import SLOWED_DETAIL, SUSPENDED_DETAIL
+from calsync.engine.organisation import Organisation
 from calsync.engine.plan import Hit, PassContext
 from calsync.engine.sync_pass import MailboxPass, PassResult
 from calsync.errors import (
@@ -39,7 +33,7 @@ from calsync.errors import (
     StateError,
     ThrottledError,
 )
-from calsync.issues import ORGANISATION, definition
+from calsync.issues import definition
 from calsync.logs import correlation_id, log_pass, pass_context
 from calsync.notify import Notification, NotificationKind, Notifier
 from calsync.plugins import Registry, load_registry
@@ -130,8 +124,16 @@ class Engine:
         self._calls: Counter[str] = Counter()
         #: Why the CRM refused the organisation's credentials this round ("" when it did not).
         self._refused = ""
-        #: What the last round learnt of the organisation (reused for a while).
-        self._facts: OrgFacts | None = None
+        self.organisation = Organisation(
+            config,
+            state,
+            clock=self.clock,
+            sleep=self.sleep,
+            backoff=PASS_BACKOFF,
+            crm=self.crm,
+            built_crm=lambda: self._crm,
+            deliver=self._deliver,
+        )
 
     # -- providers ---------------------------------------------------------------------------
 
@@ -216,8 +218,8 @@ class Engine:
         self._features = None  # read once per run
         started = self.clock()
         org = self.read_organisation(chosen)
-        self._refused = org.refused or self._still_refused(org)
-        slowed = not self._refused and self._slowed(org, started)
+        self._refused = org.refused or self.organisation.still_refused(org)
+        slowed = not self._refused and self.organisation.slowed(org, started)
         reports = []
         for mailbox in chosen:
             if self._refused:  # the organisation waits: no pass runs, nothing is marked
@@ -233,82 +235,21 @@ class Engine:
                     self.run_mailbox(mailbox, org=org, allow_mass_delete=allow_mass_delete)
                 )
         if self._refused:
-            self._suspend_organisation(self._refused)
+            self.organisation.suspend(self._refused)
         return reports
-
-    def _slowed(self, org: OrgRound, started: datetime) -> bool:
-        """Whether the CRM's daily API allowance is used into its reserved share (EX-25).
-
-        Also keeps the round's read, with the allowance, in the organisation's history.
-        """
-        usage = self._crm.api_usage() if self._crm is not None else None
-        now = self.clock()
-        slowed = usage is not None and usage.exceeds(self.config.crm.api_reserve)
-        if usage is not None and slowed:
-            params = {"used": usage.used, "allowed": usage.allowed}
-            raise_issue(self.state, "API_ALLOWANCE_LOW", params, now)
-        else:
-            resolve(self.state, "API_ALLOWANCE_LOW", now)
-        if org.owners is not None or usage is not None:
-            outcome = "slowed" if slowed else "read"
-            record_read(self.state, started, now, outcome, org.calls, usage)
-        return slowed
-
-    def _still_refused(self, org: OrgRound) -> str:
-        """While the organisation is suspended: whether the CRM still refuses (else resume)."""
-        if open_issue(self.state, "AUTH_FAILED") is None:
-            return ""
-        if org.owners is None:  # a round of one read nothing: ask the CRM once
-            try:
-                _tagged(self.crm().features, "crm")
-            except AuthError as exc:
-                return str(exc)
-            except ProviderError:
-                pass  # not about the credentials: the pass meets it and says so
-        now = self.clock()
-        if resolve(self.state, "AUTH_FAILED", now):
-            self._notify_organisation(
-                NotificationKind.RESUMED,
-                "the CRM accepts calsync's credentials again; every mailbox syncs again",
-                "Nothing to do: what changed meanwhile is synced now.",
-                now,
-            )
-        return ""
-
-    def _suspend_organisation(self, detail: str) -> None:
-        now = self.clock()
-        if raise_issue(self.state, "AUTH_FAILED", {"side": "CRM", "detail": detail}, now):
-            [issue] = [i for i in self.state.issues(ORGANISATION) if i.code == "AUTH_FAILED"]
-            self._notify_organisation(
-                NotificationKind.AUTH_FAILED,
-                "the CRM refused calsync's credentials; every mailbox waits",
-                issue.advice,
-                now,
-            )
 
     def read_organisation(self, mailboxes: Sequence[MailboxConfig]) -> OrgRound:
         """Read once what the passes of ``mailboxes`` need from the CRM (see :mod:`.org_round`).
 
         Mailboxes whose passes will not run (disabled, suspended) are left out.
         """
-        running = [
-            (m.address, self.state.cursors(m.name).get(Side.CRM))
-            for m in mailboxes
-            if self.mailbox_state(m).effectively_enabled
-        ]
-        if len(running) < 2:
-            return OrgRound()
-        org = read_organisation(
-            self.crm(),
-            running,
-            backoff=PASS_BACKOFF,
-            sleep=self.sleep,
-            known=self._facts,
-            now=self.clock(),
+        return self.organisation.read(
+            [
+                (m.address, self.state.cursors(m.name).get(Side.CRM))
+                for m in mailboxes
+                if self.mailbox_state(m).effectively_enabled
+            ]
         )
-        self._facts = org.facts
-        logger.info("organisation read: %d CRM calls for %d mailboxes", org.calls, len(running))
-        return org
 
     def mailbox_state(self, mailbox: MailboxConfig) -> MailboxState:
         """The stored status of ``mailbox`` (a fresh one if it never ran)."""
@@ -624,15 +565,6 @@ class Engine:
                 f"Run `calsync issues --mailbox {mailbox.name}` to see why.",
                 at,
             )
-
-    def _notify_organisation(
-        self, kind: NotificationKind, summary: str, advice: str, at: datetime
-    ) -> None:
-        self._deliver(
-            Notification(
-                kind=kind, mailbox=ORGANISATION, address="", summary=summary, advice=advice, at=at
-            )
-        )
 
     def _notify(
         self,

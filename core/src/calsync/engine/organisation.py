@@ -1,0 +1,131 @@
+"""The organisation's side of a run: its read, its suspension and its API allowance.
+
+:class:`Organisation` is what :class:`~calsync.engine.Engine` asks before the passes of a
+round run: what the CRM said for all of them (:mod:`.org_round`), whether the CRM refuses
+the shared credentials (the organisation waits, :mod:`.org_status`), and whether the daily
+API allowance is used into its reserved share (the round runs no passes).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from calsync.config import Config
+from calsync.engine.org_round import OrgFacts, OrgRound, read_organisation
+from calsync.engine.org_status import open_issue, raise_issue, record_read, resolve
+from calsync.errors import AuthError, ProviderError
+from calsync.issues import ORGANISATION
+from calsync.notify import Notification, NotificationKind
+from calsync.providers import CrmProvider
+from calsync.retry import Backoff
+from calsync.state import State
+
+__all__ = ["Organisation"]
+
+logger = logging.getLogger("calsync.engine")
+
+
+class Organisation:
+    """Reads the organisation once per round and keeps its org-level issues.
+
+    :param crm: the CRM provider (built on first need).
+    :param built_crm: the CRM provider if one was built already (its latest answer tells
+        the API allowance), else ``None``.
+    :param deliver: sends a notification through every channel.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        state: State,
+        *,
+        clock: Callable[[], datetime],
+        sleep: Callable[[float], None],
+        backoff: Backoff,
+        crm: Callable[[], CrmProvider],
+        built_crm: Callable[[], CrmProvider | None],
+        deliver: Callable[[Notification], None],
+    ) -> None:
+        """Work for ``config`` on ``state``."""
+        self.config, self.state, self.clock, self.sleep = config, state, clock, sleep
+        self._backoff, self._crm, self._built_crm, self._deliver = backoff, crm, built_crm, deliver
+        #: What the last round learnt of the organisation (reused for a while).
+        self.facts: OrgFacts | None = None
+
+    def read(self, mailboxes: Sequence[tuple[str, str | None]]) -> OrgRound:
+        """Read once what the passes of ``mailboxes`` (address, CRM cursor) need."""
+        if len(mailboxes) < 2:
+            return OrgRound()
+        org = read_organisation(
+            self._crm(),
+            mailboxes,
+            backoff=self._backoff,
+            sleep=self.sleep,
+            known=self.facts,
+            now=self.clock(),
+        )
+        self.facts = org.facts
+        logger.info("organisation read: %d CRM calls for %d mailboxes", org.calls, len(mailboxes))
+        return org
+
+    def still_refused(self, org: OrgRound) -> str:
+        """While the organisation is suspended: whether the CRM still refuses (else resume)."""
+        if open_issue(self.state, "AUTH_FAILED") is None:
+            return ""
+        if org.owners is None:  # a round of one read nothing: ask the CRM once
+            try:
+                self._crm().features()
+            except AuthError as exc:
+                return str(exc)
+            except ProviderError:
+                pass  # not about the credentials: the pass meets it and says so
+        now = self.clock()
+        if resolve(self.state, "AUTH_FAILED", now):
+            self._notify(
+                NotificationKind.RESUMED,
+                "the CRM accepts calsync's credentials again; every mailbox syncs again",
+                "Nothing to do: what changed meanwhile is synced now.",
+                now,
+            )
+        return ""
+
+    def suspend(self, detail: str) -> None:
+        """The CRM refused the shared credentials: one issue, one notification."""
+        now = self.clock()
+        if raise_issue(self.state, "AUTH_FAILED", {"side": "CRM", "detail": detail}, now):
+            issue = open_issue(self.state, "AUTH_FAILED")
+            assert issue is not None
+            self._notify(
+                NotificationKind.AUTH_FAILED,
+                "the CRM refused calsync's credentials; every mailbox waits",
+                issue.advice,
+                now,
+            )
+
+    def slowed(self, org: OrgRound, started: datetime) -> bool:
+        """Whether the CRM's daily API allowance is used into its reserved share (EX-25).
+
+        Also keeps the round's read, with the allowance, in the organisation's history.
+        """
+        crm = self._built_crm()
+        usage = crm.api_usage() if crm is not None else None
+        now = self.clock()
+        slowed = usage is not None and usage.exceeds(self.config.crm.api_reserve)
+        if usage is not None and slowed:
+            params = {"used": usage.used, "allowed": usage.allowed}
+            raise_issue(self.state, "API_ALLOWANCE_LOW", params, now)
+        else:
+            resolve(self.state, "API_ALLOWANCE_LOW", now)
+        if org.owners is not None or usage is not None:
+            outcome = "slowed" if slowed else "read"
+            record_read(self.state, started, now, outcome, org.calls, usage)
+        return slowed
+
+    def _notify(self, kind: NotificationKind, summary: str, advice: str, at: datetime) -> None:
+        self._deliver(
+            Notification(
+                kind=kind, mailbox=ORGANISATION, address="", summary=summary, advice=advice, at=at
+            )
+        )
