@@ -419,6 +419,14 @@ class CrmProvider(Provider):
         """
         return None
 
+    def active_users(self) -> Mapping[str, str] | None:
+        """Every active CRM user who could have a synced mailbox: address -> user id.
+
+        ``calsync discover`` lists them (and checks whether their mailboxes are reachable).
+        Optional: ``None`` when the CRM cannot list its users.
+        """
+        return None
+
     def api_usage(self) -> ApiUsage | None:
         """The org's daily API allowance and how much is used, as the latest answer said.
 

@@ -13,7 +13,18 @@ from typing import Any
 
 import click
 
-from calsync.cli import admin, check, conformance, demo, plugins, sandbox, sync, tz, web
+from calsync.cli import (
+    admin,
+    check,
+    conformance,
+    demo,
+    discover,
+    plugins,
+    sandbox,
+    sync,
+    tz,
+    web,
+)
 from calsync.cli.logsetup import LOG_FORMATS, setup_logging, verbosity
 from calsync.cli.output import EXIT_ATTENTION, fail
 from calsync.errors import CalsyncError, ConfigError
@@ -78,6 +89,7 @@ def main(verbose: int, log_format: str) -> None:
 main.add_command(plugins.command)
 main.add_command(tz.command)
 main.add_command(check.command)
+main.add_command(discover.command)
 main.add_command(conformance.command)
 main.add_command(sync.command)
 main.add_command(demo.command)

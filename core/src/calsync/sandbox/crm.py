@@ -315,6 +315,11 @@ class SandboxCrm(CrmProvider):
         wanted = {a.lower() for a in addresses}
         return {u.address: uid for uid, u in self.service.org.users.items() if u.address in wanted}
 
+    def active_users(self) -> Mapping[str, str]:
+        """Every user of the sandbox org by address."""
+        self._check("users")
+        return {u.address: uid for uid, u in self.service.org.users.items()}
+
     def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
         """Contacts and leads by address."""
         self._check("people", addresses)

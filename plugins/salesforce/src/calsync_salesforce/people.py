@@ -13,7 +13,7 @@ from calsync_salesforce.connection import Connection
 from calsync_salesforce.replies import Record, records_of
 from calsync_salesforce.wire import in_chunks, soql_list
 
-__all__ = ["match_people", "users_by_address"]
+__all__ = ["active_users", "match_people", "users_by_address"]
 
 
 def _rows(connection: Connection, soql_head: str, addresses: Sequence[str]) -> list[Record]:
@@ -43,6 +43,20 @@ def users_by_address(
                 zones[str(row["Id"])] = str(row["TimeZoneSidKey"])
     wanted = {a.strip().lower() for a in addresses}
     return {a: i for a, i in found.items() if a in wanted}, zones
+
+
+def active_users(connection: Connection) -> Mapping[str, str]:
+    """Every active standard user (people with a licence, not the automated ones) by address."""
+    soql = (
+        "SELECT Id, Email FROM User WHERE IsActive = true AND UserType = 'Standard' "
+        "ORDER BY CreatedDate, Id"
+    )
+    found: dict[str, str] = {}
+    for row in records_of(connection.query_all(soql)):
+        email = str(row.get("Email") or "").lower()
+        if email:
+            found.setdefault(email, str(row["Id"]))
+    return found
 
 
 def match_people(connection: Connection, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:

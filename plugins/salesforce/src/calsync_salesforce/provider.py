@@ -112,6 +112,10 @@ class SalesforceCrm(CrmProvider):
         self.org.remember_zones(zones)
         return found
 
+    def active_users(self) -> Mapping[str, str]:
+        """Every active standard user by address (one query, paged)."""
+        return people.active_users(self.connection)
+
     def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
         """Contacts and leads by e-mail address (batched ``IN`` queries)."""
         return people.match_people(self.connection, addresses)

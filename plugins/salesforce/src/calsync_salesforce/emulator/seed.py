@@ -232,6 +232,8 @@ class OrgSeeding(OrgState):
             spec = self.require_object(sobject)
             body = wire_values({k: v for k, v in fields.items() if k != "Id" and v is not None})
             changes = dml.read_body(self, caller, spec, body, creating=True)
+            if sobject == "User":
+                changes["UserType"] = "Standard"  # read-only: set by the licence, not by a write
             if "Id" in fields:
                 changes["Id"] = fields["Id"]
             with self.store.atomic():

@@ -41,6 +41,9 @@ USER = sobject(
         field("EmailEncodingKey", T.STRING, "Email Encoding", length=40, required=True),
         reference("ProfileId", "Profile ID", ("Profile",), "Profile", required=True),
         field("IsActive", T.BOOLEAN, "Active", nillable=False, default=True),
+        # Object Reference, User: "UserType", read-only, "Standard" for people with a
+        # Salesforce licence (others: partner, customer portal, "AutomatedProcess"...).
+        read_only("UserType", T.STRING, "User Type", length=40),
     ),
     deletable=False,
 )

@@ -1,0 +1,134 @@
+"""``calsync discover``: the CRM's active users, and which of them calsync does not sync yet.
+
+With ``--connect`` each new user's mailbox is checked through ``[mailbox_defaults]`` with the
+probes of ``calsync check --connect`` (credentials accepted, calendar found, address
+linked); ``--write`` appends a ``[[mailboxes]]`` entry for each new user (with ``--connect``:
+each whose mailbox was reached) to the configuration file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from calsync import preflight
+from calsync.cli.common import config_option, json_option
+from calsync.cli.output import fail, print_json, say, show_table
+from calsync.config import Config, load_config, parse_config
+from calsync.config.document import read_document
+from calsync.errors import CalsyncError, ConfigError
+from calsync.plugins import load_registry
+from calsync.providers import CrmProvider, ProviderContext, Role
+
+__all__ = ["command"]
+
+
+@click.command("discover")
+@config_option
+@click.option(
+    "--connect",
+    is_flag=True,
+    help="Check each new user's mailbox through [mailbox_defaults] (nothing is written there).",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Append a [[mailboxes]] entry for each new user (with --connect: each reached).",
+)
+@json_option
+def command(config_path: Path, connect: bool, write: bool, as_json: bool) -> None:
+    """List the CRM's active users and whether calsync syncs their mailboxes.
+
+    A user whose address no [[mailboxes]] entry has is "new". With --connect, each new
+    user's mailbox is reached through [mailbox_defaults] as `calsync check --connect`
+    would: credentials accepted, calendar found, address linked. Exit 0, or 2 for a setup
+    mistake (the CRM cannot be reached or cannot list its users).
+    """
+    try:
+        config = load_config(config_path)
+        if connect or write:
+            _defaults_provider(config_path)
+        users = _active_users(config)
+        new = sorted(set(users) - {m.address for m in config.mailboxes})
+        checks = _check(config_path, new) if connect and new else {}
+    except ConfigError as exc:
+        fail(f"{config_path}: cannot discover", exc.problems)
+    except CalsyncError as exc:
+        fail(f"{config_path}: cannot discover", [str(exc)])
+    wanted = [a for a in new if not connect or checks[a].mailbox.ok]
+    if write and wanted:
+        _append(config_path, wanted)
+    rows = [_row(address, users[address], address in new, checks.get(address)) for address in users]
+    if as_json:
+        print_json({"users": rows, "written": wanted if write else []})
+        return
+    show_table(
+        "CRM users",
+        ["address", "CRM user", "calsync", "mailbox"],
+        [(r["address"], r["user"], r["calsync"], r["mailbox"]) for r in rows],
+    )
+    say(f"{len(users)} active user(s), {len(new)} not synced yet")
+    if write:
+        say(f"{len(wanted)} [[mailboxes]] entr(y/ies) appended to {config_path}")
+
+
+def _active_users(config: Config) -> dict[str, str]:
+    spec = load_registry([config.crm.provider]).provider(Role.CRM, config.crm.provider)
+    crm = spec.provider.from_context(ProviderContext(settings=config.crm.settings, name="crm"))
+    assert isinstance(crm, CrmProvider)
+    try:
+        users = crm.active_users()
+    finally:
+        crm.close()
+    if users is None:
+        raise ConfigError([f"crm.provider: {config.crm.provider!r} cannot list its users"])
+    return dict(sorted(users.items()))
+
+
+def _check(config_path: Path, addresses: list[str]) -> dict[str, preflight.MailboxCheck]:
+    """Each address's mailbox as `check --connect` finds it, built from [mailbox_defaults]."""
+    data: dict[str, Any] = dict(read_document(config_path))
+    data["mailboxes"] = [{"address": address} for address in addresses]
+    candidates = parse_config(data, path=config_path)
+    problems, built = preflight.offline(candidates)
+    try:
+        if problems:
+            raise ConfigError(problems)
+        found = preflight.connect(candidates, built)
+    finally:
+        built.close()
+    return {check.address: check for check in found.mailboxes}
+
+
+def _defaults_provider(config_path: Path) -> None:
+    """New users' mailboxes are reached, and written, through ``[mailbox_defaults]``."""
+    defaults = read_document(config_path).get("mailbox_defaults")
+    if not isinstance(defaults, dict) or "provider" not in defaults:
+        raise ConfigError(
+            [
+                "mailbox_defaults.provider: required by --connect and --write: new users' "
+                "mailboxes are reached and written through [mailbox_defaults]"
+            ]
+        )
+
+
+def _append(config_path: Path, addresses: list[str]) -> None:
+    entries = "".join(f'\n[[mailboxes]]\naddress = "{address}"\n' for address in addresses)
+    with config_path.open("a", encoding="utf-8") as file:
+        file.write(entries)
+
+
+def _row(
+    address: str, user: str, new: bool, check: preflight.MailboxCheck | None
+) -> dict[str, str]:
+    mailbox = "" if check is None else check.mailbox.detail
+    if check is not None and check.mailbox.ok and not check.crm_user.ok:
+        mailbox += f"; {check.crm_user.detail}"
+    return {
+        "address": address,
+        "user": user,
+        "calsync": "new" if new else "synced",
+        "mailbox": mailbox,
+    }

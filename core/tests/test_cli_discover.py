@@ -1,0 +1,68 @@
+"""``calsync discover`` run as an admin would: the CRM's users, checked and written."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import Ran
+
+Run = Callable[..., Ran]
+
+CONFIG = """\
+state = "sqlite:///calsync.db"
+[crm]
+provider = "sandbox"
+settings = { world = "discover", users = ["alice@example.com", "bob@example.com", "carol@example.com"] }
+[mailbox_defaults]
+provider = "sandbox"
+settings = { world = "discover" }
+[[mailboxes]]
+address = "alice@example.com"
+[notify]
+channels = ["log"]
+"""
+
+
+def test_new_users_are_listed_checked_and_written(tmp_path: Path, run_calsync: Run) -> None:
+    path = tmp_path / "calsync.toml"
+    path.write_text(CONFIG)
+    ran = run_calsync("discover", "--config", str(path), "--json")
+    assert ran.code == 0, ran.err
+    rows = {r["address"]: r for r in json.loads(ran.out)["users"]}
+    assert {a: r["calsync"] for a, r in rows.items()} == {
+        "alice@example.com": "synced",
+        "bob@example.com": "new",
+        "carol@example.com": "new",
+    }
+    ran = run_calsync("discover", "--config", str(path), "--connect", "--write", "--json")
+    assert ran.code == 0, ran.err
+    result = json.loads(ran.out)
+    assert result["written"] == ["bob@example.com", "carol@example.com"]
+    assert all("calendar of" in r["mailbox"] for r in result["users"] if r["calsync"] == "new")
+    written = tomllib.loads(path.read_text())["mailboxes"]
+    assert [m["address"] for m in written] == [
+        "alice@example.com",
+        "bob@example.com",
+        "carol@example.com",
+    ]
+    assert run_calsync("check", "--config", str(path)).code == 0
+    ran = run_calsync("discover", "--config", str(path), "--json")
+    assert {r["calsync"] for r in json.loads(ran.out)["users"]} == {"synced"}
+
+
+def test_connect_needs_the_mailbox_defaults(tmp_path: Path, run_calsync: Run) -> None:
+    path = tmp_path / "calsync.toml"
+    path.write_text(
+        CONFIG.replace(
+            '[mailbox_defaults]\nprovider = "sandbox"\n', "[mailbox_defaults]\n"
+        ).replace(
+            'address = "alice@example.com"\n',
+            'address = "alice@example.com"\nprovider = "sandbox"\n',
+        )
+    )
+    ran = run_calsync("discover", "--config", str(path), "--connect")
+    assert ran.code == 2
+    assert "mailbox_defaults.provider: required by --connect and --write" in ran.err
