@@ -14,6 +14,7 @@ import pytest
 
 from calsync.emulation import FaultKind
 from calsync.engine.org_round import FACTS_LIFETIME
+from calsync.model import Participant, Privacy
 
 from .conftest import Org, meeting
 
@@ -107,3 +108,21 @@ def test_a_credential_refused_during_a_round_stops_it_for_everyone(org5: Org) ->
     assert {r.outcome for r in reports} == {"ok"}, reports
     assert [n.kind for n in org5.notifications] == ["auth-failed", "resumed"]
     assert all(len(org5.crm.items(org5.users[name])) == 1 for name in PEOPLE)
+
+
+def test_contacts_and_leads_are_looked_up_once_for_every_mailbox(org5: Org) -> None:
+    contacts = {name: org5.crm.add_contact(f"customer-{name}@client.example") for name in PEOPLE}
+    org5.settle()
+    for name in ("p0", "p2", "p4"):
+        guest = (Participant(address=f"customer-{name}@client.example"),)
+        org5.mail.seed(PEOPLE[name], meeting(f"{name} meets a customer", attendees=guest))
+    secret = (Participant(address="secret-guest@rival.example"),)
+    org5.mail.seed(PEOPLE["p1"], meeting("Private", attendees=secret, privacy=Privacy.PRIVATE))
+    before = crm_calls(org5)
+    org5.sync()
+    assert (crm_calls(org5) - before)["people"] == 1
+    for name in ("p0", "p2", "p4"):
+        [event] = org5.crm_events(name)
+        assert event.links.who_ids == (contacts[name],)
+    # a private item the policy keeps is never asked about (EX-01)
+    assert not any("secret-guest" in line for line in org5.crm.received())

@@ -243,12 +243,18 @@ class Engine:
 
         Mailboxes whose passes will not run (disabled, suspended) are left out.
         """
-        return self.organisation.read(
+        running = [m for m in mailboxes if self.mailbox_state(m).effectively_enabled]
+        cursors = {m.name: self.state.cursors(m.name) for m in running}
+        org = self.organisation.read([(m.address, cursors[m.name].get(Side.CRM)) for m in running])
+        if org.owners is None:
+            return org
+        return self.organisation.read_mailboxes(
+            org,
             [
-                (m.address, self.state.cursors(m.name).get(Side.CRM))
-                for m in mailboxes
-                if self.mailbox_state(m).effectively_enabled
-            ]
+                (m, self.mailbox_provider(m), cursor)
+                for m in running
+                if (cursor := cursors[m.name].get(Side.MAILBOX)) is not None
+            ],
         )
 
     def mailbox_state(self, mailbox: MailboxConfig) -> MailboxState:
@@ -507,6 +513,8 @@ class Engine:
             allow_mass_delete=allow_mass_delete,
             keep_alive=lambda: self._keep_lease(mailbox.name),
             crm_read=org.crm,
+            mailbox_read=org.mailboxes.get(mailbox.name),
+            people=org.people,
         )
         return MailboxPass(context).run()
 

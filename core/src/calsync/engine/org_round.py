@@ -32,10 +32,18 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from calsync.errors import AuthError, CursorExpiredError, ProviderError
-from calsync.providers import CrmFeatures, CrmProvider, Delta, OwnersDelta
+from calsync.providers import CrmFeatures, CrmProvider, Delta, OwnersDelta, PersonMatch
 from calsync.retry import Backoff
 
-__all__ = ["FACTS_LIFETIME", "CrmRead", "OrgFacts", "OrgRound", "read_organisation"]
+__all__ = [
+    "FACTS_LIFETIME",
+    "CrmRead",
+    "MailboxRead",
+    "OrgFacts",
+    "OrgRound",
+    "PeopleRead",
+    "read_organisation",
+]
 
 logger = logging.getLogger("calsync.engine")
 
@@ -72,6 +80,24 @@ class CrmRead:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MailboxRead:
+    """One mailbox's changes, read by the round (so its people are looked up with all others)."""
+
+    #: The cursor the read continued from: the pass takes it only if it still continues there.
+    since: str
+    delta: Delta
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PeopleRead:
+    """The CRM's contacts and leads for everyone on the round's mailbox changes, in one lookup."""
+
+    #: The addresses asked about (the others a pass asks about itself).
+    asked: frozenset[str]
+    found: Mapping[str, tuple[PersonMatch, ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrgFacts:
     """What the organisation is, rather than what changed in it: reused for a while."""
 
@@ -102,6 +128,11 @@ class OrgRound:
     refused: str = ""
     #: What the round knew of the organisation, for the next rounds to reuse.
     facts: OrgFacts | None = None
+    #: Mailboxes' changes read by the round, by mailbox name (only mailboxes with a cursor:
+    #: a first, full listing is read by its pass, not held for the whole round).
+    mailboxes: Mapping[str, MailboxRead] = field(default_factory=dict)
+    #: Contacts and leads for the people on those changes.
+    people: PeopleRead | None = None
 
     def owner_of(self, address: str) -> str | None:
         """The CRM user of ``address`` (only when :attr:`owners` was read)."""

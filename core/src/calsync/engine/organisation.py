@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from calsync.config import Config
-from calsync.engine.org_round import OrgFacts, OrgRound, read_organisation
+from calsync.config import Config, MailboxConfig
+from calsync.engine.org_round import (
+    MailboxRead,
+    OrgFacts,
+    OrgRound,
+    PeopleRead,
+    read_organisation,
+)
 from calsync.engine.org_status import open_issue, raise_issue, record_read, resolve
+from calsync.engine.people import look_up, to_look_up
 from calsync.errors import AuthError, ProviderError
 from calsync.issues import ORGANISATION
 from calsync.notify import Notification, NotificationKind
-from calsync.providers import CrmProvider
+from calsync.providers import CrmProvider, MailboxProvider
 from calsync.retry import Backoff
 from calsync.state import State
 
@@ -69,6 +77,31 @@ class Organisation:
         self.facts = org.facts
         logger.info("organisation read: %d CRM calls for %d mailboxes", org.calls, len(mailboxes))
         return org
+
+    def read_mailboxes(
+        self, org: OrgRound, mailboxes: Sequence[tuple[MailboxConfig, MailboxProvider, str]]
+    ) -> OrgRound:
+        """Read the mailboxes' changes ahead, and look up everyone on them in one call.
+
+        Only mailboxes continuing from a cursor: a first, full listing stays with its pass.
+        A mailbox whose read fails is read by its pass, which meets the failure itself; a
+        failed lookup leaves each pass to look up its own people.
+        """
+        reads: dict[str, MailboxRead] = {}
+        wanted: set[str] = set()
+        for mailbox, provider, cursor in mailboxes:
+            try:
+                delta = provider.pull(cursor)
+            except ProviderError:
+                continue
+            reads[mailbox.name] = MailboxRead(since=cursor, delta=delta)
+            wanted |= to_look_up(delta.changed, mailbox.policy, mailbox.address)
+        try:
+            found = look_up(self._crm(), wanted)
+        except ProviderError:
+            return replace(org, mailboxes=reads)
+        people = PeopleRead(asked=frozenset(wanted), found=found)
+        return replace(org, mailboxes=reads, people=people)
 
     def still_refused(self, org: OrgRound) -> str:
         """While the organisation is suspended: whether the CRM still refuses (else resume)."""

@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final
 
-from calsync.model import CrmLinks
+from calsync.model import CalendarItem, CrmLinks, ItemKind
 from calsync.policy import Policy
-from calsync.providers import CrmFeatures, PersonKind, PersonMatch
+from calsync.providers import CrmFeatures, CrmProvider, PersonKind, PersonMatch
+from calsync.rules import kept_private
 
-__all__ = ["merge_links", "people_links"]
+__all__ = ["look_up", "merge_links", "people_links", "to_look_up"]
+
+#: The kinds of item that link people on the CRM side (occurrences follow their series).
+_LINKABLE: Final = frozenset({ItemKind.SINGLE, ItemKind.SERIES})
+
+
+def to_look_up(items: Iterable[CalendarItem], policy: Policy, own_address: str) -> set[str]:
+    """The addresses whose contacts and leads the changed ``items`` may link.
+
+    Only items that may link people count: singles and series masters, never a private
+    item the policy keeps (EX-01) — its attendees must not reach the CRM even as a query.
+    """
+    return {
+        address
+        for item in items
+        if item.kind in _LINKABLE and not kept_private(item, policy)
+        for address in item.people
+        if address != own_address
+    }
+
+
+def look_up(crm: CrmProvider, addresses: Iterable[str]) -> dict[str, tuple[PersonMatch, ...]]:
+    """CRM contacts and leads for ``addresses``, in one call (none for no address)."""
+    wanted = sorted(set(addresses))
+    if not wanted:
+        return {}
+    found: dict[str, list[PersonMatch]] = defaultdict(list)
+    for match in crm.match_people(wanted):
+        if match.kind is not PersonKind.USER:
+            found[match.address].append(match)
+    return {address: tuple(matches) for address, matches in found.items()}
 
 
 def people_links(

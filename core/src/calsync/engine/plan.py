@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from calsync.engine.org_round import CrmRead
+from calsync.engine.org_round import CrmRead, MailboxRead, PeopleRead
 from calsync.model import CalendarItem
 from calsync.policy import Direction, Policy
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, Write
@@ -41,6 +41,10 @@ class PassContext:
     #: The CRM's changes the organisation's round read for every owner at once: the pass
     #: takes its owner's share instead of reading (see :mod:`calsync.engine.org_round`).
     crm_read: CrmRead | None = None
+    #: The mailbox's changes the round read (with everyone's people looked up at once).
+    mailbox_read: MailboxRead | None = None
+    #: The contacts and leads the round looked up for every mailbox's changes.
+    people: PeopleRead | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -20,15 +20,15 @@ from calsync.engine.adopt import adopt
 from calsync.engine.apply import apply, replay_outbox
 from calsync.engine.issuelog import record, sync_markers
 from calsync.engine.keys import item_key, moment_text, parse_moment
+from calsync.engine.people import look_up, to_look_up
 from calsync.engine.plan import Hit, PassContext
 from calsync.engine.planner import Planner
 from calsync.engine.refine import keep_mailbox_text, refine_crm_updates
 from calsync.errors import CursorExpiredError
 from calsync.issues import Disposition, Issue, Source, definition
-from calsync.model import CalendarItem, ItemKind
+from calsync.model import CalendarItem
 from calsync.policy import Direction
-from calsync.providers import Delta, PersonKind, PersonMatch, Removal
-from calsync.rules import kept_private
+from calsync.providers import Delta, PersonMatch, Removal
 from calsync.state.records import LinkKind, Side
 
 __all__ = ["MASS_DELETE_FRACTION", "MASS_DELETE_MINIMUM", "MailboxPass", "PassResult"]
@@ -37,8 +37,6 @@ __all__ = ["MASS_DELETE_FRACTION", "MASS_DELETE_MINIMUM", "MailboxPass", "PassRe
 #: does not delete their counterparts until someone confirms (MASS_DELETE_HELD).
 MASS_DELETE_MINIMUM: Final = 5
 MASS_DELETE_FRACTION: Final = 0.8
-#: The kinds of item that link people on the CRM side (occurrences follow their series).
-_LINKABLE: Final = frozenset({ItemKind.SINGLE, ItemKind.SERIES})
 
 
 @dataclass(slots=True, kw_only=True)
@@ -144,6 +142,9 @@ class MailboxPass:
     # -- pulling -------------------------------------------------------------------------------
 
     def _pull(self, side: Side, cursor: str | None) -> Delta:
+        ahead = self.ctx.mailbox_read
+        if side is Side.MAILBOX and ahead is not None and cursor == ahead.since:
+            return ahead.delta  # read by the round, from where this mailbox continues
         read = self.ctx.crm_read
         if side is Side.CRM and read is not None:
             share = read.share(self.ctx.owner_id, cursor)
@@ -186,28 +187,17 @@ class MailboxPass:
         return list(provider.fetch(ids).values())
 
     def _matches(self, items: list[CalendarItem]) -> dict[str, tuple[PersonMatch, ...]]:
-        """CRM contacts and leads for everyone on the changed items, in one call.
+        """CRM contacts and leads for everyone on the changed items (see :mod:`.people`).
 
-        Only items that may link people are looked up: singles and series masters, never a
-        private item the policy keeps (EX-01) — its attendees must not reach the CRM even
-        as a query.
+        What the round looked up for every mailbox at once is taken from it; the rest is
+        looked up in one call.
         """
-        addresses = sorted(
-            {
-                address
-                for item in items
-                if item.kind in _LINKABLE and not kept_private(item, self.ctx.policy)
-                for address in item.people
-                if address != self.ctx.address
-            }
-        )
-        if not addresses:
-            return {}
-        found: dict[str, list[PersonMatch]] = defaultdict(list)
-        for match in self.ctx.crm.match_people(addresses):
-            if match.kind is not PersonKind.USER:
-                found[match.address].append(match)
-        return {address: tuple(matches) for address, matches in found.items()}
+        wanted = to_look_up(items, self.ctx.policy, self.ctx.address)
+        read = self.ctx.people
+        if read is None:
+            return look_up(self.ctx.crm, wanted)
+        known = {a: read.found[a] for a in wanted & read.asked if a in read.found}
+        return known | look_up(self.ctx.crm, wanted - read.asked)
 
     def _implied_removals(self, planner: Planner, side: Side, delta: Delta) -> None:
         """A full listing implies that linked items it does not list are gone."""
