@@ -6,6 +6,7 @@ what the mailboxes hold; the mailbox side is core's sandbox mailbox.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -200,3 +201,17 @@ def test_rounds_slow_down_before_the_daily_api_allowance_runs_out(org: Org) -> N
     assert org.app.issues() == []
     assert {i.subject: i for i in org.mail.items(address(0))}["CRM 0"].location == "Room 0"
     assert org.app.status().organisation.api_allowed == 100_000
+
+
+def test_workers_share_one_read_of_the_organisation(org: Org) -> None:
+    """The API a pool of workers uses: the round's read travels (pickled) to each pass."""
+    settled(org)
+    events = {e.subject: e for e in org.crm.items()}
+    org.crm.edit(events["CRM 1"].ref.id, location="Room 1")  # type: ignore[union-attr]
+    org.clock.advance(600)
+    read = pickle.loads(pickle.dumps(org.app.read_organisation()))
+    org.crm.emulator.reset_counts()
+    reports = [org.app.sync_mailbox(f"person{n}", org=read) for n in range(6)]
+    assert {r.outcome for r in reports} == {"ok"}, reports
+    assert org.crm.emulator.counts.get("queryAll", 0) == 0  # every pass took its share
+    assert {i.subject: i for i in org.mail.items(address(1))}["CRM 1"].location == "Room 1"
