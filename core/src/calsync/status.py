@@ -75,6 +75,8 @@ class OrgView:
     api_used: int | None = None
     api_allowed: int | None = None
     api_as_of: datetime | None = None
+    #: Open issues about the whole organisation (``AUTH_FAILED``: every mailbox waits).
+    issues: tuple[str, ...] = ()
 
 
 @final
@@ -138,6 +140,7 @@ def status_view(config: Config, state: State, now: datetime) -> StatusView:
     reads = state.recent_passes(ORGANISATION, 1)
     figures = reads[0].api_calls if reads else {}
     organisation = OrgView(
+        issues=tuple(sorted({i.code for i in state.issues(ORGANISATION)})),
         api_used=figures.get("api_used"),
         api_allowed=figures.get("api_allowed"),
         api_as_of=reads[0].finished_at if reads and "api_used" in figures else None,

@@ -85,6 +85,7 @@ def test_a_refused_crm_credential_suspends_the_organisation_once_and_resumes(org
     assert [n.kind for n in org5.notifications] == ["auth-failed"]
     # the mailboxes keep their own status: nobody has to enable 2,000 of them
     assert {m.status for m in org5.app.status().mailboxes} == {"active"}
+    assert org5.app.status().organisation.issues == ("AUTH_FAILED",)
     org5.crm.edit(ids["p2"], location="Room 2")  # changed meanwhile
     org5.mail.seed(PEOPLE["p4"], meeting("Booked while waiting", days=3))
     org5.crm.restore_credentials()

@@ -79,6 +79,8 @@ def status(config_path: Path, as_json: bool) -> None:
         f"Last sync activity: {iso(org.last_sync_activity)}   records synced in the last "
         f"60 minutes: {org.synced_last_60_minutes}, 24 hours: {org.synced_last_24_hours}"
     )
+    for code in org.issues:
+        say(f"Organisation: {code} is open; see `calsync issues --code {code}`")
     if org.api_allowed:
         say(
             f"CRM daily API allowance: {org.api_used} of {org.api_allowed} calls used "
