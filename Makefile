@@ -5,13 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MEMBERS := -e 'core[web]' -e conformance -e plugins/exchange -e plugins/gmail -e plugins/graph -e plugins/salesforce
+MEMBERS := -e 'core[web,workers]' -e conformance -e plugins/exchange -e plugins/gmail -e plugins/graph -e plugins/salesforce
 MANIFESTS := pyproject.toml core/pyproject.toml conformance/pyproject.toml \
 	plugins/exchange/pyproject.toml plugins/gmail/pyproject.toml plugins/graph/pyproject.toml \
 	plugins/salesforce/pyproject.toml
 TOX_ENVS := core,conformance-exchange,conformance-gmail,conformance-graph,conformance-salesforce
 
-.PHONY: setup demo test browser lint unit tox bench clean
+.PHONY: setup demo test browser redis lint unit tox bench clean
 
 $(STAMP): $(MANIFESTS)
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,11 @@ tox: setup
 browser:
 	sh tests/browser/install-chromium
 
-test: browser lint unit tox
+# The workers' tests start Debian's redis-server: installed here when missing (as root).
+redis:
+	sh tests/workers/install-redis
+
+test: browser redis lint unit tox
 
 bench: setup
 	$(BIN)/python -m bench

@@ -24,6 +24,7 @@ from calsync.cli import (
     sync,
     tz,
     web,
+    workers,
 )
 from calsync.cli.logsetup import LOG_FORMATS, setup_logging, verbosity
 from calsync.cli.output import EXIT_ATTENTION, fail
@@ -95,6 +96,8 @@ main.add_command(sync.command)
 main.add_command(demo.command)
 main.add_command(sandbox.group)
 main.add_command(web.group)
+for _command in (workers.worker, workers.scheduler, workers.health):
+    main.add_command(_command)
 for _command in (admin.status, admin.issues, admin.enable, admin.disable, admin.reset):
     main.add_command(_command)
 

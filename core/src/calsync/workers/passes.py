@@ -1,0 +1,140 @@
+"""What a worker process does for a task: the organisation read of a round, one mailbox's pass.
+
+One :class:`Runtime` per worker process holds what the passes share: the configuration,
+the plugins and the state database's connection pool. A pass builds its mailbox's provider
+afresh (its sign-in is its own) and uses a CRM provider kept per worker thread.
+
+Two guards keep a mailbox to one pass at a time. Between processes and hosts, the state
+database's lease (calsync.state.lease) as for ``calsync sync``: a pass whose mailbox another
+process holds ends at once as ``busy``. Within a process, whose threads share one lease
+holder (host and process id), a lock per mailbox does the same.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from calsync.api import Calsync
+from calsync.config import Config, load_config
+from calsync.engine import Engine, PassReport
+from calsync.plugins import Registry, discover, load_registry
+from calsync.providers import CrmProvider, MailboxProvider
+from calsync.state import State
+from calsync.workers import metrics
+
+__all__ = ["Runtime"]
+
+
+class _Counted:
+    """A provider whose every call counts in ``calsync_api_calls{service, endpoint}``."""
+
+    def __init__(self, provider: Any, service: str) -> None:
+        self._provider, self._service = provider, service
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._provider, name)
+        if not callable(attribute):
+            return attribute
+        counter = metrics.API_CALLS.labels(service=self._service, endpoint=name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            counter.inc()
+            return attribute(*args, **kwargs)
+
+        return call
+
+
+class Runtime:
+    """The configuration, plugins and state one worker process shares between its tasks."""
+
+    def __init__(self, config_path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        """Load the configuration at ``config_path`` and open its state database."""
+        self.config: Config = load_config(config_path)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.state = State(
+            self.config.state,
+            busy_timeout=self.config.state_options.busy_timeout_seconds,
+            keep_passes=self.config.state_options.keep_history,
+        )
+        names = {self.config.crm.provider, *(m.provider for m in self.config.mailboxes), "notify"}
+        self.registry: Registry = load_registry(sorted(names & set(discover())))
+        self._busy: set[str] = set()
+        self._busy_lock = threading.Lock()
+        self._local = threading.local()
+
+    # -- the organisation read ---------------------------------------------------------------
+
+    def org_read(self) -> list[str]:
+        """The mailboxes a round passes, in configuration order; sets the round-lag gauges.
+
+        The round's one organisation-level step: it reads the state, not the services, and
+        leaves out disabled mailboxes (their pass would only say so). This is the seam where
+        the organisation round's CRM read goes when calsync has one.
+        """
+        now = self.clock()
+        due: list[str] = []
+        for mailbox in self.config.mailboxes:
+            status = self.state.mailbox(mailbox.name)
+            if status is not None and not status.enabled:
+                continue
+            due.append(mailbox.name)
+            synced = status.last_success_at if status is not None else None
+            if synced is not None:
+                metrics.ROUND_LAG.labels(mailbox=mailbox.name).set((now - synced).total_seconds())
+        return due
+
+    # -- one pass -----------------------------------------------------------------------------
+
+    def run_pass(self, name: str) -> PassReport:
+        """Run one pass of mailbox ``name`` and count it in the metrics."""
+        mailbox = self.config.mailbox(name)
+        with self._busy_lock:
+            if name in self._busy:
+                return self._counted(
+                    PassReport(mailbox=name, outcome="busy", detail="this worker is syncing it")
+                )
+            self._busy.add(name)
+        started = time.monotonic()
+        builder = Engine(self.config, state=self.state, registry=self.registry, clock=self.clock)
+        try:
+            provider = _Counted(builder.mailbox_provider(mailbox), mailbox.provider)
+            app = Calsync(
+                self.config,
+                state=self.state,
+                registry=self.registry,
+                clock=self.clock,
+                crm=self._crm(),
+                mailboxes={name: cast(MailboxProvider, provider)},
+            )
+            [report] = app.sync(name)
+        finally:
+            builder.close()
+            with self._busy_lock:
+                self._busy.discard(name)
+        metrics.PASS_SECONDS.observe(time.monotonic() - started)
+        return self._counted(report)
+
+    def _crm(self) -> CrmProvider:
+        """The CRM provider of the calling thread (built on first need, kept for the thread's next passes)."""
+        crm = getattr(self._local, "crm", None)
+        if crm is None:
+            builder = Engine(self.config, state=self.state, registry=self.registry)
+            crm = cast(CrmProvider, _Counted(builder.crm(), self.config.crm.provider))
+            self._local.crm = crm
+        return cast(CrmProvider, crm)
+
+    @staticmethod
+    def _counted(report: PassReport) -> PassReport:
+        metrics.PASSES.labels(outcome=report.outcome).inc()
+        for code in report.issues:
+            metrics.ISSUES.labels(code=code).inc()
+        return report
+
+    def close(self) -> None:
+        """Release the state database."""
+        self.state.close()

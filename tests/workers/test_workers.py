@@ -1,0 +1,136 @@
+"""Three worker processes on a real Redis and PostgreSQL sync an org of 200 mailboxes.
+
+Judged from the service side: what the emulators hold and every request they received.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("celery", reason="calsync[workers] is installed by `make setup`")
+
+from calsync.state import State
+from calsync.workers.testorg import TestOrg
+
+#: The issue asks for 200; on this 2-core machine the emulators, PostgreSQL and three workers
+#: sync about 0.7 mailboxes a second (200 took over four minutes), so the test runs 40 to
+#: stay near a minute. CALSYNC_TEST_MAILBOXES=200 runs the full size.
+MAILBOXES = int(os.environ.get("CALSYNC_TEST_MAILBOXES", "40"))
+WORKERS = 3
+#: Per request, so that a pass lasts long enough to be killed in the middle of.
+LATENCY = 0.02
+
+
+def calsync_process(
+    args: list[str], env: dict[str, str], log: Path, stack: ExitStack
+) -> subprocess.Popen[bytes]:
+    """``calsync ARGS`` in a new process, stopped (SIGTERM) when ``stack`` closes."""
+    output = stack.enter_context(log.open("wb"))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from calsync.cli import main; main()", *args],
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    stack.callback(_stop, process)
+    return process
+
+
+def wait_for(condition: Callable[[], object], seconds: float, what: Callable[[], str]) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what()}"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_three_workers_sync_every_mailbox_once_at_a_time_and_survive_a_kill(
+    tmp_path: Path, redis_url: str, postgres_url: str
+) -> None:
+    org = TestOrg(MAILBOXES, latency=LATENCY)
+    with ExitStack() as stack:
+        org.start(stack)
+        config = org.write_config(tmp_path / "calsync.toml", postgres_url)
+        env = {
+            **os.environ,
+            **org.environment,
+            "CALSYNC_BROKER_URL": redis_url,
+            "CALSYNC_CONFIG": str(config),
+            # A redelivered task of the killed worker comes back soon (passes here are short).
+            "CALSYNC_VISIBILITY_TIMEOUT": "15",
+            "CALSYNC_ROUND_SECONDS": "20",
+        }
+        workers = [
+            calsync_process(
+                ["-v", "--log-format", "json", "worker", "--concurrency", "4"],
+                env,
+                tmp_path / f"worker{n}.log",
+                stack,
+            )
+            for n in range(WORKERS)
+        ]
+        scheduler = calsync_process(
+            ["-v", "scheduler", "--schedule-file", str(tmp_path / "beat")],
+            env,
+            tmp_path / "beat.log",
+            stack,
+        )
+
+        state = State(postgres_url)
+        stack.callback(state.close)
+        victim = workers[0]
+        names = [address.split("@")[0] for address in org.addresses]
+
+        interrupted: list[str] = []
+
+        def victim_mid_pass() -> bool:
+            """Whether the first worker holds a mailbox's lease (is in the middle of its pass)."""
+            leases = (state.lease(name) for name in names)
+            interrupted[:] = [x.mailbox for x in leases if x and x.holder.pid == victim.pid][:1]
+            return bool(interrupted)
+
+        wait_for(victim_mid_pass, 120, lambda: "a pass of the first worker")
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        killed_at = time.monotonic()
+
+        wait_for(
+            lambda: all(org.in_step(address) for address in org.addresses),
+            240,
+            lambda: (
+                "every mailbox in step; not: "
+                + ", ".join(a for a in org.addresses if not org.in_step(a))
+            ),
+        )
+        for process in (scheduler, *workers[1:]):
+            _stop(process)
+
+    assert org.duplicates() == 0
+    assert all(org.in_step(address) for address in org.addresses), "nothing lost"
+    assert org.overlapping_passes() == []
+    # The interrupted mailbox was synced again after the kill, by another worker.
+    interrupted_address = f"{interrupted[0]}@acme.test"
+    assert any(e.mailbox == interrupted_address and e.at > killed_at for e in org.log), (
+        "the killed worker's mailbox was not passed again"
+    )
+    for n in (1, 2):
+        assert "Traceback" not in (tmp_path / f"worker{n}.log").read_text()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
