@@ -214,6 +214,8 @@ def test_exit_2_for_usage_and_configuration(config: Path, tmp_path: Path) -> Non
 
 
 def test_conformance_unknown_provider_is_2_and_all_skipped_is_not_0() -> None:
+    # tox's core env installs core alone; the command then says what to install (exit 2).
+    pytest.importorskip("calsync_conformance", reason="calsync-conformance is not installed")
     unknown = calsync("conformance", "--provider", "nosuch", "--json")
     assert unknown.code == 2 and "no conformance harness for nosuch" in unknown.err
     live = calsync("conformance", "--provider", "sandbox", "--live", "--json")
