@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,23 @@ def test_unhealthy_when_the_broker_is_down_or_no_worker_answers(
 def test_a_missing_configuration_is_a_usage_error(tmp_path: Path) -> None:
     done = calsync("worker", "--config", str(tmp_path / "none.toml"))
     assert done.returncode == 2 and "no such configuration file" in done.stderr
+
+
+def test_reset_queues_a_pass_for_the_workers(config: Path, redis_url: str) -> None:
+    import redis
+
+    queue = redis.Redis.from_url(redis_url)
+    queue.delete("calsync")
+    command = ["reset", "--mailbox", "alice", "--config", str(config)]
+    done = subprocess.run(
+        [sys.executable, "-c", "from calsync.cli import main; main()", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "CALSYNC_BROKER_URL": redis_url},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "queued for the workers" in done.stdout
+    [message] = queue.lrange("calsync", 0, -1)
+    assert json.loads(message)["headers"]["task"] == "calsync.pass"

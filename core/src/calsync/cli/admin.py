@@ -19,6 +19,7 @@ from calsync.cli.common import (
 )
 from calsync.cli.outcome import exit_code, new_issues
 from calsync.cli.output import EXIT_ATTENTION, iso, print_json, say, show_table
+from calsync.cli.workers import enqueue_if_configured
 from calsync.issues import CATALOGUE, ORGANISATION, Issue
 from calsync.status import MailboxView
 
@@ -238,12 +239,16 @@ def reset(
         after = _states(app, names)
     finally:
         app.close()
+    # With workers (CALSYNC_BROKER_URL set), the reset pass is queued now, not at the next round.
+    queued = enqueue_if_configured(names)
     _report(
         names,
         after,
         as_json,
         code,
-        "marked for reset; the next `calsync sync` re-adopts its items without duplicating them",
+        "marked for reset; its pass is queued for the workers"
+        if queued
+        else "marked for reset; the next `calsync sync` re-adopts its items without duplicating them",
     )
 
 

@@ -82,6 +82,7 @@ class TestOrg:
     owners: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     _endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    _slowed: list[_Slow] = field(default_factory=list)
 
     __test__ = False  # not a pytest test class
 
@@ -112,6 +113,11 @@ class TestOrg:
             self._endpoints[name] = endpoint
             self.environment.update(endpoint.environment)
 
+    def set_latency(self, seconds: float) -> None:
+        """Hold every later request ``seconds`` (the initial sync may run without)."""
+        for slow in self._slowed:
+            slow.latency = seconds
+
     def add_change(self, address: str, at: datetime) -> None:
         """One new item in ``address``'s calendar and one in its CRM user's."""
         self.mail.seed(
@@ -129,6 +135,7 @@ class TestOrg:
         target = getattr(harness, "transport", None) or harness.emulator
         slow = _Slow(target.handle, service, self.latency, self.log)
         target.handle = slow.handle
+        self._slowed.append(slow)
 
     def write_config(self, path: Path, state: str) -> Path:
         """A configuration reaching the served org, with ``state`` as its database."""
