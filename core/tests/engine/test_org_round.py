@@ -127,3 +127,16 @@ def test_contacts_and_leads_are_looked_up_once_for_every_mailbox(org5: Org) -> N
         assert event.links.who_ids == (contacts[name],)
     # a private item the policy keeps is never asked about (EX-01)
     assert not any("secret-guest" in line for line in org5.crm.received())
+
+
+def test_a_throttled_mailbox_service_slows_its_own_mailboxes_only(org5: Org) -> None:
+    org5.settle()
+    org5.mail.inject(FaultKind.THROTTLE, endpoint="pull", times=None, retry_after=1)
+    before = len(org5.sleeps)
+    reports = org5.sync()
+    # the first pass backs off as told, then its service's other mailboxes wait a round
+    assert [r.outcome for r in reports] == ["failed"] + ["waiting"] * 4, reports
+    assert len(org5.sleeps) - before == 2
+    assert [i.mailbox for i in org5.app.issues(code="THROTTLED")] == ["p0"]
+    org5.mail.clear_faults()
+    assert {r.outcome for r in org5.sync()} == {"ok"}

@@ -21,7 +21,7 @@ from calsync.config import Config, MailboxConfig
 from calsync.engine.issuelog import record, sync_markers
 from calsync.engine.org_round import OrgRound
 from calsync.engine.org_status import SLOWED_DETAIL, SUSPENDED_DETAIL
-from calsync.engine.organisation import Organisation
+from calsync.engine.organisation import Organisation, tenant_of
 from calsync.engine.plan import Hit, PassContext
 from calsync.engine.sync_pass import MailboxPass, PassResult
 from calsync.errors import (
@@ -33,7 +33,7 @@ from calsync.errors import (
     StateError,
     ThrottledError,
 )
-from calsync.issues import definition
+from calsync.issues import Source, definition
 from calsync.logs import correlation_id, log_pass, pass_context
 from calsync.notify import Notification, NotificationKind, Notifier
 from calsync.plugins import Registry, load_registry
@@ -58,6 +58,11 @@ logger = logging.getLogger("calsync.engine")
 
 #: Consecutive failed passes after which the people looking after a mailbox are told.
 FAILURES_BEFORE_NOTICE: Final = 10
+#: What the report of a mailbox says when its service throttled another of its mailboxes.
+THROTTLED_DETAIL: Final = (
+    "its service asked another mailbox of the same account to slow down this round; it waits "
+    "for the next round (other accounts' mailboxes go on)"
+)
 #: How a pass the service turned away is repeated (EX-25): hints up to calsync.retry.MAX_WAIT
 #: are waited for, throttling without one backs off exponentially with jitter.
 PASS_BACKOFF: Final = Backoff(attempts=3)
@@ -221,6 +226,9 @@ class Engine:
         self._refused = org.refused or self.organisation.still_refused(org)
         slowed = not self._refused and self.organisation.slowed(org, started)
         reports = []
+        #: Tenants whose mailbox service throttled a pass of this round (EX-25): their other
+        #: mailboxes wait for the next round; other tenants' go on.
+        throttled: set[str] = set()
         for mailbox in chosen:
             if self._refused:  # the organisation waits: no pass runs, nothing is marked
                 reports.append(
@@ -230,13 +238,25 @@ class Engine:
                 reports.append(
                     PassReport(mailbox=mailbox.name, outcome="waiting", detail=SLOWED_DETAIL)
                 )
+            elif tenant_of(mailbox) in throttled:
+                reports.append(
+                    PassReport(mailbox=mailbox.name, outcome="waiting", detail=THROTTLED_DETAIL)
+                )
             else:
                 reports.append(
                     self.run_mailbox(mailbox, org=org, allow_mass_delete=allow_mass_delete)
                 )
+                if self._throttled_by_mailbox_side(mailbox, started):
+                    throttled.add(tenant_of(mailbox))
         if self._refused:
             self.organisation.suspend(self._refused)
         return reports
+
+    def _throttled_by_mailbox_side(self, mailbox: MailboxConfig, since: datetime) -> bool:
+        return any(
+            issue.side is Source.MAILBOX and issue.last_seen >= since
+            for issue in self.state.issues(mailbox.name, code="THROTTLED")
+        )
 
     def read_organisation(self, mailboxes: Sequence[MailboxConfig]) -> OrgRound:
         """Read once what the passes of ``mailboxes`` need from the CRM (see :mod:`.org_round`).

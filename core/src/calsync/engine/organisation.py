@@ -23,16 +23,24 @@ from calsync.engine.org_round import (
 )
 from calsync.engine.org_status import open_issue, raise_issue, record_read, resolve
 from calsync.engine.people import look_up, to_look_up
-from calsync.errors import AuthError, ProviderError
+from calsync.errors import AuthError, ProviderError, ThrottledError
 from calsync.issues import ORGANISATION
 from calsync.notify import Notification, NotificationKind
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.retry import Backoff
 from calsync.state import State
 
-__all__ = ["Organisation"]
+__all__ = ["Organisation", "tenant_of"]
 
 logger = logging.getLogger("calsync.engine")
+
+
+def tenant_of(mailbox: MailboxConfig) -> str:
+    """The key of the mailboxes that share a service's limits (one tenant or account).
+
+    Same provider and same settings: one service account or app registration.
+    """
+    return f"{mailbox.provider}:{mailbox.settings!r}"
 
 
 class Organisation:
@@ -89,9 +97,15 @@ class Organisation:
         """
         reads: dict[str, MailboxRead] = {}
         wanted: set[str] = set()
+        throttled: set[str] = set()
         for mailbox, provider, cursor in mailboxes:
+            if tenant_of(mailbox) in throttled:
+                continue  # not asked again this round: its pass meets the throttling itself
             try:
                 delta = provider.pull(cursor)
+            except ThrottledError:
+                throttled.add(tenant_of(mailbox))
+                continue
             except ProviderError:
                 continue
             reads[mailbox.name] = MailboxRead(since=cursor, delta=delta)
