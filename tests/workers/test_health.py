@@ -76,4 +76,5 @@ def test_reset_queues_a_pass_for_the_workers(config: Path, redis_url: str) -> No
     assert done.returncode == 0, done.stderr
     assert "queued for the workers" in done.stdout
     [message] = queue.lrange("calsync", 0, -1)
+    queue.delete("calsync")  # the broker is shared with the other tests of this session
     assert json.loads(message)["headers"]["task"] == "calsync.pass"

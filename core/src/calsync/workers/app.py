@@ -110,7 +110,12 @@ def plan_round() -> int:
 @app.task(name=PASS_TASK, bind=True, max_retries=TASK_BACKOFF.attempts - 1)
 def pass_task(self: Task[Any, Any], name: str) -> str:
     """One pass of mailbox ``name``; returns its outcome."""
-    report = runtime().run_pass(name)
+    work = runtime()
+    if name not in work.names:
+        # Queued before the configuration lost the mailbox (or by a deployment that has it).
+        logger.warning("pass of %s skipped: no such mailbox in the configuration", name)
+        return "not-configured"
+    report = work.run_pass(name)
     retries: int = self.request.retries
     worth_retrying = report.outcome == "failed" and RETRY_CODES & set(report.issues)
     if worth_retrying and retries < TASK_BACKOFF.attempts - 1:

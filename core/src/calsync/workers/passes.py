@@ -63,6 +63,8 @@ class Runtime:
         )
         names = {self.config.crm.provider, *(m.provider for m in self.config.mailboxes), "notify"}
         self.registry: Registry = load_registry(sorted(names & set(discover())))
+        #: The configured mailboxes' names.
+        self.names = frozenset(m.name for m in self.config.mailboxes)
         self._busy: set[str] = set()
         self._busy_lock = threading.Lock()
         self._local = threading.local()
