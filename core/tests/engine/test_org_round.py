@@ -140,3 +140,15 @@ def test_a_throttled_mailbox_service_slows_its_own_mailboxes_only(org5: Org) -> 
     assert [i.mailbox for i in org5.app.issues(code="THROTTLED")] == ["p0"]
     org5.mail.clear_faults()
     assert {r.outcome for r in org5.sync()} == {"ok"}
+
+
+def test_a_rounds_notifications_go_out_as_one_digest(org5: Org) -> None:
+    org5.settle()
+    org5.mail.revoke_credentials()  # every mailbox's own credentials refused
+    reports = org5.sync()
+    assert {r.outcome for r in reports} == {"suspended"}
+    [sent] = org5.notifications
+    assert sent.kind == "digest" and sent.summary == "5 things need attention"
+    for name in PEOPLE:
+        assert f"- {name}: the mailbox refused the credentials" in sent.text
+        assert f"calsync enable --mailbox {name}" in sent.text

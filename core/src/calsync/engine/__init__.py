@@ -35,7 +35,7 @@ from calsync.errors import (
 )
 from calsync.issues import Source, definition
 from calsync.logs import correlation_id, log_pass, pass_context
-from calsync.notify import Notification, NotificationKind, Notifier
+from calsync.notify import Notification, NotificationKind, Notifier, digest
 from calsync.plugins import Registry, load_registry
 from calsync.policy import Direction
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, ProviderContext, Role
@@ -129,6 +129,8 @@ class Engine:
         self._calls: Counter[str] = Counter()
         #: Why the CRM refused the organisation's credentials this round ("" when it did not).
         self._refused = ""
+        #: The notifications of the round under way, sent as one digest at its end.
+        self._held: list[Notification] | None = None
         self.organisation = Organisation(
             config,
             state,
@@ -220,6 +222,13 @@ class Engine:
     ) -> list[PassReport]:
         """Run one pass for each mailbox named (all configured ones by default)."""
         chosen = [self.config.mailbox(n) for n in names] if names else list(self.config.mailboxes)
+        self._held = []
+        try:
+            return self._round(chosen, allow_mass_delete)
+        finally:
+            self._flush_notifications()
+
+    def _round(self, chosen: Sequence[MailboxConfig], allow_mass_delete: bool) -> list[PassReport]:
         self._features = None  # read once per run
         started = self.clock()
         org = self.read_organisation(chosen)
@@ -613,6 +622,19 @@ class Engine:
         self._deliver(notification)
 
     def _deliver(self, notification: Notification) -> None:
+        if self._held is not None:  # a round: its notifications go out together, at its end
+            self._held.append(notification)
+            return
+        self._send(notification)
+
+    def _flush_notifications(self) -> None:
+        held, self._held = self._held or [], None
+        if len(held) > 1:
+            held = [digest(held)]
+        for notification in held:
+            self._send(notification)
+
+    def _send(self, notification: Notification) -> None:
         for notifier in self.notifiers:
             try:
                 notifier.notify(notification)

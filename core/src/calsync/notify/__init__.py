@@ -8,11 +8,12 @@ on) and ``smtp``. A notification never carries a secret or any item content.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, final
 
-__all__ = ["Notification", "NotificationKind", "Notifier"]
+__all__ = ["Notification", "NotificationKind", "Notifier", "digest"]
 
 
 class NotificationKind(enum.StrEnum):
@@ -24,6 +25,8 @@ class NotificationKind(enum.StrEnum):
     FAILING = "failing"
     #: The organisation's shared credentials work again: every mailbox syncs again.
     RESUMED = "resumed"
+    #: Several of the above from one round, in one message.
+    DIGEST = "digest"
 
 
 @final
@@ -54,6 +57,22 @@ class Notification:
             f"When: {self.at.isoformat(timespec='seconds')}\n\n"
             f"{self.summary}\n\nWhat to do: {self.advice}\n"
         )
+
+
+def digest(notifications: Sequence[Notification]) -> Notification:
+    """One message for a round's notifications, listing each mailbox and what to do.
+
+    People get one e-mail per round, not one per mailbox.
+    """
+    lines = [f"- {n.mailbox}: {n.summary}. {n.advice}" for n in notifications]
+    return Notification(
+        kind=NotificationKind.DIGEST,
+        mailbox=f"{len(notifications)} notifications",
+        address="",
+        summary=f"{len(notifications)} things need attention",
+        advice="\n" + "\n".join(lines),
+        at=max(n.at for n in notifications),
+    )
 
 
 class Notifier(Protocol):
