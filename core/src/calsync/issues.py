@@ -15,7 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
+
+if TYPE_CHECKING:
+    from calsync.model import CalendarItem
 
 __all__ = [
     "CATALOGUE",
@@ -26,9 +29,13 @@ __all__ = [
     "Severity",
     "Source",
     "definition",
+    "named",
 ]
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{2,40}$")
+#: How an issue names a private item: its subject stays in the mailbox (EX-01), whatever the
+#: policy syncs, since issues reach the console, the CLI and notifications.
+PRIVATE_ITEM: Final = "a private item"
 #: The ``mailbox`` of an issue about the whole organisation (a shared credential refused):
 #: not a name a configured mailbox can have.
 ORGANISATION: Final = "(organisation)"
@@ -511,3 +518,8 @@ class Issue:
     def is_open(self) -> bool:
         """Whether the issue is still unresolved."""
         return self.resolved_at is None
+
+
+def named(item: CalendarItem) -> str:
+    """How an issue message names ``item``: its subject, or :data:`PRIVATE_ITEM` if private."""
+    return PRIVATE_ITEM if item.is_private else item.subject

@@ -396,3 +396,28 @@ class TestBehindASigningInProxy:
         finally:
             site.console.actions.close()
             site.app.close()
+
+
+class TestPrivateItemsSyncedStillUnnamed:
+    def test_an_issue_about_a_synced_private_item_never_shows_its_subject(
+        self, tmp_path: Path
+    ) -> None:
+        from calsync.cli.admin import issue_json
+        from calsync.model import Privacy
+
+        site = Site(tmp_path, policy={"private_items": "sync"})
+        try:
+            subject = "Therapy session in Tehran"
+            private = meeting(subject, days=4, zone="Asia/Tehran", privacy=Privacy.PRIVATE)
+            site.mail.seed(ADDRESSES["alice"], private)
+            site.app.sync("alice")
+            found = site.app.issues("alice", code="UNSUPPORTED_TIME_ZONE")
+            assert any("a private item" in i.message for i in found)
+            assert all(subject not in i.message for i in found)
+            assert subject not in str([issue_json(i) for i in site.app.issues(open_only=False)])
+            client = site.client("ada")
+            for path in [*PAGES, "/issues?state=all", "/issues?code=UNSUPPORTED_TIME_ZONE"]:
+                assert subject not in client.get(path).text, path
+        finally:
+            site.console.actions.close()
+            site.app.close()

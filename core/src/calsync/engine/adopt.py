@@ -18,6 +18,7 @@ from calsync.engine.keys import fingerprint, item_key, moment_text
 from calsync.engine.lengths import cut
 from calsync.engine.plan import Hit
 from calsync.engine.planner import Planner
+from calsync.issues import named
 from calsync.model import CalendarItem, ItemKind
 from calsync.rules import kept_private
 from calsync.state.records import Link, LinkKind, Side
@@ -191,7 +192,7 @@ def adopt(
                     related_ids=ids,
                     params={
                         "count": len(copies),
-                        "subject": copies[0].subject,
+                        "subject": named(copies[0]),
                         "start": signature[1],
                     },
                 )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from calsync.engine.keys import fingerprint
 from calsync.engine.plan import Hit, Planned
 from calsync.engine.planner import Planner
+from calsync.issues import named
 from calsync.policy import Direction, Operation
 from calsync.providers import ItemFailure, WriteResult
 from calsync.state import OutboxEntry
@@ -115,7 +116,7 @@ def _failure_hit(planned: Planned, failure: ItemFailure) -> Hit:
     source = planned.source
     params = {
         # Nothing of a private item goes into the issue log (EX-01).
-        "subject": source.subject if source and not planned.privatised else "",
+        "subject": named(source) if source and not planned.privatised else "",
         # What a refused write's issue says in words: the service's text when it named no field.
         "field": failure.field or failure.message,
         "side": "CRM" if planned.side is Side.CRM else "mailbox",

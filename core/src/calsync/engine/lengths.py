@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from calsync.engine.plan import Hit, Planned
+from calsync.issues import named
 from calsync.model import CalendarItem
 from calsync.state.records import Side
 
@@ -75,7 +76,7 @@ def fit_write(planned: Planned, lengths: Mapping[str, int]) -> tuple[Planned, li
         params={
             "fields": " and ".join(_FIELD_NAMES[name] for name in names),
             "limits": " and ".join(f"{lengths[name]:,}" for name in names) + " characters",
-            "subject": item.subject,
+            "subject": named(item),
         },
     )
     return replace(planned, write=replace(write, item=item)), [hit]

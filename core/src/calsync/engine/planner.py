@@ -27,6 +27,7 @@ from calsync.engine.shape import (
     for_mailbox,
     occurrence_of,
 )
+from calsync.issues import named
 from calsync.model import CalendarItem, ItemKind
 from calsync.policy import Direction, Operation, PrivateItems, RecurrenceStrategy
 from calsync.providers import PersonMatch, Removal, Write
@@ -101,7 +102,11 @@ class Planner:
                 code=refusal.code,
                 side=side,
                 item_id=item.ref.id if item.ref else None,
-                params=dict(refusal.params),
+                # A rule names the item by subject; a private one is never named so (EX-01).
+                params={
+                    **refusal.params,
+                    **({"subject": named(item)} if "subject" in refusal.params else {}),
+                },
             )
         )
 
