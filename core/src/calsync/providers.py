@@ -323,6 +323,18 @@ class Provider(abc.ABC):
         """
         raise NotImplementedError
 
+    def web_link(self, item_id: str) -> str | None:
+        """A link that opens the item ``item_id`` in the service's own web application.
+
+        Optional; the admin console shows it beside an issue's item. Build it without a
+        call, only from a URL form the service documents (cite it in a comment), or from a
+        link the service gave for the item and the provider still holds. The default
+        returns ``None``: the console then names the item by its id alone.
+
+        .. versionadded:: 0.3
+        """
+        return None
+
 
 class MailboxProvider(Provider):
     """One person's calendar (Exchange / Office 365, Google Calendar, ...)."""

@@ -30,6 +30,7 @@ from starlette.templating import Jinja2Templates
 from calsync.api import Calsync
 from calsync.config.web import WebRole, WebUser
 from calsync.errors import CalsyncError, ConfigError
+from calsync.issues import ORGANISATION, Issue, Source
 from calsync.state.audit import AuditLog
 from calsync.web import pages
 from calsync.web.actions import Action, Actions
@@ -83,6 +84,25 @@ class Console:
             },
             status_code=status_code,
         )
+
+    def item_link(self, issue: Issue) -> str | None:
+        """A link to the issue's item in its service's web application, when its provider has one.
+
+        Built by the provider without a call (:meth:`~calsync.providers.Provider.web_link`);
+        a provider that cannot be built (a plugin gone, a setting refused) gives no link.
+        """
+        if issue.item_id is None:
+            return None
+        engine = self.app.engine
+        try:
+            if issue.side is Source.CRM:
+                return engine.crm().web_link(issue.item_id)
+            if issue.side is Source.MAILBOX and issue.mailbox != ORGANISATION:
+                mailbox = self.app.config.mailbox(issue.mailbox)
+                return engine.mailbox_provider(mailbox).web_link(issue.item_id)
+        except CalsyncError as exc:
+            log.warning("no link to %s item %s: %s", issue.side, issue.item_id, exc)
+        return None
 
 
 Handler = Callable[[Console, Request, WebUser, FormData | None], Response]
@@ -226,6 +246,7 @@ def create_app(
         throttle=LoginThrottle(settings.login_attempts, settings.login_window),
         templates=templates,
     )
+    templates.env.globals.update(item_link=console.item_link)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> Any:

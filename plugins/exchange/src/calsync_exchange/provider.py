@@ -164,6 +164,14 @@ class ExchangeMailbox(MailboxProvider):
                 found.setdefault(item.counterpart_id, item)
         return found
 
+    def web_link(self, item_id: str) -> str | None:
+        """None: EWS documents no Outlook on the web URL form to build from an item id.
+
+        An item can carry ``WebClientReadFormQueryString`` (https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/webclientreadformquerystring),
+        but the provider does not read it, and the console makes no call to fetch one.
+        """
+        return None
+
     def write(self, writes: Sequence[Write]) -> list[WriteResult]:
         """Apply ``writes`` in batched calls, never telling attendees; results in order."""
         if not writes:

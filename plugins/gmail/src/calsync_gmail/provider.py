@@ -97,6 +97,15 @@ class GmailMailbox(MailboxProvider):
         """The items storing one of ``counterpart_ids``, keyed by it."""
         return lookup.find_by_counterpart(self.session, counterpart_ids)
 
+    def web_link(self, item_id: str) -> str | None:
+        """None: Google documents no URL form to build from an event id.
+
+        The Events resource carries ``htmlLink`` ("An absolute link to this event in the
+        Google Calendar Web UI", https://developers.google.com/calendar/api/v3/reference/events),
+        but the provider keeps no copy of it, and the console makes no call to fetch one.
+        """
+        return None
+
     def write(self, writes: Sequence[Write]) -> list[WriteResult]:
         """Apply ``writes`` in Calendar batches, never notifying guests."""
         return write.write(self.session, writes)

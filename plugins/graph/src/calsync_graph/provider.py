@@ -186,6 +186,15 @@ class GraphMailbox(MailboxProvider):
                 found.setdefault(item.counterpart_id, item)
         return found
 
+    def web_link(self, item_id: str) -> str | None:
+        """None: Microsoft documents no Outlook on the web URL form to build from an event id.
+
+        The event resource carries ``webLink`` ("The URL to open the event in Outlook on the
+        web", https://learn.microsoft.com/en-us/graph/api/resources/event), but the provider
+        keeps no copy of it, and the console makes no call to fetch one.
+        """
+        return None
+
     def write(self, writes: Sequence[Write]) -> list[WriteResult]:
         """Apply ``writes`` in ``$batch`` calls, never mailing attendees; results in order."""
         if not writes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Self
+from urllib.parse import quote
 
 from calsync.model import CalendarItem
 from calsync.providers import (
@@ -81,8 +82,10 @@ class SalesforceCrm(CrmProvider):
         clock: Callable[[], datetime] = _utc_now,
         timeout: float | None = None,
         query_batch_size: int | None = None,
+        instance_url: str | None = None,
     ) -> None:
-        """Sign in lazily, on the first call."""
+        """Sign in lazily, on the first call (``instance_url`` only builds :meth:`web_link`)."""
+        self.instance_url = instance_url
         self.connection = Connection(factory, timeout=timeout, batch_size=query_batch_size)
         self.org = OrgView(
             self.connection, counterpart_field=counterpart_field, multiday_events=multiday_events
@@ -100,6 +103,7 @@ class SalesforceCrm(CrmProvider):
             counterpart_field=settings.counterpart_field,
             multiday_events=settings.multiday_events,
             timeout=settings.timeout_seconds,
+            instance_url=settings.instance_url,
         )
 
     def features(self) -> CrmFeatures:
@@ -132,6 +136,19 @@ class SalesforceCrm(CrmProvider):
         """The daily API allowance and its use, from the latest answer (no call)."""
         usage = self.connection.api_usage()
         return ApiUsage(used=usage[0], allowed=usage[1]) if usage else None
+
+    def web_link(self, item_id: str) -> str | None:
+        """The event's record page in Lightning Experience, on the configured ``instance_url``.
+
+        The URL form is the documented one of the Record Page type ("standard__recordPage",
+        URL format ``/lightning/r/{objectApiName}/{recordId}/{actionName}``) in the Lightning
+        Aura Components Developer Guide, "pageReference Types":
+        https://developer.salesforce.com/docs/atlas.en-us.lightning.meta/lightning/components_navigation_page_definitions.htm
+        """
+        if not self.instance_url:
+            return None
+        base = self.instance_url.rstrip("/")
+        return f"{base}/lightning/r/Event/{quote(item_id, safe='')}/view"
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """The current state of the events ``ids`` (deleted ones absent)."""
