@@ -16,12 +16,15 @@ from calsync.api import Calsync
 from calsync.config import parse_config
 from calsync.issues import Issue, Source
 from calsync.plugins import load_registry
+from calsync.state.records import Link, LinkKind
 from calsync.web import create_app
 
 from .conftest import HASHES, NOW, PASSWORDS, login
 
 EVENT_ID = "00U5g00000AbCdEfGH"
 ITEM_ID = "AAMkAGI2TG93AAA="
+#: The CRM event ITEM_ID is paired with.
+PAIRED_EVENT_ID = "00U5g00000ZyXwVuTS"
 
 
 @pytest.fixture
@@ -57,6 +60,17 @@ def calsync(tmp_path: Path) -> Iterator[Calsync]:
                 last_seen=NOW,
             )
         )
+    app.state.save_links(
+        [
+            Link(
+                mailbox="alice",
+                kind=LinkKind.SINGLE,
+                mailbox_key=ITEM_ID,
+                crm_key=PAIRED_EVENT_ID,
+                synced_at=NOW,
+            )
+        ]
+    )
     yield app
     app.close()
 
@@ -78,3 +92,10 @@ def test_an_item_whose_provider_builds_no_link_is_named_by_its_id_alone(calsync:
     for path, page in pages(calsync).items():
         assert f'<span title="{ITEM_ID}">' in page, path
         assert f"Open the mailbox item {ITEM_ID}" not in page, path
+
+
+def test_an_issue_names_its_item_s_counterpart_too(calsync: Calsync) -> None:
+    for path, page in pages(calsync).items():
+        row = page[page.index(f'<span title="{ITEM_ID}">') :].split("</tr>")[0]
+        link = f'href="https://acme.my.salesforce.com/lightning/r/Event/{PAIRED_EVENT_ID}/view"'
+        assert "CRM record" in row and link in row, path

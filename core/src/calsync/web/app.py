@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager, asynccontextmanager, closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,14 +85,38 @@ class Console:
             status_code=status_code,
         )
 
-    def item_link(self, issue: Issue) -> str | None:
-        """A link to the issue's item in its service's web application, when its provider has one.
+    def item_link(self, mailbox: str, side: Source, item_id: str) -> str | None:
+        """A link to an item of ``mailbox`` in its service's web application, if its provider has one.
 
         Built by the provider without a call (:meth:`~calsync.providers.Provider.web_link`);
         a provider that cannot be built (a plugin gone, a setting refused) gives no link.
         """
-        if issue.item_id is None:
-            return None
+        engine = self.app.engine
+        try:
+            if side is Source.CRM:
+                return engine.crm().web_link(item_id)
+            if side is Source.MAILBOX and mailbox != ORGANISATION:
+                config = self.app.config.mailbox(mailbox)
+                return engine.mailbox_provider(config).web_link(item_id)
+        except CalsyncError as exc:
+            log.warning("no link to %s item %s: %s", side, item_id, exc)
+        return None
+
+    def counterparts(self, issues: Iterable[Issue]) -> dict[int, tuple[Source, str]]:
+        """For each issue (by id) whose item is paired: the side and id of its counterpart."""
+        found: dict[int, tuple[Source, str]] = {}
+        wanted = [i for i in issues if i.id is not None and i.item_id is not None]
+        for mailbox in {i.mailbox for i in wanted if i.mailbox != ORGANISATION}:
+            pairs = self.app.state.links(mailbox)
+            crm = {link.mailbox_key: link.crm_key for link in pairs}
+            mail = {link.crm_key: link.mailbox_key for link in pairs}
+            for issue in (i for i in wanted if i.mailbox == mailbox):
+                assert issue.id is not None and issue.item_id is not None
+                if issue.side is Source.MAILBOX and issue.item_id in crm:
+                    found[issue.id] = (Source.CRM, crm[issue.item_id])
+                elif issue.side is Source.CRM and issue.item_id in mail:
+                    found[issue.id] = (Source.MAILBOX, mail[issue.item_id])
+        return found
         engine = self.app.engine
         try:
             if issue.side is Source.CRM:

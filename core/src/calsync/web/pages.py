@@ -93,6 +93,7 @@ def mailbox(console: Console, request: Request, user: WebUser, form: FormData | 
             "resolved": [i for i in found if not i.is_open][:HISTORY],
             "markers": [i for i in open_issues if i.marked],
             "passes": app.passes(name, HISTORY),
+            "pairs": console.counterparts(found),
             "audit": console.actions.audit.entries(mailbox=name, limit=HISTORY),
             "actions": list(Action),
         },
@@ -140,6 +141,7 @@ def issues(console: Console, request: Request, user: WebUser, form: FormData | N
         "issues.html",
         {
             "issues": chosen,
+            "pairs": console.counterparts(chosen),
             "codes": sorted(CATALOGUE),
             "mailbox_names": [m.name for m in app.config.mailboxes],
             "sources": [str(s) for s in Source],
