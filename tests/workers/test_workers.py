@@ -6,10 +6,12 @@ Judged from the service side: what the emulators hold and every request they rec
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -54,7 +56,7 @@ def wait_for(condition: Callable[[], object], seconds: float, what: Callable[[],
 
 @pytest.mark.slow
 def test_three_workers_sync_every_mailbox_once_at_a_time_and_survive_a_kill(
-    tmp_path: Path, redis_url: str, postgres_url: str
+    tmp_path: Path, redis_url: str, postgres_url: str, unused_port: int
 ) -> None:
     org = TestOrg(MAILBOXES, latency=LATENCY)
     with ExitStack() as stack:
@@ -69,9 +71,11 @@ def test_three_workers_sync_every_mailbox_once_at_a_time_and_survive_a_kill(
             "CALSYNC_VISIBILITY_TIMEOUT": "15",
             "CALSYNC_ROUND_SECONDS": "20",
         }
+        metrics_port = unused_port
         workers = [
             calsync_process(
-                ["-v", "--log-format", "json", "worker", "--concurrency", "4"],
+                ["-v", "--log-format", "json", "worker", "--concurrency", "4"]
+                + (["--metrics-port", str(metrics_port)] if n == 1 else []),
                 env,
                 tmp_path / f"worker{n}.log",
                 stack,
@@ -111,6 +115,8 @@ def test_three_workers_sync_every_mailbox_once_at_a_time_and_survive_a_kill(
                 + ", ".join(a for a in org.addresses if not org.in_step(a))
             ),
         )
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics") as answer:
+            metrics = answer.read().decode()
         for process in (scheduler, *workers[1:]):
             _stop(process)
 
@@ -122,6 +128,12 @@ def test_three_workers_sync_every_mailbox_once_at_a_time_and_survive_a_kill(
     assert any(e.mailbox == interrupted_address and e.at > killed_at for e in org.log), (
         "the killed worker's mailbox was not passed again"
     )
+    # The second worker's Prometheus metrics count what it did.
+    assert re.search(r'^calsync_passes_total\{outcome="ok"\} [1-9]', metrics, re.M)
+    assert re.search(
+        r'^calsync_api_calls_total\{endpoint="\w+",service="graph"\} [1-9]', metrics, re.M
+    )
+    assert re.search(r"^calsync_pass_duration_seconds_count [1-9]", metrics, re.M)
     for n in (1, 2):
         assert "Traceback" not in (tmp_path / f"worker{n}.log").read_text()
 
