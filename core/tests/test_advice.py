@@ -29,6 +29,17 @@ def _keys(node: ast.expr | None) -> set[str]:
     return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
 
 
+def _assigned(tree: ast.AST, name: str) -> ast.expr | None:
+    """The dict literal last assigned to ``name`` in a module (a raiser's named params)."""
+    found = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            found = node.value
+    return found
+
+
 def _raisers() -> tuple[dict[str, list[frozenset[str]]], frozenset[str]]:
     """The parameters each code's raisers supply, read from the source of core and plugins.
 
@@ -48,6 +59,13 @@ def _raisers() -> tuple[dict[str, list[frozenset[str]]], frozenset[str]]:
                     if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Dict):
                         failure_keys |= _keys(inner.value)
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            if node.func.id == "raise_issue":  # an organisation's issue: (state, code, params, now)
+                code_arg, params_arg = node.args[1], node.args[2]
+                if isinstance(params_arg, ast.Name):  # a dict named once in its module
+                    params_arg = _assigned(tree, params_arg.id)
+                if isinstance(code_arg, ast.Constant) and isinstance(code_arg.value, str):
+                    supplied[code_arg.value].append(frozenset(_keys(params_arg)))
                 continue
             if node.func.id not in RAISERS:
                 continue

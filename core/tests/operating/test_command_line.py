@@ -111,7 +111,8 @@ def test_outside_a_terminal_tables_are_tab_separated_and_nothing_is_cut(config: 
 
 def test_on_a_terminal_tables_are_drawn_and_long_passes_show_progress(config: Path) -> None:
     done = run(config, "sync", tty=True)
-    assert "syncing alice" in done.out and "3/3" in done.out  # rich progress
+    # rich progress: which mailbox a frame names depends on when rich refreshes
+    assert re.search(r"syncing (alice|bob|zoe)", done.out) and "3/3" in done.out
     assert "┃ mailbox" in done.out and "\t" not in done.out
     status = run(config, "status", tty=True)
     assert "┏" in status.out and "Mailboxes" in status.out
@@ -360,7 +361,9 @@ def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str,
 
 
 #: The admin console's own commands (its helper's part of the tree).
-OUTSIDE = {"web hash-password"}
+# Not reports: a helper that prints one hash, and long-running services whose output is their
+# log (`--log-format json` makes that machine-readable).
+OUTSIDE = {"web hash-password", "worker", "scheduler"}
 
 
 def test_every_command_has_json() -> None:

@@ -161,8 +161,8 @@ class Organisation:
         now = self.clock()
         slowed = usage is not None and usage.exceeds(self.config.crm.api_reserve)
         if usage is not None and slowed:
-            params = {"used": usage.used, "allowed": usage.allowed}
-            raise_issue(self.state, "API_ALLOWANCE_LOW", params, now)
+            allowance = {"used": usage.used, "allowed": usage.allowed}
+            raise_issue(self.state, "API_ALLOWANCE_LOW", allowance, now)
         else:
             resolve(self.state, "API_ALLOWANCE_LOW", now)
         if org.owners is not None or usage is not None:
