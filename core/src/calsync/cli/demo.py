@@ -28,7 +28,7 @@ from calsync.demo.run import Served
 def command(as_json: bool, keep: Path | None, serve_web: bool, listen: str) -> None:
     """Run calsync on an organisation seeded into the embedded emulators.
 
-    Seeds the Exchange, Google and Salesforce emulators, serves them on 127.0.0.1 and runs
+    Seeds the emulators of the installed plugins, serves them on 127.0.0.1 and runs
     calsync against them through real sockets, as a user would. Exits 1 if a documented
     scenario did not show its outcome.
     """

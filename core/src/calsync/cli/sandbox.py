@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @click.group("sandbox")
 def group() -> None:
-    """The embedded emulators of the installed plugins."""
+    """The emulators of the installed plugins."""
 
 
 @group.command("serve")
@@ -40,7 +40,11 @@ def group() -> None:
 )
 @json_option
 def serve(seed: str, directory: Path, as_json: bool) -> None:
-    """Serve the Exchange, Google and Salesforce emulators and print a configuration for them.
+    """Serve the emulator of every installed plugin and print a configuration for them.
+
+    Every plugin whose conformance harness can serve its service is served: the built-in
+    Exchange, Microsoft 365, Google and Salesforce emulators and any other installed
+    plugin's (its mailbox provider gets a person of its own in the configuration).
 
     Runs until interrupted (Ctrl-C). In another shell, export the printed variables and run
     `calsync sync --config <dir>/calsync-demo.toml`.

@@ -58,12 +58,19 @@ MAILBOXES = (
     DemoMailbox(name="dave", provider="exchange", crm_user=False),  # EX-28
 )
 
+MAILBOX_NAMES = frozenset(m.name for m in MAILBOXES)
+
 CONTACTS = [f"customer{n}@customer.example" for n in range(1, 21)]
 LEADS = [f"prospect{n}@prospect.example" for n in range(1, 6)]
 
 
 class Organisation:
-    """Seeds the organisation into the harnesses and keeps what it seeded."""
+    """Seeds the organisation into the harnesses and keeps what it seeded.
+
+    ``mail`` holds a harness per mailbox provider. Beyond the people of :data:`MAILBOXES`,
+    every other provider in it (an installed third-party plugin) gets one person of its
+    own, named after it, with a plain calendar.
+    """
 
     def __init__(self, crm: CrmHarness, mail: dict[str, MailboxHarness], now: datetime) -> None:
         self.crm = crm
@@ -74,7 +81,9 @@ class Organisation:
         self.contacts: dict[str, str] = {}
         self.leads: dict[str, str] = {}
         self.accounts: dict[str, str] = {}
-        self.mailboxes = {m.name: m for m in MAILBOXES}
+        built_in = {m.provider for m in MAILBOXES}
+        extra = [DemoMailbox(name=p, provider=p) for p in sorted(mail) if p not in built_in]
+        self.mailboxes = {m.name: m for m in (*MAILBOXES, *extra)}
         #: name -> id of the items the scenarios refer to.
         self.ids: dict[str, str] = {}
         self.random = random.Random(2026)
@@ -112,7 +121,7 @@ class Organisation:
 
     def people(self) -> None:
         """CRM users, contacts, leads and accounts; the mailboxes themselves."""
-        for mailbox in MAILBOXES:
+        for mailbox in self.mailboxes.values():
             self.harness(mailbox.name).open_mailbox(mailbox.address, zone="Europe/Berlin")
             if mailbox.crm_user:
                 self.users[mailbox.name] = self.crm.add_user(mailbox.address, zone="Europe/Berlin")
@@ -154,4 +163,16 @@ class Organisation:
                 self.item(f"Logged in Salesforce {n}", days=self.random.randint(1, 30), hour=17),
             )
             count += 1
+        return count + self._plain_calendars()
+
+    def _plain_calendars(self, per_mailbox: int = 10) -> int:
+        """Appointments only in the other plugins' mailboxes: what any provider can hold."""
+        count = 0
+        for mailbox in self.mailboxes.values():
+            if mailbox.name in MAILBOX_NAMES:
+                continue
+            for n in range(per_mailbox):
+                day = self.random.randint(-10, 30)
+                self.seed(mailbox.name, self.item(f"Planning {n} ({mailbox.name})", days=day))
+                count += 1
         return count

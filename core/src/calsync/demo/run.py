@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from calsync.api import Calsync
-from calsync.demo.organisation import MAILBOXES, Organisation
-from calsync.demo.scenarios import SCENARIOS, View, prepare
+from calsync.demo.organisation import Organisation
+from calsync.demo.scenarios import SCENARIOS, View
+from calsync.demo.served import Progress, Served, environment, open_organisation
 from calsync.engine import PassReport
-from calsync.errors import CalsyncError
-from calsync.harness import CrmHarness, Endpoint, MailboxHarness
 from calsync.issues import definition
-from calsync.plugins import load_registry
-from calsync.providers import Role
 
 __all__ = ["DemoResult", "Served", "open_organisation", "run_demo"]
-
-#: The providers the demo uses: (role, plugin).
-PROVIDERS = (
-    (Role.CRM, "salesforce"),
-    (Role.MAILBOX, "exchange"),
-    (Role.MAILBOX, "gmail"),
-    (Role.MAILBOX, "graph"),
-)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -75,77 +60,6 @@ class DemoResult:
         }
 
 
-Progress = Callable[[str], None]
-
-
-@dataclass(slots=True, kw_only=True)
-class Served:
-    """The organisation's emulators, served on 127.0.0.1, and the configuration reaching them."""
-
-    org: Organisation
-    endpoints: dict[str, Endpoint]
-    config: Path
-    #: The values of the secret references in the configuration (the emulators' own).
-    environment: dict[str, str]
-    items_seeded: int
-
-
-def open_organisation(
-    stack: ExitStack, directory: Path, *, seed: bool, progress: Progress
-) -> Served:
-    """Start the emulators, seed the demo organisation if asked, serve them, write the config.
-
-    Everything started is stopped when ``stack`` closes; the configuration is
-    ``calsync-demo.toml`` in ``directory``.
-    """
-    registry = load_registry()
-    missing = [
-        f"{role} provider {name!r}"
-        for role, name in PROVIDERS
-        if (role, name) not in registry.harnesses
-    ]
-    if missing:
-        raise CalsyncError(
-            "the demo needs the plugins calsync-exchange, calsync-gmail, calsync-graph and "
-            "calsync-salesforce; "
-            f"missing: {', '.join(missing)}"
-        )
-    directory.mkdir(parents=True, exist_ok=True)
-    crm = registry.harnesses[(Role.CRM, "salesforce")].offline()
-    mail = {
-        name: registry.harnesses[(Role.MAILBOX, name)].offline()
-        for name in ("exchange", "gmail", "graph")
-    }
-    stack.callback(crm.close)
-    for harness in mail.values():
-        stack.callback(harness.close)
-    assert isinstance(crm, CrmHarness)
-    org = Organisation(
-        crm, {k: h for k, h in mail.items() if isinstance(h, MailboxHarness)}, datetime.now(UTC)
-    )
-    progress("seeding the organisation: Salesforce users, contacts, leads, accounts, mailboxes")
-    org.people()
-    seeded = 0
-    if seed:
-        prepare(org)
-        seeded = org.everyday_calendars()
-        for scenario in SCENARIOS:
-            scenario.seed(org)
-        seeded += len(org.ids)
-    progress("serving the emulators on 127.0.0.1")
-    endpoints = {"salesforce": crm.serve(), **{name: h.serve() for name, h in mail.items()}}
-    for endpoint in endpoints.values():
-        stack.callback(endpoint.stop)
-    config_path = _write_config(directory, org, endpoints)
-    return Served(
-        org=org,
-        endpoints=endpoints,
-        config=config_path,
-        environment=_secrets(org, endpoints),
-        items_seeded=seeded,
-    )
-
-
 def run_demo(
     workdir: Path | None = None,
     progress: Progress = lambda _: None,
@@ -162,7 +76,7 @@ def run_demo(
         )
         served = open_organisation(stack, directory, seed=True, progress=progress)
         org, config_path, seeded = served.org, served.config, served.items_seeded
-        stack.enter_context(_environment(served.environment))
+        stack.enter_context(environment(served.environment))
         # A configuration in a temporary folder is gone when the demo ends: not worth naming.
         kept = str(config_path) if workdir is not None else ""
         result = DemoResult(items_seeded=seeded, config=kept)
@@ -212,76 +126,6 @@ def _sync(config_path: Path, progress: Progress) -> list[PassReport]:
         app.close()
 
 
-def _write_config(directory: Path, org: Organisation, endpoints: dict[str, Endpoint]) -> Path:
-    document = {
-        "state": f"sqlite:///{directory / 'calsync-demo.db'}",
-        "policy": {
-            "mode": "sync-all",
-            "private_items": "skip",
-            "recurring_items": "on",
-            "recurrence": "series",
-        },
-        "crm": {"provider": "salesforce", "settings": endpoints["salesforce"].settings(None)},
-        "mailboxes": [
-            {
-                "name": m.name,
-                "provider": m.provider,
-                "address": m.address,
-                "settings": endpoints[m.provider].settings(m.address),
-                "policy": m.policy,
-            }
-            for m in MAILBOXES
-        ],
-        "notify": {"channels": ["log"]},
-    }
-    path = directory / "calsync-demo.toml"
-    header = "# Generated by `calsync demo`: the embedded emulators, served on 127.0.0.1.\n"
-    path.write_text(header + tomli_w.dumps(document), encoding="utf-8")
-    return path
-
-
-def _references(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        if set(value) == {"env"}:
-            yield value["env"]
-        for inner in value.values():
-            yield from _references(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _references(inner)
-
-
-def _secrets(org: Organisation, endpoints: dict[str, Endpoint]) -> dict[str, str]:
-    """The environment the configuration's secret references read; erin's are wrong (EX-22)."""
-    values: dict[str, str] = {}
-    for endpoint in endpoints.values():
-        values.update(endpoint.environment)
-    used_by: dict[str, set[str]] = defaultdict(set)
-    for mailbox in MAILBOXES:
-        for name in _references(endpoints[mailbox.provider].settings(mailbox.address)):
-            used_by[name].add(mailbox.name)
-    for mailbox in MAILBOXES:
-        if mailbox.wrong_credentials:
-            for name, users in used_by.items():
-                if users == {mailbox.name}:
-                    values[name] = "not-the-password"
-    return values
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _summarise(
     result: DemoResult, org: Organisation, config_path: Path, synced: dict[str, Counter[str]]
 ) -> None:
@@ -291,7 +135,7 @@ def _summarise(
         issues = app.issues()
     finally:
         app.close()
-    for mailbox in MAILBOXES:
+    for mailbox in org.mailboxes.values():
         view = status[mailbox.name]
         result.mailboxes.append(
             {
@@ -311,7 +155,7 @@ def _summarise(
         {"code": code, "count": count, "title": definition(code).title, "advice": advice}
         for (code, advice), count in sorted(counts.items())
     ]
-    for mailbox in MAILBOXES:
+    for mailbox in org.mailboxes.values():
         harness = org.harness(mailbox.name)
         for item in harness.items(mailbox.address):
             if item.ref is not None and harness.marker(mailbox.address, item.ref.id).flagged:
@@ -329,7 +173,7 @@ def _summarise(
     references: Counter[str] = Counter(
         e.counterpart_id for e in org.crm.items() if e.counterpart_id and e.series_id is None
     )
-    for mailbox in MAILBOXES:
+    for mailbox in org.mailboxes.values():
         harness = org.harness(mailbox.name)
         references.update(
             i.counterpart_id
