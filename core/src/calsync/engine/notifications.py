@@ -1,0 +1,137 @@
+"""Telling people: the channels, a round's digest, and what a pass's end is worth a message.
+
+A credential refused (EX-22) and :data:`FAILURES_BEFORE_NOTICE` failed passes in a row
+(EX-24) notify the people who look after the mailbox. Within a round, notifications are
+held and go out at its end as one digest; outside one (``calsync enable``, a worker's
+single pass) they go out at once. A channel that fails is logged and the others still send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Final
+
+from calsync.config import MailboxConfig, NotifyConfig
+from calsync.engine.calls import side_name
+from calsync.engine.plan import Hit
+from calsync.issues import definition
+from calsync.notify import Notification, NotificationKind, Notifier, digest
+from calsync.plugins import Registry
+from calsync.state.records import MailboxState
+
+__all__ = ["FAILURES_BEFORE_NOTICE", "Notifications"]
+
+logger = logging.getLogger("calsync.engine")
+
+#: Consecutive failed passes after which the people looking after a mailbox are told.
+FAILURES_BEFORE_NOTICE: Final = 10
+
+
+class Notifications:
+    """The enabled channels, and what is held for the round under way.
+
+    :param registry: the plugins (asked on first need, for the channels ``[notify]`` names).
+    :param given: ready channels (tests); built from ``[notify]`` otherwise.
+    """
+
+    def __init__(
+        self,
+        config: NotifyConfig,
+        *,
+        registry: Callable[[], Registry],
+        given: Sequence[Notifier] | None = None,
+    ) -> None:
+        """Send through the channels ``config`` enables (or ``given``)."""
+        self._config, self._registry = config, registry
+        self._channels = list(given) if given is not None else None
+        #: The notifications of the round under way, sent as one digest at its end.
+        self._held: list[Notification] | None = None
+
+    @property
+    def channels(self) -> list[Notifier]:
+        """The enabled notification channels."""
+        if self._channels is None:
+            from calsync.notify.log import LogNotifier
+
+            built: list[Notifier] = []
+            for name in self._config.channels:
+                spec = self._registry().notifiers.get(name)
+                if spec is None:
+                    if name == "log":
+                        built.append(LogNotifier())
+                    continue
+                built.append(spec.factory(self._config.settings.get(name)))
+            self._channels = built
+        return self._channels
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold what is delivered inside the block; send it as one digest when it ends."""
+        self._held = []
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            if len(held) > 1:
+                held = [digest(held)]
+            for notification in held:
+                self._send(notification)
+
+    def deliver(self, notification: Notification) -> None:
+        """Send ``notification`` (at the end of the round under way, if one is)."""
+        if self._held is not None:
+            self._held.append(notification)
+            return
+        self._send(notification)
+
+    def after_pass(
+        self, mailbox: MailboxConfig, status: MailboxState, hits: Sequence[Hit], at: datetime
+    ) -> None:
+        """Tell people what the pass that just ended (``hits``, ``status``) needs them for."""
+        auth = next((h for h in hits if h.code == "AUTH_FAILED"), None)
+        if auth is not None:
+            who = side_name(auth.side)
+            self._tell(
+                mailbox,
+                NotificationKind.AUTH_FAILED,
+                f"the {who} refused the credentials; sync is suspended",
+                definition("AUTH_FAILED").render_advice(side=who, mailbox=mailbox.name),
+                at,
+            )
+        if status.consecutive_failures == FAILURES_BEFORE_NOTICE:
+            self._tell(
+                mailbox,
+                NotificationKind.FAILING,
+                f"{FAILURES_BEFORE_NOTICE} passes in a row failed",
+                f"Run `calsync issues --mailbox {mailbox.name}` to see why.",
+                at,
+            )
+
+    def _tell(
+        self,
+        mailbox: MailboxConfig,
+        kind: NotificationKind,
+        summary: str,
+        advice: str,
+        at: datetime,
+    ) -> None:
+        self.deliver(
+            Notification(
+                kind=kind,
+                mailbox=mailbox.name,
+                address=mailbox.address,
+                summary=summary,
+                advice=advice,
+                at=at,
+            )
+        )
+
+    def _send(self, notification: Notification) -> None:
+        for notifier in self.channels:
+            try:
+                notifier.notify(notification)
+            except Exception:
+                logger.exception("notification channel %r failed", notifier)

@@ -1,0 +1,79 @@
+"""One round: the organisation read once, then each chosen mailbox's pass.
+
+Before any pass, the round reads what every pass needs from the CRM
+(:meth:`~calsync.engine.engine.Engine.read_organisation`) and asks the organisation
+whether passes may run: while the CRM refuses the shared credentials every mailbox waits
+(:mod:`.org_status`), and while the daily API allowance is used into its reserved share
+the round runs no passes. A mailbox service that asks one mailbox to slow down (EX-25)
+holds back the other mailboxes of its tenant until the next round; other tenants go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from calsync.config import MailboxConfig
+from calsync.engine.mailbox_run import MailboxRun
+from calsync.engine.org_status import SLOWED_DETAIL, SUSPENDED_DETAIL
+from calsync.engine.organisation import tenant_of
+from calsync.engine.report import PassReport
+from calsync.issues import Source
+
+if TYPE_CHECKING:
+    from calsync.engine.engine import Engine
+
+__all__ = ["THROTTLED_DETAIL", "run_round"]
+
+#: What the report of a mailbox says when its service throttled another of its mailboxes.
+THROTTLED_DETAIL: Final = (
+    "its service asked another mailbox of the same account to slow down this round; it waits "
+    "for the next round (other accounts' mailboxes go on)"
+)
+
+
+def run_round(
+    engine: Engine, chosen: Sequence[MailboxConfig], *, allow_mass_delete: bool
+) -> list[PassReport]:
+    """Run the round for ``chosen``: one report per mailbox, in order."""
+    engine.crm_features = None  # read once per run
+    started = engine.clock()
+    org = engine.read_organisation(chosen)
+    organisation = engine.organisation
+    # Why the CRM refuses the organisation's credentials this round ("" when it does not).
+    refused = org.refused or organisation.still_refused(org)
+    slowed = not refused and organisation.slowed(org, started)
+    reports = []
+    # Tenants whose mailbox service throttled a pass of this round (EX-25): their other
+    # mailboxes wait for the next round; other tenants' go on.
+    throttled: set[str] = set()
+    for mailbox in chosen:
+        if refused:  # the organisation waits: no pass runs, nothing is marked
+            reports.append(
+                PassReport(mailbox=mailbox.name, outcome="suspended", detail=SUSPENDED_DETAIL)
+            )
+        elif slowed:
+            reports.append(
+                PassReport(mailbox=mailbox.name, outcome="waiting", detail=SLOWED_DETAIL)
+            )
+        elif tenant_of(mailbox) in throttled:
+            reports.append(
+                PassReport(mailbox=mailbox.name, outcome="waiting", detail=THROTTLED_DETAIL)
+            )
+        else:
+            run = MailboxRun(engine, mailbox, org=org, allow_mass_delete=allow_mass_delete)
+            reports.append(run.report())
+            refused = run.refused
+            if _throttled_by_mailbox_side(engine, mailbox, started):
+                throttled.add(tenant_of(mailbox))
+    if refused:
+        organisation.suspend(refused)
+    return reports
+
+
+def _throttled_by_mailbox_side(engine: Engine, mailbox: MailboxConfig, since: datetime) -> bool:
+    return any(
+        issue.side is Source.MAILBOX and issue.last_seen >= since
+        for issue in engine.state.issues(mailbox.name, code="THROTTLED")
+    )
