@@ -5,6 +5,24 @@ A harness sets up scenarios on a provider's service side and reads the results b
 live through the service's API. The conformance suite seeds a scenario with it, runs a real
 engine pass, and checks what the service holds afterwards: the item, its counterpart, the
 markers a person sees. Plugins register harnesses with the ``calsync_harnesses`` hook.
+
+``docs/writing-a-provider.md`` ("The harness") says what each method must accept and
+return; the rules the suite checks before its cases:
+
+Item order
+    :meth:`MailboxHarness.items` and :meth:`CrmHarness.items` list items in the order they
+    were created, whoever created them (a seed, a person, calsync).
+Markers on read-back
+    ``read`` and ``items`` return the person's item without calsync's marker (no marker
+    labels in ``categories``, no marker text in ``body``); only ``marker`` shows it.
+Editing items
+    :meth:`MailboxHarness.edit` supports kind, recurrence and zone changes besides plain
+    fields, as a person makes them in their calendar app.
+
+Seeding, reading and editing go to the service's store directly, never through the
+provider's credentials: they work while :meth:`Harness.revoke_credentials` holds, and
+never send mail. Prefer writing the service's own format in the harness over converting
+with the provider's code, or a mistake made the same way both ways passes unseen.
 """
 
 from __future__ import annotations
@@ -62,19 +80,28 @@ class Harness(abc.ABC):
 
     @abc.abstractmethod
     def inject(self, kind: FaultKind, **options: Any) -> None:
-        """Make the service fail the next matching request(s); options as in :class:`~calsync.emulation.Fault`."""
+        """Make the service fail the next matching request(s); options as in :class:`~calsync.emulation.Fault`.
+
+        ``endpoint`` may be the emulator's own name or a generic one the suite uses for any
+        provider: ``pull``, ``write``, ``fetch``, ``find``, ``markers``. A service without
+        a batch API renders ``PARTIAL_FAILURE`` as the refusal of one item's write.
+        """
 
     @abc.abstractmethod
     def clear_faults(self) -> None:
-        """Disarm every injected fault."""
+        """Disarm every injected fault, and any failure owed by a fault already taken."""
 
     @abc.abstractmethod
     def revoke_credentials(self) -> None:
-        """Make the service refuse the provider's credentials until :meth:`restore_credentials`."""
+        """Make the service refuse the provider's credentials until :meth:`restore_credentials`.
+
+        Every provider opened on the service is refused, also those opened earlier; the
+        harness's own seeding and reading go on working.
+        """
 
     @abc.abstractmethod
     def restore_credentials(self) -> None:
-        """Accept the provider's (renewed) credentials again."""
+        """Accept the provider's (renewed) credentials again; providers opened earlier recover."""
 
     def close(self) -> None:  # noqa: B027 - optional: most harnesses hold nothing to close
         """Release what the harness holds."""
@@ -82,8 +109,11 @@ class Harness(abc.ABC):
     def serve(self) -> Endpoint:
         """Serve the emulator behind this harness on 127.0.0.1 (see :class:`Endpoint`).
 
-        Harnesses of in-memory providers, or of live tenants, cannot; they raise
-        :class:`NotImplementedError`.
+        ``calsync sandbox serve`` and ``calsync demo`` call it for every installed plugin
+        whose harness overrides it, after the mailboxes are opened and seeded; the
+        endpoint's ``settings(address)`` is then asked for each of them. Harnesses of
+        in-memory providers, or of live tenants, cannot; they do not override it (it
+        raises :class:`NotImplementedError`).
         """
         raise NotImplementedError(
             f"the {self.provider_name} harness cannot serve its service over a socket"
@@ -97,41 +127,70 @@ class MailboxHarness(Harness):
 
     @abc.abstractmethod
     def open_mailbox(self, address: str, *, zone: str = "UTC") -> MailboxProvider:
-        """Create the mailbox ``address`` on the service (if needed); return the provider bound to it."""
+        """Create the mailbox ``address`` on the service (if needed); return the provider bound to it.
+
+        ``zone`` (an IANA id) is the mailbox's default zone. Called again for a known
+        address, returns another provider on the same mailbox.
+        """
 
     @abc.abstractmethod
     def seed(self, address: str, item: CalendarItem) -> str:
         """Create ``item`` in the mailbox directly and return its native id.
 
-        A series master with ``recurrence`` creates a series; ``organizer`` and ``attendees``
-        create a meeting as the organizer or an attendee would hold it.
+        A series master with ``recurrence`` creates a series (its exclusions as deleted
+        occurrences); ``organizer`` and ``attendees`` create a meeting as the organizer
+        holds it, or with ``attendee_copy`` as an attendee holds someone else's meeting
+        (``uid`` the meeting's iCalendar UID, read back unchanged). Also ``categories``,
+        ``privacy``, ``counterpart_id``, all-day dates, and ``event_type`` where the
+        provider has ``SPECIAL_EVENT_TYPES`` (``ValueError`` otherwise). Works while
+        credentials are revoked; sends no mail.
         """
 
     @abc.abstractmethod
     def read(self, address: str, item_id: str) -> CalendarItem | None:
-        """Read one item back (``None`` when it is gone)."""
+        """Read one item back (``None`` when it is gone), without calsync's marker.
+
+        Any item id, an exception's too; ``counterpart_id`` as stored on the item, ``zone``
+        as the provider reports it.
+        """
 
     @abc.abstractmethod
     def items(self, address: str) -> tuple[CalendarItem, ...]:
-        """Every item in the mailbox: singles, series masters and exceptions."""
+        """Every item in the mailbox: singles, series masters and exceptions, in creation order.
+
+        Without calsync's markers, as :meth:`read` returns them.
+        """
 
     @abc.abstractmethod
     def edit(self, address: str, item_id: str, **changes: Any) -> None:
-        """Change an item as the person would; ``changes`` are :class:`CalendarItem` fields."""
+        """Change an item as the person would; ``changes`` are :class:`CalendarItem` fields.
+
+        Plain fields (``subject``, ``body``, ``location``, ``privacy``, ``show_as``,
+        ``categories``), times (``start`` with ``end``), ``zone`` (alone: the instants stay,
+        the item is held in the new zone), ``recurrence``, and kind conversions:
+        ``kind=SERIES`` with a ``recurrence`` turns a single into a series,
+        ``kind=SINGLE, recurrence=None`` a series into a single. Everything else stays —
+        the id, ``counterpart_id``, a series' exceptions unless its pattern or times
+        change. The item gets a new change token.
+        """
 
     @abc.abstractmethod
     def edit_occurrence(
         self, address: str, series_id: str, original_start: Moment, **changes: Any
     ) -> str:
-        """Change one occurrence of a series (making it an exception); return its native id."""
+        """Change one occurrence of a series (making it an exception); return its native id.
+
+        The same id every time for the same occurrence. The exception does not take over
+        the master's ``counterpart_id``.
+        """
 
     @abc.abstractmethod
     def remove(self, address: str, item_id: str) -> None:
-        """Delete an item as the person would."""
+        """Delete an item as the person would (a series master takes its exceptions along)."""
 
     @abc.abstractmethod
     def remove_occurrence(self, address: str, series_id: str, original_start: Moment) -> None:
-        """Delete one occurrence of a series."""
+        """Delete one occurrence of a series: an exclusion on its master."""
 
     @abc.abstractmethod
     def marker(self, address: str, item_id: str) -> MarkerView:
@@ -139,7 +198,13 @@ class MailboxHarness(Harness):
 
     @abc.abstractmethod
     def invitations_sent(self) -> int:
-        """How many invitations, updates or cancellations callers asked the service to send."""
+        """How many invitations, updates or cancellations callers asked the service to send.
+
+        The suite asserts it stays 0. Count what the service documents as mailing
+        attendees; for a service that does not schedule, count the requests that would
+        make a scheduling server send (e.g. attendees without ``SCHEDULE-AGENT=CLIENT``)
+        rather than answering a constant 0.
+        """
 
 
 class CrmHarness(Harness):
@@ -199,7 +264,7 @@ class CrmHarness(Harness):
 
     @abc.abstractmethod
     def items(self, owner: str | None = None) -> tuple[CalendarItem, ...]:
-        """Every event (of ``owner``, when given), occurrences of series included."""
+        """Every event (of ``owner``, when given), occurrences of series included, in creation order."""
 
     @abc.abstractmethod
     def edit(self, item_id: str, **changes: Any) -> None:

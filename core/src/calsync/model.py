@@ -7,7 +7,9 @@ ITEM
     occurrence of a series, or an exception (an occurrence changed on its own).
 REF
     Where an item lives: the provider's name, its native id and its change token (EWS
-    ChangeKey, Google etag, Salesforce SystemModstamp).
+    ChangeKey, Google etag, Salesforce SystemModstamp). A token names one version of one
+    item: it changes on every change (a marker too) and no two items share one — not even
+    a series master and its exceptions, or a moved occurrence never syncs.
 COUNTERPART
     The item on the other side that mirrors this one. The counterpart's native id may be
     stored on the item itself (``counterpart_id``: an EWS extended property, a Google
@@ -16,7 +18,10 @@ COUNTERPART
 
 Timed items carry aware datetimes plus the provider's own zone id. All-day items carry
 floating dates with an **exclusive** end (one convention in core; plugins convert at their
-edge). The identity of an occurrence is (series id, original start).
+edge). The identity of an occurrence is (series id, original start): the master's native
+id and the start the pattern gave it, exactly as the rule produces it. A changed
+occurrence (an exception) has its own ref and token; a deleted one is an exclusion on the
+master's :class:`Recurrence`. ``docs/writing-a-provider.md`` has the whole contract.
 """
 
 from __future__ import annotations
@@ -123,7 +128,10 @@ class ItemRef:
     provider: str
     #: The provider's native id.
     id: str
-    #: The provider's version token; changes on every change of the item.
+    #: The provider's version token: changes on every change of the item (markers included),
+    #: is never shared with another item (a series master and its exceptions included), and
+    #: is what the next pull reports after a write returned it. Equal tokens mean
+    #: "unchanged" to the engine; ``""`` means unknown (the engine then compares content).
     change_token: str = ""
 
     def __post_init__(self) -> None:
@@ -190,7 +198,8 @@ class CalendarItem:
     attendees: tuple[Participant, ...] = ()
     privacy: Privacy = Privacy.NORMAL
     show_as: ShowAs = ShowAs.BUSY
-    #: The person's own categories (Exchange) or labels; markers are not included.
+    #: The person's own categories (Exchange) or labels; markers are not included (a
+    #: provider hides them on read-back, see :func:`calsync.markers.own_categories`).
     categories: tuple[str, ...] = ()
     event_type: EventType = EventType.DEFAULT
     #: The pattern of a series master; ``None`` for every other kind.
@@ -200,7 +209,8 @@ class CalendarItem:
     #: For an occurrence or exception: its start as the pattern placed it.
     original_start: Moment | None = None
     links: CrmLinks = field(default_factory=CrmLinks)
-    #: The counterpart's native id as stored on this item (see the module docstring).
+    #: The counterpart's native id as stored on this item (see the module docstring); an
+    #: exception reports only what is stored on itself, never its master's.
     counterpart_id: str | None = None
     #: Who holds the item: the CRM user id for CRM items, the mailbox address for mailbox items.
     owner: str | None = None

@@ -12,6 +12,32 @@ subclasses, translated at the provider's boundary. Per-item refusals come back a
 
 What a provider can do is declared as :class:`Capability` flags; the engine and the
 conformance suite gate on them, never on provider names.
+
+Beyond the types, the engine relies on these rules (``docs/writing-a-provider.md`` says
+each at length, under the same headings; the conformance suite checks them and names the
+section when one fails):
+
+Change tokens
+    :attr:`ItemRef.change_token <calsync.model.ItemRef.change_token>` changes on every
+    change of an item (markers included) and no two items share one — a series master and
+    its exceptions neither. The token a write or :meth:`MailboxProvider.set_markers`
+    returns is the token the next pull reports for the item. Equal tokens mean
+    "unchanged": an exception sharing its master's token never syncs.
+Item order
+    :meth:`Provider.write` returns one result per write, in order; the order of
+    :attr:`Delta.changed` does not matter.
+Occurrences
+    An occurrence is identified by (series id, original start). A changed one is an
+    exception with its own id and token; a deleted one is an exclusion on its master,
+    and the master is in that delta. A write without a target addresses the occurrence
+    its item names (:class:`Write`). An exception never reports its master's counterpart id.
+Cursors and expiry
+    ``pull(None)`` lists everything in scope (``full``); a cursor covers every change made
+    after its listing began; a cursor the service refuses raises
+    :class:`~calsync.errors.CursorExpiredError`.
+Markers on read-back
+    What :meth:`MailboxProvider.set_markers` adds is never part of an item read back:
+    marker labels are not in ``categories``, marker text is not in ``body``.
 """
 
 from __future__ import annotations
@@ -125,10 +151,16 @@ class Removal:
 @final
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Delta:
-    """What changed on one side since a cursor."""
+    """What changed on one side since a cursor.
 
-    #: Items created or changed: singles, series masters and exceptions.
+    A mailbox lists singles, series masters and exceptions (not the occurrences that follow
+    their pattern); a CRM also lists the occurrence records it stores. A deleted
+    occurrence is an exclusion on its master, which is then in ``changed``.
+    """
+
+    #: Items created or changed: singles, series masters and exceptions, in any order.
     changed: tuple[CalendarItem, ...] = ()
+    #: Items deleted since the cursor (an exception deleted on its own names its series).
     removed: tuple[Removal, ...] = ()
     #: Where the next pull continues; stored only after the writes it covers are committed.
     cursor: str = ""
@@ -183,10 +215,17 @@ class OwnersDelta:
 class Write:
     """One planned change to one item.
 
-    Create: ``item`` is the new item (``ref`` None). Update: ``target`` is the native id and
+    Create: ``item`` is the new item (``ref`` None); its ``counterpart_id`` is stored in
+    the same call, so that a pass killed before committing finds it again
+    (:meth:`Provider.find_by_counterpart`). Update: ``target`` is the native id and
     ``item`` the desired state; ``fields`` limits the update to those fields (see
-    :data:`SYNCED_FIELDS`). Delete: ``target`` is the native id. An occurrence of a series
-    with no id of its own is addressed by ``item.series_id`` and ``item.original_start``.
+    :data:`SYNCED_FIELDS`; a mailbox ignores ``links`` and ``owner``). Delete: ``target``
+    is the native id; deleting what is gone succeeds.
+
+    An occurrence of a series with no id of its own is addressed by ``item.series_id`` and
+    ``item.original_start`` with ``target`` ``None``: an update makes that occurrence an
+    exception (or changes the exception) and returns the exception's ref; a delete
+    removes the occurrence (an exclusion on its master).
     """
 
     operation: Operation
@@ -236,7 +275,12 @@ class ItemFailure:
 @final
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteResult:
-    """The outcome of one :class:`Write`: the item's new ref, or why it failed."""
+    """The outcome of one :class:`Write`: the item's new ref, or why it failed.
+
+    ``ref`` carries the change token **after** the write: the one the next pull reports
+    for the item, so that calsync recognises its own write coming back (an empty token
+    when the service's answer does not say it).
+    """
 
     ref: ItemRef | None = None
     failure: ItemFailure | None = None
@@ -279,17 +323,29 @@ class Provider(abc.ABC):
     @classmethod
     @abc.abstractmethod
     def from_context(cls, context: ProviderContext) -> Self:
-        """Build the provider from validated settings (secrets are resolved here, not earlier)."""
+        """Build the provider from validated settings (secrets are resolved here, not earlier).
+
+        Calls no service. Raises :class:`~calsync.errors.ConfigError` for settings that
+        cannot work together or a secret that cannot be used (``calsync check`` reports it).
+        A provider whose credentials were refused is used again once they are renewed:
+        sign in again on the next call rather than remembering the failure.
+        """
 
     @abc.abstractmethod
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
-        """Return the current state of the items ``ids``; ids that no longer exist are absent."""
+        """Return the current state of the items ``ids``; ids that no longer exist are absent.
+
+        Batched. The engine fetches items whose last write failed, to try them again.
+        Markers are hidden as in a pull.
+        """
 
     @abc.abstractmethod
     def find_by_counterpart(self, counterpart_ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """Return the items whose stored counterpart id is one of ``counterpart_ids``, keyed by it.
 
-        For a series, the master (header), not its occurrences.
+        For a series, the master (header), never an occurrence or exception: an exception
+        does not report its master's counterpart id as its own. Counterpart ids are opaque
+        strings and may contain ``|`` and ``:`` (an occurrence's is ``<series id>|<start>``).
 
         The engine uses it to adopt what an interrupted pass already created, and to find
         counterparts when its own state was lost.
@@ -299,8 +355,12 @@ class Provider(abc.ABC):
     def write(self, writes: Sequence[Write]) -> list[WriteResult]:
         """Apply ``writes`` in as few service calls as the service's batch API allows.
 
-        Returns one result per write, in order. Never sends invitations or updates to
-        attendees. Raises :class:`~calsync.errors.ProviderError` only when the whole call fails.
+        Returns one :class:`WriteResult` per write, in order, with the change token after
+        the write; a refused item is a result with an :class:`ItemFailure` and the others
+        go on. Never sends invitations or updates to attendees: a write the service could
+        only make by mailing them is refused with ``MEETING_MAIL_AVOIDED``. Raises
+        :class:`~calsync.errors.ProviderError` only when the whole call fails. Do not sleep
+        or retry: raise :class:`~calsync.errors.ThrottledError` with the service's hint.
         """
 
     def close(self) -> None:  # noqa: B027 - optional hook: most providers hold nothing to close
@@ -350,13 +410,27 @@ class MailboxProvider(Provider):
     def pull(self, cursor: str | None) -> Delta:
         """Return what changed since ``cursor`` (everything, as a full delta, when ``None``).
 
+        With ``None``: every item in scope, ``full=True`` (what calsync knows and the
+        listing lacks is taken as deleted). Otherwise: what was created, changed or deleted
+        since ``cursor``, which covers every change made after its listing began. Returns
+        the next cursor; calsync stores it after the pass's writes are committed. Markers
+        are hidden (``categories`` holds the person's own only).
+
         Raises :class:`~calsync.errors.CursorExpiredError` when the service no longer accepts
-        the cursor; the engine then pulls with ``None``.
+        the cursor (or it is not one this provider issued); the engine then pulls with
+        ``None`` and adopts what it knows.
         """
 
     @abc.abstractmethod
     def set_markers(self, changes: Sequence[MarkerChange]) -> list[WriteResult]:
-        """Show or remove markers on items, leaving the person's own categories alone."""
+        """Show or remove markers on items, leaving the person's own categories alone.
+
+        Each :class:`~calsync.markers.MarkerChange` puts its marker on the item (``None``:
+        removes calsync's marker). Returns one result per change, in order, with the
+        item's ref and its change token after marking. Restore what a marker replaced
+        (a colour); never touch the person's own categories, labels or colour otherwise.
+        Rendering twice, or removing a marker that is not there, succeeds.
+        """
 
 
 class PersonKind(enum.StrEnum):
@@ -416,7 +490,10 @@ class CrmProvider(Provider):
 
     @abc.abstractmethod
     def pull(self, cursor: str | None, *, owner: str) -> Delta:
-        """Return what changed since ``cursor`` among the events ``owner`` (a user id) owns."""
+        """Return what changed since ``cursor`` among the events ``owner`` (a user id) owns.
+
+        As :meth:`MailboxProvider.pull`, occurrence records of series included.
+        """
 
     def pull_owners(self, cursor: str | None, *, owners: Sequence[str]) -> OwnersDelta | None:
         """Return what changed since ``cursor`` among the events any of ``owners`` owns.
