@@ -132,3 +132,58 @@ def test_socket_server_and_forwarding_adapter(emulator: EchoEmulator) -> None:
         assert [item["n"] for item in forwarded.json()] == [2]
         assert forwarded.headers["X-Seen"] == f"{server.url}/items?q=1"
     assert emulator.counts == {"POST /items": 1, "GET /items": 1}
+
+
+class BatchingEmulator(EchoEmulator):
+    """Takes a partial failure only on a batch (POST /batch); every other fault anywhere."""
+
+    def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
+        return fault.kind is not FaultKind.PARTIAL_FAILURE or endpoint == "POST /batch"
+
+    def dispatch(self, endpoint: str, request: HttpRequest) -> HttpResponse:
+        if endpoint == "POST /batch":
+            return HttpResponse(body=b'["ok", "ok"]')
+        return super().dispatch(endpoint, request)
+
+    def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
+        if fault.kind is FaultKind.PARTIAL_FAILURE:
+            return HttpResponse(body=b'["failed", "ok"]')
+        return super().render_fault(endpoint, request, fault)
+
+
+def test_a_declined_fault_stays_armed_for_the_request_it_applies_to() -> None:
+    emulator = BatchingEmulator()
+    session = session_for(emulator)
+    emulator.faults.arm(Fault(kind=FaultKind.PARTIAL_FAILURE))
+    assert session.post("https://x/items", json={"n": 1}).status_code == 201
+    assert session.get("https://x/items").status_code == 200
+    assert emulator.faults.armed == (Fault(kind=FaultKind.PARTIAL_FAILURE),)
+    assert session.post("https://x/batch").json() == ["failed", "ok"]
+    assert session.post("https://x/batch").json() == ["ok", "ok"]
+    assert emulator.faults.armed == ()
+    assert len(emulator.items) == 1  # the declined fault did not stop the item's creation
+
+
+def test_a_declined_fault_keeps_its_place_and_lets_a_later_one_through() -> None:
+    emulator = BatchingEmulator()
+    session = session_for(emulator)
+    emulator.faults.arm(Fault(kind=FaultKind.PARTIAL_FAILURE, times=2))
+    emulator.faults.arm(Fault(kind=FaultKind.SERVER_ERROR))
+    assert session.get("https://x/items").status_code == 503  # the later fault applies here
+    assert session.post("https://x/batch").json() == ["failed", "ok"]
+    assert emulator.faults.armed == (Fault(kind=FaultKind.PARTIAL_FAILURE, times=2),)
+    assert session.post("https://x/batch").json() == ["failed", "ok"]
+    assert emulator.faults.armed == ()
+
+
+def test_a_fault_armed_on_an_alias_hits_the_first_of_its_endpoints(
+    emulator: EchoEmulator,
+) -> None:
+    emulator.fault_aliases = {"write": frozenset({"POST /items", "PUT /items"})}
+    session = session_for(emulator)
+    emulator.faults.arm(Fault(kind=FaultKind.SERVER_ERROR, endpoint="write", times=2))
+    assert session.get("https://x/items").status_code == 200
+    assert session.put("https://x/items").status_code == 503
+    assert session.post("https://x/items", json={}).status_code == 503
+    assert session.post("https://x/items", json={}).status_code == 201
+    assert emulator.counts == {"GET /items": 1, "PUT /items": 1, "POST /items": 2}

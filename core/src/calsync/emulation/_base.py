@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import threading
 from collections import Counter
+from collections.abc import Mapping
 
 from calsync.emulation._clock import Clock, SystemClock
 from calsync.emulation._faults import Fault, FaultPlan
@@ -16,15 +17,22 @@ class Emulator(abc.ABC):
 
     Subclasses implement :meth:`dispatch` (route a request, answer from the store) and
     :meth:`render_fault` (answer an armed fault in the service's own shape), plus
-    :meth:`reset`, :meth:`snapshot` and seeding helpers for their store. The base class
-    counts requests per endpoint, consults the fault plan and serialises access to the
-    store so the threaded server is safe.
+    :meth:`reset`, :meth:`snapshot` and seeding helpers for their store; they may decline a
+    fault that does not apply to a request (:meth:`fault_applies`). The base class counts
+    requests per endpoint, consults the fault plan and serialises access to the store so
+    the threaded server is safe. Every transport (in-process adapters, the socket server)
+    calls only :meth:`handle`, so an emulator never depends on the client library.
     """
 
     #: Endpoints of another service the emulator also answers (Google's OAuth token endpoint
     #: next to the Calendar API): only faults that name them reach them, so that a fault
     #: armed on "the service" does not also take down its sign-in.
     separate_endpoints: frozenset[str] = frozenset()
+
+    #: Names a fault may be armed on that stand for several endpoints, e.g. the conformance
+    #: suite's provider call ``"write"`` for EWS's CreateItem, UpdateItem and DeleteItem. A
+    #: fault armed on an alias hits the first request to any of its endpoints.
+    fault_aliases: Mapping[str, frozenset[str]] = {}
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         """Create an emulator reading time from ``clock`` (default: the system clock)."""
@@ -51,6 +59,16 @@ class Emulator(abc.ABC):
     def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
         """Answer an armed :class:`~calsync.emulation.Fault` in the service's own wire shape."""
 
+    def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
+        """Whether the armed ``fault`` applies to ``request`` (default: every fault applies).
+
+        Return ``False`` to decline it, e.g. a partial failure on a request that is not a
+        batch: the fault is not used up and stays armed, in its place, for the next request
+        it applies to. Called with the emulator's lock held; do not touch the store's
+        state here, only look.
+        """
+        return True
+
     @abc.abstractmethod
     def reset(self) -> None:
         """Forget every record, counter and armed fault."""
@@ -67,7 +85,12 @@ class Emulator(abc.ABC):
         with self._lock:
             self._counts[endpoint] += 1
             self._received.append(request)
-            fault = self.faults.take(endpoint, named_only=endpoint in self.separate_endpoints)
+            fault = self.faults.take(
+                endpoint,
+                named_only=endpoint in self.separate_endpoints,
+                aliases=[alias for alias, names in self.fault_aliases.items() if endpoint in names],
+                applies=lambda armed: self.fault_applies(endpoint, request, armed),
+            )
             if fault is not None:
                 return self.render_fault(endpoint, request, fault)
             return self.dispatch(endpoint, request)

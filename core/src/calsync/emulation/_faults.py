@@ -3,6 +3,13 @@
 A test arms a :class:`FaultPlan` with :class:`Fault` entries; the emulator consults the
 plan on every request and answers the first matching fault in its own service's wire shape
 (an EWS SOAP fault, a Google JSON error, a Salesforce error list).
+
+A fault matches a request by endpoint name: the name the emulator counts the request
+under, or an alias that stands for several of them (a provider call such as ``"write"``
+that is one of several service operations). The emulator may still decline a matching
+fault that does not apply to this request (a partial failure on a request that is not a
+batch); a declined fault is not used up and waits, in its place, for a request it applies
+to.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import enum
 import math
 import threading
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import final
 
@@ -92,16 +100,32 @@ class FaultPlan:
         """Shorthand for ``arm(Fault(kind=kind, **options))``."""
         self.arm(Fault(kind=FaultKind(kind), **options))  # type: ignore[arg-type]
 
-    def take(self, endpoint: str, *, named_only: bool = False) -> Fault | None:
-        """Return the first armed fault matching ``endpoint`` and use up one of its times.
+    def take(
+        self,
+        endpoint: str,
+        *,
+        named_only: bool = False,
+        aliases: Collection[str] = (),
+        applies: Callable[[Fault], bool] | None = None,
+    ) -> Fault | None:
+        """Return the first armed fault for ``endpoint`` that applies, using up one of its times.
 
-        :param named_only: only a fault naming ``endpoint`` matches, not one armed for any.
+        :param named_only: only a fault naming ``endpoint`` (or an alias) matches, not one
+            armed for any endpoint.
+        :param aliases: other names ``endpoint`` answers to (see the module docstring).
+        :param applies: asked about each matching fault in precedence order; a fault it
+            declines (``False``) is skipped and stays armed, times unchanged.
         """
+        names = {endpoint, *aliases}
         with self._lock:
             for entry in self._armed:
                 fault, remaining = entry
                 assert isinstance(fault, Fault)
-                if fault.endpoint != endpoint and (named_only or fault.endpoint is not None):
+                if fault.endpoint is None and named_only:
+                    continue
+                if fault.endpoint is not None and fault.endpoint not in names:
+                    continue
+                if applies is not None and not applies(fault):
                     continue
                 if remaining is not None:
                     assert isinstance(remaining, int)

@@ -1,10 +1,16 @@
-"""The request and response values an emulator core exchanges with its transports."""
+"""The request and response values an emulator core exchanges with its transports.
+
+These two values are the whole contract between an emulator and the client libraries:
+every adapter (``requests``, ``httpx``, ``httplib2``, the socket server, the WSGI and ASGI
+bridges) converts its library's request into an :class:`HttpRequest` and an
+:class:`HttpResponse` back into its library's response, and nothing else crosses.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import final
+from typing import Protocol, final
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 
@@ -84,3 +90,14 @@ class HttpResponse:
             return HTTPStatus(self.status).phrase
         except ValueError:
             return "Unknown"
+
+
+class RequestHandler(Protocol):
+    """Anything that answers requests: an emulator, or a layer in front of one.
+
+    Every transport accepts one; :class:`~calsync.emulation.Emulator` is one.
+    """
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer ``request``."""
+        ...

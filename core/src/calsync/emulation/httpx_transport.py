@@ -1,6 +1,7 @@
 """``httpx`` transports that route a client library to an emulator.
 
-:class:`InProcessTransport` answers in process, without sockets, so the client keeps its
+:class:`InProcessTransport` (and :class:`AsyncInProcessTransport` for an
+``httpx.AsyncClient``) answers in process, without sockets, so the client keeps its
 production URLs (MSAL refuses an authority that is not ``https://``).
 :class:`ForwardingTransport` sends every request to a local emulator server instead,
 keeping path and query (the demo's and ``calsync sandbox serve``'s socket mode).
@@ -12,29 +13,50 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from calsync.emulation._base import Emulator
-from calsync.emulation._http import HttpRequest
+from calsync.emulation._http import HttpRequest, HttpResponse, RequestHandler
 
-__all__ = ["ForwardingTransport", "InProcessTransport"]
+__all__ = ["AsyncInProcessTransport", "ForwardingTransport", "InProcessTransport"]
+
+
+def _request(request: httpx.Request, body: bytes) -> HttpRequest:
+    return HttpRequest.build(request.method, str(request.url), request.headers, body)
+
+
+def _response(request: httpx.Request, answer: HttpResponse) -> httpx.Response:
+    if answer.timeout:
+        raise httpx.ReadTimeout(f"emulated timeout: {request.method} {request.url}")
+    return httpx.Response(
+        answer.status, headers=dict(answer.headers), content=answer.body, request=request
+    )
 
 
 class InProcessTransport(httpx.BaseTransport):
-    """Answer every request sent through it from an :class:`Emulator`, in process."""
+    """Answer every request sent through it from an emulator, in process."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: RequestHandler) -> None:
         """Bind to ``emulator``."""
         self.emulator = emulator
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Hand the request to the emulator and wrap its answer as an ``httpx`` response."""
-        answer = self.emulator.handle(
-            HttpRequest.build(request.method, str(request.url), request.headers, request.read())
-        )
-        if answer.timeout:
-            raise httpx.ReadTimeout(f"emulated timeout: {request.method} {request.url}")
-        return httpx.Response(
-            answer.status, headers=dict(answer.headers), content=answer.body, request=request
-        )
+        return _response(request, self.emulator.handle(_request(request, request.read())))
+
+
+class AsyncInProcessTransport(httpx.AsyncBaseTransport):
+    """:class:`InProcessTransport` for an ``httpx.AsyncClient``.
+
+    The emulator answers synchronously, on the event loop's thread (its answers come from
+    memory, so nothing waits long).
+    """
+
+    def __init__(self, emulator: RequestHandler) -> None:
+        """Bind to ``emulator``."""
+        self.emulator = emulator
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Hand the request to the emulator and wrap its answer as an ``httpx`` response."""
+        body = await request.aread()
+        return _response(request, self.emulator.handle(_request(request, body)))
 
 
 class ForwardingTransport(httpx.HTTPTransport):

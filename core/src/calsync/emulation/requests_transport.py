@@ -13,6 +13,7 @@ exchangelib builds its adapter itself from the class attribute
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,25 +21,24 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.response import HTTPResponse
 
-from calsync.emulation._base import Emulator
-from calsync.emulation._http import HttpRequest
+from calsync.emulation._http import HttpRequest, RequestHandler
 
 
 class InProcessAdapter(HTTPAdapter):
-    """Answer every request sent through it from an :class:`Emulator`, in process."""
+    """Answer every request sent through it from an emulator, in process."""
 
-    emulator_cls_default: ClassVar[Emulator | None] = None
+    emulator_cls_default: ClassVar[RequestHandler | None] = None
 
-    def __init__(self, emulator: Emulator | None = None, **pool_options: Any) -> None:
+    def __init__(self, emulator: RequestHandler | None = None, **pool_options: Any) -> None:
         """Bind to ``emulator`` (or the class-level default set by :meth:`bound_to`)."""
         super().__init__(**pool_options)
         bound = emulator or type(self).emulator_cls_default
         if bound is None:
             raise TypeError("InProcessAdapter needs an emulator (or use InProcessAdapter.bound_to)")
-        self.emulator: Emulator = bound
+        self.emulator: RequestHandler = bound
 
     @classmethod
-    def bound_to(cls, emulator: Emulator) -> type[InProcessAdapter]:
+    def bound_to(cls, emulator: RequestHandler) -> type[InProcessAdapter]:
         """Return an adapter class whose instances all answer from ``emulator``."""
         return type(
             f"{cls.__name__}For{type(emulator).__name__}",
@@ -61,7 +61,7 @@ class InProcessAdapter(HTTPAdapter):
                 request.method or "GET",
                 request.url or "",
                 dict(request.headers),
-                request.body,
+                _body_bytes(request.body),
             )
         )
         if answer.timeout:
@@ -77,6 +77,18 @@ class InProcessAdapter(HTTPAdapter):
             decode_content=False,
         )
         return self.build_response(request, raw)
+
+
+def _body_bytes(body: object) -> bytes | str | None:
+    """The body ``requests`` prepared: bytes or text, or a file or generator when streamed."""
+    if body is None or isinstance(body, bytes | str):
+        return body
+    read = getattr(body, "read", None)
+    if callable(read):
+        data = read()
+        return data if isinstance(data, bytes | str) else None
+    assert isinstance(body, Iterable)
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
 
 
 class ForwardingAdapter(HTTPAdapter):
