@@ -10,8 +10,8 @@ from gapi_support import ALICE, error_of, timed
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import Fault, FaultKind
+from calsync.emulation.httplib2_transport import InProcessHttp
 from calsync_gmail.emulator import (
-    FakeHttp,
     GoogleEmulator,
     authorized_http,
     calendar_service,
@@ -191,7 +191,7 @@ def test_wire_format_matches_protocols_3_5(emulator: GoogleEmulator) -> None:
         f"authorization: Bearer {token}\n\n"
     )
     body = _raw_batch([patch, missing])
-    response, content = FakeHttp(emulator).request(
+    response, content = InProcessHttp(emulator).request(
         "https://www.googleapis.com/batch/calendar/v3",
         "POST",
         body=body,
@@ -214,7 +214,7 @@ def test_calendar_batch_limit_is_1000_parts(emulator: GoogleEmulator) -> None:
     token = emulator.issue_access_token(ALICE)
     part = f"GET /calendar/v3/colors?alt=json HTTP/1.1\nauthorization: Bearer {token}\n\n"
     headers = {"content-type": 'multipart/mixed; boundary="===============4496965487053670314=="'}
-    http = FakeHttp(emulator)
+    http = InProcessHttp(emulator)
     ok, _ = http.request(
         "https://www.googleapis.com/batch/calendar/v3", "POST", _raw_batch([part] * 1000), headers
     )

@@ -16,8 +16,8 @@ from google.oauth2 import service_account
 from googleapiclient.errors import HttpError
 
 from calsync.emulation import FrozenClock
+from calsync.emulation.httplib2_transport import InProcessHttp
 from calsync_gmail.emulator import (
-    FakeHttp,
     GoogleEmulator,
     authorized_http,
     calendar_service,
@@ -64,7 +64,7 @@ def test_access_token_without_refresh_token_gets_401(emulator: GoogleEmulator) -
     with pytest.raises(RefreshError):
         cal.events().list(calendarId="primary").execute()
     assert emulator.counts["calendar.events.list"] == 1
-    response, content = FakeHttp(emulator).request(
+    response, content = InProcessHttp(emulator).request(
         "https://www.googleapis.com/calendar/v3/calendars/primary/events?alt=json",
         headers={"authorization": "Bearer not-issued-by-google"},
     )

@@ -111,7 +111,7 @@ def test_the_window_slides_without_a_full_listing(harness: GraphHarness) -> None
     mailbox = GraphMailbox(
         harness.settings("Europe/Berlin"),
         ALICE,
-        transport=InProcessTransport(harness.transport),  # type: ignore[arg-type]
+        transport=InProcessTransport(harness.emulator),
         credential=harness.secret,
         clock=clock.now,
     )
@@ -247,7 +247,7 @@ def test_the_full_listing_after_an_expired_token_reaches_back_to_the_first_round
     mailbox = GraphMailbox(
         settings,
         ALICE,
-        transport=InProcessTransport(harness.transport),  # type: ignore[arg-type]
+        transport=InProcessTransport(harness.emulator),
         credential=harness.secret,
         clock=clock.now,
     )

@@ -2,7 +2,7 @@
 
 The services are built from the discovery documents shipped inside googleapiclient (no
 network at build time) over one ``http`` object: ``google_auth_httplib2.AuthorizedHttp``
-around ``httplib2.Http`` in production, around the emulator's ``FakeHttp`` in tests.
+around ``httplib2.Http`` in production, around core's ``InProcessHttp`` in tests.
 Batches are built with an explicit URI because ``new_batch_http_request()`` ignores
 ``api_endpoint``.
 """

@@ -2,7 +2,7 @@
 
 It seeds and reads the emulator's store directly (never through the provider), converting
 items with the plugin's own functions, and hands out providers that reach the emulator
-through ``FakeHttp`` with service-account credentials impersonating the mailbox (as a
+through ``InProcessHttp`` with service-account credentials impersonating the mailbox (as a
 Workspace deployment runs). Revoking credentials withdraws the domain-wide delegation,
 as a Workspace admin would; restoring grants it again.
 

@@ -6,22 +6,21 @@ Providers it hands out talk to the same emulator through MSAL, httpx and an in-p
 transport. Marker checks read what a person would see: the ``"Sync Error"`` category on
 the event, red (``preset0``) in the master category list, and the detail category.
 
-Faults armed on the suite's names for provider calls are moved onto the Graph request that
-starts each call: ``pull`` the delta GET, ``fetch`` an event GET, ``find`` an events
-``$filter`` list, ``write`` the first POST, PATCH or DELETE (inside ``$batch``, so one write
-of a batch fails), ``markers`` a PATCH.
+Faults armed on the suite's names for provider calls (the emulator's fault aliases) hit
+the Graph request that starts each call: ``pull`` the delta GET, ``fetch`` an event GET,
+``find`` an events ``$filter`` list, ``write`` the first POST, PATCH or DELETE (inside
+``$batch``, so one write of a batch fails), ``markers`` a PATCH.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import secrets
 import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any, Final
 
-from calsync.emulation import Fault, FaultKind, FaultPlan, HttpRequest, HttpResponse
+from calsync.emulation import Fault, FaultKind
 from calsync.emulation.httpx_transport import InProcessTransport
 from calsync.emulation.server import EmulatorServer
 from calsync.harness import Endpoint, MailboxHarness, MarkerView
@@ -59,35 +58,6 @@ ALIASES: Final[dict[str, frozenset[str]]] = {
 }
 
 
-class AliasedFaults:
-    """The emulator as the provider's transport sees it, with faults armed on aliases."""
-
-    def __init__(self, emulator: GraphEmulator) -> None:
-        """Route requests to ``emulator``."""
-        self.emulator = emulator
-        self.plan = FaultPlan()
-
-    def arm(self, fault: Fault) -> None:
-        """Arm ``fault`` on an alias, or on the emulator when it names no alias."""
-        (self.plan if fault.endpoint in ALIASES else self.emulator.faults).arm(fault)
-
-    def clear(self) -> None:
-        """Disarm every fault, here and on the emulator."""
-        self.plan.clear()
-        self.emulator.faults.clear()
-
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        """Answer a request; a ``$batch``'s inner requests come back here through the emulator."""
-        endpoint = self.emulator.endpoint_of(request)
-        for alias, endpoints in ALIASES.items():
-            if endpoint in endpoints:
-                fault = self.plan.take(alias)
-                if fault is not None:
-                    self.emulator.faults.arm(dataclasses.replace(fault, endpoint=endpoint, times=1))
-                    break
-        return self.emulator.handle(request)
-
-
 class GraphHarness(MailboxHarness):
     """Drives an in-process :class:`GraphEmulator` (a fresh one by default)."""
 
@@ -96,10 +66,8 @@ class GraphHarness(MailboxHarness):
     def __init__(self, emulator: GraphEmulator | None = None) -> None:
         """Use ``emulator``, or start an empty one, with one app registration."""
         self.emulator = emulator or GraphEmulator()
-        self.transport = AliasedFaults(self.emulator)
-        # The emulator routes a batch's inner requests through its own handle(); aliases
-        # must see them too.
-        self.emulator.inner = self.transport.handle
+        # A fault armed on a provider call hits one of its endpoints, inside a $batch too.
+        self.emulator.fault_aliases = ALIASES
         self.client_id = str(uuid.uuid4())
         self.secret = secrets.token_urlsafe(24)
         self.app = self.emulator.register_app(TENANT, self.client_id, secret=self.secret)
@@ -122,7 +90,7 @@ class GraphHarness(MailboxHarness):
         provider = GraphMailbox(
             self.settings(zone),
             key,
-            transport=InProcessTransport(self.transport),  # type: ignore[arg-type]
+            transport=InProcessTransport(self.emulator),
             credential=self.secret,
             sleep=self.waits.append,
         )
@@ -131,7 +99,7 @@ class GraphHarness(MailboxHarness):
 
     def serve(self) -> Endpoint:
         """Serve the emulator on 127.0.0.1 for the mailboxes opened so far."""
-        server = EmulatorServer(self.transport).start()  # type: ignore[arg-type]
+        server = EmulatorServer(self.emulator).start()
         variable = "CALSYNC_EMULATOR_GRAPH_SECRET"
 
         def settings(address: str | None) -> dict[str, Any]:
@@ -328,11 +296,11 @@ class GraphHarness(MailboxHarness):
 
     def inject(self, kind: FaultKind, **options: Any) -> None:
         """Arm a fault; ``endpoint`` may name a Graph endpoint or a provider call."""
-        self.transport.arm(Fault(kind=FaultKind(kind), **options))
+        self.emulator.faults.arm(Fault(kind=FaultKind(kind), **options))
 
     def clear_faults(self) -> None:
         """Disarm every fault."""
-        self.transport.clear()
+        self.emulator.faults.clear()
 
     def revoke_credentials(self) -> None:
         """Replace the app's secret and revoke its tokens: Graph answers 401, tokens are refused."""

@@ -25,7 +25,7 @@ from calsync.model import CalendarItem, EventType, Moment
 from calsync.timezones import to_zoneinfo
 from calsync_exchange.emulator import EwsEmulator
 from calsync_exchange.emulator.errors import EwsError
-from calsync_exchange.harness.faults import AliasedFaults
+from calsync_exchange.harness.faults import ALIASES
 from calsync_exchange.harness.records import from_record, seed_values, windows_id
 from calsync_exchange.provider import ExchangeMailbox
 from calsync_exchange.settings import ExchangeSettings
@@ -59,8 +59,8 @@ class ExchangeHarness(MailboxHarness):
     def __init__(self, emulator: EwsEmulator | None = None) -> None:
         """Use ``emulator``, or start an empty one."""
         self.emulator = emulator or EwsEmulator()
-        self.transport = AliasedFaults(self.emulator)
-        self._adapter = InProcessAdapter.bound_to(self.transport)  # type: ignore[arg-type]
+        self.emulator.fault_aliases = ALIASES
+        self._adapter = InProcessAdapter.bound_to(self.emulator)
         self._passwords: dict[str, str] = {}
         self._zones: dict[str, str] = {}
         self._providers: list[ExchangeMailbox] = []
@@ -87,7 +87,7 @@ class ExchangeHarness(MailboxHarness):
 
     def serve(self) -> Endpoint:
         """Serve the emulator on 127.0.0.1 for the mailboxes opened so far (basic auth)."""
-        server = EmulatorServer(self.transport).start()  # type: ignore[arg-type]
+        server = EmulatorServer(self.emulator).start()
 
         def settings(address: str | None) -> dict[str, Any]:
             key = (address or "").lower()
@@ -222,11 +222,11 @@ class ExchangeHarness(MailboxHarness):
 
     def inject(self, kind: FaultKind, **options: Any) -> None:
         """Arm a fault; ``endpoint`` may name an EWS operation or a provider call."""
-        self.transport.arm(Fault(kind=FaultKind(kind), **options))
+        self.emulator.faults.arm(Fault(kind=FaultKind(kind), **options))
 
     def clear_faults(self) -> None:
         """Disarm every fault."""
-        self.transport.clear()
+        self.emulator.faults.clear()
 
     def revoke_credentials(self) -> None:
         """Change every opened mailbox's password: requests get HTTP 401."""

@@ -1,8 +1,9 @@
 """A stateful emulator of Google Calendar v3, Gmail v1 and Google's OAuth token endpoint.
 
-google-api-python-client talks to it unmodified, in process through :class:`FakeHttp`
-(wrapped in ``google_auth_httplib2.AuthorizedHttp`` with real google-auth credentials) or
-through :class:`~calsync.emulation.server.EmulatorServer` sockets::
+google-api-python-client talks to it unmodified, in process through
+:class:`~calsync.emulation.httplib2_transport.InProcessHttp` (wrapped in
+``google_auth_httplib2.AuthorizedHttp`` with real google-auth credentials) or through
+:class:`~calsync.emulation.server.EmulatorServer` sockets::
 
     emulator = GoogleEmulator(clock=FrozenClock(...))
     emulator.add_user("alice@example.com", time_zone="Europe/Copenhagen")
@@ -28,7 +29,6 @@ from calsync_gmail.emulator._oauth import (
 )
 from calsync_gmail.emulator._store import NotificationRequest
 from calsync_gmail.emulator._transport import (
-    FakeHttp,
     GoogleEndpoints,
     authorized_http,
     calendar_service,
@@ -45,7 +45,6 @@ __all__ = [
     "GMAIL_MODIFY_SCOPE",
     "SERVICE_ACCOUNT_EMAIL",
     "ApiError",
-    "FakeHttp",
     "GoogleEmulator",
     "GoogleEndpoints",
     "NotificationRequest",

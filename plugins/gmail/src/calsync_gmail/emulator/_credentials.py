@@ -1,7 +1,7 @@
 """google-auth credentials wired to an emulator's token endpoint.
 
-``AuthorizedHttp`` refreshes credentials through the http object it wraps, so a
-:class:`FakeHttp` already takes refreshes to the emulator. googleapiclient's batches do not:
+``AuthorizedHttp`` refreshes credentials through the http object it wraps, so an
+``InProcessHttp`` already takes refreshes to the emulator. googleapiclient's batches do not:
 ``BatchHttpRequest.execute`` refreshes invalid credentials, and credentials of a part that
 answered 401, through a *new* ``httplib2.Http()`` (``googleapiclient/_auth.py``,
 ``refresh_credentials``), i.e. over the network. In process there is no network, so the
@@ -19,8 +19,8 @@ import google_auth_httplib2
 from google.oauth2 import service_account
 
 from calsync.emulation import Emulator
+from calsync.emulation.httplib2_transport import InProcessHttp
 from calsync_gmail.emulator._oauth import DEFAULT_TOKEN_URI
-from calsync_gmail.emulator._transport import FakeHttp
 
 
 class _Wired:
@@ -31,7 +31,7 @@ class _Wired:
 
     def _refresh_transport(self, request: Any) -> Any:
         if self._token_uri == DEFAULT_TOKEN_URI:
-            return google_auth_httplib2.Request(FakeHttp(self.emulator))
+            return google_auth_httplib2.Request(InProcessHttp(self.emulator))
         return request
 
 

@@ -13,7 +13,7 @@ SERVER_ERROR       500 ``backendError``; ``503`` / ``502`` / ``504`` in ``detail
                    JSON (as for a 502 when the backend cannot be reached; Google's
                    "Handle API errors" guide: retry 5xx with exponential back-off), and
                    ``retry-after`` a ``Retry-After`` header.
-TIMEOUT            no answer: ``FakeHttp`` raises :class:`TimeoutError` (``socket.timeout``).
+TIMEOUT            no answer: ``InProcessHttp`` raises :class:`TimeoutError` (``socket.timeout``).
 MALFORMED          200 whose body is truncated JSON.
 CURSOR_EXPIRED     every sync token is forgotten, then the request is served: the next list
                    with a ``syncToken`` (this one, if it has one) gets 410 ``fullSyncRequired``.

@@ -1,7 +1,8 @@
 """Connecting google-api-python-client to the emulator, in process or through a socket.
 
-In process, :class:`FakeHttp` stands in for ``httplib2.Http``: wrap it in
-``google_auth_httplib2.AuthorizedHttp`` with real google-auth credentials and pass that as
+In process, core's :class:`~calsync.emulation.httplib2_transport.InProcessHttp` stands in
+for ``httplib2.Http``: :func:`authorized_http` wraps it in
+``google_auth_httplib2.AuthorizedHttp`` with real google-auth credentials, to pass as
 ``http=`` to ``build()``. The client keeps its production URLs, batches included.
 
 Through a socket (:class:`~calsync.emulation.server.EmulatorServer`), point the services at the
@@ -17,63 +18,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import google_auth_httplib2
-import httplib2
 from google.auth.credentials import Credentials as BaseCredentials
 from googleapiclient.discovery import build
 from googleapiclient.http import BatchHttpRequest
 
-from calsync.emulation import Emulator, HttpRequest
+from calsync.emulation import Emulator
+from calsync.emulation.httplib2_transport import InProcessHttp
 from calsync_gmail.emulator._oauth import DEFAULT_TOKEN_URI
-
-
-class FakeHttp:
-    """An ``httplib2.Http`` look-alike that answers every request from ``emulator``."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        """Answer from ``emulator``."""
-        self.emulator = emulator
-        # Attributes AuthorizedHttp and googleapiclient proxy or set on an httplib2.Http.
-        self.timeout: float | None = None
-        self.follow_redirects = True
-        self.redirect_codes: set[int] = set(httplib2.REDIRECT_CODES)
-        self.connections: dict[str, Any] = {}
-
-    def request(
-        self,
-        uri: str,
-        method: str = "GET",
-        body: bytes | str | None = None,
-        headers: dict[str, str] | None = None,
-        redirections: int = httplib2.DEFAULT_MAX_REDIRECTS,
-        connection_type: Any = None,
-    ) -> tuple[httplib2.Response, bytes]:
-        """Send one request; return ``(httplib2.Response, content)`` as httplib2 does.
-
-        :raises TimeoutError: for an armed TIMEOUT fault (``socket.timeout`` is this class,
-            and it is what httplib2 lets through when a socket times out).
-        """
-        answer = self.emulator.handle(HttpRequest.build(method, uri, headers, body))
-        if answer.timeout:
-            raise TimeoutError("timed out")
-        info = {k.lower(): v for k, v in answer.headers.items()}
-        info["status"] = str(answer.status)
-        info["content-length"] = str(len(answer.body))
-        response = httplib2.Response(info)
-        response.reason = answer.reason
-        return response, answer.body
-
-    def add_certificate(self, key: Any, cert: Any, domain: Any, password: Any = None) -> None:
-        """Accept and ignore a client certificate (there is no TLS in process)."""
-
-    def close(self) -> None:
-        """Nothing to close."""
 
 
 def authorized_http(
     emulator: Emulator, credentials: BaseCredentials
 ) -> google_auth_httplib2.AuthorizedHttp:
-    """``AuthorizedHttp`` over a :class:`FakeHttp`: token refreshes go to the emulator too."""
-    return google_auth_httplib2.AuthorizedHttp(credentials, http=FakeHttp(emulator))
+    """``AuthorizedHttp`` over an ``InProcessHttp``: token refreshes go to the emulator too."""
+    return google_auth_httplib2.AuthorizedHttp(credentials, http=InProcessHttp(emulator))
 
 
 @dataclass(frozen=True, slots=True)

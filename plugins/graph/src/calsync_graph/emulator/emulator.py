@@ -92,9 +92,6 @@ class GraphEmulator(Emulator):
         super().__init__(clock=clock)
         self.store = GraphStore()
         self.directory = Directory()
-        #: Where a ``$batch``'s inner requests go: this emulator's own ``handle`` (counted,
-        #: fault-checked), or a wrapper that also sees them (the harness's fault aliases).
-        self.inner: Callable[[HttpRequest], HttpResponse] = self.handle
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -250,7 +247,7 @@ class GraphEmulator(Emulator):
                 headers,
                 json.dumps(body) if body is not None else None,
             )
-            answer = self.inner(inner)
+            answer = self.handle(inner)  # counted and fault-checked like any request
             if answer.timeout:
                 return answer
             try:
