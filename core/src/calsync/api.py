@@ -81,14 +81,39 @@ class Calsync:
         """Run one pass for ``mailbox`` (every mailbox by default)."""
         return self.engine.run([mailbox] if mailbox else None, allow_mass_delete=allow_mass_delete)
 
-    def read_organisation(self, mailboxes: Sequence[str] | None = None) -> OrgRound:
+    def read_organisation(
+        self, mailboxes: Sequence[str] | None = None, *, mailbox_changes: bool = True
+    ) -> OrgRound:
         """Read once what a round's passes need from the CRM (every mailbox by default).
 
         Hand the result to :meth:`sync_mailbox` for each mailbox of the round (in this
         process or another: it is plain frozen values). See :mod:`calsync.engine.org_round`.
+        Without ``mailbox_changes`` the mailboxes are not read ahead (each pass reads its own).
         """
         chosen = [self.config.mailbox(n) for n in mailboxes] if mailboxes else None
-        return self.engine.read_organisation(chosen or list(self.config.mailboxes))
+        return self.engine.read_organisation(
+            chosen or list(self.config.mailboxes), mailbox_changes=mailbox_changes
+        )
+
+    def open_round(
+        self, mailboxes: Sequence[str] | None = None, *, mailbox_changes: bool = True
+    ) -> tuple[OrgRound, str]:
+        """The organisation's step of a round whose passes run elsewhere (``calsync worker``).
+
+        The read (:meth:`read_organisation`), then what :meth:`sync` decides before any
+        pass: ``"suspended"`` when the CRM refuses the organisation's credentials (the
+        organisation is suspended once, with its notification), ``"waiting"`` when the
+        daily API allowance is used into its reserve, ``""`` when the passes run. The read
+        is kept in the organisation's history, as a round's is.
+        """
+        started = self.clock()
+        org = self.read_organisation(mailboxes, mailbox_changes=mailbox_changes)
+        organisation = self.engine.organisation
+        refused = org.refused or organisation.still_refused(org)
+        if refused:
+            organisation.suspend(refused)
+            return org, "suspended"
+        return org, "waiting" if organisation.slowed(org, started) else ""
 
     def sync_mailbox(
         self, mailbox: str, *, org: OrgRound | None = None, allow_mass_delete: bool = False

@@ -158,15 +158,19 @@ class Engine:
         with self.notifications.held():
             return run_round(self, chosen, allow_mass_delete=allow_mass_delete)
 
-    def read_organisation(self, mailboxes: Sequence[MailboxConfig]) -> OrgRound:
+    def read_organisation(
+        self, mailboxes: Sequence[MailboxConfig], *, mailbox_changes: bool = True
+    ) -> OrgRound:
         """Read once what the passes of ``mailboxes`` need from the CRM (see :mod:`.org_round`).
 
-        Mailboxes whose passes will not run (disabled, suspended) are left out.
+        Mailboxes whose passes will not run (disabled, suspended) are left out. Without
+        ``mailbox_changes`` the mailboxes are not read ahead: each pass reads its own (the
+        workers, whose passes run side by side).
         """
         running = [m for m in mailboxes if self.mailbox_state(m).effectively_enabled]
         cursors = {m.name: self.state.cursors(m.name) for m in running}
         org = self.organisation.read([(m.address, cursors[m.name].get(Side.CRM)) for m in running])
-        if org.owners is None:
+        if org.owners is None or not mailbox_changes:
             return org
         return self.organisation.read_mailboxes(
             org,

@@ -1,13 +1,17 @@
 """The Celery application: a round task that fans out one pass task per mailbox.
 
-A round (``calsync.round``, planned by ``calsync scheduler``, Celery beat) runs the
-organisation read once and enqueues ``calsync.pass`` for each mailbox it returns. Delivery
-is at least once, so everything is safe to run twice:
+A round (``calsync.round``, planned by ``calsync scheduler``, Celery beat) reads the
+organisation from the CRM once and enqueues ``calsync.pass`` for each mailbox, carrying the
+mailbox's share of that read (:mod:`calsync.workers.shares`): a round of any size costs the
+CRM the organisation round's few calls, not a few per mailbox. Delivery is at least once,
+so everything is safe to run twice:
 
 * ``acks_late``: a task is acknowledged when its pass ended, so a worker killed mid-pass
   leaves it in the queue; after the visibility timeout the broker hands it to another worker.
 * the state lease (and a lock within a process) keeps a mailbox to one pass at a time: a
   redelivered task for a mailbox that is being synced ends at once as ``busy``;
+* a stale share (the mailbox was passed since the read) is not used: that pass reads its
+  own CRM changes;
 * a pass task expires when the next round is planned (the next round passes the mailbox
   anyway), so a backlog never grows past one round;
 * a pass the service throttled or that found it down (THROTTLED, SERVICE_UNAVAILABLE) is
@@ -96,26 +100,33 @@ def runtime() -> Runtime:
 
 @app.task(name=ROUND_TASK)
 def plan_round() -> int:
-    """The organisation read, then one pass task per mailbox; returns how many."""
+    """The organisation read, then one pass task per mailbox with its share; returns how many."""
     round_id = uuid.uuid4().hex[:12]
-    names = runtime().org_read()
+    planned = runtime().plan_round()
     expires = app.conf.beat_schedule["round"]["schedule"]
-    for name in names:
-        pass_task.apply_async((name,), headers={"round": round_id}, expires=expires)
+    for name, share in planned:
+        pass_task.apply_async(
+            (name,),
+            {"share": share},
+            headers={"round": round_id},
+            expires=expires,
+            # A share repeats what the CRM supports (its time zones): it packs well.
+            compression="zlib",
+        )
     metrics.QUEUE_DEPTH.set(queue_depth())
-    logger.info("round %s: %d passes enqueued", round_id, len(names))
-    return len(names)
+    logger.info("round %s: %d passes enqueued", round_id, len(planned))
+    return len(planned)
 
 
 @app.task(name=PASS_TASK, bind=True, max_retries=TASK_BACKOFF.attempts - 1)
-def pass_task(self: Task[Any, Any], name: str) -> str:
-    """One pass of mailbox ``name``; returns its outcome."""
+def pass_task(self: Task[Any, Any], name: str, share: dict[str, Any] | None = None) -> str:
+    """One pass of mailbox ``name`` (``share``: its round's read, :mod:`.shares`); its outcome."""
     work = runtime()
     if name not in work.names:
         # Queued before the configuration lost the mailbox (or by a deployment that has it).
         logger.warning("pass of %s skipped: no such mailbox in the configuration", name)
         return "not-configured"
-    report = work.run_pass(name)
+    report = work.run_pass(name, share)
     retries: int = self.request.retries
     worth_retrying = report.outcome == "failed" and RETRY_CODES & set(report.issues)
     if worth_retrying and retries < TASK_BACKOFF.attempts - 1:

@@ -12,6 +12,7 @@ holder (host and process id), a lock per mailbox does the same.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -25,9 +26,15 @@ from calsync.engine import Engine, PassReport
 from calsync.plugins import Registry, discover, load_registry
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.state import State
-from calsync.workers import metrics
+from calsync.workers import metrics, shares
 
 __all__ = ["Runtime"]
+
+logger = logging.getLogger("calsync.workers")
+
+
+#: Provider methods that answer from what the provider holds, without a request.
+_NOT_CALLS = frozenset({"api_usage", "close", "web_link"})
 
 
 class _Counted:
@@ -38,7 +45,7 @@ class _Counted:
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._provider, name)
-        if not callable(attribute):
+        if not callable(attribute) or name in _NOT_CALLS:
             return attribute
         counter = metrics.API_CALLS.labels(service=self._service, endpoint=name)
 
@@ -68,32 +75,59 @@ class Runtime:
         self._busy: set[str] = set()
         self._busy_lock = threading.Lock()
         self._local = threading.local()
+        #: Rounds are planned one at a time, on an API of their own (see :meth:`_rounds`).
+        self._round_lock = threading.Lock()
+        self._round_api: Calsync | None = None
 
     # -- the organisation read ---------------------------------------------------------------
 
-    def org_read(self) -> list[str]:
-        """The mailboxes a round passes, in configuration order; sets the round-lag gauges.
+    def plan_round(self) -> list[tuple[str, dict[str, Any] | None]]:
+        """The round's organisation read: each mailbox to pass, with its share (or ``None``).
 
-        The round's one organisation-level step: it reads the state, not the services, and
-        leaves out disabled mailboxes (their pass would only say so). This is the seam where
-        the organisation round's CRM read goes when calsync has one.
+        Disabled mailboxes are left out (their pass would only say so); the round-lag
+        gauges are set from the state. Then the CRM is read once for all of them
+        (:meth:`Calsync.open_round`, without reading the mailboxes ahead: their passes read
+        them side by side). No pass at all when the organisation waits (its credentials
+        refused, its API allowance used into the reserve); no share when the read failed or
+        read nothing (each pass reads for itself and meets the failure where it is).
         """
         now = self.clock()
-        due: list[str] = []
+        due = []
         for mailbox in self.config.mailboxes:
             status = self.state.mailbox(mailbox.name)
             if status is not None and not status.enabled:
                 continue
-            due.append(mailbox.name)
+            due.append(mailbox)
             synced = status.last_success_at if status is not None else None
             if synced is not None:
                 metrics.ROUND_LAG.labels(mailbox=mailbox.name).set((now - synced).total_seconds())
-        return due
+        if not due:
+            return []
+        with self._round_lock:
+            org, waits = self._rounds().open_round([m.name for m in due], mailbox_changes=False)
+        if waits:
+            logger.warning("the organisation is %s: no pass this round", waits)
+            return []
+        if org.owners is None:
+            return [(mailbox.name, None) for mailbox in due]
+        return [(m.name, shares.encode(shares.share_of(org, m.address), now)) for m in due]
+
+    def _rounds(self) -> Calsync:
+        """The rounds' own API: its organisation facts are reused from round to round."""
+        if self._round_api is None:
+            self._round_api = Calsync(
+                self.config,
+                state=self.state,
+                registry=self.registry,
+                clock=self.clock,
+                crm=self._new_crm(),
+            )
+        return self._round_api
 
     # -- one pass -----------------------------------------------------------------------------
 
-    def run_pass(self, name: str) -> PassReport:
-        """Run one pass of mailbox ``name`` and count it in the metrics."""
+    def run_pass(self, name: str, share: dict[str, Any] | None = None) -> PassReport:
+        """Run one pass of mailbox ``name`` (with its round's ``share``) and count it."""
         mailbox = self.config.mailbox(name)
         with self._busy_lock:
             if name in self._busy:
@@ -102,6 +136,7 @@ class Runtime:
                 )
             self._busy.add(name)
         started = time.monotonic()
+        org = shares.decode(share, self.clock()) if share is not None else None
         builder = Engine(self.config, state=self.state, registry=self.registry, clock=self.clock)
         try:
             provider = _Counted(builder.mailbox_provider(mailbox), mailbox.provider)
@@ -113,7 +148,9 @@ class Runtime:
                 crm=self._crm(),
                 mailboxes={name: cast(MailboxProvider, provider)},
             )
-            [report] = app.sync(name)
+            # Without a share the pass is a round of one, as `calsync sync --mailbox`: it
+            # reads what it needs and first asks whether the organisation waits.
+            report = app.sync_mailbox(name, org=org) if org is not None else app.sync(name)[0]
         finally:
             builder.close()
             with self._busy_lock:
@@ -125,10 +162,12 @@ class Runtime:
         """The CRM provider of the calling thread (built on first need, kept for the thread's next passes)."""
         crm = getattr(self._local, "crm", None)
         if crm is None:
-            builder = Engine(self.config, state=self.state, registry=self.registry)
-            crm = cast(CrmProvider, _Counted(builder.crm(), self.config.crm.provider))
-            self._local.crm = crm
+            crm = self._local.crm = self._new_crm()
         return cast(CrmProvider, crm)
+
+    def _new_crm(self) -> CrmProvider:
+        builder = Engine(self.config, state=self.state, registry=self.registry)
+        return cast(CrmProvider, _Counted(builder.crm(), self.config.crm.provider))
 
     @staticmethod
     def _counted(report: PassReport) -> PassReport:
@@ -138,5 +177,7 @@ class Runtime:
         return report
 
     def close(self) -> None:
-        """Release the state database."""
+        """Release the rounds' providers and the state database."""
+        if self._round_api is not None:
+            self._round_api.engine.close()
         self.state.close()

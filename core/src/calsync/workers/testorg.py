@@ -40,6 +40,8 @@ class Logged:
     at: float
     mailbox: str | None
     token: str | None
+    #: The emulator's name for the operation (e.g. ``query``, ``sobjects.describe``).
+    endpoint: str = ""
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class _Slow:
     service: str
     latency: float
     log: list[Logged]
+    endpoint_of: Callable[[HttpRequest], str]
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         # The wait is outside the emulator's lock: requests wait side by side, as on a network.
@@ -65,6 +68,7 @@ class _Slow:
                 at=time.monotonic(),
                 mailbox=found.group(1).lower() if found else None,
                 token=authorization.removeprefix("Bearer ") or None,
+                endpoint=self.endpoint_of(request),
             )
         )
         return self.inner(request)
@@ -133,7 +137,7 @@ class TestOrg:
     def _slow(self, harness: Any, service: str) -> None:
         # Served objects are the emulator (Salesforce) or its fault router (Graph).
         target = getattr(harness, "transport", None) or harness.emulator
-        slow = _Slow(target.handle, service, self.latency, self.log)
+        slow = _Slow(target.handle, service, self.latency, self.log, harness.emulator.endpoint_of)
         target.handle = slow.handle
         self._slowed.append(slow)
 
@@ -204,4 +208,12 @@ class TestOrg:
         counts: dict[str, int] = {}
         for entry in list(self.log):
             counts[entry.service] = counts.get(entry.service, 0) + 1
+        return counts
+
+    def endpoints(self, service: str, since: int = 0) -> dict[str, int]:
+        """Requests ``service`` answered by endpoint, from the ``since``-th logged request on."""
+        counts: dict[str, int] = {}
+        for entry in self.log[since:]:
+            if entry.service == service:
+                counts[entry.endpoint] = counts.get(entry.endpoint, 0) + 1
         return counts

@@ -1,0 +1,150 @@
+"""A worker round: the organisation read once, each pass task carrying its mailbox's share.
+
+In one process, without a broker: the round's read and the passes run as a worker's tasks
+would (each share through JSON, as the broker carries it). Judged by the Salesforce
+emulator's request log and what the mailboxes hold.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("prometheus_client", reason="calsync[workers] is installed by `make setup`")
+
+from calsync.api import Calsync
+from calsync.model import CalendarItem
+from calsync.workers import shares
+from calsync.workers.passes import Runtime
+from calsync.workers.testorg import TestOrg
+
+MAILBOXES = 6
+
+
+@pytest.fixture
+def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestOrg, Path]]:
+    """A served org of MAILBOXES mailboxes, synced once, and its configuration."""
+    with ExitStack() as stack:
+        served = TestOrg(MAILBOXES)
+        served.start(stack)
+        for name, value in served.environment.items():
+            monkeypatch.setenv(name, value)
+        config = served.write_config(tmp_path / "calsync.toml", f"sqlite:///{tmp_path / 's.db'}")
+        first = Calsync.from_file(config)
+        stack.callback(first.close)
+        assert {r.outcome for r in first.sync()} == {"ok"}
+        yield served, config
+
+
+def through_the_broker(share: dict[str, Any] | None) -> dict[str, Any] | None:
+    return json.loads(json.dumps(share))  # type: ignore[no-any-return]
+
+
+def later(days: int) -> datetime:
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=days)
+
+
+def test_a_worker_round_costs_the_crm_what_the_organisation_round_does(
+    org: tuple[TestOrg, Path],
+) -> None:
+    served, config = org
+    work = Runtime(config)
+
+    def worker_round() -> set[str]:
+        """The round as the workers run it: one read, then each pass with its share."""
+        planned = work.plan_round()
+        assert all(share is not None for _, share in planned)
+        return {work.run_pass(name, through_the_broker(share)).outcome for name, share in planned}
+
+    try:
+        worker_round()  # a running worker: what its CRM client learnt once, it knows
+        served.add_change(served.addresses[0], later(3))
+        mark = len(served.log)
+        outcomes = worker_round()
+        by_workers = served.endpoints("salesforce", since=mark)
+    finally:
+        work.close()
+
+    # The same round in one process (`calsync sync`), with a change in another mailbox.
+    served.add_change(served.addresses[1], later(4))
+    mark = len(served.log)
+    one_process = Calsync.from_file(config)
+    try:
+        assert {r.outcome for r in one_process.sync()} == {"ok"}
+    finally:
+        one_process.close()
+    by_round = served.endpoints("salesforce", since=mark)
+
+    assert outcomes == {"ok"}
+    # Each endpoint at most as often as in the round of one process (which also read what
+    # the CRM supports and who owns each address: a worker reuses those for an hour).
+    assert by_workers.keys() <= by_round.keys()
+    assert all(count <= by_round[endpoint] for endpoint, count in by_workers.items()), (
+        by_workers,
+        by_round,
+    )
+    # A pass by itself reads its owner's changes (query, queryAll, the delete log): not here.
+    assert sum(by_workers.values()) < MAILBOXES
+    assert served.in_step(served.addresses[0], changes=2)
+    assert all(served.in_step(a) for a in served.addresses[2:])
+
+
+def test_a_pass_whose_share_is_stale_reads_its_crm_changes_itself(
+    org: tuple[TestOrg, Path],
+) -> None:
+    served, config = org
+    work = Runtime(config)
+    try:
+        planned = dict(work.plan_round())
+        first = served.addresses[0].split("@")[0]
+        # The mailbox is passed before its share's task runs (redelivered, or late).
+        assert work.run_pass(first).outcome == "ok"
+        served.crm.seed(
+            served.owners[served.addresses[0]],
+            CalendarItem(start=later(5), end=later(5) + timedelta(hours=1), subject="Later"),
+        )
+        mark = len(served.log)
+        report = work.run_pass(first, through_the_broker(planned[first]))
+    finally:
+        work.close()
+
+    assert report.outcome == "ok"
+    assert served.endpoints("salesforce", since=mark).get("queryAll", 0) >= 1, "read by itself"
+    subjects = sorted(i.subject for i in served.mail.items(served.addresses[0]))
+    assert subjects == ["CRM", "Later", "Mailbox"]
+    assert served.duplicates() == 0
+
+
+def test_a_share_travels_as_json_and_expires_with_the_organisation_s_facts(
+    org: tuple[TestOrg, Path],
+) -> None:
+    served, config = org
+    address = served.addresses[0]
+    # An all-day item: its moments are dates, not datetimes.
+    day = later(6).date()
+    served.crm.seed(
+        served.owners[address],
+        CalendarItem(start=day, end=day + timedelta(days=1), subject="Away"),
+    )
+    app = Calsync.from_file(config)
+    try:
+        read, waits = app.open_round(mailbox_changes=False)
+    finally:
+        app.close()
+    assert waits == ""
+    share = shares.share_of(read, address)
+    assert share.crm is not None and any(
+        isinstance(item.start, date) and not isinstance(item.start, datetime)
+        for item in share.crm.share(served.owners[address], share.crm.since).changed
+    )
+    now = datetime.now(UTC)
+    carried = through_the_broker(shares.encode(share, now))
+    assert carried is not None
+    assert shares.decode(carried, now) == share
+    assert shares.decode(carried, now + shares.SHARE_LIFETIME + timedelta(seconds=1)) is None
