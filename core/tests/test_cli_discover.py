@@ -66,3 +66,41 @@ def test_connect_needs_the_mailbox_defaults(tmp_path: Path, run_calsync: Run) ->
     ran = run_calsync("discover", "--config", str(path), "--connect")
     assert ran.code == 2
     assert "mailbox_defaults.provider: required by --connect and --write" in ran.err
+
+
+GROUP_CONFIG = CONFIG.replace(
+    '"carol@example.com"] }',
+    '"carol@example.com"], permission_sets = { Calendar_Sync = ["bob@example.com"] } }',
+).replace("[mailbox_defaults]\n", '[mailbox_defaults]\npermission_set = "Calendar_Sync"\n')
+
+
+def test_the_users_of_the_synced_permission_set_are_synced(
+    tmp_path: Path, run_calsync: Run
+) -> None:
+    path = tmp_path / "calsync.toml"
+    path.write_text(GROUP_CONFIG)
+    ran = run_calsync("discover", "--config", str(path), "--json")
+    assert ran.code == 0, ran.err
+    rows = {r["address"]: r["calsync"] for r in json.loads(ran.out)["users"]}
+    assert rows == {
+        "alice@example.com": "synced",
+        "bob@example.com": "synced",  # by the permission set
+        "carol@example.com": "new",
+    }
+    ran = run_calsync("discover", "--config", str(path), "--permission-set", "Calendar_Sync")
+    assert ran.code == 0, ran.err
+    assert "bob@example.com" in ran.out and "carol@example.com" not in ran.out
+    ran = run_calsync("check", "--config", str(path), "--connect")
+    assert ran.code == 0, ran.err + ran.out
+    assert "permission set Calendar_Sync: 1 user(s) synced" in ran.out
+    ran = run_calsync("sync", "--config", str(path), "--json")
+    assert ran.code == 0, ran.err
+    assert "bob@example.com" in ran.out and "carol@example.com" not in ran.out
+
+
+def test_discover_takes_one_group(tmp_path: Path, run_calsync: Run) -> None:
+    path = tmp_path / "calsync.toml"
+    path.write_text(CONFIG)
+    ran = run_calsync("discover", "--config", str(path), "--permission-set", "A", "--profile", "B")
+    assert ran.code == 2
+    assert "--permission-set, --profile: give one group of users, not both" in ran.err

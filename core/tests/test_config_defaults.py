@@ -56,7 +56,8 @@ def test_problems_in_the_defaults_are_named_where_they_are(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as caught:
         load(tmp_path, text)
     found = caught.value.problems
-    assert "mailbox_defaults.colour: unknown key; known keys: provider, settings, policy" in found
+    known = "provider, settings, policy, permission_set, profile"
+    assert f"mailbox_defaults.colour: unknown key; known keys: {known}" in found
     assert "mailbox_defaults.policy: expected a table, got 3" in found
 
 
@@ -65,3 +66,63 @@ def test_a_value_the_provider_refuses_is_reported_at_the_entry(tmp_path: Path) -
     with pytest.raises(ConfigError) as caught:
         load(tmp_path, text)
     assert any(p.startswith("mailboxes[0].settings.world") for p in caught.value.problems)
+
+
+GROUP = """
+[crm]
+provider = "sandbox"
+
+[mailbox_defaults]
+provider = "sandbox"
+settings = { world = "acme" }
+permission_set = "Calendar_Sync"
+"""
+
+
+def test_the_defaults_can_sync_every_user_of_a_permission_set(tmp_path: Path) -> None:
+    config = load(tmp_path, GROUP)
+    members = config.members  # type: ignore[attr-defined]
+    assert str(members.group) == "permission set Calendar_Sync"
+    assert config.mailboxes == ()  # type: ignore[attr-defined]
+    mailbox = members.mailbox("Dana@Example.com")
+    assert (mailbox.name, mailbox.address, mailbox.settings.world) == (
+        "dana@example.com",
+        "dana@example.com",
+        "acme",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            'permission_set = "Calendar_Sync"\nprofile = "Sales"',
+            "mailbox_defaults: name one group of users to sync, permission_set or profile, "
+            "not both",
+        ),
+        (
+            "permission_set = 7",
+            "mailbox_defaults.permission_set: the API name of a permission set whose users "
+            'are synced, e.g. "Calendar_Sync"; got 7',
+        ),
+        (
+            'permission_set = "Calendar_Sync"\nsettings = { world = 3 }',
+            "mailbox_defaults.settings.world: expected text, got 3",
+        ),
+    ],
+)
+def test_a_group_is_checked_where_it_is_named(tmp_path: Path, change: str, problem: str) -> None:
+    text = GROUP.replace('settings = { world = "acme" }\npermission_set = "Calendar_Sync"', change)
+    if "settings" not in change:
+        text = text.replace("[mailbox_defaults]", '[mailbox_defaults]\nsettings = { world = "a" }')
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    assert problem in caught.value.problems, caught.value.problems
+
+
+def test_a_group_needs_the_defaults_provider(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, GROUP.replace('provider = "sandbox"\nsettings', "settings"))
+    assert caught.value.problems == [
+        "mailbox_defaults.provider: required; name the mailbox provider to use"
+    ]

@@ -90,10 +90,9 @@ class Calsync:
         process or another: it is plain frozen values). See :mod:`calsync.engine.org_round`.
         Without ``mailbox_changes`` the mailboxes are not read ahead (each pass reads its own).
         """
-        chosen = [self.config.mailbox(n) for n in mailboxes] if mailboxes else None
-        return self.engine.read_organisation(
-            chosen or list(self.config.mailboxes), mailbox_changes=mailbox_changes
-        )
+        roster = self.engine.roster
+        chosen = [roster.named(n) for n in mailboxes] if mailboxes else roster.mailboxes()
+        return self.engine.read_organisation(chosen, mailbox_changes=mailbox_changes)
 
     def open_round(
         self, mailboxes: Sequence[str] | None = None, *, mailbox_changes: bool = True
@@ -109,7 +108,7 @@ class Calsync:
         started = self.clock()
         org = self.read_organisation(mailboxes, mailbox_changes=mailbox_changes)
         organisation = self.engine.organisation
-        refused = org.refused or organisation.still_refused(org)
+        refused = org.refused or self.engine.roster.refused or organisation.still_refused(org)
         if refused:
             organisation.suspend(refused)
             return org, "suspended"
@@ -123,38 +122,38 @@ class Calsync:
         Without ``org`` the pass reads everything it needs itself, like ``sync --mailbox``.
         """
         return self.engine.run_mailbox(
-            self.config.mailbox(mailbox), org=org, allow_mass_delete=allow_mass_delete
+            self.engine.roster.named(mailbox), org=org, allow_mass_delete=allow_mass_delete
         )
 
     def status(self) -> StatusView:
         """Every mailbox's status and the organisation's figures."""
-        return status_view(self.config, self.state, self.clock())
+        return status_view(self.engine.roster.mailboxes(), self.state, self.clock())
 
     def issues(
         self, mailbox: str | None = None, *, code: str | None = None, open_only: bool = True
     ) -> list[Issue]:
         """Issues, newest first."""
         if mailbox is not None:
-            self.config.mailbox(mailbox)  # an unknown name is a usage error
+            self.engine.roster.named(mailbox)  # an unknown name is a usage error
         return self.state.issues(mailbox, code=code, open_only=open_only)
 
     def passes(self, mailbox: str, limit: int = 50) -> list[PassRecord]:
         """``mailbox``'s latest passes, newest first."""
-        self.config.mailbox(mailbox)
+        self.engine.roster.named(mailbox)
         return self.state.recent_passes(mailbox, limit)
 
     def passes_since(self, moment: datetime, *, per_mailbox: int = 5000) -> list[PassRecord]:
         """Every mailbox's passes that finished after ``moment`` (at most ``per_mailbox`` each)."""
         return [
             record
-            for mailbox in self.config.mailboxes
+            for mailbox in self.engine.roster.mailboxes()
             for record in self.state.recent_passes(mailbox.name, per_mailbox)
             if record.finished_at > moment
         ]
 
     def enable(self, mailbox: str) -> PassReport:
         """Enable a mailbox (lifting a suspension) and start a pass (EX-27)."""
-        config = self.config.mailbox(mailbox)
+        config = self.engine.roster.named(mailbox)
         status = self.engine.mailbox_state(config)
         status.enabled = True
         if status.status in (MailboxStatus.SUSPENDED, MailboxStatus.ADDRESS_NOT_LINKED):
@@ -170,7 +169,7 @@ class Calsync:
 
     def disable(self, mailbox: str) -> None:
         """Stop syncing a mailbox until it is enabled again."""
-        status = self.engine.mailbox_state(self.config.mailbox(mailbox))
+        status = self.engine.mailbox_state(self.engine.roster.named(mailbox))
         self.state.save_mailbox(replace(status, enabled=False))
 
     def reset(self, mailbox: str) -> None:
@@ -180,7 +179,7 @@ class Calsync:
         what changed on either side since the last pass, and items without a pair adopt
         their existing counterparts instead of duplicating them.
         """
-        status = self.engine.mailbox_state(self.config.mailbox(mailbox))
+        status = self.engine.mailbox_state(self.engine.roster.named(mailbox))
         self.state.save_mailbox(replace(status, reset=ResetState.MARKED))
 
     def close(self) -> None:

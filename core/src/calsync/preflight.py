@@ -81,11 +81,14 @@ class Connections:
 
     crm: Reached
     mailboxes: tuple[MailboxCheck, ...]
+    #: The CRM named the users of the group ``[mailbox_defaults]`` syncs (if it names one).
+    members: Reached | None = None
 
     @property
     def failures(self) -> list[Reached]:
         """The checks that failed."""
         found = [self.crm, *(c for m in self.mailboxes for c in (m.mailbox, m.crm_user))]
+        found += [self.members] if self.members else []
         return [check for check in found if check.ok is False]
 
 
@@ -150,7 +153,24 @@ def connect(config: Config, built: Built) -> Connections:
         checks.append(
             MailboxCheck(name=mailbox.name, address=mailbox.address, mailbox=own, crm_user=user)
         )
-    return Connections(crm=crm, mailboxes=tuple(checks))
+    members = _members(config, built.crm) if crm.ok and config.members else None
+    return Connections(crm=crm, mailboxes=tuple(checks), members=members)
+
+
+def _members(config: Config, crm: CrmProvider | None) -> Reached:
+    """Whether the CRM names the users of the group the configuration syncs."""
+    assert config.members is not None and crm is not None
+    group = config.members.group
+    reached, users = _reach(lambda: crm.active_users(group))
+    if not reached.ok:
+        return reached
+    if users is None:
+        return Reached(
+            ok=False, detail=f"the CRM cannot list users by {group.kind.replace('_', ' ')}"
+        )
+    if not users:
+        return Reached(ok=False, detail=f"no active user in {group}; is that its API name?")
+    return Reached(ok=True, detail=f"{group}: {len(users)} user(s) synced")
 
 
 # -- the parts ---------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ __all__ = [
     "CrmFeatures",
     "CrmProvider",
     "Delta",
+    "GroupKind",
     "ItemFailure",
     "MailboxProvider",
     "OwnersDelta",
@@ -69,6 +70,7 @@ __all__ = [
     "ProviderContext",
     "Removal",
     "Role",
+    "UserGroup",
     "Write",
     "WriteResult",
 ]
@@ -180,6 +182,25 @@ class ApiUsage:
     def exceeds(self, reserve: float) -> bool:
         """Whether the calls used reach into the ``reserve`` share kept for other integrations."""
         return self.used >= self.allowed * (1 - reserve)
+
+
+class GroupKind(enum.StrEnum):
+    """How a CRM groups its users for access: what a configuration can name to sync them all."""
+
+    PERMISSION_SET = "permission_set"
+    PROFILE = "profile"
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserGroup:
+    """The users of one permission set or profile (by its API name), e.g. ``Calendar_Sync``."""
+
+    kind: GroupKind
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind.value.replace('_', ' ')} {self.name}"
 
 
 @final
@@ -508,11 +529,14 @@ class CrmProvider(Provider):
         """
         return None
 
-    def active_users(self) -> Mapping[str, str] | None:
+    def active_users(self, group: UserGroup | None = None) -> Mapping[str, str] | None:
         """Every active CRM user who could have a synced mailbox: address -> user id.
 
         ``calsync discover`` lists them (and checks whether their mailboxes are reachable).
-        Optional: ``None`` when the CRM cannot list its users.
+        With ``group``, only the users of that permission set or profile: a configuration
+        that syncs "all users of permission set X" has them resolved once per round (an
+        unknown group has no users). Optional: ``None`` when the CRM cannot list its users
+        (or not by that kind of group).
         """
         return None
 

@@ -8,11 +8,12 @@ the last 60 minutes and 24 hours.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import final
 
-from calsync.config import Config
+from calsync.config import MailboxConfig
 from calsync.issues import ORGANISATION
 from calsync.state import State
 from calsync.state.records import DirectionStatus, MailboxState, MailboxStatus, ResetState
@@ -109,10 +110,10 @@ def _direction(
     return stored
 
 
-def status_view(config: Config, state: State, now: datetime) -> StatusView:
-    """Read the status of every configured mailbox and the organisation's figures."""
+def status_view(mailboxes: Sequence[MailboxConfig], state: State, now: datetime) -> StatusView:
+    """Read the status of ``mailboxes`` (every one synced) and the organisation's figures."""
     views = []
-    for mailbox in config.mailboxes:
+    for mailbox in mailboxes:
         stored = state.mailbox(mailbox.name)
         links = [link for link in state.links(mailbox.name) if not link.shared]
         issues = state.issues(mailbox.name)

@@ -87,6 +87,8 @@ def command(config_path: Path, connect: bool, as_json: bool) -> None:
     say(f"ok {config_path}: CRM {config.crm.provider}, {len(config.mailboxes)} mailbox(es)")
     for mailbox in config.mailboxes:
         say(f"  {mailbox.name}: {mailbox.provider} {mailbox.address}")
+    if config.members is not None:
+        say(f"  and every user of {config.members.group}: {config.members.provider}")
 
 
 def _exit_code(connections: Connections) -> int:
@@ -102,5 +104,7 @@ def _mark(reached: Reached) -> str:
 
 def _show(connections: Connections) -> None:
     say(f"CRM: {_mark(connections.crm)}")
+    if connections.members is not None:
+        say(f"users synced: {_mark(connections.members)}")
     rows = [(m.name, m.address, _mark(m.mailbox), _mark(m.crm_user)) for m in connections.mailboxes]
     show_table("Connections", ["mailbox", "address", "calendar", "CRM user"], rows)

@@ -78,7 +78,10 @@ def open_app(config_path: Path) -> Calsync:
 
 
 def names_of(app: Calsync, chosen: Sequence[str]) -> list[str]:
-    """The configured names of the mailboxes ``chosen`` (all when none): unknown ones are usage errors."""
+    """The names of the mailboxes ``chosen`` (all when none): unknown ones are usage errors.
+
+    All: the configured ones and the users of the CRM group ``[mailbox_defaults]`` syncs.
+    """
     if not chosen:
-        return [m.name for m in app.config.mailboxes]
-    return list(dict.fromkeys(app.config.mailbox(name).name for name in chosen))
+        return [m.name for m in app.engine.roster.mailboxes()]
+    return list(dict.fromkeys(app.engine.roster.named(name).name for name in chosen))

@@ -1,5 +1,9 @@
 """``calsync discover``: the CRM's active users, and which of them calsync does not sync yet.
 
+``--permission-set NAME`` or ``--profile NAME`` limits the list to that group's users. A
+user is synced when a ``[[mailboxes]]`` entry has their address or when they belong to the
+group ``[mailbox_defaults]`` syncs (``permission_set = "..."``).
+
 With ``--connect`` each new user's mailbox is checked through ``[mailbox_defaults]`` with the
 probes of ``calsync check --connect`` (credentials accepted, calendar found, address
 linked); ``--write`` appends a ``[[mailboxes]]`` entry for each new user (with ``--connect``:
@@ -20,7 +24,7 @@ from calsync.config import Config, load_config, parse_config
 from calsync.config.document import read_document
 from calsync.errors import CalsyncError, ConfigError
 from calsync.plugins import load_registry
-from calsync.providers import CrmProvider, ProviderContext, Role
+from calsync.providers import CrmProvider, GroupKind, ProviderContext, Role, UserGroup
 
 __all__ = ["command"]
 
@@ -37,21 +41,41 @@ __all__ = ["command"]
     is_flag=True,
     help="Append a [[mailboxes]] entry for each new user (with --connect: each reached).",
 )
+@click.option(
+    "--permission-set",
+    "permission_set",
+    metavar="NAME",
+    help="Only the users assigned this permission set (its API name).",
+)
+@click.option("--profile", metavar="NAME", help="Only the users of this profile.")
 @json_option
-def command(config_path: Path, connect: bool, write: bool, as_json: bool) -> None:
+def command(
+    config_path: Path,
+    connect: bool,
+    write: bool,
+    permission_set: str | None,
+    profile: str | None,
+    as_json: bool,
+) -> None:
     """List the CRM's active users and whether calsync syncs their mailboxes.
 
-    A user whose address no [[mailboxes]] entry has is "new". With --connect, each new
+    A user whose address no [[mailboxes]] entry has, and who is not in the permission set
+    or profile [mailbox_defaults] syncs, is "new". --permission-set or --profile lists
+    only that group's users. With --connect, each new
     user's mailbox is reached through [mailbox_defaults] as `calsync check --connect`
     would: credentials accepted, calendar found, address linked. Exit 0, or 2 for a setup
     mistake (the CRM cannot be reached or cannot list its users).
     """
     try:
+        group = _group(permission_set, profile)
         config = load_config(config_path)
         if connect or write:
             _defaults_provider(config_path)
-        users = _active_users(config)
-        new = sorted(set(users) - {m.address for m in config.mailboxes})
+        users = _active_users(config, group)
+        synced = {m.address for m in config.mailboxes}
+        if config.members is not None:
+            synced |= set(_active_users(config, config.members.group))
+        new = sorted(set(users) - synced)
         checks = _check(config_path, new) if connect and new else {}
     except ConfigError as exc:
         fail(f"{config_path}: cannot discover", exc.problems)
@@ -74,16 +98,25 @@ def command(config_path: Path, connect: bool, write: bool, as_json: bool) -> Non
         say(f"{len(wanted)} [[mailboxes]] entr(y/ies) appended to {config_path}")
 
 
-def _active_users(config: Config) -> dict[str, str]:
+def _group(permission_set: str | None, profile: str | None) -> UserGroup | None:
+    if permission_set and profile:
+        raise ConfigError(["--permission-set, --profile: give one group of users, not both"])
+    if permission_set:
+        return UserGroup(kind=GroupKind.PERMISSION_SET, name=permission_set)
+    return UserGroup(kind=GroupKind.PROFILE, name=profile) if profile else None
+
+
+def _active_users(config: Config, group: UserGroup | None) -> dict[str, str]:
     spec = load_registry([config.crm.provider]).provider(Role.CRM, config.crm.provider)
     crm = spec.provider.from_context(ProviderContext(settings=config.crm.settings, name="crm"))
     assert isinstance(crm, CrmProvider)
     try:
-        users = crm.active_users()
+        users = crm.active_users(group)
     finally:
         crm.close()
     if users is None:
-        raise ConfigError([f"crm.provider: {config.crm.provider!r} cannot list its users"])
+        by = f" by {group.kind.value.replace('_', ' ')}" if group else ""
+        raise ConfigError([f"crm.provider: {config.crm.provider!r} cannot list its users{by}"])
     return dict(sorted(users.items()))
 
 

@@ -58,8 +58,8 @@ def command(
         # systemd stops a service with SIGTERM: the round under way finishes, then it exits.
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        names = names_of(app, mailboxes)
         while not stop.is_set():
+            names = names_of(app, mailboxes)  # each round: a CRM group's users may change
             since = app.clock()
             reports = _round(app, names, allow_mass_delete, quiet=as_json)
             opened = new_issues(app.issues(), since, names)

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Final, final
 
-from calsync.config.defaults import with_mailbox_defaults
+from calsync.config.defaults import names_group, user_group, with_mailbox_defaults
 from calsync.config.document import read_document
 from calsync.config.secrets import Secret
 from calsync.config.state import DEFAULT_STATE_URL, StateOptions, state_table
@@ -53,7 +53,7 @@ from calsync.config.structure import structure
 from calsync.config.web import WebSettings, parse_web
 from calsync.errors import ConfigError, PluginError
 from calsync.policy import Policy
-from calsync.providers import Role
+from calsync.providers import Role, UserGroup
 
 __all__ = [
     "DEFAULT_STATE_URL",
@@ -61,6 +61,7 @@ __all__ = [
     "Config",
     "CrmConfig",
     "MailboxConfig",
+    "MembersConfig",
     "NotifyConfig",
     "Secret",
     "StateOptions",
@@ -99,6 +100,31 @@ class MailboxConfig:
 
 @final
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MembersConfig:
+    """Every user of a CRM permission set or profile, each synced with ``[mailbox_defaults]``.
+
+    Who they are is resolved through the CRM once per round (:mod:`calsync.engine.members`).
+    """
+
+    group: UserGroup
+    provider: str
+    settings: Any = None
+    policy: Policy = field(default_factory=Policy)
+
+    def mailbox(self, address: str) -> MailboxConfig:
+        """The mailbox of the member with ``address``, named after the address."""
+        address = address.strip().lower()
+        return MailboxConfig(
+            name=address,
+            provider=self.provider,
+            address=address,
+            settings=self.settings,
+            policy=self.policy,
+        )
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NotifyConfig:
     """Notification channels (``[notify]``)."""
 
@@ -124,6 +150,8 @@ class Config:
     web: WebSettings = field(default_factory=WebSettings)
     #: The file it was read from, if any.
     path: Path | None = None
+    #: Every user of a CRM group, synced besides :attr:`mailboxes` (``[mailbox_defaults]``).
+    members: MembersConfig | None = None
 
     def mailbox(self, name: str) -> MailboxConfig:
         """The mailbox called ``name``; raises :class:`ConfigError` listing the names otherwise."""
@@ -164,6 +192,7 @@ def parse_config(
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(f"{key}: unknown key; known keys: {', '.join(_TOP_KEYS)}")
+    defaults = data.get("mailbox_defaults")
     data = with_mailbox_defaults(data, problems)
 
     state, state_options = state_table(data.get("state", DEFAULT_STATE_URL), path, problems)
@@ -172,10 +201,13 @@ def parse_config(
     policy = _policy(policy_table, "policy", problems) or Policy()
 
     if registry is None:
-        registry = _registry_for(data, problems)
+        registry = _registry_for(data, defaults, problems)
 
     crm = _crm(data.get("crm"), registry, problems)
-    mailboxes = _mailboxes(data.get("mailboxes"), policy_table, registry, problems)
+    members = _members(defaults, policy_table, registry, problems)
+    mailboxes = _mailboxes(
+        data.get("mailboxes"), policy_table, registry, problems, required=not names_group(defaults)
+    )
     notify = _notify(data.get("notify", {}), registry, problems)
     web = parse_web(data.get("web", {}), problems)
 
@@ -186,6 +218,8 @@ def parse_config(
         # Like the state database, secret files named relatively sit beside the file.
         folder = path.parent.resolve()
         crm = replace(crm, settings=_anchored(crm.settings, folder))
+        if members is not None:
+            members = replace(members, settings=_anchored(members.settings, folder))
         mailboxes = [replace(m, settings=_anchored(m.settings, folder)) for m in mailboxes]
         notify = replace(
             notify, settings={k: _anchored(v, folder) for k, v in notify.settings.items()}
@@ -199,6 +233,7 @@ def parse_config(
         notify=notify,
         web=web,
         path=path,
+        members=members,
     )
 
 
@@ -221,17 +256,16 @@ def _policy(table: object, path: str, problems: list[str]) -> Policy | None:
     return policy
 
 
-def _registry_for(data: Mapping[str, Any], problems: list[str]) -> Any:
+def _registry_for(data: Mapping[str, Any], defaults: object, problems: list[str]) -> Any:
     from calsync.plugins import Registry, discover, get_plugin_manager
 
-    names: set[str] = set()
-    crm = data.get("crm")
-    if isinstance(crm, dict) and isinstance(crm.get("provider"), str):
-        names.add(crm["provider"])
     mailboxes = data.get("mailboxes")
-    for mailbox in mailboxes if isinstance(mailboxes, list) else []:
-        if isinstance(mailbox, dict) and isinstance(mailbox.get("provider"), str):
-            names.add(mailbox["provider"])
+    tables = [data.get("crm"), defaults, *(mailboxes if isinstance(mailboxes, list) else [])]
+    names = {
+        table["provider"]
+        for table in tables
+        if isinstance(table, dict) and isinstance(table.get("provider"), str)
+    }
     try:
         installed = discover()
         # A provider is normally registered by the plugin of the same name; a name that is
@@ -302,14 +336,32 @@ def _name_problem(name: str) -> str | None:
     return None
 
 
+def _members(
+    defaults: object, policy_table: object, registry: Any, problems: list[str]
+) -> MembersConfig | None:
+    group = user_group(defaults, problems)
+    if group is None or not isinstance(defaults, dict):
+        return None
+    path = "mailbox_defaults"
+    provider, settings = _provider_settings(registry, Role.MAILBOX, defaults, path, problems)
+    policy = _mailbox_policy(policy_table, defaults.get("policy", {}), f"{path}.policy", problems)
+    if provider is None or policy is None:
+        return None
+    return MembersConfig(group=group, provider=provider, settings=settings, policy=policy)
+
+
 def _mailboxes(
-    tables: object, policy_table: object, registry: Any, problems: list[str]
+    tables: object, policy_table: object, registry: Any, problems: list[str], *, required: bool
 ) -> list[MailboxConfig]:
     if tables is not None and not isinstance(tables, list):
         problems.append(f"mailboxes: expected one [[mailboxes]] table per mailbox, got {tables!r}")
         return []
     if not tables:
-        problems.append("mailboxes: at least one [[mailboxes]] entry is needed")
+        if required:
+            problems.append(
+                "mailboxes: at least one [[mailboxes]] entry is needed (or a permission_set "
+                "or profile in [mailbox_defaults] whose users are synced)"
+            )
         return []
     result: list[MailboxConfig] = []
     names: dict[str, int] = {}

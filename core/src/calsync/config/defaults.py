@@ -18,6 +18,14 @@ account, an app registration); with the defaults each entry is one short line::
 An entry's own ``provider`` replaces the default; its ``settings`` and ``policy`` are merged
 over the defaults' key by key (so an entry may set one setting and keep the rest). Problems
 are reported at the entry's path, as if the entry had said it all.
+
+The defaults can also name who is synced: every user of a CRM permission set or profile
+(its API name), resolved through the CRM once per round, each with a mailbox of the
+defaults; entries listed by hand override a member of the same address::
+
+    [mailbox_defaults]
+    provider = "graph"
+    permission_set = "Calendar_Sync"       # or: profile = "Sales User"
 """
 
 from __future__ import annotations
@@ -25,10 +33,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-__all__ = ["DEFAULT_KEYS", "with_mailbox_defaults"]
+from calsync.providers import GroupKind, UserGroup
 
+__all__ = ["DEFAULT_KEYS", "names_group", "user_group", "with_mailbox_defaults"]
+
+#: What each ``[[mailboxes]]`` entry inherits from ``[mailbox_defaults]``.
+_INHERITED: Final = ("provider", "settings", "policy")
+#: The keys naming a group of CRM users to sync (at most one).
+GROUP_KEYS: Final = tuple(kind.value for kind in GroupKind)
 #: What ``[mailbox_defaults]`` may hold.
-DEFAULT_KEYS: Final = ("provider", "settings", "policy")
+DEFAULT_KEYS: Final = (*_INHERITED, *GROUP_KEYS)
 _MERGED: Final = ("settings", "policy")
 
 
@@ -60,7 +74,7 @@ def with_mailbox_defaults(data: Mapping[str, Any], problems: list[str]) -> Mappi
 def _inherit(entry: object, defaults: Mapping[str, Any]) -> object:
     if not isinstance(entry, dict):
         return entry
-    merged = {k: v for k, v in defaults.items() if k in DEFAULT_KEYS} | entry
+    merged = {k: v for k, v in defaults.items() if k in _INHERITED} | entry
     for key in _MERGED:
         own = entry.get(key)
         if key in defaults and isinstance(own, dict):
@@ -68,3 +82,30 @@ def _inherit(entry: object, defaults: Mapping[str, Any]) -> object:
     if "name" not in merged and isinstance(merged.get("address"), str):
         merged["name"] = merged["address"].strip().lower()
     return merged
+
+
+def names_group(defaults: object) -> bool:
+    """Whether ``[mailbox_defaults]`` names a group of users to sync (rightly or not)."""
+    return isinstance(defaults, dict) and any(key in defaults for key in GROUP_KEYS)
+
+
+def user_group(defaults: object, problems: list[str]) -> UserGroup | None:
+    """The group of CRM users ``[mailbox_defaults]`` names to sync, if it names one."""
+    if not isinstance(defaults, dict):
+        return None
+    named = {key: defaults[key] for key in GROUP_KEYS if key in defaults}
+    if not named:
+        return None
+    if len(named) > 1:
+        problems.append(
+            "mailbox_defaults: name one group of users to sync, permission_set or profile, not both"
+        )
+        return None
+    ((key, name),) = named.items()
+    if not isinstance(name, str) or not name.strip():
+        problems.append(
+            f"mailbox_defaults.{key}: the API name of a {key.replace('_', ' ')} whose users "
+            f'are synced, e.g. "Calendar_Sync"; got {name!r}'
+        )
+        return None
+    return UserGroup(kind=GroupKind(key), name=name.strip())

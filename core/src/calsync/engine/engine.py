@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from calsync.config import Config, MailboxConfig
 from calsync.engine.issuelog import sync_markers
 from calsync.engine.mailbox_run import PASS_BACKOFF, MailboxRun
+from calsync.engine.members import Roster
 from calsync.engine.notifications import Notifications
 from calsync.engine.org_round import OrgRound
 from calsync.engine.organisation import Organisation
@@ -85,6 +86,8 @@ class Engine:
             built_crm=lambda: self._crm,
             deliver=self.notifications.deliver,
         )
+        #: The mailboxes to sync: the configured ones and the members of a CRM group.
+        self.roster = Roster(config, crm=self.crm, clock=self.clock)
 
     # -- providers ---------------------------------------------------------------------------
 
@@ -95,6 +98,7 @@ class Engine:
             names = {
                 self.config.crm.provider,
                 *(m.provider for m in self.config.mailboxes),
+                *([self.config.members.provider] if self.config.members else []),
                 "notify",
             }
             from calsync.plugins import discover
@@ -154,7 +158,7 @@ class Engine:
         self, names: Sequence[str] | None = None, *, allow_mass_delete: bool = False
     ) -> list[PassReport]:
         """Run one round: a pass for each mailbox named (all configured ones by default)."""
-        chosen = [self.config.mailbox(n) for n in names] if names else list(self.config.mailboxes)
+        chosen = [self.roster.named(n) for n in names] if names else list(self.roster.mailboxes())
         with self.notifications.held():
             return run_round(self, chosen, allow_mass_delete=allow_mass_delete)
 

@@ -197,7 +197,7 @@ class MailboxRun:
             state=self.state,
             matcher=engine.matcher(features.zones),
             clock=self.clock,
-            org_addresses=frozenset(m.address for m in engine.config.mailboxes),
+            org_addresses=frozenset(m.address for m in engine.roster.mailboxes()),
             allow_mass_delete=self.allow_mass_delete,
             keep_alive=self._keep_lease,
             crm_read=org.crm,

@@ -42,7 +42,7 @@ def run_round(
     org = engine.read_organisation(chosen)
     organisation = engine.organisation
     # Why the CRM refuses the organisation's credentials this round ("" when it does not).
-    refused = org.refused or organisation.still_refused(org)
+    refused = org.refused or engine.roster.refused or organisation.still_refused(org)
     slowed = not refused and organisation.slowed(org, started)
     reports = []
     # Tenants whose mailbox service throttled a pass of this round (EX-25): their other

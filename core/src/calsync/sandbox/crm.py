@@ -27,12 +27,14 @@ from calsync.providers import (
     CrmFeatures,
     CrmProvider,
     Delta,
+    GroupKind,
     ItemFailure,
     OwnersDelta,
     PersonKind,
     PersonMatch,
     ProviderContext,
     Removal,
+    UserGroup,
     Write,
     WriteResult,
 )
@@ -55,6 +57,8 @@ class SandboxCrmSettings(SandboxSettings):
     #: Users the world's CRM has from the start (its users sign up nowhere else); a mailbox
     #: syncs only when a CRM user has its address. Lets a configuration file alone sync.
     users: tuple[str, ...] = ()
+    #: The addresses of each permission set's users (by the set's name); each is a user too.
+    permission_sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -72,6 +76,8 @@ class _Rule:
 @dataclass(slots=True)
 class _Org:
     users: dict[str, _Person] = field(default_factory=dict)
+    #: The user ids in each group, by (kind, name).
+    groups: dict[tuple[GroupKind, str], set[str]] = field(default_factory=dict)
     contacts: dict[str, _Person] = field(default_factory=dict)
     leads: dict[str, _Person] = field(default_factory=dict)
     accounts: dict[str, str] = field(default_factory=dict)
@@ -111,6 +117,13 @@ class CrmService:
         user_id = self.new_id("005")
         self.org.users[user_id] = _Person(address.lower(), name)
         return user_id
+
+    def set_group(self, group: UserGroup, addresses: Sequence[str]) -> None:
+        """Make ``addresses`` (users, added if new) the users of ``group``."""
+        known = {u.address: uid for uid, u in self.org.users.items()}
+        self.org.groups[group.kind, group.name] = {
+            known.get(a.lower()) or self.add_user(a) for a in addresses
+        }
 
     def add_person(self, kind: PersonKind, address: str, name: str = "") -> str:
         """Create a contact or lead."""
@@ -298,6 +311,8 @@ class SandboxCrm(CrmProvider):
         for address in getattr(settings, "users", ()):
             if address.lower() not in known:
                 service.add_user(address)
+        for name, members in getattr(settings, "permission_sets", {}).items():
+            service.set_group(UserGroup(kind=GroupKind.PERMISSION_SET, name=name), members)
         return cls(service)
 
     def _check(self, endpoint: str, *arguments: object) -> Any:
@@ -315,10 +330,12 @@ class SandboxCrm(CrmProvider):
         wanted = {a.lower() for a in addresses}
         return {u.address: uid for uid, u in self.service.org.users.items() if u.address in wanted}
 
-    def active_users(self) -> Mapping[str, str]:
-        """Every user of the sandbox org by address."""
+    def active_users(self, group: UserGroup | None = None) -> Mapping[str, str]:
+        """Every user of the sandbox org (or of ``group``) by address."""
         self._check("users")
-        return {u.address: uid for uid, u in self.service.org.users.items()}
+        org = self.service.org
+        chosen = org.users.keys() if group is None else org.groups.get((group.kind, group.name), ())
+        return {org.users[uid].address: uid for uid in chosen}
 
     def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
         """Contacts and leads by address."""

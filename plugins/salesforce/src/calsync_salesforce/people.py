@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from calsync.providers import PersonKind, PersonMatch
+from calsync.providers import GroupKind, PersonKind, PersonMatch, UserGroup
 from calsync_salesforce.connection import Connection
 from calsync_salesforce.replies import Record, records_of
-from calsync_salesforce.wire import in_chunks, soql_list
+from calsync_salesforce.wire import in_chunks, soql_list, soql_string
 
 __all__ = ["active_users", "match_people", "users_by_address"]
 
@@ -45,17 +45,36 @@ def users_by_address(
     return {a: i for a, i in found.items() if a in wanted}, zones
 
 
-def active_users(connection: Connection) -> Mapping[str, str]:
-    """Every active standard user (people with a licence, not the automated ones) by address."""
-    soql = (
-        "SELECT Id, Email FROM User WHERE IsActive = true AND UserType = 'Standard' "
-        "ORDER BY CreatedDate, Id"
-    )
+def active_users(connection: Connection, group: UserGroup | None = None) -> Mapping[str, str]:
+    """Every active standard user (people with a licence, not the automated ones) by address.
+
+    With ``group``, only that profile's users, or the users assigned that permission set
+    (Object Reference, PermissionSetAssignment: "query permission set assignments to find
+    out which permission sets are assigned to which users"; ``PermissionSet.Name`` is the
+    set's API name). One query, paged, either way.
+    """
+    if group is not None and group.kind is GroupKind.PERMISSION_SET:
+        soql = (
+            "SELECT AssigneeId, Assignee.Email FROM PermissionSetAssignment WHERE "
+            f"PermissionSet.Name = {soql_string(group.name)} AND Assignee.IsActive = true "
+            "AND Assignee.UserType = 'Standard' ORDER BY Assignee.CreatedDate, AssigneeId"
+        )
+        rows = [
+            (row.get("AssigneeId"), row.get("Assignee") or {})
+            for row in records_of(connection.query_all(soql))
+        ]
+    else:
+        profile = "" if group is None else f" AND Profile.Name = {soql_string(group.name)}"
+        soql = (
+            "SELECT Id, Email FROM User WHERE IsActive = true AND UserType = 'Standard'"
+            f"{profile} ORDER BY CreatedDate, Id"
+        )
+        rows = [(row.get("Id"), row) for row in records_of(connection.query_all(soql))]
     found: dict[str, str] = {}
-    for row in records_of(connection.query_all(soql)):
-        email = str(row.get("Email") or "").lower()
-        if email:
-            found.setdefault(email, str(row["Id"]))
+    for user_id, user in rows:
+        email = str(user.get("Email") or "").lower()
+        if email and user_id:
+            found.setdefault(email, str(user_id))
     return found
 
 

@@ -24,6 +24,7 @@ from calsync.providers import (
     OwnersDelta,
     PersonMatch,
     ProviderContext,
+    UserGroup,
     Write,
     WriteResult,
 )
@@ -116,9 +117,9 @@ class SalesforceCrm(CrmProvider):
         self.org.remember_zones(zones)
         return found
 
-    def active_users(self) -> Mapping[str, str]:
-        """Every active standard user by address (one query, paged)."""
-        return people.active_users(self.connection)
+    def active_users(self, group: UserGroup | None = None) -> Mapping[str, str]:
+        """Every active standard user (of ``group``) by address (one query, paged)."""
+        return people.active_users(self.connection, group)
 
     def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
         """Contacts and leads by e-mail address (batched ``IN`` queries)."""

@@ -17,6 +17,8 @@ _ALNUM = frozenset(string.ascii_letters + string.digits)
 KEY_PREFIXES: dict[str, str] = {
     "User": "005",
     "Profile": "00e",
+    "PermissionSet": "0PS",
+    "PermissionSetAssignment": "0Pa",
     "Contact": "003",
     "Lead": "00Q",
     "Account": "001",

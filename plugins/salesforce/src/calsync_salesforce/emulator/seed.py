@@ -87,6 +87,23 @@ class OrgSeeding(OrgState):
             self._seed("User", fields, user_id)
             return user_id, self.open_session(user_id)
 
+    def assign_permission_set(self, user_id: str, name: str) -> str:
+        """Assign the permission set ``name`` (created if the org has none) to a user.
+
+        Returns the ``PermissionSetAssignment`` id; deleting it takes the user out again.
+        """
+        with self.lock:
+            found = [r for r in self.store.rows("PermissionSet") if r["Name"] == name]
+            set_id = (
+                found[0]["Id"]
+                if found
+                else self._seed(
+                    "PermissionSet", {"Name": name, "Label": name.replace("_", " ")}, user_id
+                )
+            )
+            fields = {"AssigneeId": user_id, "PermissionSetId": set_id}
+            return self._seed("PermissionSetAssignment", fields, user_id)
+
     def expire_session(self, session_id: str) -> None:
         """Invalidate one session (its next request answers 401 ``INVALID_SESSION_ID``)."""
         with self.lock:

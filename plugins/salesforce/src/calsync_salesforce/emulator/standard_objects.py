@@ -57,6 +57,37 @@ PROFILE = sobject(
     deletable=False,
 )
 
+# Object Reference, PermissionSet: "Name", the set's unique API name ("API Name" in the user
+# interface), and "Label", both Create/Filter/Update strings of at most 80 characters.
+PERMISSION_SET = sobject(
+    "PermissionSet",
+    "Permission Set",
+    (
+        field("Name", T.STRING, "Name", length=80, required=True, unique=True),
+        field("Label", T.STRING, "Label", length=80, required=True),
+    ),
+)
+
+# Object Reference, PermissionSetAssignment: one user's assignment to one permission set;
+# "AssigneeId" (relationship "Assignee", refers to User) and "PermissionSetId" (relationship
+# "PermissionSet"), both Create/Filter references; "query permission set assignments to find
+# out which permission sets are assigned to which users" (its Usage section). Supported
+# calls include create() and delete(): a user taken out of the set is a deleted assignment.
+PERMISSION_SET_ASSIGNMENT = sobject(
+    "PermissionSetAssignment",
+    "Permission Set Assignment",
+    (
+        reference("AssigneeId", "Assignee ID", ("User",), "Assignee", required=True),
+        reference(
+            "PermissionSetId",
+            "Permission Set ID",
+            ("PermissionSet",),
+            "PermissionSet",
+            required=True,
+        ),
+    ),
+)
+
 _PERSON = (
     field("FirstName", T.STRING, "First Name", length=40),
     field("LastName", T.STRING, "Last Name", length=80, required=True),
@@ -145,6 +176,8 @@ STANDARD_OBJECTS: tuple[ObjectDef, ...] = (
     EVENT_WHO_RELATION,
     LEAD,
     OPPORTUNITY,
+    PERMISSION_SET,
+    PERMISSION_SET_ASSIGNMENT,
     PROFILE,
     USER,
 )
