@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from calsync.emulation import FrozenClock
 from calsync.model import CalendarItem, CrmLinks
 from calsync.providers import PersonKind, Write
-from calsync_salesforce.collections_api import BATCH, RETRIEVE_BUDGET
+from calsync_salesforce.collections_api import BATCH
 from calsync_salesforce.harness import SalesforceCrmHarness
 
 EVENTS = 1000
@@ -52,13 +52,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
 
     counts = dict(sorted(harness.emulator.counts.items()))
-    collections = sum(
-        v
-        for k, v in counts.items()
-        if k.startswith("composite.sobjects.") and k != "composite.sobjects.retrieve"
-    )
-    retrieves = counts.get("composite.sobjects.retrieve", 0)
-    ids_per_retrieve = RETRIEVE_BUDGET // 19  # an 18-character id and a comma
+    collections = sum(v for k, v in counts.items() if k.startswith("composite.sobjects."))
     stored = [e for e in harness.org.events(owner=owner) if e["WhoCount"] == ATTENDEES]
     print(
         f"events created: {sum(r.ok for r in results)} of {EVENTS} ({len(stored)} stored with {ATTENDEES} contacts)"
@@ -68,15 +62,10 @@ def main() -> None:
         f"people matching: {people_calls} queries (Contact and Lead, {len(matches)} matches for {CONTACTS} addresses)"
     )
     print(
-        f"collection writes: {collections} (limit ceil({EVENTS}/{BATCH}) = {math.ceil(EVENTS / BATCH)})"
+        f"collection writes: {collections} (limit ceil({EVENTS}/{BATCH}) = {math.ceil(EVENTS / BATCH)});"
+        " nothing is read back after them"
     )
-    print(
-        f"token refresh: {retrieves} retrieves of Id,SystemModstamp (up to {ids_per_retrieve} ids each, "
-        f"as many as fit a {RETRIEVE_BUDGET}-character URL): every result carries its change token after the write"
-    )
-    print(
-        f"total: {harness.emulator.total_requests} calls = {people_calls} + {collections} + {retrieves}"
-    )
+    print(f"total: {harness.emulator.total_requests} calls = {people_calls} + {collections}")
     print(f"time: {elapsed:.2f} s in process ({EVENTS / elapsed:,.0f} events/s)")
     harness.close()
 

@@ -133,6 +133,10 @@ class ItemRef:
     #: is what the next pull reports after a write returned it. Equal tokens mean
     #: "unchanged" to the engine; ``""`` means unknown (the engine then compares content).
     change_token: str = ""
+    #: Who made the item's last change, as the service names its accounts (Salesforce:
+    #: ``LastModifiedById``); empty when the provider does not say. Compared with
+    #: :meth:`~calsync.providers.Provider.own_account` to recognise calsync's own writes.
+    modified_by: str = ""
 
     def __post_init__(self) -> None:
         """Refuse an empty id."""

@@ -404,6 +404,21 @@ class Provider(abc.ABC):
         """
         raise NotImplementedError
 
+    def own_account(self) -> str | None:
+        """The account calsync acts as, named as :attr:`~calsync.model.ItemRef.modified_by` names it.
+
+        Optional, for services whose write answers carry no change token (Salesforce: the
+        integration user's id, from its UserInfo endpoint). The engine asks only when an
+        item comes back changed after such a write and names who changed it: when that is
+        this account, the change is calsync's own write as the service stored it (a value
+        normalised or trimmed), not a person's edit. Learn it at most once per provider
+        (it cannot change while the credentials stay). The default returns ``None``: such
+        an item is then recognised by its content alone.
+
+        .. versionadded:: 0.3
+        """
+        return None
+
     def web_link(self, item_id: str) -> str | None:
         """A link that opens the item ``item_id`` in the service's own web application.
 

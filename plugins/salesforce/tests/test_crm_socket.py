@@ -56,9 +56,11 @@ def test_from_a_config_file_through_a_socket(
         )
         assert result.ref is not None
         delta = crm.pull(None, owner=owner)
+        me = crm.own_account()
         crm.close()
     assert stored(harness, result.ref.id)["Subject"] == "Over TCP"
-    assert [i.ref for i in delta.changed] == [result.ref]
+    assert [i.ref.id for i in delta.changed if i.ref] == [result.ref.id]
+    assert me == harness.integration_user == delta.changed[0].ref.modified_by
     assert emulator.counts["composite.sobjects.upsert"] == 1
 
 

@@ -1,7 +1,8 @@
 """Planning a pass: from the changes on both sides to the writes that mirror them.
 
 For each changed item the planner recognises echoes of calsync's own writes (change
-token or content fingerprint unchanged), runs the documented rules, shapes the item for
+token or content fingerprint unchanged, or last changed by calsync's own account since a
+write whose answer carried no token), runs the documented rules, shapes the item for
 the other side and plans a create, an update or a delete. Conflicts are settled as the
 documents say: when both sides changed the same pair, the mailbox wins (EX-16) while the
 CRM's associations are kept (EX-17).
@@ -119,12 +120,30 @@ class Planner:
             return False
         token = item.ref.change_token if item.ref else ""
         print_ = fingerprint(item, side)
-        if (token and token == link.token(side)) or print_ == link.hash(side):
+        if (
+            (token and token == link.token(side))
+            or print_ == link.hash(side)
+            or self._own_write(side, item, link)
+        ):
             # Nothing new: the item's open issues (if any) stand as they are.
             link.remember(side, token=token, content=print_)
             self.dirty[id(link)] = link
             return True
         return False
+
+    def _own_write(self, side: Side, item: CalendarItem, link: Link) -> bool:
+        """Whether ``item`` is calsync's last write to it, as its service stored it.
+
+        A write whose answer carried no change token leaves the link's token empty until the
+        item comes back. If calsync's own account made the change it comes back with, that
+        change is the write, even when the service reshaped a value (trimmed, normalised):
+        a person's edit names the person (and one that leaves what calsync wrote is no change).
+        """
+        by = item.ref.modified_by if item.ref else ""
+        if link.token(side) or not by:
+            return False
+        provider = self.ctx.crm if side is Side.CRM else self.ctx.mailbox
+        return by == provider.own_account()
 
     def _plan(self, planned: Planned) -> None:
         if not self.ctx.policy.allows(planned.direction, planned.write.operation):

@@ -1,4 +1,4 @@
-"""sObject Collections: create, upsert, update, delete and retrieve Events in batches.
+"""sObject Collections: create, upsert, update and delete Events in batches.
 
 One call carries at most :data:`BATCH` records (``allOrNone`` false, so one refused record
 never fails the others) and answers one result per record, in order. simple-salesforce
@@ -14,12 +14,10 @@ from calsync.errors import InvalidReplyError
 from calsync_salesforce.connection import Connection
 from calsync_salesforce.replies import expect_dict, expect_list
 
-__all__ = ["BATCH", "RETRIEVE_BUDGET", "Collections", "RecordResult"]
+__all__ = ["BATCH", "Collections", "RecordResult"]
 
 #: Records per sObject Collections write.
 BATCH: Final = 200
-#: Characters of ids one retrieve may carry in its URL (Salesforce refuses URIs of 16 KB).
-RETRIEVE_BUDGET: Final = 15000
 #: One record's result: ``{"id", "success", "errors": [...]}``.
 RecordResult = dict[str, Any]
 T = TypeVar("T")
@@ -78,31 +76,3 @@ class Collections:
         params = {"ids": ",".join(ids), "allOrNone": "false"}
         answer = self._call("composite/sobjects", "DELETE", params=params)
         return self._results(answer, len(ids))
-
-    def retrieve(self, ids: Sequence[str], fields: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """``GET composite/sobjects/{type}?ids=...&fields=...``, by id (missing ones absent).
-
-        Long id lists are split so that no URL exceeds :data:`RETRIEVE_BUDGET` characters.
-        """
-        found: dict[str, dict[str, Any]] = {}
-        for chunk in _by_length(list(dict.fromkeys(ids))):
-            params = {"ids": ",".join(chunk), "fields": ",".join(fields)}
-            answer = self._call(f"composite/sobjects/{self.sobject}", params=params)
-            for row in expect_list(answer, "retrieved records"):
-                if row is not None:
-                    record = expect_dict(row, "a retrieved record")
-                    found[str(record.get("Id"))] = record
-        return found
-
-
-def _by_length(ids: list[str]) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    size = 0
-    for record_id in ids:
-        if chunk and size + len(record_id) + 1 > RETRIEVE_BUDGET:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(record_id)
-        size += len(record_id) + 1
-    if chunk:
-        yield chunk

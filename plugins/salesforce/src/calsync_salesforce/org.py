@@ -1,4 +1,4 @@
-"""The connected org as the provider knows it: its describe (cached) and users' zones."""
+"""The connected org as the provider knows it: describe, users' zones, the integration user."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from calsync.providers import CrmFeatures
 from calsync_salesforce.connection import Connection
 from calsync_salesforce.payloads import TEXT_LENGTHS, WriteShape
-from calsync_salesforce.replies import records_of
+from calsync_salesforce.replies import expect_dict, records_of
 from calsync_salesforce.schema import TEXT_FIELDS, EventSchema
 from calsync_salesforce.wire import in_chunks, soql_list
 
@@ -30,6 +30,7 @@ class OrgView:
         self.multiday_events = multiday_events
         self._schema: EventSchema | None = None
         self._zones: dict[str, str] = {}
+        self._me: str | None = None
 
     def refresh(self) -> EventSchema:
         """Describe Event again (and User, only if Event lacks the zone list); forget cached zones."""
@@ -41,6 +42,18 @@ class OrgView:
         self._schema = schema
         self._zones.clear()
         return self._schema
+
+    def integration_user(self) -> str:
+        """The id of the user calsync is signed in as (asked once, then kept).
+
+        From the UserInfo endpoint, which answers for the access token's own user, its
+        ``user_id`` among the claims ("Query for User Information":
+        https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm).
+        """
+        if self._me is None:
+            info = expect_dict(self.connection.call(lambda sf: sf.oauth2("userinfo")), "userinfo")
+            self._me = str(info.get("user_id") or "")
+        return self._me
 
     def remember_zones(self, zones: Mapping[str, str]) -> None:
         """Users' ``TimeZoneSidKey`` learnt elsewhere (the users lookup), saving a query."""

@@ -121,6 +121,15 @@ class SalesforceCrm(CrmProvider):
         """Every active standard user (of ``group``) by address (one query, paged)."""
         return people.active_users(self.connection, group)
 
+    def own_account(self) -> str:
+        """The integration user's id: an event it last modified was last written by calsync.
+
+        Every record names who last updated it in ``LastModifiedById`` ("System Fields":
+        https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/system_fields.htm).
+        One UserInfo call, the first time the engine asks.
+        """
+        return self.org.integration_user()
+
     def match_people(self, addresses: Sequence[str]) -> tuple[PersonMatch, ...]:
         """Contacts and leads by e-mail address (batched ``IN`` queries)."""
         return people.match_people(self.connection, addresses)

@@ -16,6 +16,7 @@ IsChild                        attendee_copy
 OwnerId                        owner
 <counterpart field>            counterpart_id
 SystemModstamp                 ref.change_token
+LastModifiedById               ref.modified_by
 IsRecurrence (Classic header)  kind SERIES, recurrence CRM_CLASSIC in
                                ``RecurrenceTimeZoneSidKey``, exclusions = free slots
 Classic occurrence record      kind OCCURRENCE (EXCEPTION when moved or edited),
@@ -125,6 +126,7 @@ def _common(record: Record, ctx: ReadContext) -> dict[str, Any]:
             provider=PROVIDER,
             id=str(record["Id"]),
             change_token=str(record.get("SystemModstamp") or ""),
+            modified_by=str(record.get("LastModifiedById") or ""),
         ),
         "start": start,
         "end": end,

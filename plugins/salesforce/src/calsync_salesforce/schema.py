@@ -32,7 +32,7 @@ EVENT_FIELDS: Final = (
     "RecurrenceInstance", "RecurrenceMonthOfYear", "RecurrenceTimeZoneSidKey", "IsRecurrence2",
     "Recurrence2PatternText", "Recurrence2PatternTimeZone", "IsRecurrence2Exception",
     "IsRecurrence2Exclusion", "ActivityRecurrence2Id", "IsDeleted", "CreatedDate",
-    "SystemModstamp",
+    "SystemModstamp", "LastModifiedById",
 )  # fmt: skip
 
 

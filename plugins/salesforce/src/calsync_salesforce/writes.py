@@ -10,12 +10,17 @@ Order of work, so that each step sees what the previous one did:
 4. writes to occurrences of Classic series, addressed by series id and original start:
    the series' records are read in one query (after step 2, which may have recreated
    them) and each occurrence found by its slot; occurrences excluded from a series just
-   created are deleted with them;
-5. one retrieve of ``SystemModstamp`` for everything written, so every result carries the
-   change token the item has *after* the write.
+   created are deleted with them.
 
 Each step makes one Collections call per 200 records. Deleting what is already gone is a
 success; so is deleting an occurrence a series no longer has.
+
+A Collections save answers only ``id``, ``success`` and ``errors`` per record ("Create
+Records Using sObject Collections", a list of SaveResult:
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm),
+so a result carries the record's id and no change token. Nothing is read back for one:
+the engine knows the write when it comes back by the content it wrote, or by its last
+modifier being the integration user (``LastModifiedById``, see :meth:`.SalesforceCrm.own_account`).
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ class _Batch:
     upserts: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     inserts: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     occurrences: list[int] = field(default_factory=list)
-    #: index -> the id written, whose change token is fetched at the end
+    #: index -> the id written
     written: dict[int, str] = field(default_factory=dict)
 
 
@@ -76,7 +81,8 @@ class Writer:
         self._save(batch.upserts, batch, results, lambda b: self.api.upsert(field_name, b))
         self._save(batch.inserts, batch, results, self.api.create)
         self._occurrences(writes, batch, results)
-        self._tokens(batch, results)
+        for index, record_id in batch.written.items():
+            results[index] = WriteResult(ref=ItemRef(provider=PROVIDER, id=record_id))
         return [r if r is not None else WriteResult() for r in results]
 
     # -- planning ------------------------------------------------------------------------
@@ -189,17 +195,6 @@ class Writer:
         self._delete(deletes, results)
         for chunk in batches([record_id for ids in extra for record_id in ids], BATCH):
             self.api.delete(chunk)  # best effort: the series exists either way
-
-    def _tokens(self, batch: _Batch, results: list[WriteResult | None]) -> None:
-        """Step 5: the change token of everything written, in as few retrieves as fit."""
-        if not batch.written:
-            return
-        found = self.api.retrieve(sorted(set(batch.written.values())), ("Id", "SystemModstamp"))
-        for index, record_id in batch.written.items():
-            stamp = str((found.get(record_id) or {}).get("SystemModstamp") or "")
-            results[index] = WriteResult(
-                ref=ItemRef(provider=PROVIDER, id=record_id, change_token=stamp)
-            )
 
 
 def _merged(work: list[tuple[int, dict[str, Any]]]) -> list[tuple[list[int], dict[str, Any]]]:

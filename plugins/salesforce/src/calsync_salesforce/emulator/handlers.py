@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from calsync_salesforce.emulator.state import OrgState
 
 Answer = tuple[int, Any]
+#: The emulated org's id (the prefix of its session ids).
+ORG_ID = "00D5g000000EMUL"
 Handler = Callable[["OrgState", "Caller", HttpRequest, Route, "int | None"], Answer]
 
 
@@ -60,6 +62,24 @@ def _limits(
         "DailyApiRequests": {"Max": allowed, "Remaining": remaining},
         "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
         "DataStorageMB": {"Max": 1024, "Remaining": 1024},
+    }
+
+
+def _userinfo(
+    org: OrgState, caller: Caller, request: HttpRequest, route: Route, fail: int | None
+) -> Answer:
+    # "Query for User Information": the UserInfo endpoint answers for the user of the access
+    # token only, with the OpenID Connect claims and Salesforce's own, ``user_id`` among them
+    # (https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm).
+    user = org.store.get("User", caller.user_id) or {}
+    return 200, {
+        "sub": f"https://login.salesforce.com/id/{ORG_ID}/{caller.user_id}",
+        "user_id": caller.user_id,
+        "organization_id": ORG_ID,
+        "preferred_username": user.get("Username"),
+        "email": user.get("Email"),
+        "zoneinfo": user.get("TimeZoneSidKey"),
+        "active": bool(user.get("IsActive")),
     }
 
 
@@ -267,6 +287,7 @@ HANDLERS: dict[str, Handler] = {
     "resources": _resources,
     "describe": _describe_global,
     "limits": _limits,
+    "oauth2.userinfo": _userinfo,
     "sobjects.basicInfo": _basic_info,
     "sobjects.describe": _sobject_describe,
     "sobjects.create": _create,

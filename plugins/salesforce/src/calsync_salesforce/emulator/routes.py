@@ -6,7 +6,7 @@ Endpoint names: ``versions``, ``resources``, ``describe`` (global), ``limits``,
 ``sobjects.getByExternalId``, ``sobjects.upsert``, ``sobjects.deleteByExternalId``,
 ``sobjects.updated``, ``sobjects.deleted``, ``query``, ``queryAll``, ``queryMore``,
 ``composite.sobjects.create`` / ``.update`` / ``.delete`` / ``.retrieve`` / ``.upsert``,
-``methodNotAllowed`` and ``unknown``.
+``oauth2.userinfo`` (``/services/oauth2/userinfo``), ``methodNotAllowed`` and ``unknown``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from urllib.parse import unquote, unquote_plus, urlsplit
 
 _PREFIX = re.compile(r"^/services/data/?(?:v(\d+\.\d+)(/.*)?)?$")
 DEFAULT_VERSION = "59.0"
+#: The OpenID Connect UserInfo endpoint, on the instance as on the login host ("Query for
+#: User Information": https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm).
+_USERINFO = "/services/oauth2/userinfo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,12 @@ _COLLECTION = {
 
 def route(method: str, url: str) -> Route:
     """Name the endpoint ``method url`` targets."""
-    match = _PREFIX.match(urlsplit(url).path)
+    path = urlsplit(url).path
+    if path.rstrip("/") == _USERINFO:
+        return _pick(
+            method, {"GET": "oauth2.userinfo", "POST": "oauth2.userinfo"}, DEFAULT_VERSION, {}
+        )
+    match = _PREFIX.match(path)
     if match is None:
         return Route("unknown")
     version, rest = match[1], match[2]
