@@ -93,12 +93,13 @@ def test_partial_failure_fault_fails_one_part_unapplied(cal: Any, emulator: Goog
     assert [emulator.event(ALICE, i).get("summary") for i in ids] == [None, "x", "x"]  # type: ignore[union-attr]
 
 
-def test_partial_failure_taken_outside_a_batch_waits_for_the_next_batch(
+def test_partial_failure_declined_outside_a_batch_stays_armed_for_the_next_batch(
     cal: Any, emulator: GoogleEmulator
 ) -> None:
     (event_id,) = _events(emulator, 1)
     emulator.faults.inject(FaultKind.PARTIAL_FAILURE)
     cal.colors().get().execute()  # served normally
+    assert [fault.kind for fault in emulator.faults.armed] == [FaultKind.PARTIAL_FAILURE]
     collect = Collector()
     batch = cal.new_batch_http_request(callback=collect)
     batch.add(cal.events().get(calendarId="primary", eventId=event_id), request_id="only")

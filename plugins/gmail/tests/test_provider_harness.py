@@ -90,13 +90,14 @@ def test_generic_fault_names(harness: GmailHarness) -> None:
     assert harness.invitations_sent() == 0
 
 
-def test_cleared_faults_include_a_batch_failure_owed_by_a_fault_already_taken(
+def test_cleared_faults_include_a_partial_failure_a_plain_request_declined(
     harness: GmailHarness,
 ) -> None:
     provider = harness.open_mailbox(ALICE)
     item_id = harness.seed(ALICE, single("Kickoff"))
     harness.inject(FaultKind.PARTIAL_FAILURE)
-    provider.pull(None)  # a plain request takes it: the next batch would fail its first part
+    provider.pull(None)  # a plain request declines it: it waits, armed, for the next batch
+    assert harness.emulator.faults.armed
     harness.clear_faults()
     [result] = provider.set_markers(
         [MarkerChange(item_id=item_id, marker=Marker(code="UNSUPPORTED_TIME_ZONE", detail="x"))]

@@ -199,9 +199,8 @@ class GmailHarness(MailboxHarness):
         self.emulator.faults.arm(Fault(kind=FaultKind(kind), endpoint=endpoint, **options))
 
     def clear_faults(self) -> None:
-        """Disarm every fault, including batch failures owed by a fault already taken."""
+        """Disarm every fault."""
         self.emulator.faults.clear()
-        self.emulator.store.pending_partial_failures = 0
 
     def revoke_credentials(self) -> None:
         """Withdraw the domain-wide delegation and every access token: refreshes now fail."""

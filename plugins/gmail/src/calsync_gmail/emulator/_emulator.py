@@ -100,6 +100,12 @@ class GoogleEmulator(SeedApi, Emulator):
             status=status, headers={"content-type": JSON_TYPE}, body=json.dumps(payload).encode()
         )
 
+    def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
+        """A partial failure waits, armed, for a batch: only a batch or its parts take it."""
+        if fault.kind is FaultKind.PARTIAL_FAILURE:
+            return endpoint == BATCH or _PART in request.headers
+        return True
+
     def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
         """Answer an armed fault in Google's shape (see :mod:`._faults` for the table)."""
         answer = simple_fault(endpoint, fault, self.clock)
@@ -108,11 +114,9 @@ class GoogleEmulator(SeedApi, Emulator):
         if fault.kind is FaultKind.CURSOR_EXPIRED:
             self.store.expire_sync_tokens()
         elif fault.kind is FaultKind.PARTIAL_FAILURE:
-            if endpoint == BATCH and _PART not in request.headers:
-                return self._batch(request, fail_first=True)
             if _PART in request.headers:
                 return part_failure().response(style_of(endpoint))
-            self.store.pending_partial_failures += 1
+            return self._batch(request, fail_first=True)
         return self.dispatch(endpoint, request)
 
     def reset(self) -> None:
@@ -159,9 +163,6 @@ class GoogleEmulator(SeedApi, Emulator):
         if len(parts) > BATCH_LIMITS[api]:
             message = f"A batch request may hold at most {BATCH_LIMITS[api]} calls."
             return ApiError(400, "badRequest", message).response(api)
-        if not fail_first and self.store.pending_partial_failures:
-            self.store.pending_partial_failures -= 1
-            fail_first = True
         answers: list[tuple[str, HttpResponse]] = []
         for index, part in enumerate(parts):
             extra = {_PART: "1", **({_FAIL: "1"} if fail_first and index == 0 else {})}

@@ -19,8 +19,8 @@ CURSOR_EXPIRED     every sync token is forgotten, then the request is served: th
                    with a ``syncToken`` (this one, if it has one) gets 410 ``fullSyncRequired``.
 PARTIAL_FAILURE    taken by a batch: its first part fails with 500 ``backendError`` and is not
                    applied, the others run. Taken by a part inside a batch: that part fails.
-                   Taken by a request outside a batch: it is served, and the next batch fails
-                   its first part.
+                   Declined by a request outside a batch: it is served, and the fault stays
+                   armed for the next batch.
 =================  ===========================================================================
 """
 

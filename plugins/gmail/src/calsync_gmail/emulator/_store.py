@@ -220,8 +220,6 @@ class Store:
     sync_tokens: dict[str, SyncCursor] = field(default_factory=dict)
     page_tokens: dict[str, PageCursor] = field(default_factory=dict)
     notifications: list[NotificationRequest] = field(default_factory=list)
-    #: Failing batch parts still owed by a PARTIAL_FAILURE fault taken outside a batch.
-    pending_partial_failures: int = 0
     #: Sync tokens older than this (emulator clock) answer 410; ``None``: they never age.
     #: Configuration, so :meth:`clear` keeps it.
     sync_token_max_age: timedelta | None = None
@@ -232,7 +230,6 @@ class Store:
         self.sync_tokens.clear()
         self.page_tokens.clear()
         self.notifications.clear()
-        self.pending_partial_failures = 0
 
     def bump(self) -> int:
         """Take the next global change number."""
