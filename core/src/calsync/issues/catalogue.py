@@ -1,153 +1,19 @@
 """The issue catalogue: every problem calsync reports, with what it means and what to do.
 
-Each :class:`IssueDefinition` has a stable code (the contract of ``docs/exceptions.md``),
-a severity (one item, or the whole mailbox), a disposition (what the engine does about it),
-the side it usually comes from, a message template and advice in plain words. An
-:class:`Issue` is one recorded occurrence of a code in a mailbox's issue log.
+Each entry has a stable code (the contract of ``docs/exceptions.md``), a severity (one
+item, or the whole mailbox), a disposition (what the engine does about it), the side it
+usually comes from, a message template and advice in plain words.
 """
 
 from __future__ import annotations
 
-import enum
-import re
-import string
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, final
+from typing import Final
 
-if TYPE_CHECKING:
-    from calsync.model import CalendarItem
+from calsync.issues.definitions import Disposition, IssueDefinition, Severity, Source
 
-__all__ = [
-    "CATALOGUE",
-    "ORGANISATION",
-    "Disposition",
-    "Issue",
-    "IssueDefinition",
-    "Severity",
-    "Source",
-    "definition",
-    "named",
-]
-
-_CODE = re.compile(r"^[A-Z][A-Z0-9_]{2,40}$")
-#: How an issue names a private item: its subject stays in the mailbox (EX-01), whatever the
-#: policy syncs, since issues reach the console, the CLI and notifications.
-PRIVATE_ITEM: Final = "a private item"
-#: The ``mailbox`` of an issue about the whole organisation (a shared credential refused):
-#: not a name a configured mailbox can have.
-ORGANISATION: Final = "(organisation)"
-
-
-class Severity(enum.StrEnum):
-    """What an issue affects."""
-
-    #: One item; the rest of the mailbox syncs.
-    ITEM = "item"
-    #: The whole mailbox.
-    MAILBOX = "mailbox"
-
-
-class Disposition(enum.StrEnum):
-    """What the engine does when the issue occurs."""
-
-    #: The item is not synced; the others go on. Tried again when the item changes.
-    SKIP = "skip"
-    #: Tried again on the next pass.
-    RETRY = "retry"
-    #: The mailbox's synchronisation stops until someone acts.
-    SUSPEND = "suspend"
-    #: The item synced; the issue only says how (nothing to retry, no error marker).
-    INFO = "info"
-
-
-class Source(enum.StrEnum):
-    """Where the problem comes from."""
-
-    MAILBOX = "mailbox"
-    CRM = "crm"
-    ENGINE = "engine"
-
-
-@final
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueDefinition:
-    """One entry of the catalogue."""
-
-    code: str
-    #: A few words for tables and markers.
-    title: str
-    severity: Severity
-    disposition: Disposition
-    source: Source
-    #: What happened; ``{placeholders}`` are filled from the issue's parameters.
-    message: str
-    #: What the person or admin can do about it; ``{placeholders}`` are filled from the
-    #: message's parameters and ``{mailbox}`` (see :meth:`render_advice`).
-    advice: str
-    #: Whether a marker is shown on the mailbox item (when there is one to mark).
-    marker: bool
-    #: The ``EX-nn`` entries of ``docs/exceptions.md`` this code serves.
-    exceptions: tuple[str, ...] = ()
-    #: Whether someone has to act when it first appears (``calsync sync`` exits 1 for a new
-    #: one). Not for what settles by itself or is how the policy is meant to work.
-    needs_person: bool = True
-    #: The advice when the issue is about the whole organisation (:data:`ORGANISATION`),
-    #: e.g. a shared credential; the mailbox advice otherwise.
-    organisation_advice: str = ""
-
-    def __post_init__(self) -> None:
-        """Refuse codes that are not stable identifiers."""
-        if not _CODE.match(self.code):
-            raise ValueError(f"issue code {self.code!r} must be UPPER_SNAKE_CASE")
-        # Advice is rendered from what an issue keeps (its message and mailbox), so it may only
-        # ask for what the message carries.
-        unknown = (
-            _names(self.advice + self.organisation_advice) - self.placeholders - ADVICE_CONTEXT
-        )
-        if unknown:
-            raise ValueError(f"advice of {self.code} names {sorted(unknown)}, not in its message")
-
-    @property
-    def placeholders(self) -> frozenset[str]:
-        """The names the message template expects."""
-        return _names(self.message)
-
-    def render(self, **params: object) -> str:
-        """Fill the message template; a missing parameter shows as ``?`` rather than failing."""
-        values = {name: params.get(name, "?") for name in self.placeholders}
-        return self.message.format(**values)
-
-    def render_advice(self, **params: object) -> str:
-        """Fill the advice template; a missing parameter shows as ``?`` rather than failing."""
-        return self.advice.format(**{name: params.get(name, "?") for name in _names(self.advice)})
-
-    def parameters(self, message: str) -> dict[str, str]:
-        """The parameters a message rendered from this template was filled with ({} if none fit)."""
-        pattern, groups = "", set()
-        fields = list(string.Formatter().parse(self.message))
-        for index, (literal, name, _, _) in enumerate(fields):
-            pattern += re.escape(literal)
-            if not name:
-                continue
-            if name in groups:
-                pattern += f"(?P={name})"
-            else:
-                lazy = "?" if index < len(fields) - 1 else ""
-                pattern += f"(?P<{name}>.*{lazy})"
-                groups.add(name)
-        found = re.fullmatch(pattern, message, flags=re.DOTALL)
-        return dict(found.groupdict()) if found else {}
-
-
-#: Names advice may use beyond its message's: the issue's own mailbox.
-ADVICE_CONTEXT: Final = frozenset({"mailbox"})
-
-
-def _names(template: str) -> frozenset[str]:
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+__all__ = ["CATALOGUE", "definition"]
 
 
 def _define(*definitions: IssueDefinition) -> Mapping[str, IssueDefinition]:
@@ -469,57 +335,3 @@ def definition(code: str) -> IssueDefinition:
         raise KeyError(
             f"unknown issue code {code!r}; known: {', '.join(sorted(CATALOGUE))}"
         ) from None
-
-
-@final
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Issue:
-    """One recorded issue in a mailbox's issue log."""
-
-    code: str
-    mailbox: str
-    #: The side the affected item is on, and its native id there (``None`` for mailbox issues).
-    side: Source
-    item_id: str | None
-    message: str
-    first_seen: datetime
-    last_seen: datetime
-    count: int = 1
-    resolved_at: datetime | None = None
-    #: Ties the issue to log lines (INTERNAL_ERROR).
-    correlation_id: str | None = None
-    #: Further item ids the issue is about (DUPLICATES_DETECTED lists every copy).
-    related_ids: tuple[str, ...] = ()
-    #: Whether its marker is shown on the mailbox item.
-    marked: bool = False
-    #: The row id in the state database.
-    id: int | None = None
-
-    @property
-    def definition(self) -> IssueDefinition:
-        """The catalogue entry of :attr:`code`."""
-        return definition(self.code)
-
-    @property
-    def parameters(self) -> dict[str, str]:
-        """What the issue's message was rendered with, and its mailbox."""
-        side = "CRM" if self.side is Source.CRM else "mailbox"
-        return {"mailbox": self.mailbox, "side": side, **self.definition.parameters(self.message)}
-
-    @property
-    def advice(self) -> str:
-        """What to do about this issue, in its own words (its side, field, mailbox...)."""
-        if self.mailbox == ORGANISATION and self.definition.organisation_advice:
-            template = self.definition.organisation_advice
-            return template.format(**{n: self.parameters.get(n, "?") for n in _names(template)})
-        return self.definition.render_advice(**self.parameters)
-
-    @property
-    def is_open(self) -> bool:
-        """Whether the issue is still unresolved."""
-        return self.resolved_at is None
-
-
-def named(item: CalendarItem) -> str:
-    """How an issue message names ``item``: its subject, or :data:`PRIVATE_ITEM` if private."""
-    return PRIVATE_ITEM if item.is_private else item.subject
