@@ -54,7 +54,7 @@ def _handler_for(emulator: RequestHandler, public_base: str) -> type[BaseHTTPReq
             for name, value in answer.headers.items():
                 if name.lower() not in ("content-length", "transfer-encoding"):
                     self.send_header(name, value)
-            # RFC 9110 section 8.6: no Content-Length on a 204, and no body on a 204, a 304
+            # RFC 9110 sections 8.6 and 6.4.1: no Content-Length on a 204, no body on a 204, a 304
             # or an answer to HEAD (whose Content-Length is that of the GET).
             if answer.status != 204:
                 self.send_header("Content-Length", str(len(answer.body)))
