@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from calsync.emulation import Fault, FaultKind, HttpRequest, HttpResponse
+from calsync.emulation import FaultKind
 from calsync.emulation.bridges import AsgiEmulator, WsgiEmulator
 from calsync.emulation.httplib2_transport import InProcessHttp
 from calsync.emulation.httpx_transport import InProcessTransport
@@ -127,32 +127,6 @@ def test_protocol_faults_are_declined_and_stay_armed(dav: WsgiEmulator) -> None:
         FaultKind.CURSOR_EXPIRED,
         FaultKind.PARTIAL_FAILURE,
     }
-
-
-class SyncTokenDav(WsgiEmulator):
-    """A subclass that knows WebDAV sync (RFC 6578): it takes CURSOR_EXPIRED on a REPORT."""
-
-    def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
-        if fault.kind is FaultKind.CURSOR_EXPIRED:
-            return request.method == "REPORT"
-        return super().fault_applies(endpoint, request, fault)
-
-    def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
-        if fault.kind is FaultKind.CURSOR_EXPIRED:
-            # RFC 6578 section 3.2: an invalid token is a 403 with this precondition.
-            body = b'<error xmlns="DAV:"><valid-sync-token/></error>'
-            return HttpResponse(status=403, headers={"Content-Type": "application/xml"}, body=body)
-        return super().render_fault(endpoint, request, fault)
-
-
-def test_a_subclass_takes_a_protocol_fault_only_where_it_applies() -> None:
-    dav = SyncTokenDav(DavStore())
-    session = in_process(dav)
-    dav.faults.inject(FaultKind.CURSOR_EXPIRED)
-    assert session.request("PROPFIND", "https://dav.example.com/").status_code == 207
-    report = session.request("REPORT", "https://dav.example.com/")
-    assert report.status_code == 403 and b"valid-sync-token" in report.content
-    assert dav.faults.armed == ()
 
 
 # -- ASGI -----------------------------------------------------------------------------------
