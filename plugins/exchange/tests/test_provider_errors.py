@@ -24,7 +24,7 @@ from calsync.model import CalendarItem
 from calsync.providers import Write
 from calsync_exchange import AccessType, AuthType, ExchangeMailbox
 from calsync_exchange.emulator import EwsEmulator
-from calsync_exchange.errors import item_failure, translate_errors
+from calsync_exchange.errors import ERRORS, item_failure
 
 TENANT = "contoso.onmicrosoft.com"
 
@@ -177,16 +177,16 @@ def test_a_throttled_token_endpoint_is_throttling(emulator: EwsEmulator) -> None
     ],
 )
 def test_translation_table(raised: Exception, expected: type[ProviderError]) -> None:
-    with pytest.raises(expected) as caught, translate_errors("test"):
+    with pytest.raises(expected) as caught, ERRORS.boundary("test"):
         raise raised
     assert caught.value.__cause__ is raised
     assert type(caught.value) is expected
 
 
 def test_calsync_errors_and_other_exceptions_pass_through() -> None:
-    with pytest.raises(CursorExpiredError), translate_errors("test"):
+    with pytest.raises(CursorExpiredError), ERRORS.boundary("test"):
         raise CursorExpiredError("as it is")
-    with pytest.raises(RuntimeError), translate_errors("test"):
+    with pytest.raises(RuntimeError), ERRORS.boundary("test"):
         raise RuntimeError("a bug is not a service error")
 
 

@@ -17,7 +17,7 @@ from calsync.emulation.dead import StalledServer, refused_url
 from calsync.errors import ServiceUnavailableError, ThrottledError
 from calsync_exchange import ExchangeMailbox, ExchangeSettings
 from calsync_exchange.emulator import EwsEmulator
-from calsync_exchange.errors import translate_errors
+from calsync_exchange.errors import ERRORS
 from calsync_exchange.policies import HttpFailure
 
 
@@ -57,7 +57,7 @@ def test_an_error_page_is_cut_to_one_line(
 
 
 def test_a_429_is_throttling() -> None:
-    with pytest.raises(ThrottledError) as raised, translate_errors("pull"):
+    with pytest.raises(ThrottledError) as raised, ERRORS.boundary("pull"):
         raise HttpFailure(429, "Too Many Requests", "", 12.0)
     assert raised.value.retry_after == 12.0
 
@@ -88,7 +88,7 @@ def test_a_stalled_server_times_out_after_timeout_seconds() -> None:
                 provider.pull(None)
         finally:
             provider.close()
-    assert str(raised.value) == ("Exchange timed out (no answer within timeout_seconds) (pull)")
+    assert str(raised.value) == "Exchange timed out (pull; no answer within timeout_seconds)"
     assert server.connections == 1 and server.received > 0, "one request, sent once"
 
 

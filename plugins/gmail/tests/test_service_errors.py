@@ -47,22 +47,23 @@ def test_a_503_keeps_its_retry_after(harness: GmailHarness, emulator: GoogleEmul
     error = _fail_pull(harness, emulator, "503 retry-after")
     assert error.code == "SERVICE_UNAVAILABLE" and error.retry_after == 7
     assert str(error) == (
-        "Google Calendar events.list: HTTP 503 backendError The service is currently unavailable."
+        "Google Calendar failed (events.list): HTTP 503 backendError: "
+        "The service is currently unavailable."
     )
 
 
 @pytest.mark.parametrize(
     ("detail", "shown"),
     [
-        ("502 html", "HTTP 502 Error 502 (Server Error)!!1"),
-        ("503 html retry-after", "HTTP 503 Error 503 (Service Unavailable)!!1"),
+        ("502 html", "HTTP 502: Error 502 (Server Error)!!1"),
+        ("503 html retry-after", "HTTP 503: Error 503 (Service Unavailable)!!1"),
     ],
 )
 def test_an_error_page_is_cut_to_one_line(
     harness: GmailHarness, emulator: GoogleEmulator, detail: str, shown: str
 ) -> None:
     error = _fail_pull(harness, emulator, detail)
-    assert str(error) == f"Google Calendar events.list: {shown}"
+    assert str(error) == f"Google Calendar failed (events.list): {shown}"
     assert error.retry_after == (7 if "retry-after" in detail else None)
 
 
@@ -99,7 +100,7 @@ def test_a_refused_connection_is_reported_as_refused(
     with pytest.raises(ServiceUnavailableError) as raised:
         provider.pull(None)
     provider.close()
-    assert str(raised.value) == "Google events.list: connection refused"
+    assert str(raised.value) == "Google Calendar connection refused (events.list)"
 
 
 def test_a_stalled_server_times_out_after_timeout(
@@ -110,7 +111,7 @@ def test_a_stalled_server_times_out_after_timeout(
         with pytest.raises(ServiceUnavailableError) as raised:
             provider.pull(None)
         provider.close()
-    assert str(raised.value) == "Google events.list: timed out (no answer within timeout)"
+    assert str(raised.value) == "Google Calendar timed out (events.list; no answer within timeout)"
     assert stalled.connections >= 1 and stalled.received > 0
     assert emulator.counts["oauth2.token"] == 1, "signed in once, at the real endpoint"
 

@@ -1,9 +1,9 @@
-"""Translating exchangelib's, requests' and oauthlib's errors into calsync's, at the boundary.
+"""Exchange's error table: exchangelib's, requests' and oauthlib's errors as calsync's.
 
-Every provider method runs inside :func:`translate_errors` (as httpx's ``map_exceptions``):
-whatever the SDK raises leaves as a :class:`~calsync.errors.ProviderError` subclass. Errors
-EWS reports for one item of a batch become :class:`~calsync.providers.ItemFailure` through
-:func:`item_failure` instead.
+Every provider method runs inside ``ERRORS.boundary(what)`` (see
+:class:`calsync.translation.ErrorTable`): whatever the SDK raises leaves as a
+:class:`~calsync.errors.ProviderError` subclass. Errors EWS reports for one item of a batch
+become :class:`~calsync.providers.ItemFailure` through :func:`item_failure` instead.
 
 exchangelib quirks this module knows about:
 
@@ -15,14 +15,12 @@ exchangelib quirks this module knows about:
 * A refused connection and a timeout both surface as ``ErrorTimeoutExpired("Reraised from
   ConnectionError(...)")``: the original requests error in the chain tells them apart.
 * HTTP answers without a SOAP body (a 503, a proxy's 502 page) arrive as
-  :class:`~.policies.HttpFailure`, with the status, a one-line summary and ``Retry-After``.
+  :class:`~.policies.HttpFailure`, with the status, a one-line summary and ``Retry-After``:
+  the HTTP rules every service shares decide.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
 from typing import Final
 
 import requests
@@ -32,7 +30,6 @@ from oauthlib.oauth2.rfc6749 import errors as oauth
 
 from calsync.errors import (
     AuthError,
-    CalsyncError,
     CursorExpiredError,
     InvalidItemError,
     InvalidReplyError,
@@ -41,12 +38,11 @@ from calsync.errors import (
     ThrottledError,
 )
 from calsync.providers import ItemFailure
-from calsync.replies import summary, unreachable
+from calsync.replies import summary
+from calsync.translation import ErrorTable
 from calsync_exchange.policies import HttpFailure
 
-__all__ = ["is_gone", "item_failure", "translate_errors"]
-
-log = logging.getLogger(__name__)
+__all__ = ["ERRORS", "is_gone", "item_failure"]
 
 #: The mailbox exists but these credentials may not use it: as good as refused credentials.
 _ACCESS: Final = (
@@ -90,12 +86,6 @@ _GARBAGE: Final = (
 )
 #: exchangelib's wording for transport trouble it re-raises as ErrorServerBusy.
 _NOT_THROTTLING: Final = ("Reraised from", "Caused by")
-#: EWS codes (per item) and the catalogue codes they become.
-_ITEM_CODES: Final = {
-    "ErrorTimeZone": "UNSUPPORTED_TIME_ZONE",
-    "ErrorCalendarInvalidTimeZone": "UNSUPPORTED_TIME_ZONE",
-    "ErrorServerBusy": "THROTTLED",
-}
 #: Per-item answers that mean the item (or occurrence) is not there (any more).
 GONE: Final = (
     "ErrorItemNotFound",
@@ -117,31 +107,18 @@ def _short(exc: BaseException) -> str:
     return summary(text)
 
 
-def _unreachable(exc: BaseException, what: str) -> ServiceUnavailableError | None:
-    """The error for a call that got no answer (refused, timed out, reset), else ``None``."""
-    how = unreachable(exc, "timeout_seconds")
-    return None if how is None else ServiceUnavailableError(f"Exchange {how} ({what})")
-
-
-def _http_failure(exc: HttpFailure, what: str) -> ProviderError:
-    """The error for an HTTP failure that carried no SOAP reply (see :mod:`.policies`)."""
-    if exc.status == 429:
-        return ThrottledError(f"Exchange asked to slow down ({what}): {exc}", retry_after=exc.hint)
-    return ServiceUnavailableError(f"Exchange failed ({what}): {exc}", retry_after=exc.hint)
-
-
 def _is_throttling(exc: ews.ErrorServerBusy) -> bool:
     return not str(exc.value).startswith(_NOT_THROTTLING)
 
 
-def _translate(exc: BaseException, what: str) -> ProviderError | None:
+def _sdk(table: ErrorTable, exc: BaseException, what: str) -> ProviderError | None:
     """The calsync error for ``exc``, or ``None`` when it is not the SDK's."""
     if isinstance(exc, HttpFailure):
-        return _http_failure(exc, what)
-    if isinstance(exc, (*_UNAVAILABLE, ews.EWSError)):
-        gone = _unreachable(exc, what)
-        if gone is not None:
-            return gone
+        return table.error(what, status=exc.status, detail=str(exc), retry_after=exc.hint)
+    if isinstance(exc, _UNAVAILABLE):
+        return None  # the table's transport rule: refused, timed out, or unreachable
+    if isinstance(exc, ews.EWSError) and (gone := table.no_answer(exc, what)) is not None:
+        return gone
     if isinstance(exc, ews.ErrorServerBusy):
         if _is_throttling(exc):
             return ThrottledError(
@@ -160,13 +137,11 @@ def _translate(exc: BaseException, what: str) -> ProviderError | None:
         )
     if isinstance(exc, oauth.TemporarilyUnavailableError):
         return ThrottledError(f"the token endpoint is busy ({what}): {exc.description}")
-    if isinstance(exc, oauth.OAuth2Error) and not isinstance(exc, _GARBAGE + _UNAVAILABLE):
+    if isinstance(exc, oauth.OAuth2Error) and not isinstance(exc, _GARBAGE):
         # invalid_client (wrong or expired secret), unauthorized_client, unknown tenant...
         return AuthError(
             f"the token endpoint refused the app ({what}): {exc.description or _short(exc)}"
         )
-    if isinstance(exc, _UNAVAILABLE):
-        return ServiceUnavailableError(f"Exchange is unreachable ({what}): {type(exc).__name__}")
     if isinstance(exc, _GARBAGE):
         return InvalidReplyError(f"Exchange answered something unreadable ({what}): {_short(exc)}")
     if isinstance(exc, ews.ErrorSchemaValidation | ews.ErrorInvalidRequest):
@@ -177,31 +152,19 @@ def _translate(exc: BaseException, what: str) -> ProviderError | None:
         )
     if isinstance(exc, ews.EWSError | requests.exceptions.RequestException):
         return ProviderError(f"Exchange failed ({what}): {type(exc).__name__}: {_short(exc)}")
-    if isinstance(exc, ValueError | KeyError | TypeError | AttributeError):
-        # exchangelib parses replies as it goes: an unexpected shape surfaces as one of these.
-        return InvalidReplyError(
-            f"Exchange answered an unexpected shape ({what}): {type(exc).__name__}: {_short(exc)}"
-        )
-    return None
+    return None  # exchangelib parses replies as it goes: the table's shape errors decide
 
 
-@contextlib.contextmanager
-def translate_errors(what: str) -> Iterator[None]:
-    """Raise SDK errors leaving the block as calsync's :class:`ProviderError` subclasses.
-
-    :param what: the provider operation, for messages (``"pull"``, ``"write"``...).
-    """
-    try:
-        yield
-    except CalsyncError:
-        raise
-    except Exception as exc:
-        translated = _translate(exc, what)
-        if translated is None:
-            raise
-        translated.source = "mailbox"
-        log.debug("exchange %s failed: %s: %s", what, type(exc).__name__, _short(exc))
-        raise translated from exc
+ERRORS: Final = ErrorTable(
+    service="Exchange",
+    item_codes={
+        "ErrorTimeZone": "UNSUPPORTED_TIME_ZONE",
+        "ErrorCalendarInvalidTimeZone": "UNSUPPORTED_TIME_ZONE",
+        "ErrorServerBusy": "THROTTLED",
+    },
+    transport_errors=_UNAVAILABLE,
+    translate=_sdk,
+)
 
 
 def is_gone(exc: BaseException) -> bool:
@@ -212,10 +175,8 @@ def is_gone(exc: BaseException) -> bool:
 def item_failure(exc: BaseException) -> ItemFailure:
     """The :class:`ItemFailure` for an error EWS reported for one item of a batch."""
     name = type(exc).__name__
-    code = _ITEM_CODES.get(name, "INTERNAL_ERROR")
-    retry_after = exc.back_off if isinstance(exc, ews.ErrorServerBusy) else None
-    return ItemFailure(
-        code=code,
-        message=f"Exchange refused the item: {name}: {_short(exc)}",
-        retry_after=retry_after,
+    return ERRORS.item_failure(
+        code=name,
+        detail=f"{name}: {_short(exc)}",
+        retry_after=exc.back_off if isinstance(exc, ews.ErrorServerBusy) else None,
     )

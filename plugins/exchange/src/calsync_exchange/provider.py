@@ -34,7 +34,7 @@ from calsync.timezones import to_zoneinfo
 from calsync_exchange import properties, pulling
 from calsync_exchange.connection import Connection
 from calsync_exchange.conversions import PROVIDER, Reading
-from calsync_exchange.errors import translate_errors
+from calsync_exchange.errors import ERRORS
 from calsync_exchange.markers import Markers
 from calsync_exchange.sdklogging import protect_logs
 from calsync_exchange.settings import ExchangeSettings
@@ -113,7 +113,7 @@ class ExchangeMailbox(MailboxProvider):
 
     def probe(self) -> str:
         """One GetFolder of the calendar: the credentials, and the right to the mailbox, work."""
-        with translate_errors("probe"):
+        with ERRORS.boundary("probe"):
             calendar = self.connection.calendar
             type(calendar).resolve(account=self.connection.account, folder=calendar)
         return f"calendar of {self._address}"
@@ -130,12 +130,12 @@ class ExchangeMailbox(MailboxProvider):
 
     def pull(self, cursor: str | None) -> Delta:
         """Changes since ``cursor`` (a SyncFolderItems sync state); everything when ``None``."""
-        with translate_errors("pull"):
+        with ERRORS.boundary("pull"):
             return pulling.pull(self.connection, cursor, self._reading())
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """The current items ``ids`` (one GetItem per 512); gone ones are absent."""
-        with translate_errors("fetch"):
+        with ERRORS.boundary("fetch"):
             items = pulling.read_items(self.connection, ids, self._reading())
         return {item.ref.id: item for item in items if item.ref is not None}
 
@@ -148,7 +148,7 @@ class ExchangeMailbox(MailboxProvider):
         """
         wanted = list(dict.fromkeys(c for c in counterpart_ids if c))
         found: dict[str, CalendarItem] = {}
-        with translate_errors("find"):
+        with ERRORS.boundary("find"):
             ids: list[str] = []
             for start in range(0, len(wanted), FIND_BATCH):
                 chunk = wanted[start : start + FIND_BATCH]
@@ -176,14 +176,14 @@ class ExchangeMailbox(MailboxProvider):
         """Apply ``writes`` in batched calls, never telling attendees; results in order."""
         if not writes:
             return []
-        with translate_errors("write"):
+        with ERRORS.boundary("write"):
             return Writer(self.connection, self._reading()).write(list(writes))
 
     def set_markers(self, changes: Sequence[MarkerChange]) -> list[WriteResult]:
         """Show or remove markers as categories; the person's own categories stay."""
         if not changes:
             return []
-        with translate_errors("markers"):
+        with ERRORS.boundary("markers"):
             return self.markers.set(changes)
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from googleapiclient.http import BatchHttpRequest
 
 from calsync.errors import InvalidReplyError
 from calsync.retry import Backoff
-from calsync_gmail.errors import SIDE, expect_object, translate
+from calsync_gmail.errors import ERRORS, SIDE, expect_object
 from calsync_gmail.settings import GmailSettings
 
 __all__ = ["Api", "GoogleClient", "Outcome"]
@@ -48,7 +48,7 @@ class GoogleClient:
     def _service(self, api: Api) -> Any:
         if api not in self._services:
             endpoint = self.settings.calendar_api if api == "calendar" else self.settings.gmail_api
-            with translate(f"building the {api} client"):
+            with ERRORS.boundary(f"building the {api} client"):
                 self._services[api] = build(
                     api,
                     "v3" if api == "calendar" else "v1",
@@ -78,7 +78,7 @@ class GoogleClient:
         """
         policy = Backoff(attempts=self.settings.num_retries + 1)
         for attempt in policy.retrying(sleep=self.sleep, name=f"Google {what}"):
-            with attempt, translate(what):
+            with attempt, ERRORS.boundary(what):
                 return request.execute()
         raise AssertionError("unreachable")
 
@@ -117,7 +117,7 @@ class GoogleClient:
             batch = BatchHttpRequest(callback=keep, batch_uri=uri)
             for index, request in enumerate(chunk):
                 batch.add(request, request_id=str(index))
-            with translate(what):
+            with ERRORS.boundary(what):
                 batch.execute()
             for index in range(len(chunk)):
                 if str(index) not in answers:

@@ -1,7 +1,7 @@
 """Translating google-api-python-client and google-auth failures into calsync errors.
 
-Whole calls go through :func:`translate` (a context manager, in the manner of httpx's
-``map_exceptions``); one part of a batch that failed becomes an
+Whole calls go through ``ERRORS.boundary(what)`` (a :class:`calsync.translation.ErrorTable`,
+in the manner of httpx's ``map_exceptions``); one part of a batch that failed becomes an
 :class:`~calsync.providers.ItemFailure` through :func:`item_failure`. No SDK exception leaves
 this plugin.
 
@@ -27,9 +27,7 @@ out.
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from typing import Any, Final
 
 import google.auth.exceptions
@@ -48,16 +46,16 @@ from calsync.errors import (
 from calsync.providers import ItemFailure
 from calsync.replies import summary, unreachable
 from calsync.retry import parse_retry_after
+from calsync.translation import ErrorRule, ErrorTable, describe
 
 __all__ = [
+    "ERRORS",
     "THROTTLE_REASONS",
     "error_reason",
     "expect_object",
-    "is_throttle",
     "item_failure",
     "provider_error",
     "retry_after",
-    "translate",
 ]
 
 SIDE: Final = "mailbox"
@@ -91,83 +89,77 @@ def retry_after(error: HttpError) -> float | None:
     return parse_retry_after(error.resp.get("retry-after"))
 
 
-def is_throttle(error: HttpError) -> bool:
-    """Whether Google asked us to slow down."""
-    status = error.resp.status
-    return status == 429 or (status == 403 and error_reason(error) in THROTTLE_REASONS)
+def _detail(error: HttpError) -> str:
+    return describe(f"HTTP {error.resp.status} {error_reason(error)}".strip(), _message(error))
 
 
 def provider_error(error: HttpError, what: str) -> ProviderError:
     """The calsync error for an HTTP error that failed the whole call ``what``."""
-    status, reason, message = error.resp.status, error_reason(error), _message(error)
-    text = f"Google Calendar {what}: HTTP {status} {reason or ''} {message}".replace("  ", " ")
-    if status < 300:
-        return InvalidReplyError(text, source=SIDE)
-    if status == 401:
-        return AuthError(text, source=SIDE)
-    if is_throttle(error):
-        return ThrottledError(text, retry_after=retry_after(error), source=SIDE)
-    if status == 410 and reason in ("fullSyncRequired", ""):
-        return CursorExpiredError(text, source=SIDE)
-    if status >= 500:
-        return ServiceUnavailableError(text, retry_after=retry_after(error), source=SIDE)
-    if status == 403:
-        return AuthError(text, source=SIDE)
-    return ProviderError(text, source=SIDE)
+    if error.resp.status < 300:
+        return InvalidReplyError(f"Google answered {what} with {_detail(error)}", source=SIDE)
+    return ERRORS.error(
+        what,
+        status=error.resp.status,
+        code=error_reason(error),
+        detail=_detail(error),
+        retry_after=retry_after(error),
+    )
 
 
-@contextlib.contextmanager
-def translate(what: str) -> Iterator[None]:
-    """Turn every SDK or transport failure inside the block into a calsync error.
-
-    :param what: the operation, for messages (e.g. ``"events.list"``).
-    """
-    try:
-        yield
-    except ProviderError:
-        raise
-    except BatchError as error:
+def _sdk(table: ErrorTable, error: BaseException, what: str) -> ProviderError | None:
+    """The calsync error for what google-api-python-client or google-auth raised."""
+    if isinstance(error, BatchError):
         # A BatchError is an HttpError, but it means the multipart reply did not parse.
-        raise InvalidReplyError(
-            f"Google answered {what} with a broken batch: {error}", source=SIDE
-        ) from None
-    except HttpError as error:
-        raise provider_error(error, what) from None
-    except google.auth.exceptions.RefreshError as error:
+        return InvalidReplyError(f"Google answered {what} with a broken batch: {error}")
+    if isinstance(error, HttpError):
+        return provider_error(error, what)
+    if isinstance(error, google.auth.exceptions.RefreshError):
         # A refused refresh (invalid_grant, unauthorized_client) means the credentials are
         # dead; a retryable one is the token endpoint failing.
         if getattr(error, "retryable", False):
-            raise ServiceUnavailableError(
-                f"Google's token endpoint failed during {what}: {error}", source=SIDE
-            ) from None
-        raise AuthError(
-            f"Google refused the credentials during {what}: {error}", source=SIDE
-        ) from None
-    except google.auth.exceptions.TransportError as error:
+            return ServiceUnavailableError(f"Google's token endpoint failed during {what}: {error}")
+        return AuthError(f"Google refused the credentials during {what}: {error}")
+    if isinstance(error, google.auth.exceptions.TransportError):
         how = unreachable(error, "timeout") or f"could not be reached: {summary(str(error))}"
-        raise ServiceUnavailableError(
-            f"Google's token endpoint {how} ({what})", source=SIDE
-        ) from None
-    except google.auth.exceptions.GoogleAuthError as error:
-        raise AuthError(f"Google credentials are unusable ({what}): {error}", source=SIDE) from None
-    except (TimeoutError, ConnectionError, httplib2.HttpLib2Error, OSError) as error:
-        how = unreachable(error, "timeout") or f"failed: {summary(str(error))}"
-        raise ServiceUnavailableError(f"Google {what}: {how}", source=SIDE) from None
-    except (ClientError, ValueError, KeyError, UnicodeDecodeError) as error:
-        # BatchError (not multipart), InvalidJsonError, a missing part, undecodable bytes.
-        raise InvalidReplyError(
-            f"Google answered {what} with something unreadable: {type(error).__name__}: {error}",
-            source=SIDE,
-        ) from None
-    except (TypeError, AttributeError) as error:
+        return ServiceUnavailableError(f"Google's token endpoint {how} ({what})")
+    if isinstance(error, google.auth.exceptions.GoogleAuthError):
+        return AuthError(f"Google credentials are unusable ({what}): {error}")
+    if isinstance(error, TypeError | AttributeError) and _raised_in_google_auth(error):
         # google-auth indexes the token endpoint's reply without checking its shape: a reply
         # that is not a JSON object surfaces as a TypeError from inside google.auth.
-        if not _raised_in_google_auth(error):
-            raise
-        raise InvalidReplyError(
-            f"Google's token endpoint answered {what} with something unreadable: {error}",
-            source=SIDE,
-        ) from None
+        return InvalidReplyError(
+            f"Google's token endpoint answered {what} with something unreadable: {error}"
+        )
+    return None
+
+
+#: Google's answers (https://developers.google.com/workspace/calendar/api/guides/errors):
+#: 403 is throttling for the usage-limit reasons and refused access otherwise; a 410 other
+#: than ``fullSyncRequired`` (``deleted``: an event already gone) is not the end of a round.
+ERRORS: Final = ErrorTable(
+    service="Google Calendar",
+    rules=(
+        ErrorRule(ThrottledError, statuses={403}, codes=THROTTLE_REASONS),
+        ErrorRule(AuthError, statuses={403}, says="refused access"),
+        ErrorRule(
+            CursorExpiredError,
+            statuses={410},
+            codes={"fullSyncRequired", ""},
+            says="requires a full sync",
+        ),
+        ErrorRule(ProviderError, statuses={410}, says="says it is gone"),
+    ),
+    item_codes={
+        **dict.fromkeys(THROTTLE_REASONS, "THROTTLED"),
+        "forbiddenForNonOrganizer": "ORGANIZER_ONLY_EDIT",
+        "forbidden": "ORGANIZER_ONLY_EDIT",
+    },
+    timeout_setting="timeout",
+    transport_errors=(httplib2.HttpLib2Error, OSError),
+    # BatchError (not multipart), InvalidJsonError, a missing part, undecodable bytes.
+    unreadable=(ClientError, ValueError, KeyError),
+    translate=_sdk,
+)
 
 
 def _raised_in_google_auth(error: BaseException) -> bool:
@@ -212,16 +204,11 @@ def item_failure(error: Exception, what: str) -> ItemFailure:
         return ItemFailure(
             code="INTERNAL_ERROR", message=f"{what}: {type(error).__name__}: {error}"
         )
-    status, reason, message = error.resp.status, error_reason(error), _message(error)
-    text = f"{what}: HTTP {status} {reason} {message}".replace("  ", " ")
+    status, detail = error.resp.status, f"{what}: {_detail(error)}"
     if status == 401:
-        raise AuthError(f"Google refused the credentials ({text})", source=SIDE)
-    if is_throttle(error):
-        return ItemFailure(code="THROTTLED", message=text, retry_after=retry_after(error))
-    if status >= 500:
-        return ItemFailure(code="SERVICE_UNAVAILABLE", message=text)
-    if status == 403 and reason in ("forbiddenForNonOrganizer", "forbidden"):
-        return ItemFailure(code="ORGANIZER_ONLY_EDIT", message=text)
-    if status == 400 and "time zone" in message.lower():
-        return ItemFailure(code="UNSUPPORTED_TIME_ZONE", message=text)
-    return ItemFailure(code="INTERNAL_ERROR", message=text)
+        raise AuthError(f"Google refused the credentials ({detail})", source=SIDE)
+    if status == 400 and "time zone" in _message(error).lower():
+        return ItemFailure(code="UNSUPPORTED_TIME_ZONE", message=detail)
+    return ERRORS.item_failure(
+        status=status, code=error_reason(error), detail=detail, retry_after=retry_after(error)
+    )

@@ -25,7 +25,7 @@ from googleapiclient.errors import HttpError
 
 from calsync.errors import InvalidReplyError, ProviderError
 from calsync.providers import ItemFailure
-from calsync_gmail.errors import SIDE, expect_object, item_failure, translate
+from calsync_gmail.errors import ERRORS, SIDE, expect_object, item_failure
 from calsync_gmail.invitations import Invitations
 from calsync_gmail.session import Session
 
@@ -60,7 +60,7 @@ class MailLabels:
         gmail = self.session.client.gmail
         body = {"name": name, "labelListVisibility": "labelShow", "messageListVisibility": "show"}
         request = gmail.users().labels().create(userId="me", body=body)
-        with translate("labels.create"):
+        with ERRORS.boundary("labels.create"):
             try:
                 created = request.execute()
             except HttpError as error:

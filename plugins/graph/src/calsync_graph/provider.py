@@ -33,7 +33,7 @@ from calsync.providers import (
 from calsync_graph import properties, pulling
 from calsync_graph.client import GraphClient
 from calsync_graph.convert import PROVIDER, Reading
-from calsync_graph.errors import translate_errors
+from calsync_graph.errors import ERRORS
 from calsync_graph.markers import Markers
 from calsync_graph.reading import Reader, query
 from calsync_graph.settings import GraphSettings
@@ -111,7 +111,7 @@ class GraphMailbox(MailboxProvider):
 
     def probe(self) -> str:
         """One ``GET /users/{id}/calendar``: a token, and the right to this mailbox, work."""
-        with translate_errors("probe"):
+        with ERRORS.boundary("probe"):
             calendar = self.client.request(
                 "GET", f"{self.client.user}/calendar", params={"$select": "id,name"}
             )
@@ -131,7 +131,7 @@ class GraphMailbox(MailboxProvider):
         """Changes since ``cursor`` (a delta round); the whole window when ``None``."""
         origin, self._origin = (self._origin if cursor is None else None), None
         try:
-            with translate_errors("pull"):
+            with ERRORS.boundary("pull"):
                 return pulling.pull(
                     self._reader(), self.settings, cursor, self._clock(), origin=origin
                 )
@@ -143,7 +143,7 @@ class GraphMailbox(MailboxProvider):
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
         """The current items ``ids`` (batched GETs); gone ones are absent."""
-        with translate_errors("fetch"):
+        with ERRORS.boundary("fetch"):
             items = self._reader().items(ids)
         wanted = set(ids)
         return {i.ref.id: i for i in items if i.ref is not None and i.ref.id in wanted}
@@ -158,7 +158,7 @@ class GraphMailbox(MailboxProvider):
         if not wanted:
             return {}
         reader = self._reader()
-        with translate_errors("find"):
+        with ERRORS.boundary("find"):
             requests = []
             for value in wanted:
                 escaped = value.replace("'", "''")
@@ -199,14 +199,14 @@ class GraphMailbox(MailboxProvider):
         """Apply ``writes`` in ``$batch`` calls, never mailing attendees; results in order."""
         if not writes:
             return []
-        with translate_errors("write"):
+        with ERRORS.boundary("write"):
             return Writer(self._reader(), self.settings.time_zone).write(list(writes))
 
     def set_markers(self, changes: Sequence[MarkerChange]) -> list[WriteResult]:
         """Show or remove markers as categories; the person's own categories stay."""
         if not changes:
             return []
-        with translate_errors("markers"):
+        with ERRORS.boundary("markers"):
             return self.markers.set(changes)
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""Translating simple-salesforce and requests exceptions into calsync's errors.
+"""Salesforce's error table: simple-salesforce and requests exceptions as calsync's errors.
 
 Use :func:`translated` around every call to the service, in the spirit of httpx's
 ``map_exceptions``: whatever the SDK or the transport raises leaves it as a
@@ -24,6 +24,7 @@ connection was refused or timed out (:func:`calsync.replies.unreachable`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,23 +35,20 @@ from simple_salesforce.exceptions import (
     SalesforceAuthenticationFailed,
     SalesforceError,
     SalesforceExpiredSession,
-    SalesforceGeneralError,
-    SalesforceMalformedRequest,
-    SalesforceRefusedRequest,
 )
 
 from calsync.errors import (
     AuthError,
     CursorExpiredError,
-    InvalidReplyError,
     ProviderError,
     ServiceUnavailableError,
     ThrottledError,
 )
-from calsync.replies import summary, unreachable
+from calsync.replies import summary
 from calsync.retry import parse_retry_after
+from calsync.translation import ErrorRule, ErrorTable
 
-__all__ = ["CURSOR_CODES", "error_code", "retry_after_of", "translated"]
+__all__ = ["CURSOR_CODES", "ERRORS", "error_code", "retry_after_of", "translated"]
 
 #: Login fault codes (SOAP ``sf:exceptionCode``) of a busy or unavailable service.
 BUSY: Final = frozenset({"REQUEST_LIMIT_EXCEEDED"})
@@ -72,6 +70,51 @@ def retry_after_of(response: requests.Response | None) -> float | None:
     return None if response is None else parse_retry_after(response.headers.get("Retry-After"))
 
 
+def _sdk(table: ErrorTable, exc: BaseException, what: str) -> ProviderError | None:
+    if isinstance(exc, SalesforceExpiredSession):
+        return AuthError(f"Salesforce refused the session: {_describe(exc)}")
+    if isinstance(exc, SalesforceAuthenticationFailed):
+        # simple-salesforce raises this for any failed login answer, a maintenance page too:
+        # its code is then the HTTP status (the body was neither a SOAP fault nor JSON).
+        message = summary(str(exc.message))
+        if exc.code in BUSY or exc.code == 429:
+            return ThrottledError(f"Salesforce's login asked to slow down: {message}")
+        if exc.code in DOWN or (isinstance(exc.code, int) and exc.code >= 500):
+            return ServiceUnavailableError(f"Salesforce's login failed: {message}")
+        return AuthError(f"Salesforce refused the sign-in: {message}")
+    if isinstance(exc, SalesforceError):
+        code, _ = error_code(exc.content)
+        detail = f"HTTP {exc.status} {_describe(exc)}"
+        return table.error(what, status=exc.status, code=code, detail=detail)
+    return None
+
+
+#: What Salesforce's answers mean (the REST API's status codes and ``errorCode`` values,
+#: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
+#: An expired query locator is a passing failure, except while reading changes: see
+#: :data:`READING_CHANGES`.
+ERRORS: Final = ErrorTable(
+    service="Salesforce",
+    source="crm",
+    rules=(
+        ErrorRule(ThrottledError, codes=BUSY),
+        ErrorRule(ServiceUnavailableError, codes=CURSOR_CODES, says="dropped a query"),
+    ),
+    transport_errors=(requests.exceptions.RequestException, OSError),
+    # requests' own JSONDecodeError derives from it too.
+    unreadable=(json.JSONDecodeError,),
+    translate=_sdk,
+)
+#: The same table for a block that reads changes since a cursor.
+READING_CHANGES: Final = dataclasses.replace(
+    ERRORS,
+    rules=(
+        ErrorRule(CursorExpiredError, codes=CURSOR_CODES, says="expired the cursor"),
+        *ERRORS.rules,
+    ),
+)
+
+
 @contextmanager
 def translated(
     *,
@@ -80,63 +123,18 @@ def translated(
 ) -> Iterator[None]:
     """Raise calsync's errors for whatever the SDK or the transport raises inside.
 
-    :param last_response: the latest HTTP response (for ``Retry-After``).
+    :param last_response: the latest HTTP response: the SDK's exceptions carry no headers,
+        so a refusal's ``Retry-After`` is read there.
     :param reading_changes: the block reads changes since a cursor, so an expired query
         locator means the cursor expired (elsewhere it is a passing failure).
     """
     try:
-        yield
-    except ProviderError:
+        with (READING_CHANGES if reading_changes else ERRORS).boundary(""):
+            yield
+    except (ThrottledError, ServiceUnavailableError) as exc:
+        if exc.retry_after is None and isinstance(exc.__cause__, SalesforceError):
+            exc.retry_after = retry_after_of(last_response())
         raise
-    except SalesforceExpiredSession as exc:
-        raise AuthError(f"Salesforce refused the session: {_describe(exc)}") from None
-    except SalesforceAuthenticationFailed as exc:
-        # simple-salesforce raises this for any failed login answer, a maintenance page too:
-        # its code is then the HTTP status (the body was neither a SOAP fault nor JSON).
-        message = summary(str(exc.message))
-        if exc.code in BUSY or exc.code == 429:
-            raise ThrottledError(f"Salesforce's login asked to slow down: {message}") from None
-        if exc.code in DOWN or (isinstance(exc.code, int) and exc.code >= 500):
-            raise ServiceUnavailableError(f"Salesforce's login failed: {message}") from None
-        raise AuthError(f"Salesforce refused the sign-in: {message}") from None
-    except SalesforceRefusedRequest as exc:
-        code, _ = error_code(exc.content)
-        if code == "REQUEST_LIMIT_EXCEEDED":
-            raise ThrottledError(
-                f"Salesforce asked to slow down: {_describe(exc)}",
-                retry_after=retry_after_of(last_response()),
-            ) from None
-        raise ProviderError(f"Salesforce refused the request: {_describe(exc)}") from None
-    except SalesforceMalformedRequest as exc:
-        code, _ = error_code(exc.content)
-        if code in CURSOR_CODES:
-            if reading_changes:
-                raise CursorExpiredError(
-                    f"Salesforce expired the cursor: {_describe(exc)}"
-                ) from None
-            raise ServiceUnavailableError(f"Salesforce dropped a query: {_describe(exc)}") from None
-        raise ProviderError(f"Salesforce refused the request: {_describe(exc)}") from None
-    except SalesforceGeneralError as exc:
-        hint = retry_after_of(last_response())
-        if exc.status == 429:
-            raise ThrottledError(
-                f"Salesforce asked to slow down: HTTP 429 {_describe(exc)}", retry_after=hint
-            ) from None
-        if exc.status >= 500:
-            raise ServiceUnavailableError(
-                f"Salesforce failed: HTTP {exc.status} {_describe(exc)}", retry_after=hint
-            ) from None
-        raise ProviderError(f"Salesforce answered {exc.status}: {_describe(exc)}") from None
-    except SalesforceError as exc:
-        raise ProviderError(f"Salesforce answered {exc.status}: {_describe(exc)}") from None
-    except json.JSONDecodeError as exc:
-        # requests' own JSONDecodeError derives from it too.
-        raise InvalidReplyError(f"Salesforce answered something that is not JSON: {exc}") from None
-    except requests.exceptions.RequestException as exc:
-        how = unreachable(exc, "timeout_seconds")
-        raise ServiceUnavailableError(
-            f"Salesforce {how}" if how else f"the request to Salesforce failed: {summary(str(exc))}"
-        ) from None
 
 
 def _describe(exc: SalesforceError) -> str:
