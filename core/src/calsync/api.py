@@ -106,12 +106,15 @@ class Calsync:
         is kept in the organisation's history, as a round's is.
         """
         started = self.clock()
-        org = self.read_organisation(mailboxes, mailbox_changes=mailbox_changes)
+        roster = self.engine.roster
+        chosen = [roster.named(n) for n in mailboxes] if mailboxes else roster.mailboxes()
+        org = self.engine.read_organisation(chosen, mailbox_changes=mailbox_changes)
         organisation = self.engine.organisation
-        refused = org.refused or self.engine.roster.refused or organisation.still_refused(org)
+        refused = org.refused or roster.refused or organisation.still_refused(org)
         if refused:
             organisation.suspend(refused)
             return org, "suspended"
+        organisation.watch_copies(org, chosen)
         return org, "waiting" if organisation.slowed(org, started) else ""
 
     def sync_mailbox(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Final
 
 from calsync.config import Config, MailboxConfig
 from calsync.engine.org_round import (
@@ -22,6 +23,7 @@ from calsync.engine.org_round import (
     read_organisation,
 )
 from calsync.engine.org_status import open_issue, raise_issue, record_read, resolve
+from calsync.engine.other_writers import copies_by_others
 from calsync.engine.people import look_up, to_look_up
 from calsync.errors import AuthError, ProviderError, ThrottledError
 from calsync.issues import ORGANISATION
@@ -33,6 +35,9 @@ from calsync.state import State
 __all__ = ["Organisation", "tenant_of"]
 
 logger = logging.getLogger("calsync.engine")
+
+#: How long without another product's copies before ``OTHER_SYNC_PRODUCT`` resolves.
+COPIES_FORGOTTEN_AFTER: Final = timedelta(days=1)
 
 
 def tenant_of(mailbox: MailboxConfig) -> str:
@@ -169,6 +174,25 @@ class Organisation:
             outcome = "slowed" if slowed else "read"
             record_read(self.state, started, now, outcome, org.calls, usage)
         return slowed
+
+    def watch_copies(self, org: OrgRound, mailboxes: Sequence[MailboxConfig]) -> None:
+        """Open ``OTHER_SYNC_PRODUCT`` once when the round's read shows another product's copies.
+
+        Seen again, the issue counts up (no new notification); a day without such copies
+        resolves it. See :mod:`.other_writers`.
+        """
+        found = copies_by_others(org, mailboxes, self.state)
+        now = self.clock()
+        if found:
+            params = {"count": sum(found.values()), "address": min(found)}
+            if raise_issue(self.state, "OTHER_SYNC_PRODUCT", params, now):
+                issue = open_issue(self.state, "OTHER_SYNC_PRODUCT")
+                assert issue is not None
+                self._notify(NotificationKind.OTHER_SYNC_PRODUCT, issue.message, issue.advice, now)
+            return
+        issue = open_issue(self.state, "OTHER_SYNC_PRODUCT")
+        if issue is not None and now - issue.last_seen >= COPIES_FORGOTTEN_AFTER:
+            resolve(self.state, "OTHER_SYNC_PRODUCT", now)
 
     def _notify(self, kind: NotificationKind, summary: str, advice: str, at: datetime) -> None:
         self._deliver(

@@ -44,6 +44,8 @@ def run_round(
     # Why the CRM refuses the organisation's credentials this round ("" when it does not).
     refused = org.refused or engine.roster.refused or organisation.still_refused(org)
     slowed = not refused and organisation.slowed(org, started)
+    if not refused:
+        organisation.watch_copies(org, chosen)
     reports = []
     # Tenants whose mailbox service throttled a pass of this round (EX-25): their other
     # mailboxes wait for the next round; other tenants' go on.

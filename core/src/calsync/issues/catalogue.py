@@ -215,6 +215,25 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         exceptions=("EX-23",),
     ),
     IssueDefinition(
+        code="OTHER_SYNC_PRODUCT",
+        title="Another product syncs the same events",
+        severity=MAILBOX,
+        disposition=Disposition.INFO,
+        source=Source.CRM,
+        marker=False,
+        message=(
+            "{count} CRM event(s) of synced people, first {address}'s, repeat a meeting "
+            "calsync syncs but were written by something else"
+        ),
+        advice=(
+            "Another sync product (Lightning Sync, Einstein Activity Capture's event sync, or "
+            "another integration user) seems to write the same meetings into the CRM: two "
+            "products side by side create duplicates. Turn event sync off in one of them for "
+            "the people calsync syncs, then delete the extra copies."
+        ),
+        exceptions=("EX-23",),
+    ),
+    IssueDefinition(
         code="TEXT_TRUNCATED",
         title="Text cut to fit the CRM",
         severity=ITEM,

@@ -25,6 +25,8 @@ class NotificationKind(enum.StrEnum):
     FAILING = "failing"
     #: The organisation's shared credentials work again: every mailbox syncs again.
     RESUMED = "resumed"
+    #: Another sync product writes the same events into the CRM (duplicates).
+    OTHER_SYNC_PRODUCT = "other-sync-product"
     #: Several of the above from one round, in one message.
     DIGEST = "digest"
 

@@ -165,8 +165,18 @@ class SalesforceCrmHarness(CrmHarness):
 
     # -- events ----------------------------------------------------------------------------
 
-    def seed(self, owner: str, item: CalendarItem, *, invitees: tuple[str, ...] = ()) -> str:
-        """Create an event as ``owner`` would, its series records, and invitees' copies."""
+    def seed(
+        self,
+        owner: str,
+        item: CalendarItem,
+        *,
+        invitees: tuple[str, ...] = (),
+        as_user: str | None = None,
+    ) -> str:
+        """Create an event as ``owner`` would, its series records, and invitees' copies.
+
+        :param as_user: who writes it for the owner, if not the owner (another integration).
+        """
         item = item.evolve(owner=owner)
         lightning = (
             item.recurrence is not None
@@ -185,7 +195,7 @@ class SalesforceCrmHarness(CrmHarness):
             )
         else:
             fields = event_fields(item, None, creating=True, shape=shape)
-        event_id = self.org.insert_event(fields, owner=owner)
+        event_id = self.org.insert_event(fields, owner=owner, as_user=as_user)
         members = [event_id, *(r["Id"] for r in self._members(event_id) if r["Id"] != event_id)]
         for member in members if invitees else ():
             for invitee in invitees:

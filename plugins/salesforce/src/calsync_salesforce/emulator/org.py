@@ -20,16 +20,20 @@ class Org(OrgSeeding):
 
     # -- events --------------------------------------------------------------------------
 
-    def insert_event(self, fields: dict[str, Any], *, owner: str | None = None) -> str:
+    def insert_event(
+        self, fields: dict[str, Any], *, owner: str | None = None, as_user: str | None = None
+    ) -> str:
         """Create an event as its owner would (every derivation and rule applies); return its id.
 
         :param owner: the owner's user id (else ``fields["OwnerId"]``).
+        :param as_user: who creates it for the owner, if not the owner (another integration
+            user: its ``CreatedById`` and ``LastModifiedById``).
         :raises SalesforceError: what the API would answer for the same event.
         """
         owner_id = owner or fields.get("OwnerId")
         if not owner_id:
             raise ValueError("insert_event needs an owner (owner= or OwnerId)")
-        return self._seed("Event", {**fields, "OwnerId": owner_id}, owner_id)
+        return self._seed("Event", {**fields, "OwnerId": owner_id}, as_user or owner_id)
 
     def update_event(
         self, event_id: str, fields: dict[str, Any], *, as_user: str | None = None
