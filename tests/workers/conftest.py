@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def run_calsync(*args: str, broker: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``calsync ARGS`` in a new process; with ``broker`` as its only calsync setting."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALSYNC_")}
+    if broker:
+        env["CALSYNC_BROKER_URL"] = broker
+    return subprocess.run(
+        [sys.executable, "-c", "from calsync.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.fixture
+def calsync() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Runs ``calsync ARGS`` in a new process (:func:`run_calsync`)."""
+    return run_calsync
 
 
 @pytest.fixture

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("celery", reason="calsync[workers] is installed by `make setup`")
-
-
-def calsync(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from calsync.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -35,7 +23,7 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-def test_healthy_with_a_broker_that_answers(config: Path, redis_url: str) -> None:
+def test_healthy_with_a_broker_that_answers(config: Path, redis_url: str, calsync: Any) -> None:
     done = calsync("health", "--config", str(config), "--broker", redis_url, "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
@@ -43,7 +31,7 @@ def test_healthy_with_a_broker_that_answers(config: Path, redis_url: str) -> Non
 
 
 def test_unhealthy_when_the_broker_is_down_or_no_worker_answers(
-    config: Path, redis_url: str, unused_port: int
+    config: Path, redis_url: str, unused_port: int, calsync: Any
 ) -> None:
     down = calsync(
         "health", "--config", str(config), "--broker", f"redis://127.0.0.1:{unused_port}/0"
@@ -54,27 +42,6 @@ def test_unhealthy_when_the_broker_is_down_or_no_worker_answers(
     assert "Traceback" not in down.stderr + idle.stderr
 
 
-def test_a_missing_configuration_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_missing_configuration_is_a_usage_error(tmp_path: Path, calsync: Any) -> None:
     done = calsync("worker", "--config", str(tmp_path / "none.toml"))
     assert done.returncode == 2 and "no such configuration file" in done.stderr
-
-
-def test_reset_queues_a_pass_for_the_workers(config: Path, redis_url: str) -> None:
-    import redis
-
-    queue = redis.Redis.from_url(redis_url)
-    queue.delete("calsync")
-    command = ["reset", "--mailbox", "alice", "--config", str(config)]
-    done = subprocess.run(
-        [sys.executable, "-c", "from calsync.cli import main; main()", *command],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "CALSYNC_BROKER_URL": redis_url},
-    )
-    assert done.returncode == 0, done.stderr
-    assert "queued for the workers" in done.stdout
-    [message] = queue.lrange("calsync", 0, -1)
-    queue.delete("calsync")  # the broker is shared with the other tests of this session
-    assert json.loads(message)["headers"]["task"] == "calsync.pass"

@@ -11,6 +11,7 @@
     app.status()                         # mailboxes and organisation figures
     app.issues(mailbox="alice")          # open issues, newest first
     app.disable("alice"); app.enable("alice")   # enabling starts a pass
+    app.mark_enabled("alice")            # ... or leaves it to the workers
     app.reset("alice")                   # marked for reset; the next pass re-adopts
 """
 
@@ -156,6 +157,13 @@ class Calsync:
 
     def enable(self, mailbox: str) -> PassReport:
         """Enable a mailbox (lifting a suspension) and start a pass (EX-27)."""
+        self.mark_enabled(mailbox)
+        # The suspension's own issues are re-checked by the pass; they resolve if all is well.
+        [report] = self.engine.run([mailbox])
+        return report
+
+    def mark_enabled(self, mailbox: str) -> None:
+        """Enable a mailbox (lifting a suspension) without a pass: the workers run it."""
         config = self.engine.roster.named(mailbox)
         status = self.engine.mailbox_state(config)
         status.enabled = True
@@ -166,9 +174,6 @@ class Calsync:
             status.suspended_by = None
         status.consecutive_failures = 0
         self.state.save_mailbox(status)
-        # The suspension's own issues are re-checked by the pass; they resolve if all is well.
-        [report] = self.engine.run([mailbox])
-        return report
 
     def disable(self, mailbox: str) -> None:
         """Stop syncing a mailbox until it is enabled again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from calsync.cli.output import EXIT_ATTENTION, iso, print_json, say, show_table
 from calsync.cli.workers import enqueue_if_configured
 from calsync.issues import CATALOGUE, ORGANISATION, Issue
 from calsync.status import MailboxView
+from calsync.workers.enqueue import workers_configured
 
 
 def _mailbox_json(m: MailboxView) -> dict[str, Any]:
@@ -180,8 +182,14 @@ def enable(
 ) -> None:
     """Enable mailboxes (lifting a suspension), run a pass each and say where they ended.
 
-    Exits like `calsync sync`: 1 when something still needs a person.
+    Exits like `calsync sync`: 1 when something still needs a person. With workers
+    (CALSYNC_BROKER_URL set) the passes are queued for them instead.
     """
+    if workers_configured():
+        names, after = _change(config_path, mailboxes, every, code, Calsync.mark_enabled)
+        enqueue_if_configured(names)
+        _report(names, after, as_json, code, "enabled; its pass is queued for the workers")
+        return
     app = open_app(config_path)
     try:
         names = _select(app, mailboxes, every, code)
@@ -212,14 +220,7 @@ def disable(
     config_path: Path, mailboxes: tuple[str, ...], every: bool, code: str | None, as_json: bool
 ) -> None:
     """Stop syncing mailboxes until they are enabled again."""
-    app = open_app(config_path)
-    try:
-        names = _select(app, mailboxes, every, code)
-        for name in names:
-            app.disable(name)
-        after = _states(app, names)
-    finally:
-        app.close()
+    names, after = _change(config_path, mailboxes, every, code, Calsync.disable)
     _report(names, after, as_json, code, "disabled")
 
 
@@ -231,14 +232,7 @@ def reset(
     config_path: Path, mailboxes: tuple[str, ...], every: bool, code: str | None, as_json: bool
 ) -> None:
     """Mark mailboxes for reset: their next pass lists both sides in full and adopts what exists."""
-    app = open_app(config_path)
-    try:
-        names = _select(app, mailboxes, every, code)
-        for name in names:
-            app.reset(name)
-        after = _states(app, names)
-    finally:
-        app.close()
+    names, after = _change(config_path, mailboxes, every, code, Calsync.reset)
     # With workers (CALSYNC_BROKER_URL set), the reset pass is queued now, not at the next round.
     queued = enqueue_if_configured(names)
     _report(
@@ -250,6 +244,24 @@ def reset(
         if queued
         else "marked for reset; the next `calsync sync` re-adopts its items without duplicating them",
     )
+
+
+def _change(
+    config_path: Path,
+    mailboxes: tuple[str, ...],
+    every: bool,
+    code: str | None,
+    change: Callable[[Calsync, str], None],
+) -> tuple[list[str], dict[str, MailboxView]]:
+    """Apply ``change`` to each selected mailbox: their names and statuses after."""
+    app = open_app(config_path)
+    try:
+        names = _select(app, mailboxes, every, code)
+        for name in names:
+            change(app, name)
+        return names, _states(app, names)
+    finally:
+        app.close()
 
 
 def _report(

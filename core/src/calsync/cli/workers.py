@@ -192,16 +192,10 @@ def health(
 
 
 def enqueue_if_configured(names: list[str]) -> bool:
-    """Enqueue a pass of each of ``names`` when a broker is configured (CALSYNC_BROKER_URL)."""
-    if not os.environ.get("CALSYNC_BROKER_URL"):
-        return False
-    _needs_extra()
-    from calsync.workers.app import configure, enqueue_pass
-    from calsync.workers.settings import WorkerSettings
+    """Queue a pass of each of ``names`` for the workers when a broker is configured."""
+    from calsync.workers.enqueue import enqueue_passes, workers_configured
 
-    settings = WorkerSettings.from_environment()
-    assert settings is not None
-    configure(settings)
-    for name in names:
-        enqueue_pass(name)
+    if not workers_configured():
+        return False
+    enqueue_passes(names)
     return True

@@ -5,6 +5,9 @@ in the background, one at a time on a worker thread with its own :class:`~calsyn
 (the lease keeps it from overlapping a ``calsync sync`` elsewhere), so the page answers at
 once and shows the mailbox as queued, then syncing, then its new status. Disabling and
 resetting only change the mailbox's stored status and are done straight away.
+
+With workers (a broker configured, see docs/operating-at-scale.md) the passes of enabling,
+resetting and allowing held deletions are queued for the workers instead.
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ _EXPLANATIONS: Final = {
 }
 
 
+_QUEUED: Final = "pass queued for the workers"
+
+
 class Actions:
     """Carries out actions for the console and keeps what is queued or running."""
 
@@ -74,11 +80,17 @@ class Actions:
         app: Calsync,
         worker: Callable[[], AbstractContextManager[Calsync]],
         audit: AuditLog,
+        queue: Callable[[str, bool], None] | None = None,
     ) -> None:
-        """``app`` serves the quick actions; ``worker`` opens a Calsync for a pass."""
+        """``app`` serves the quick actions; ``worker`` opens a Calsync for a pass.
+
+        ``queue(mailbox, allow_mass_delete)``, when given, asks the workers for a pass
+        instead (:func:`calsync.workers.enqueue.enqueue_passes`).
+        """
         self.app = app
         self.worker = worker
         self.audit = audit
+        self.queue = queue
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calsync-web-pass")
         self._lock = threading.Lock()
         self._pending: dict[str, str] = {}
@@ -100,7 +112,16 @@ class Actions:
                 said.append(self._record(who, action, name, "disabled"))
             elif action is Action.RESET:
                 self.app.reset(name)
-                said.append(self._record(who, action, name, "marked for reset"))
+                if self.queue is not None:
+                    self.queue(name, False)
+                    said.append(self._record(who, action, name, f"marked for reset; {_QUEUED}"))
+                else:
+                    said.append(self._record(who, action, name, "marked for reset"))
+            elif self.queue is not None:
+                if action is Action.ENABLE:
+                    self.app.mark_enabled(name)
+                self.queue(name, action is Action.ALLOW_MASS_DELETE)
+                said.append(self._record(who, action, name, _QUEUED))
             else:
                 said.append(self._queue(action, name, who))
         return said

@@ -243,6 +243,19 @@ def act(console: Console, request: Request, user: WebUser, form: FormData | None
 # -- the application ---------------------------------------------------------------------------
 
 
+def _workers_queue() -> Callable[[str, bool], None] | None:
+    """How the actions queue a pass for the workers, when a broker is configured."""
+    from calsync.workers.enqueue import enqueue_passes, workers_configured
+
+    if not workers_configured():
+        return None
+
+    def queue(name: str, allow_mass_delete: bool) -> None:
+        enqueue_passes([name], allow_mass_delete=allow_mass_delete)
+
+    return queue
+
+
 def create_app(
     app: Calsync, *, worker: Callable[[], AbstractContextManager[Calsync]] | None = None
 ) -> Starlette:
@@ -266,7 +279,7 @@ def create_app(
     templates.env.globals.update(when=when)
     console = Console(
         app=app,
-        actions=Actions(app, worker, AuditLog(app.state)),
+        actions=Actions(app, worker, AuditLog(app.state), queue=_workers_queue()),
         throttle=LoginThrottle(settings.login_attempts, settings.login_window),
         templates=templates,
     )

@@ -119,14 +119,22 @@ def plan_round() -> int:
 
 
 @app.task(name=PASS_TASK, bind=True, max_retries=TASK_BACKOFF.attempts - 1)
-def pass_task(self: Task[Any, Any], name: str, share: dict[str, Any] | None = None) -> str:
-    """One pass of mailbox ``name`` (``share``: its round's read, :mod:`.shares`); its outcome."""
+def pass_task(
+    self: Task[Any, Any],
+    name: str,
+    share: dict[str, Any] | None = None,
+    allow_mass_delete: bool = False,
+) -> str:
+    """One pass of mailbox ``name`` (``share``: its round's read, :mod:`.shares`); its outcome.
+
+    ``allow_mass_delete``: an admin allowed the deletions held back (the console's action).
+    """
     work = runtime()
     if name not in work.names:
         # Queued before the configuration lost the mailbox (or by a deployment that has it).
         logger.warning("pass of %s skipped: no such mailbox in the configuration", name)
         return "not-configured"
-    report = work.run_pass(name, share)
+    report = work.run_pass(name, share, allow_mass_delete=allow_mass_delete)
     retries: int = self.request.retries
     worth_retrying = report.outcome == "failed" and RETRY_CODES & set(report.issues)
     if worth_retrying and retries < TASK_BACKOFF.attempts - 1:
@@ -140,9 +148,12 @@ def countdown(retries: int, policy: Backoff = TASK_BACKOFF) -> float:
     return wait + random.uniform(0, policy.jitter)
 
 
-def enqueue_pass(name: str) -> None:
-    """Ask the workers for a pass of mailbox ``name`` (enable, reset, the admin actions)."""
-    pass_task.apply_async((name,))
+def enqueue_pass(name: str, *, allow_mass_delete: bool = False) -> None:
+    """Ask the workers for a pass of mailbox ``name`` (enable, reset, the admin actions).
+
+    Such a pass carries no round share: it reads what it needs itself.
+    """
+    pass_task.apply_async((name,), {"allow_mass_delete": allow_mass_delete})
 
 
 def queue_depth() -> int:

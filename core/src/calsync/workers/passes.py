@@ -126,7 +126,9 @@ class Runtime:
 
     # -- one pass -----------------------------------------------------------------------------
 
-    def run_pass(self, name: str, share: dict[str, Any] | None = None) -> PassReport:
+    def run_pass(
+        self, name: str, share: dict[str, Any] | None = None, *, allow_mass_delete: bool = False
+    ) -> PassReport:
         """Run one pass of mailbox ``name`` (with its round's ``share``) and count it."""
         mailbox = self.config.mailbox(name)
         with self._busy_lock:
@@ -150,7 +152,11 @@ class Runtime:
             )
             # Without a share the pass is a round of one, as `calsync sync --mailbox`: it
             # reads what it needs and first asks whether the organisation waits.
-            report = app.sync_mailbox(name, org=org) if org is not None else app.sync(name)[0]
+            report = (
+                app.sync_mailbox(name, org=org, allow_mass_delete=allow_mass_delete)
+                if org is not None
+                else app.sync(name, allow_mass_delete=allow_mass_delete)[0]
+            )
         finally:
             builder.close()
             with self._busy_lock:
