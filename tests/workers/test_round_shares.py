@@ -19,6 +19,7 @@ import pytest
 pytest.importorskip("prometheus_client", reason="calsync[workers] is installed by `make setup`")
 
 from calsync.api import Calsync
+from calsync.config import MailboxConfig
 from calsync.model import CalendarItem
 from calsync.workers import shares
 from calsync.workers.passes import Runtime
@@ -46,6 +47,12 @@ def through_the_broker(share: dict[str, Any] | None) -> dict[str, Any] | None:
     return json.loads(json.dumps(share))  # type: ignore[no-any-return]
 
 
+def mailbox(work: Runtime, name: str) -> MailboxConfig:
+    found = work.mailbox(name)
+    assert found is not None
+    return found
+
+
 def later(days: int) -> datetime:
     return datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=days)
 
@@ -60,7 +67,10 @@ def test_a_worker_round_costs_the_crm_what_the_organisation_round_does(
         """The round as the workers run it: one read, then each pass with its share."""
         planned = work.plan_round()
         assert all(share is not None for _, share in planned)
-        return {work.run_pass(name, through_the_broker(share)).outcome for name, share in planned}
+        return {
+            work.run_pass(mailbox(work, name), through_the_broker(share)).outcome
+            for name, share in planned
+        }
 
     try:
         worker_round()  # a running worker: what its CRM client learnt once, it knows
@@ -104,13 +114,13 @@ def test_a_pass_whose_share_is_stale_reads_its_crm_changes_itself(
         planned = dict(work.plan_round())
         first = served.addresses[0].split("@")[0]
         # The mailbox is passed before its share's task runs (redelivered, or late).
-        assert work.run_pass(first).outcome == "ok"
+        assert work.run_pass(mailbox(work, first)).outcome == "ok"
         served.crm.seed(
             served.owners[served.addresses[0]],
             CalendarItem(start=later(5), end=later(5) + timedelta(hours=1), subject="Later"),
         )
         mark = len(served.log)
-        report = work.run_pass(first, through_the_broker(planned[first]))
+        report = work.run_pass(mailbox(work, first), through_the_broker(planned[first]))
     finally:
         work.close()
 

@@ -130,11 +130,13 @@ def pass_task(
     ``allow_mass_delete``: an admin allowed the deletions held back (the console's action).
     """
     work = runtime()
-    if name not in work.names:
-        # Queued before the configuration lost the mailbox (or by a deployment that has it).
+    mailbox = work.mailbox(name)
+    if mailbox is None:
+        # Queued before the configuration (or the CRM group) lost the mailbox, or by a
+        # deployment that has it.
         logger.warning("pass of %s skipped: no such mailbox in the configuration", name)
         return "not-configured"
-    report = work.run_pass(name, share, allow_mass_delete=allow_mass_delete)
+    report = work.run_pass(mailbox, share, allow_mass_delete=allow_mass_delete)
     retries: int = self.request.retries
     worth_retrying = report.outcome == "failed" and RETRY_CODES & set(report.issues)
     if worth_retrying and retries < TASK_BACKOFF.attempts - 1:

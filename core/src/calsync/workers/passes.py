@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from calsync.api import Calsync
-from calsync.config import Config, load_config
+from calsync.config import Config, MailboxConfig, load_config
 from calsync.engine import Engine, PassReport
-from calsync.plugins import Registry, discover, load_registry
+from calsync.plugins import Registry
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.state import State
 from calsync.workers import metrics, shares
@@ -68,10 +68,8 @@ class Runtime:
             busy_timeout=self.config.state_options.busy_timeout_seconds,
             keep_passes=self.config.state_options.keep_history,
         )
-        names = {self.config.crm.provider, *(m.provider for m in self.config.mailboxes), "notify"}
-        self.registry: Registry = load_registry(sorted(names & set(discover())))
-        #: The configured mailboxes' names.
-        self.names = frozenset(m.name for m in self.config.mailboxes)
+        # The plugins the engine would load (a pass builds its engine on these).
+        self.registry: Registry = Engine(self.config, state=self.state).registry
         self._busy: set[str] = set()
         self._busy_lock = threading.Lock()
         self._local = threading.local()
@@ -92,25 +90,39 @@ class Runtime:
         read nothing (each pass reads for itself and meets the failure where it is).
         """
         now = self.clock()
-        due = []
-        for mailbox in self.config.mailboxes:
-            status = self.state.mailbox(mailbox.name)
-            if status is not None and not status.enabled:
-                continue
-            due.append(mailbox)
-            synced = status.last_success_at if status is not None else None
-            if synced is not None:
-                metrics.ROUND_LAG.labels(mailbox=mailbox.name).set((now - synced).total_seconds())
-        if not due:
-            return []
         with self._round_lock:
-            org, waits = self._rounds().open_round([m.name for m in due], mailbox_changes=False)
+            rounds = self._rounds()
+            due = []
+            for mailbox in rounds.engine.roster.mailboxes():
+                status = self.state.mailbox(mailbox.name)
+                if status is not None and not status.enabled:
+                    continue
+                due.append(mailbox)
+                synced = status.last_success_at if status is not None else None
+                if synced is not None:
+                    lag = (now - synced).total_seconds()
+                    metrics.ROUND_LAG.labels(mailbox=mailbox.name).set(lag)
+            if not due:
+                return []
+            org, waits = rounds.open_round([m.name for m in due], mailbox_changes=False)
         if waits:
             logger.warning("the organisation is %s: no pass this round", waits)
             return []
         if org.owners is None:
             return [(mailbox.name, None) for mailbox in due]
         return [(m.name, shares.encode(shares.share_of(org, m.address), now)) for m in due]
+
+    def mailbox(self, name: str) -> MailboxConfig | None:
+        """The mailbox called ``name``, listed or a member of the CRM group; ``None``: neither.
+
+        The group's members are the rounds' (asked of the CRM once an hour per process).
+        """
+        listed = next((m for m in self.config.mailboxes if m.name == name), None)
+        if listed is not None or self.config.members is None:
+            return listed
+        with self._round_lock:
+            members = self._rounds().engine.roster.mailboxes()
+        return next((m for m in members if m.name == name), None)
 
     def _rounds(self) -> Calsync:
         """The rounds' own API: its organisation facts are reused from round to round."""
@@ -127,10 +139,14 @@ class Runtime:
     # -- one pass -----------------------------------------------------------------------------
 
     def run_pass(
-        self, name: str, share: dict[str, Any] | None = None, *, allow_mass_delete: bool = False
+        self,
+        mailbox: MailboxConfig,
+        share: dict[str, Any] | None = None,
+        *,
+        allow_mass_delete: bool = False,
     ) -> PassReport:
-        """Run one pass of mailbox ``name`` (with its round's ``share``) and count it."""
-        mailbox = self.config.mailbox(name)
+        """Run one pass of ``mailbox`` (with its round's ``share``) and count it."""
+        name = mailbox.name
         with self._busy_lock:
             if name in self._busy:
                 return self._counted(
@@ -153,7 +169,7 @@ class Runtime:
             # Without a share the pass is a round of one, as `calsync sync --mailbox`: it
             # reads what it needs and first asks whether the organisation waits.
             report = (
-                app.sync_mailbox(name, org=org, allow_mass_delete=allow_mass_delete)
+                app.engine.run_mailbox(mailbox, org=org, allow_mass_delete=allow_mass_delete)
                 if org is not None
                 else app.sync(name, allow_mass_delete=allow_mass_delete)[0]
             )
