@@ -19,6 +19,7 @@ from calsync.cli import (
     conformance,
     demo,
     discover,
+    new_provider,
     plugins,
     sandbox,
     sync,
@@ -92,6 +93,7 @@ main.add_command(tz.command)
 main.add_command(check.command)
 main.add_command(discover.command)
 main.add_command(conformance.command)
+main.add_command(new_provider.command)
 main.add_command(sync.command)
 main.add_command(demo.command)
 main.add_command(sandbox.group)

@@ -1,0 +1,51 @@
+"""``calsync new-provider NAME``: write a provider plugin's skeleton to start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from calsync.cli.output import fail, say
+
+__all__ = ["command"]
+
+
+@click.command("new-provider")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write the plugin (default: ./calsync-NAME); must not exist or be empty.",
+)
+def command(name: str, directory: Path | None) -> None:
+    """Write the skeleton of a mailbox provider plugin called NAME.
+
+    A distribution with its entry point, the provider, an emulator of the service, a
+    conformance harness and the conformance suite's test module. Every contract method
+    raises NotImplementedError naming the section of docs/writing-a-provider.md to read;
+    `pytest` in the new folder shows which comes next.
+    """
+    from calsync.plugins import discover
+    from calsync.scaffold import Names, write_plugin
+
+    installed = discover().get(name)
+    if installed is not None:
+        fail(
+            "cannot write the plugin",
+            [
+                f"{name!r} is the name of an installed plugin ({installed.distribution}); choose another"
+            ],
+        )
+    try:
+        target = directory or Path(Names(name=name).distribution)
+        written = write_plugin(name, target)
+    except ValueError as exc:
+        fail("cannot write the plugin", [str(exc)])
+    for path in written:
+        say(f"  {path}")
+    say(
+        f"\nWrote {len(written)} files to {target}. Next: `pip install -e '{target}[test]'`, "
+        f"then `pytest {target}` says what to implement first."
+    )

@@ -1,0 +1,101 @@
+"""``calsync new-provider``: a plugin skeleton that lints clean and points at the guide.
+
+That the skeleton installs, registers and runs the conformance suite is checked where the
+suite is installed: conformance/tests/test_new_provider.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from calsync.cli import main
+from calsync.scaffold import GUIDE
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_writes_a_whole_plugin_that_ruff_accepts(tmp_path: Path) -> None:
+    target = tmp_path / "calsync-my-cal"
+    result = CliRunner().invoke(main, ["new-provider", "my_cal", "--dir", str(target)])
+    assert result.exit_code == 0, result.output
+    written = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    assert written == {
+        "README.md",
+        "pyproject.toml",
+        "src/calsync_my_cal/__init__.py",
+        "src/calsync_my_cal/emulator.py",
+        "src/calsync_my_cal/harness.py",
+        "src/calsync_my_cal/hooks.py",
+        "src/calsync_my_cal/provider.py",
+        "tests/conftest.py",
+        "tests/test_conformance.py",
+    }
+    pyproject = (target / "pyproject.toml").read_text()
+    assert 'name = "calsync-my-cal"' in pyproject
+    assert '[project.entry-points.calsync]\nmy_cal = "calsync_my_cal.hooks"' in pyproject
+    provider = (target / "src/calsync_my_cal/provider.py").read_text()
+    assert "class MyCalMailbox(MailboxProvider):" in provider and "${" not in provider
+    # The one next to this Python (the project's .venv), else any on PATH.
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed here (`make setup` installs it)")
+    for args in (["check", "."], ["format", "--check", "."]):
+        done = subprocess.run([ruff, *args], cwd=target, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("My-Cal", "cannot be a provider name"),
+        ("class", "cannot be a provider name"),
+        ("sandbox", "the name of an installed plugin (calsync)"),
+    ],
+)
+def test_a_name_that_cannot_work_exits_2_and_writes_nothing(
+    tmp_path: Path, name: str, problem: str
+) -> None:
+    result = CliRunner().invoke(main, ["new-provider", name, "--dir", str(tmp_path / "out")])
+    assert result.exit_code == 2 and problem in result.output
+    assert not (tmp_path / "out").exists() and "Traceback" not in result.output
+
+
+def test_an_existing_folder_is_never_written_over(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(main, ["new-provider", "caldav", "--dir", str(tmp_path)])
+    assert result.exit_code == 2 and "already exists and is not empty" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_every_section_the_skeleton_points_at_is_in_the_guide() -> None:
+    guide = (REPO / GUIDE).read_text(encoding="utf-8")
+    anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", guide, flags=re.MULTILINE)}
+    template = REPO / "core/src/calsync/scaffold/template"
+    cited = {
+        section
+        for path in template.rglob("*.tmpl")
+        for section in re.findall(r'not_yet\([^)]*, "([a-z-]+)"\)', path.read_text())
+    }
+    assert len(cited) >= 10 and cited <= anchors, cited - anchors
+    # The headings the suite's pre-checks link to.
+    assert {
+        "change-tokens",
+        "item-order",
+        "markers-on-read-back",
+        "editing-items",
+        "occurrences",
+        "cursors-and-expiry",
+    } <= anchors
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
