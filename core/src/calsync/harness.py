@@ -82,8 +82,9 @@ class Harness(abc.ABC):
     def inject(self, kind: FaultKind, **options: Any) -> None:
         """Make the service fail the next matching request(s); options as in :class:`~calsync.emulation.Fault`.
 
-        ``endpoint`` may be the emulator's own name or a generic one the suite uses for any
-        provider: ``pull``, ``write``, ``fetch``, ``find``, ``markers``. A service without
+        ``endpoint`` may be the emulator's own name or the name of a provider call the suite
+        uses for any provider: ``pull``, ``write``, ``fetch``, ``find``, ``markers`` (the
+        emulator's ``fault_aliases`` say which requests each stands for). A service without
         a batch API renders ``PARTIAL_FAILURE`` as the refusal of one item's write.
         """
 
