@@ -5,9 +5,15 @@
 2. One CreateItem, one UpdateItem and one DeleteItem (per 100 items) apply the batch; an
    occurrence is addressed by ``OccurrenceItemId`` (master + instance index): updating it
    makes it an exception, deleting it cancels it.
-3. A series written with exclusions then has those occurrences deleted (one DeleteItem),
-   and its final change key is read back (one GetItem), since the engine recognises its own
-   writes by the change key they leave.
+3. A series written with exclusions then has those occurrences deleted (one DeleteItem).
+
+A result carries the change key the CreateItem or UpdateItem answer gave: EWS answers each
+item's ``ItemId`` with its new ``ChangeKey`` ("CreateItem operation (calendar item)",
+https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/createitem-operation-calendar-item,
+and "UpdateItem operation"), so nothing is read back for it. Deleting an occurrence
+changes its master's key again and DeleteItem answers no item, so a series whose
+exclusions were deleted gets an empty token instead of a read-back: the engine knows the
+write when it comes back by the content it wrote (exclusions are not part of it).
 """
 
 from __future__ import annotations
@@ -225,12 +231,9 @@ class Writer:
                     type(outcome).__name__,
                 )
                 failed.add(index)
-        # The exclusions changed the masters' change keys: read the final ones.
-        touched = {index: key.id for index, key in deletes}
-        fresh = get_items(self.connection, list(touched.values()), ("type",))
-        for index, answer in zip(touched, fresh, strict=True):
-            if isinstance(answer, Fetched):
-                results[index] = WriteResult(ref=_ref(answer.item.id, answer.item.changekey))
+        # The exclusions changed the masters' change keys: the ones answered are stale.
+        for index, key in dict(deletes).items():
+            results[index] = WriteResult(ref=_ref(key.id, None))
             if index in failed and index not in {i for i, _ in batch.creates}:
                 # An update is tried again on the next pass; a create must not be repeated.
                 results[index] = _failure("the series was written but not all its exclusions")

@@ -6,8 +6,16 @@
 2. One batch of POST / PATCH / DELETE applies the writes; an occurrence is patched (it
    becomes an exception) or deleted (it is cancelled) by its own id. Attendees are never
    written (see :mod:`calsync_graph.convert`), so no write sends mail.
-3. A series written with exclusions has the missing ones deleted, and its final
-   ``changeKey`` read back: the engine recognises its own writes by the change key they leave.
+3. A series written with exclusions has the missing ones deleted.
+
+A result carries the ``changeKey`` of the event the POST or PATCH answered: Graph answers
+a create with the new event (201) and an update with the updated one (200)
+(https://learn.microsoft.com/en-us/graph/api/user-post-events,
+https://learn.microsoft.com/en-us/graph/api/event-update), so nothing is read back for it.
+Cancelling an occurrence changes its master's ``changeKey`` again and a DELETE answers no
+body, so a series whose exclusions were deleted gets an empty token instead of a
+read-back: the engine knows the write when it comes back by the content it wrote
+(exclusions are not part of it).
 """
 
 from __future__ import annotations
@@ -17,11 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from calsync.model import CalendarItem, ItemKind, Moment
+from calsync.model import CalendarItem, ItemKind, ItemRef, Moment
 from calsync.policy import Operation
 from calsync.providers import SYNCED_FIELDS, ItemFailure, Write, WriteResult
-from calsync_graph.client import Part
-from calsync_graph.convert import ref_of, to_core, to_graph
+from calsync_graph.convert import PROVIDER, ref_of, to_core, to_graph
 from calsync_graph.errors import is_gone, item_failure
 from calsync_graph.reading import Reader, query
 
@@ -225,7 +232,7 @@ class Writer:
     # -- exclusions ---------------------------------------------------------------------------
 
     def _exclude(self, plan: _Plan, results: list[WriteResult | None]) -> None:
-        """Cancel the occurrences a written series excludes but still holds; read final keys."""
+        """Cancel the occurrences a written series excludes but still holds."""
         series = plan.series
         written = {
             i: r.ref.id
@@ -234,22 +241,20 @@ class Writer:
         }
         if not written:
             return
+        # An updated series may have cancelled some already; one just created has none.
+        updated = [m for i, m in written.items() if i not in plan.creates]
         held = {
-            i.ref.id: i
-            for i in self.reader.items(written.values())
-            if i.ref is not None and i.kind is ItemKind.SERIES
+            i.ref.id: i.recurrence.exclusions
+            for i in (self.reader.items(updated) if updated else ())
+            if i.ref is not None and i.kind is ItemKind.SERIES and i.recurrence is not None
         }
         keys: list[tuple[str, Moment]] = []
         for index, master_id in written.items():
-            master = held.get(master_id)
+            done = () if index in plan.creates else held.get(master_id)
             wanted = series[index].recurrence
-            if master is None or master.recurrence is None or wanted is None:
+            if done is None or wanted is None:
                 continue
-            keys += [
-                (master_id, m)
-                for m in wanted.exclusions
-                if m not in set(master.recurrence.exclusions)
-            ]
+            keys += [(master_id, m) for m in wanted.exclusions if m not in set(done)]
         if not keys:
             return
         ids = {key: data["id"] for key, data in self._occurrence_ids(keys).items()}
@@ -259,11 +264,11 @@ class Writer:
         failed = {
             key[0] for key, part in zip(ids, parts, strict=True) if not (part.ok or is_gone(part))
         }
-        fresh = self.reader.get(set(written.values()), with_exceptions=False)
+        cancelled = {key[0] for key in ids}
         for index, master_id in written.items():
-            part: Part = fresh[master_id]
-            if part.ok:
-                results[index] = WriteResult(ref=ref_of(part.body))
+            if master_id in cancelled:
+                # The answered changeKey went with the cancellations: unknown now.
+                results[index] = WriteResult(ref=ItemRef(provider=PROVIDER, id=master_id))
             if master_id in failed and index not in plan.creates:
                 # An update is tried again on the next pass; a create must not be repeated.
                 results[index] = _failure("the series was written but not all its exclusions")
