@@ -105,9 +105,14 @@ def calsync_providers():
     yield ProviderSpec(provider=FakeCalMailbox, description="A third-party mailbox")
 
 
+def broken_emulator():
+    raise RuntimeError("half-written")
+
+
 @hookimpl
 def calsync_harnesses():
     yield HarnessSpec(provider="fakecal", role=Role.MAILBOX, offline=FakeCalHarness)
+    yield HarnessSpec(provider="brokencal", role=Role.MAILBOX, offline=broken_emulator)
 """
 
 
@@ -143,6 +148,9 @@ def test_serve_serves_every_installed_plugin_with_a_harness(
         assert len(held) >= 10, "its person's calendar was seeded"
     assert any("sandbox" in line and "left out" in line for line in lines), (
         "the in-memory sandbox, which cannot serve, is named and left out"
+    )
+    assert any("brokencal" in line and "half-written" in line for line in lines), (
+        "an emulator that does not start is named and left out"
     )
 
 

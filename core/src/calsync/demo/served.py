@@ -92,12 +92,11 @@ def open_organisation(
         seeded += len(org.ids)
     progress("serving the emulators on 127.0.0.1")
     # Served once the mailboxes are open: a harness's settings may name what they hold.
-    endpoints = {CRM: crm.serve()}
-    for (role, name), harness in harnesses.items():
+    endpoints: dict[str, Endpoint] = {}
+    for (role, name), harness in [((Role.CRM, CRM), crm), *harnesses.items()]:
         key = f"{name}-crm" if role is Role.CRM and (Role.MAILBOX, name) in harnesses else name
         endpoints[key] = harness.serve()
-    for endpoint in endpoints.values():
-        stack.callback(endpoint.stop)
+        stack.callback(endpoints[key].stop)
     return Served(
         org=org,
         endpoints=endpoints,
@@ -113,7 +112,14 @@ def _servable(
     """A started offline harness per installed plugin that can serve, closed with ``stack``."""
     started: dict[tuple[Role, str], Harness] = {}
     for key, spec in sorted(registry.harnesses.items()):
-        harness = spec.offline()
+        try:
+            harness = spec.offline()
+        except Exception as exc:
+            if key in REQUIRED:
+                raise
+            # Another plugin's emulator that does not start must not take the demo down.
+            progress(f"{key[1]} ({key[0]}): its emulator did not start ({exc!r}); left out")
+            continue
         stack.callback(harness.close)
         if type(harness).serve is Harness.serve:
             progress(f"{key[1]} ({key[0]}): its harness cannot serve over a socket; left out")
