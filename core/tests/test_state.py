@@ -54,7 +54,7 @@ def test_another_schema_version_is_refused_with_what_to_do(database_url: str) ->
     _sql(url, "UPDATE calsync_meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(
         StateError,
-        match=r"schema version 99, this calsync needs version 2; upgrade calsync to the version "
+        match=r"schema version 99, this calsync needs version 3; upgrade calsync to the version "
         r"that wrote it, or point `state` at a new database",
     ):
         State(url)
@@ -67,9 +67,12 @@ def test_a_version_1_database_is_brought_up_to_date_keeping_what_it_holds(
     state = State(url)
     state.set_cursor("a", Side.MAILBOX, "cursor-1", NOW)
     state.close()
-    # As calsync 0.1 left it: no leases table.
+    # As calsync 0.1 left it: no leases table (nor the notices table of version 3).
     _sql(
-        url, "DROP TABLE leases", "UPDATE calsync_meta SET value = '1' WHERE key = 'schema_version'"
+        url,
+        "DROP TABLE leases",
+        "DROP TABLE notices",
+        "UPDATE calsync_meta SET value = '1' WHERE key = 'schema_version'",
     )
     again = State(url)
     assert again.cursors("a") == {Side.MAILBOX: "cursor-1"}
@@ -78,7 +81,7 @@ def test_a_version_1_database_is_brought_up_to_date_keeping_what_it_holds(
         version = conn.execute(
             text("SELECT value FROM calsync_meta WHERE key = 'schema_version'")
         ).scalar()
-    assert version == "2"
+    assert version == "3"
     again.close()
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, final
 
@@ -50,6 +51,7 @@ from calsync.config.document import read_document
 from calsync.config.secrets import Secret
 from calsync.config.state import DEFAULT_STATE_URL, StateOptions, state_table
 from calsync.config.structure import structure
+from calsync.config.values import duration
 from calsync.config.web import WebSettings, parse_web
 from calsync.errors import ConfigError, PluginError
 from calsync.policy import Policy
@@ -132,6 +134,9 @@ class NotifyConfig:
     channels: tuple[str, ...] = ("log",)
     #: Each channel's validated settings, by name.
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: At most one message per this interval, listing everything held since the last one
+    #: (``digest_interval = "1h"``); ``None``: one message per round.
+    digest_interval: timedelta | None = None
 
 
 @final
@@ -438,8 +443,9 @@ def _notify(table: object, registry: Any, problems: list[str]) -> NotifyConfig:
         return NotifyConfig()
     known = getattr(registry, "notifiers", {})
     settings: dict[str, Any] = {}
+    interval = duration(table.get("digest_interval"), "notify.digest_interval", problems)
     for key in table:
-        if key != "channels" and key not in known:
+        if key not in ("channels", "digest_interval") and key not in known:
             problems.append(
                 f"notify.{key}: unknown channel; installed: {', '.join(sorted(known)) or 'none'}"
             )
@@ -456,7 +462,11 @@ def _notify(table: object, registry: Any, problems: list[str]) -> NotifyConfig:
             value, found = structure(table.get(name, {}), spec.settings_type, f"notify.{name}")
             problems += found
             settings[name] = value
-    return NotifyConfig(channels=tuple(dict.fromkeys(["log", *channels])), settings=settings)
+    return NotifyConfig(
+        channels=tuple(dict.fromkeys(["log", *channels])),
+        settings=settings,
+        digest_interval=interval,
+    )
 
 
 def _anchored(value: Any, folder: Path) -> Any:

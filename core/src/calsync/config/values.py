@@ -19,10 +19,21 @@ They are plain ``str`` / ``float`` at run time (:class:`typing.NewType`).
 from __future__ import annotations
 
 import math
+import re
+from datetime import timedelta
 from typing import Final, NewType
 from urllib.parse import urlsplit
 
-__all__ = ["MAX_SECONDS", "HttpUrl", "Seconds", "ZoneId", "http_url", "seconds", "zone_id"]
+__all__ = [
+    "MAX_SECONDS",
+    "HttpUrl",
+    "Seconds",
+    "ZoneId",
+    "duration",
+    "http_url",
+    "seconds",
+    "zone_id",
+]
 
 #: An ``http://`` or ``https://`` URL with a host.
 HttpUrl = NewType("HttpUrl", str)
@@ -70,3 +81,25 @@ def zone_id(value: object, _: type = ZoneId) -> ZoneId:
             "'Europe/Berlin' or a Windows id such as 'W. Europe Standard Time'"
         )
     return ZoneId(value)
+
+
+_DURATION: Final = re.compile(r"(?P<count>\d+)\s*(?P<unit>[smhd])")
+_UNITS: Final = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def duration(value: object, path: str, problems: list[str]) -> timedelta | None:
+    """A duration written ``"90s"``, ``"15m"``, ``"1h"`` or ``"1d"`` (absent: ``None``).
+
+    From a minute to a week; a problem is added to ``problems`` at ``path``.
+    """
+    if value is None:
+        return None
+    found = _DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is not None:
+        length = timedelta(**{_UNITS[found["unit"]]: int(found["count"])})
+        if timedelta(minutes=1) <= length <= timedelta(days=7):
+            return length
+    problems.append(
+        f'{path}: a duration from "1m" to "7d" such as "15m", "1h" or "1d", got {value!r}'
+    )
+    return None

@@ -71,7 +71,11 @@ class Engine:
         #: Providers built here (not handed in), closed by :meth:`close`.
         self._built: list[CrmProvider | MailboxProvider] = []
         self.notifications = Notifications(
-            config.notify, registry=lambda: self.registry, given=notifiers
+            config.notify,
+            registry=lambda: self.registry,
+            given=notifiers,
+            state=state,
+            clock=self.clock,
         )
         #: What the CRM supports: read once per run (or taken from the round's read).
         self.crm_features: CrmFeatures | None = None

@@ -3,7 +3,9 @@
 A credential refused (EX-22) and :data:`FAILURES_BEFORE_NOTICE` failed passes in a row
 (EX-24) notify the people who look after the mailbox. Within a round, notifications are
 held and go out at its end as one digest; outside one (``calsync enable``, a worker's
-single pass) they go out at once. A channel that fails is logged and the others still send.
+single pass) they go out at once. With ``[notify] digest_interval`` they wait in the state
+database instead, and go out as one digest at most once per interval
+(:mod:`calsync.state.notices`). A channel that fails is logged and the others still send.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 
 from calsync.config import MailboxConfig, NotifyConfig
@@ -20,6 +22,7 @@ from calsync.engine.plan import Hit
 from calsync.issues import definition
 from calsync.notify import Notification, NotificationKind, Notifier, digest
 from calsync.plugins import Registry
+from calsync.state import State, notices
 from calsync.state.records import MailboxState
 
 __all__ = ["FAILURES_BEFORE_NOTICE", "Notifications"]
@@ -43,9 +46,15 @@ class Notifications:
         *,
         registry: Callable[[], Registry],
         given: Sequence[Notifier] | None = None,
+        state: State | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        """Send through the channels ``config`` enables (or ``given``)."""
+        """Send through the channels ``config`` enables (or ``given``).
+
+        :param state: where notifications wait for the next digest (with a digest interval).
+        """
         self._config, self._registry = config, registry
+        self._state, self._clock = state, clock or (lambda: datetime.now(UTC))
         self._channels = list(given) if given is not None else None
         #: The notifications of the round under way, sent as one digest at its end.
         self._held: list[Notification] | None = None
@@ -75,17 +84,28 @@ class Notifications:
             yield
         finally:
             held, self._held = self._held, None
-            if len(held) > 1:
-                held = [digest(held)]
-            for notification in held:
-                self._send(notification)
+            self._out(held)
 
     def deliver(self, notification: Notification) -> None:
         """Send ``notification`` (at the end of the round under way, if one is)."""
         if self._held is not None:
             self._held.append(notification)
             return
-        self._send(notification)
+        self._out([notification])
+
+    def _out(self, notifications: Sequence[Notification]) -> None:
+        """Send ``notifications`` as one message, or keep them for the interval's digest."""
+        interval = self._config.digest_interval
+        if interval is None or self._state is None:
+            if notifications:
+                self._send_together(notifications)
+            return
+        for notification in notifications:
+            notices.hold(self._state, notification)
+        notices.send_due(self._state, self._clock(), interval.total_seconds(), self._send_together)
+
+    def _send_together(self, notifications: Sequence[Notification]) -> None:
+        self._send(notifications[0] if len(notifications) == 1 else digest(notifications))
 
     def after_pass(
         self, mailbox: MailboxConfig, status: MailboxState, hits: Sequence[Hit], at: datetime

@@ -34,7 +34,7 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "metadata"]
 
 #: Bump when the tables change, with a step in :data:`MIGRATIONS` from the version before;
 #: a database of a newer version (or one no step reaches) is refused at start.
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -184,9 +184,28 @@ leases = Table(
 )
 
 
+#: Notifications waiting for the next digest (``[notify] digest_interval``); added in
+#: version 3. They never hold item content (see :mod:`calsync.notify`).
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("mailbox", String(128), nullable=False),
+    Column("address", String(320), nullable=False, default=""),
+    Column("summary", Text, nullable=False),
+    Column("advice", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+
 def _add_leases(conn: Connection) -> None:
     leases.create(conn)
 
 
+def _add_notices(conn: Connection) -> None:
+    notices.create(conn)
+
+
 #: Steps that bring a database from the version of their key to the next one.
-MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _add_leases}
+MIGRATIONS: Final[dict[int, Callable[[Connection], None]]] = {1: _add_leases, 2: _add_notices}
