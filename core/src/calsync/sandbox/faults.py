@@ -16,18 +16,25 @@ from calsync.errors import (
     ThrottledError,
 )
 
-__all__ = ["check"]
+__all__ = ["BATCHES", "check"]
+
+#: The sandbox calls that write a batch, the only ones a partial failure applies to.
+BATCHES = frozenset({"write", "markers"})
 
 
 def check(plan: FaultPlan, endpoint: str, *, side: str, revoked: bool = False) -> Fault | None:
     """Raise for the first armed fault matching ``endpoint``.
 
     Returns a :attr:`FaultKind.PARTIAL_FAILURE` fault instead of raising it: only batch
-    calls know which part to fail.
+    calls know which part to fail. Other calls decline it, and it stays armed for the next
+    batch call.
     """
     if revoked:
         raise AuthError(f"the sandbox {side} refused the credentials", source=side)
-    fault = plan.take(endpoint)
+    fault = plan.take(
+        endpoint,
+        applies=lambda armed: armed.kind is not FaultKind.PARTIAL_FAILURE or endpoint in BATCHES,
+    )
     if fault is None or fault.kind is FaultKind.PARTIAL_FAILURE:
         return fault
     detail = fault.detail or endpoint

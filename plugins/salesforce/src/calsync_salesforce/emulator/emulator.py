@@ -67,6 +67,12 @@ class SalesforceEmulator(Emulator):
         """Authenticate, charge the API allocation, and run the endpoint's handler."""
         return self._answer(request, fail_index=None)
 
+    def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
+        """A partial failure waits, armed, for a write: reads decline it."""
+        if fault.kind is FaultKind.PARTIAL_FAILURE:
+            return endpoint in _COLLECTION_ENDPOINTS or endpoint in _SINGLE_WRITES
+        return True
+
     def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
         """Answer an armed fault in Salesforce's shape (see :mod:`.faults`)."""
         headers = self._limit_header()
@@ -85,9 +91,7 @@ class SalesforceEmulator(Emulator):
         error = faults.fault_error(fault.kind, endpoint, fault)
         if error is not None:
             return faults.error_response(error, headers)
-        if fault.kind is FaultKind.PARTIAL_FAILURE and (
-            endpoint in _COLLECTION_ENDPOINTS or endpoint in _SINGLE_WRITES
-        ):
+        if fault.kind is FaultKind.PARTIAL_FAILURE:
             return self._answer(request, fail_index=faults.partial_failure_index(fault))
         return self._answer(request, fail_index=None)
 

@@ -18,7 +18,7 @@
   elsewhere the request is answered normally (the next ``queryMore`` fails).
 * ``PARTIAL_FAILURE``: in a collection call the record at index ``int(detail)`` (default 0)
   fails with ``UNABLE_TO_LOCK_ROW`` while the others succeed; a single-record write fails
-  with it as a whole; reads are answered normally.
+  with it as a whole; reads decline it (it stays armed for the next write).
 """
 
 from __future__ import annotations
