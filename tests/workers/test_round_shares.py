@@ -8,6 +8,7 @@ emulator's request log and what the mailboxes hold.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
@@ -158,3 +159,31 @@ def test_a_share_travels_as_json_and_expires_with_the_organisation_s_facts(
     assert carried is not None
     assert shares.decode(carried, now) == share
     assert shares.decode(carried, now + shares.SHARE_LIFETIME + timedelta(seconds=1)) is None
+
+
+def test_a_worker_s_metrics_say_the_api_budget_and_each_mailbox_s_lag(
+    org: tuple[TestOrg, Path],
+) -> None:
+    from prometheus_client import generate_latest
+
+    served, config = org
+    work = Runtime(config)
+    try:
+        for name, share in work.plan_round():
+            work.run_pass(mailbox(work, name), through_the_broker(share))
+    finally:
+        work.close()
+    scraped = generate_latest().decode()  # what /metrics serves
+
+    used = re.search(r'^calsync_api_budget_used\{service="salesforce"\} (\S+)', scraped, re.M)
+    allowed = re.search(
+        r'^calsync_api_budget_allowance\{service="salesforce"\} (\S+)', scraped, re.M
+    )
+    assert used and allowed and 0 < float(used[1]) < float(allowed[1])
+    for address in served.addresses:  # synced once before the round: a lag of seconds
+        lag = re.search(
+            rf'^calsync_round_lag_seconds\{{mailbox="{address.split("@")[0]}"\}} (\S+)',
+            scraped,
+            re.M,
+        )
+        assert lag and 0 <= float(lag[1]) < 600

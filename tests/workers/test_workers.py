@@ -161,6 +161,13 @@ def test_three_workers_sync_every_mailbox_once_at_a_time_and_survive_a_kill(
         r'^calsync_api_calls_total\{endpoint="\w+",service="graph"\} [1-9]', metrics, re.M
     )
     assert re.search(r"^calsync_pass_duration_seconds_count [1-9]", metrics, re.M)
+    # The CRM's daily API allowance, as the emulated org's Sforce-Limit-Info says.
+    used = re.search(r'^calsync_api_budget_used\{service="salesforce"\} (\S+)', metrics, re.M)
+    allowed = re.search(
+        r'^calsync_api_budget_allowance\{service="salesforce"\} (\S+)', metrics, re.M
+    )
+    assert used and allowed and 0 < float(used[1]) < float(allowed[1])
+    assert re.search(r"^calsync_queue_depth \d", metrics, re.M)
     for n in (1, 2):
         assert "Traceback" not in (tmp_path / f"worker{n}.log").read_text()
 

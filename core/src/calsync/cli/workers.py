@@ -115,10 +115,11 @@ def worker(
 ) -> None:
     """Run mailbox passes from the broker's queue until stopped (SIGTERM finishes running passes)."""
     settings = _settings(config_path, broker, visibility_timeout, round_seconds)
-    from calsync.workers.app import QUEUE, configure
-    from calsync.workers.metrics import serve_metrics
+    from calsync.workers.app import QUEUE, configure, queue_depth
+    from calsync.workers.metrics import QUEUE_DEPTH, serve_metrics
 
     app = configure(settings)
+    QUEUE_DEPTH.set_function(queue_depth)
     serve_metrics(metrics_port, metrics_host)
     app.worker_main(
         [

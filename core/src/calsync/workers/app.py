@@ -28,7 +28,6 @@ from typing import Any, Final
 from celery import Celery, Task
 
 from calsync.retry import Backoff
-from calsync.workers import metrics
 from calsync.workers.passes import Runtime
 from calsync.workers.settings import WorkerSettings
 
@@ -113,7 +112,6 @@ def plan_round() -> int:
             # A share repeats what the CRM supports (its time zones): it packs well.
             compression="zlib",
         )
-    metrics.QUEUE_DEPTH.set(queue_depth())
     logger.info("round %s: %d passes enqueued", round_id, len(planned))
     return len(planned)
 

@@ -10,13 +10,18 @@ from typing import Final
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
+from calsync.providers import ApiUsage
+
 __all__ = [
+    "API_ALLOWANCE",
     "API_CALLS",
+    "API_USED",
     "ISSUES",
     "PASSES",
     "PASS_SECONDS",
     "QUEUE_DEPTH",
     "ROUND_LAG",
+    "record_api_usage",
     "serve_metrics",
 ]
 
@@ -35,6 +40,17 @@ API_CALLS: Final = Counter(
     "Provider calls the passes made, by service (the provider) and endpoint (its operation).",
     ["service", "endpoint"],
 )
+API_USED: Final = Gauge(
+    "calsync_api_budget_used",
+    "Calls of the CRM's daily API allowance used, org-wide, as its latest answer to this "
+    "worker said (Salesforce: Sforce-Limit-Info); divide by calsync_api_budget_allowance.",
+    ["service"],
+)
+API_ALLOWANCE: Final = Gauge(
+    "calsync_api_budget_allowance",
+    "The CRM's daily API allowance (calls a day), as its latest answer to this worker said.",
+    ["service"],
+)
 PASS_SECONDS: Final = Histogram(
     "calsync_pass_duration_seconds",
     "Wall time of one mailbox pass.",
@@ -47,7 +63,7 @@ ROUND_LAG: Final = Gauge(
 )
 QUEUE_DEPTH: Final = Gauge(
     "calsync_queue_depth",
-    "Pass tasks waiting in the broker's queue, as the latest round saw it.",
+    "Pass tasks waiting in the broker's queue (asked of the broker at each scrape).",
 )
 
 
@@ -55,3 +71,10 @@ def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
     """Serve ``/metrics`` on ``host:port`` in a daemon thread (``port`` 0: not at all)."""
     if port:
         start_http_server(port, addr=host)
+
+
+def record_api_usage(service: str, usage: ApiUsage | None) -> None:
+    """Keep the CRM's latest word on its daily API allowance (``None``: it says nothing)."""
+    if usage is not None:
+        API_USED.labels(service=service).set(usage.used)
+        API_ALLOWANCE.labels(service=service).set(usage.allowed)

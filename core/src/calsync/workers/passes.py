@@ -105,6 +105,7 @@ class Runtime:
             if not due:
                 return []
             org, waits = rounds.open_round([m.name for m in due], mailbox_changes=False)
+            metrics.record_api_usage(self.config.crm.provider, rounds.engine.crm().api_usage())
         if waits:
             logger.warning("the organisation is %s: no pass this round", waits)
             return []
@@ -178,6 +179,7 @@ class Runtime:
             with self._busy_lock:
                 self._busy.discard(name)
         metrics.PASS_SECONDS.observe(time.monotonic() - started)
+        metrics.record_api_usage(self.config.crm.provider, self._crm().api_usage())
         return self._counted(report)
 
     def _crm(self) -> CrmProvider:
