@@ -23,6 +23,7 @@ from calsync.model import CalendarItem, ItemKind, ItemRef
 from calsync.policy import Operation
 from calsync.providers import (
     SYNCED_FIELDS,
+    ApiUsage,
     Capability,
     CrmFeatures,
     CrmProvider,
@@ -102,6 +103,8 @@ class CrmService:
         self.revoked = False
         #: Every call a provider made, with its arguments (what a request log would show).
         self.received: list[str] = []
+        #: The org's daily API allowance, when it states one (every call counts against it).
+        self.api_allowed: int | None = None
         self._seq = itertools.count(1)
         self._ids = itertools.count(1)
         self.last_seq = 0
@@ -329,6 +332,13 @@ class SandboxCrm(CrmProvider):
         self._check("users", addresses)
         wanted = {a.lower() for a in addresses}
         return {u.address: uid for uid, u in self.service.org.users.items() if u.address in wanted}
+
+    def api_usage(self) -> ApiUsage | None:
+        """Every call so far against the allowance, when the org states one (no call)."""
+        allowed = self.service.api_allowed
+        return (
+            None if allowed is None else ApiUsage(used=len(self.service.received), allowed=allowed)
+        )
 
     def active_users(self, group: UserGroup | None = None) -> Mapping[str, str]:
         """Every user of the sandbox org (or of ``group``) by address."""

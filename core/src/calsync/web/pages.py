@@ -12,7 +12,7 @@ from calsync.config.web import WebUser
 from calsync.errors import ConfigError
 from calsync.issues import CATALOGUE, Issue, Source
 from calsync.state.records import MailboxStatus
-from calsync.status import MailboxView
+from calsync.status import MailboxView, OrgView
 from calsync.web.actions import Action
 from calsync.web.chart import activity, window_start
 from calsync.web.present import MAILBOX_COLUMNS, MailboxQuery
@@ -46,8 +46,27 @@ def overview(console: Console, request: Request, user: WebUser, form: FormData |
             "open_issues": sum(m.open_issues for m in view.mailboxes),
             "series": activity(now, app.passes_since(since), recent_issues),
             "now": now,
+            "budget": _budget(view.organisation, app.config.crm.api_reserve),
         },
     )
+
+
+def _budget(org: OrgView, reserve: float) -> dict[str, str] | None:
+    """The CRM's daily API allowance as the last round's read saw it, in words for the page."""
+    if org.api_used is None or not org.api_allowed:
+        return None
+    limit = round(org.api_allowed * (1 - reserve))
+    return {
+        "used": f"{org.api_used:,}",
+        "allowed": f"{org.api_allowed:,}",
+        "reserve": f"{org.api_allowed - limit:,} ({reserve:.0%})",
+        "limit": f"{limit:,}",
+        "share": f"{org.api_used / org.api_allowed:.0%}",
+        "slowed": "yes" if org.api_used >= limit else "",
+        "value": str(org.api_used),
+        "max": str(org.api_allowed),
+        "high": str(limit),
+    }
 
 
 def mailboxes(console: Console, request: Request, user: WebUser, form: FormData | None) -> Response:
