@@ -122,8 +122,7 @@ def _servable(
             continue
         stack.callback(harness.close)
         if type(harness).serve is Harness.serve:
-            progress(f"{key[1]} ({key[0]}): its harness cannot serve over a socket; left out")
-            continue
+            continue  # an in-memory provider's (the sandbox's): nothing to reach over a socket
         started[key] = harness
     return started
 
