@@ -87,7 +87,7 @@ def _follow_renames(
     full = {Side.MAILBOX: mailbox_full, Side.CRM: crm_full}
     by_key = {side: {item_key(i): i for i in items} for side, items in listed.items()}
     for side in (Side.MAILBOX, Side.CRM):
-        index = planner.by_mailbox if side is Side.MAILBOX else planner.by_crm
+        index = planner.ledger.keyed(side)
         if not full[side]:
             continue
         free = [i for i in listed[side] if _adoptable(i, planner) and item_key(i) not in index]
@@ -115,7 +115,7 @@ def _follow_renames(
 
 
 def _rename(planner: Planner, link: Link, side: Side, key: str) -> None:
-    planner.forget(link)
+    planner.ledger.forget(link)
     if side is Side.MAILBOX:
         link.mailbox_key = key
     else:
@@ -139,12 +139,14 @@ def adopt(
         return [], set()
     _follow_renames(planner, mailbox_items, crm_items, mailbox_full=mailbox_full, crm_full=crm_full)
     mailbox = [
-        m for m in mailbox_items if _adoptable(m, planner) and item_key(m) not in planner.by_mailbox
+        m
+        for m in mailbox_items
+        if _adoptable(m, planner) and item_key(m) not in planner.ledger.by_mailbox
     ]
     crm = {
         item_key(c): c
         for c in crm_items
-        if _adoptable(c, planner) and item_key(c) not in planner.by_crm
+        if _adoptable(c, planner) and item_key(c) not in planner.ledger.by_crm
     }
     by_id = {item_key(m): m for m in mailbox}
     taken: set[str] = set()
@@ -152,7 +154,7 @@ def adopt(
     # 1. The cross-reference stored on either item.
     for item in list(mailbox):
         key, ref = item_key(item), item.counterpart_id
-        if ref and (ref in crm or not crm_full) and ref not in planner.by_crm:
+        if ref and (ref in crm or not crm_full) and ref not in planner.ledger.by_crm:
             _link(planner, item, crm.pop(ref, None), ref)
             taken.add(key)
     for crm_key, item in list(crm.items()):

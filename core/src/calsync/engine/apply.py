@@ -61,11 +61,8 @@ def apply(planner: Planner, planned: Sequence[Planned]) -> Counter[Direction]:
                     synced[item.direction] += int(item.counts)
                 else:
                     assert result.failure is not None
-                    planner.hits.append(_failure_hit(item, result.failure))
-            ctx.state.save_links(planner.dirty.values())
-            planner.dirty.clear()
-            ctx.state.delete_links(link.id for link in planner.dropped if link.id is not None)
-            planner.dropped.clear()
+                    planner.ledger.hits.append(_failure_hit(item, result.failure))
+            planner.ledger.save(ctx.state)
             ctx.state.clear_outbox(outbox_ids)
     return synced
 
@@ -73,18 +70,17 @@ def apply(planner: Planner, planned: Sequence[Planned]) -> Counter[Direction]:
 def _confirm(planner: Planner, planned: Planned, result: WriteResult) -> None:
     if planned.resets is not None and result.ref is not None:
         planned.resets.remember(planned.side, token=result.ref.change_token)
-        planner.dirty[id(planned.resets)] = planned.resets
+        planner.ledger.changed(planned.resets)
     link = planned.link
     if link is None:
         return
     if planned.drop_link:
-        planner.forget(link)
-        planner.dropped.append(link)
+        planner.ledger.drop(link)
         return
     if planned.write.operation is Operation.DELETE:
         # A delete through a series' link (a cancelled occurrence) says nothing about the
         # series' content: its fingerprints stay as they are.
-        planner.dirty[id(link)] = link
+        planner.ledger.changed(link)
         return
     side, source = planned.side, planned.source
     if planned.write.operation is Operation.CREATE and result.ref is not None:
@@ -109,7 +105,7 @@ def _confirm(planner: Planner, planned: Planned, result: WriteResult) -> None:
     if planned.new_link:
         planner.adopt(link)
     else:
-        planner.dirty[id(link)] = link
+        planner.ledger.changed(link)
 
 
 def _failure_hit(planned: Planned, failure: ItemFailure) -> Hit:
@@ -152,7 +148,7 @@ def replay_outbox(planner: Planner) -> int:
             if item.ref is None or item.series_id is not None:
                 continue  # an occurrence record carrying its series' reference is not it
             source_side = side.other
-            if planner._link(source_side, source_key) is not None:
+            if planner.ledger.link(source_side, source_key) is not None:
                 continue
             kind = LinkKind.SERIES if item.recurrence is not None else LinkKind.SINGLE
             if "|" in source_key:
@@ -167,7 +163,6 @@ def replay_outbox(planner: Planner) -> int:
             link.synced_at = ctx.clock()
             planner.adopt(link)
     with ctx.state.atomic():
-        ctx.state.save_links(planner.dirty.values())
-        planner.dirty.clear()
+        planner.ledger.save(ctx.state)
         ctx.state.clear_outbox(e.id for e in entries if e.id is not None)
     return len(entries)

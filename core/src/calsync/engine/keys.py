@@ -17,14 +17,22 @@ import hashlib
 import json
 from datetime import UTC, date, datetime
 
-from calsync.model import CalendarItem, Moment, ShowAs
+from calsync.model import CalendarItem, ItemKind, Moment, ShowAs
 from calsync.recurrence import Recurrence
-from calsync.state.records import Side
+from calsync.state.records import LinkKind, Side
 
 #: Occurrences a series' fingerprint is made of.
 RULE_SAMPLE = 40
 
-__all__ = ["fingerprint", "item_key", "moment_text", "occurrence_key", "parse_moment"]
+__all__ = [
+    "fingerprint",
+    "item_key",
+    "link_kind",
+    "moment_text",
+    "occurrence_key",
+    "parse_moment",
+    "recorded_exclusions",
+]
 
 
 def moment_text(moment: Moment) -> str:
@@ -85,3 +93,13 @@ def fingerprint(item: CalendarItem, side: Side) -> str:
         data["categories"] = sorted(item.categories)
     payload = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def link_kind(item: CalendarItem) -> LinkKind:
+    """The kind of link a new single item or series is known by."""
+    return LinkKind.SERIES if item.kind is ItemKind.SERIES else LinkKind.SINGLE
+
+
+def recorded_exclusions(item: CalendarItem) -> list[str]:
+    """The exclusions a new series' link starts with: those the series already had."""
+    return sorted(moment_text(m) for m in item.recurrence.exclusions) if item.recurrence else []

@@ -41,9 +41,11 @@ _COMPARED = 60
 
 
 def refine_crm_updates(planner: Planner) -> None:
-    """Rewrite ``planner.planned``'s CRM updates as the module docstring says."""
+    """Rewrite ``planner.ledger.planned``'s CRM updates as the module docstring says."""
     updates = [
-        p for p in planner.planned if p.side is Side.CRM and p.write.operation is Operation.UPDATE
+        p
+        for p in planner.ledger.planned
+        if p.side is Side.CRM and p.write.operation is Operation.UPDATE
     ]
     wanted = {p.write.target for p in updates if p.write.target}
     wanted |= {
@@ -59,7 +61,7 @@ def refine_crm_updates(planner: Planner) -> None:
     )
     resets: list[Planned] = []
     kept: list[Planned] = []
-    for planned in planner.planned:
+    for planned in planner.ledger.planned:
         item = planned.write.item
         if planned not in updates or item is None:
             kept.append(planned)
@@ -102,7 +104,7 @@ def refine_crm_updates(planner: Planner) -> None:
         for p in resets
         if p.write.item is not None and p.write.fields and changed.get(p.write.item.series_id)
     ]
-    planner.planned = resets + kept
+    planner.ledger.planned = resets + kept
 
 
 def _differs(field: str, wanted: CalendarItem, existing: CalendarItem) -> bool:
@@ -146,7 +148,7 @@ def _confirm_unchanged(planner: Planner, planned: Planned, existing: CalendarIte
     if source is not None:
         _remember(link, Side.MAILBOX, source)
     _remember(link, Side.CRM, existing)
-    planner.dirty[id(link)] = link
+    planner.ledger.changed(link)
 
 
 def _recreate(planner: Planner, planned: Planned) -> Planned:
@@ -160,8 +162,7 @@ def _recreate(planner: Planner, planned: Planned) -> Planned:
         crm_key="",
         uid=link.uid,
     )
-    planner.forget(link)
-    planner.dropped.append(link)
+    planner.ledger.drop(link)
     return Planned(
         side=Side.CRM,
         write=Write.create(planned.write.item),
@@ -181,7 +182,7 @@ def keep_mailbox_text(planner: Planner) -> None:
     lengths = planner.ctx.features.text_lengths
     candidates = [
         p
-        for p in planner.planned
+        for p in planner.ledger.planned
         if p.side is Side.MAILBOX
         and p.write.operation is Operation.UPDATE
         and p.write.target
@@ -197,7 +198,7 @@ def keep_mailbox_text(planner: Planner) -> None:
         sorted({p.write.target for p in candidates if p.write.target})
     )
     kept: list[Planned] = []
-    for planned in planner.planned:
+    for planned in planner.ledger.planned:
         existing = current.get(planned.write.target or "") if planned in candidates else None
         item, fields = planned.write.item, planned.write.fields or frozenset()
         if existing is None or item is None:
@@ -219,8 +220,8 @@ def keep_mailbox_text(planner: Planner) -> None:
             # Nothing else changed: both sides are as they should be.
             _remember(planned.link, Side.CRM, planned.source)
             _remember(planned.link, Side.MAILBOX, existing)
-            planner.dirty[id(planned.link)] = planned.link
-    planner.planned = kept
+            planner.ledger.changed(planned.link)
+    planner.ledger.planned = kept
 
 
 def _remember(link: Link, side: Side, item: CalendarItem) -> None:

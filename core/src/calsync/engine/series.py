@@ -18,7 +18,10 @@ from calsync.model import CalendarItem, ItemKind, Moment
 from calsync.providers import Write
 from calsync.state.records import Link, Side
 
-__all__ = ["future_resets", "is_past", "starts"]
+__all__ = ["HORIZON", "future_resets", "is_past", "starts"]
+
+#: How far ahead series are expanded when occurrences are synced one by one (EX-06, EX-08).
+HORIZON = timedelta(days=366)
 
 
 def _as_instant(moment: Moment) -> datetime:

@@ -80,7 +80,7 @@ class MailboxPass:
             mailbox_full=mailbox_delta.full,
             crm_full=crm_delta.full,
         )
-        planner.hits += duplicates
+        planner.ledger.hits += duplicates
 
         for item in mailbox_changed:
             if item.ref is None or item.ref.id not in blocked:
@@ -104,10 +104,10 @@ class MailboxPass:
         for _round in range(2):
             refine_crm_updates(planner)
             keep_mailbox_text(planner)
-            result.synced += apply(planner, planner.planned)
+            result.synced += apply(planner, planner.ledger.planned)
             ctx.keep_alive()
-            planner.planned = []
-            deferred, planner.deferred = planner.deferred, []
+            planner.ledger.planned = []
+            deferred, planner.ledger.deferred = planner.ledger.deferred, []
             for side, pending in deferred:
                 if isinstance(pending, Removal):
                     planner.removed(side, pending)
@@ -115,19 +115,21 @@ class MailboxPass:
                     planner.up(pending)
                 else:
                     planner.down(pending)
-            if not planner.planned:
+            if not planner.ledger.planned:
                 break
         with ctx.state.atomic():
-            ctx.state.save_links(planner.dirty.values())
-            ctx.state.delete_links(link.id for link in planner.dropped if link.id is not None)
-        planner.dirty.clear()
-        planner.dropped.clear()
+            planner.ledger.save(ctx.state)
 
         now = ctx.clock()
         result.issues = record(
-            ctx.state, ctx.name, planner.hits, handled=planner.handled, succeeded=True, now=now
+            ctx.state,
+            ctx.name,
+            planner.ledger.hits,
+            handled=planner.ledger.handled,
+            succeeded=True,
+            now=now,
         )
-        result.markers_changed = sync_markers(ctx, planner.by_mailbox)
+        result.markers_changed = sync_markers(ctx, planner.ledger.by_mailbox)
         if duplicates:
             # EX-23: the mailbox stops here. Its cursors stay where they were, so the pass
             # after `calsync enable` lists both sides again and matches what is left.
@@ -206,7 +208,7 @@ class MailboxPass:
         present = {item_key(item) for item in delta.changed}
         if side is Side.CRM:
             present |= {item.ref.id for item in delta.changed if item.ref is not None}
-        index = planner.by_mailbox if side is Side.MAILBOX else planner.by_crm
+        index = planner.ledger.keyed(side)
         for key, link in list(index.items()):
             if not key or key in present:
                 continue
@@ -235,15 +237,17 @@ class MailboxPass:
         held: set[Side] = set()
         for target in (Side.CRM, Side.MAILBOX):
             deletes = [
-                p for p in planner.planned if p.side is target and p.drop_link and not p.privatised
+                p
+                for p in planner.ledger.planned
+                if p.side is target and p.drop_link and not p.privatised
             ]
             if len(deletes) < MASS_DELETE_MINIMUM or len(deletes) < MASS_DELETE_FRACTION * known:
                 continue
             source = target.other
             held.add(source)
             held_back = {id(d) for d in deletes}
-            planner.planned = [p for p in planner.planned if id(p) not in held_back]
-            planner.hits.append(
+            planner.ledger.planned = [p for p in planner.ledger.planned if id(p) not in held_back]
+            planner.ledger.hits.append(
                 Hit(
                     code="MASS_DELETE_HELD",
                     side=source,
@@ -265,7 +269,10 @@ def _pairs(planner: Planner) -> int:
     Attendees' links to a shared event delete nothing; nor do the links of a series'
     moved occurrences, unless occurrences are synced one by one (EX-08).
     """
-    links = {id(link): link for link in (*planner.by_mailbox.values(), *planner.by_crm.values())}
+    links = {
+        id(link): link
+        for link in (*planner.ledger.by_mailbox.values(), *planner.ledger.by_crm.values())
+    }
     return sum(
         1
         for link in links.values()
