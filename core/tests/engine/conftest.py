@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -133,3 +134,27 @@ def meeting(
     }
     values.update(kw)
     return CalendarItem(**values)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, list[bytes]]]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd): its port, and every message it received."""
+    from aiosmtpd.controller import Controller
+
+    received: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            received.append(envelope.content)
+            return "250 OK"
+
+    # The controller checks its own port on start, so it needs a real one, not 0.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()

@@ -6,8 +6,6 @@ live in the state database, so a restart neither loses nor repeats them.
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -22,28 +20,6 @@ from calsync.plugins import load_registry
 from .conftest import Org
 
 PEOPLE = {"alice": "alice@example.com", "bob": "bob@example.com"}
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, list[bytes]]]:
-    from aiosmtpd.controller import Controller
-
-    received: list[bytes] = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            received.append(envelope.content)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
 
 
 def notify(port: int, **extra: object) -> dict[str, object]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes
 from email.utils import parsedate_to_datetime
@@ -145,28 +143,6 @@ class TestEX28AddressLinking:
 
 
 class TestNotifications:
-    @pytest.fixture
-    def smtp(self) -> Iterator[tuple[int, list[bytes]]]:
-        from aiosmtpd.controller import Controller
-
-        received: list[bytes] = []
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-                received.append(envelope.content)
-                return "250 OK"
-
-        # The controller checks its own port on start, so it needs a real one, not 0.
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-        controller.start()
-        try:
-            yield port, received
-        finally:
-            controller.stop()
-
     def test_the_smtp_channel_sends_a_plain_mail_without_secrets(
         self, smtp: tuple[int, list[bytes]]
     ) -> None:
