@@ -105,7 +105,7 @@ class Actions:
         """Carry ``action`` out on ``mailboxes`` for ``who``; one line per mailbox."""
         said = []
         for name in mailboxes:
-            self.app.config.mailbox(name)  # an unknown name is refused before anything happens
+            self.app.engine.roster.named(name)  # an unknown name is refused before anything happens
         for name in mailboxes:
             if action is Action.DISABLE:
                 self.app.disable(name)

@@ -96,7 +96,7 @@ class Console:
             if side is Source.CRM:
                 return engine.crm().web_link(item_id)
             if side is Source.MAILBOX and mailbox != ORGANISATION:
-                config = self.app.config.mailbox(mailbox)
+                config = self.app.engine.roster.named(mailbox)
                 return engine.mailbox_provider(config).web_link(item_id)
         except CalsyncError as exc:
             log.warning("no link to %s item %s: %s", side, item_id, exc)
@@ -122,7 +122,7 @@ class Console:
             if issue.side is Source.CRM:
                 return engine.crm().web_link(issue.item_id)
             if issue.side is Source.MAILBOX and issue.mailbox != ORGANISATION:
-                mailbox = self.app.config.mailbox(issue.mailbox)
+                mailbox = self.app.engine.roster.named(issue.mailbox)
                 return engine.mailbox_provider(mailbox).web_link(issue.item_id)
         except CalsyncError as exc:
             log.warning("no link to %s item %s: %s", issue.side, issue.item_id, exc)
@@ -229,7 +229,7 @@ def act(console: Console, request: Request, user: WebUser, form: FormData | None
         return RedirectResponse(back, status_code=303)
     try:
         for name in names:
-            console.app.config.mailbox(name)
+            console.app.engine.roster.named(name)
     except ConfigError:
         return _refused(console, request, 404, "There is no such mailbox.")
     if form.get("confirmed") != "yes":

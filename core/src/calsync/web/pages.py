@@ -162,7 +162,7 @@ def issues(console: Console, request: Request, user: WebUser, form: FormData | N
             "issues": chosen,
             "pairs": console.counterparts(chosen),
             "codes": sorted(CATALOGUE),
-            "mailbox_names": [m.name for m in app.config.mailboxes],
+            "mailbox_names": [m.name for m in app.engine.roster.mailboxes()],
             "sources": [str(s) for s in Source],
             "states": STATES,
             "chosen": {
