@@ -9,8 +9,9 @@ The built-in sandbox providers register the same way, through core's own entry p
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any, Final, final
@@ -30,6 +31,7 @@ __all__ = [
     "HarnessSpec",
     "NotifierSpec",
     "PluginInfo",
+    "ProviderPlugin",
     "ProviderSpec",
     "Registry",
     "discover",
@@ -98,6 +100,60 @@ class HarnessSpec:
     live: Callable[[], Harness] | None = None
     #: Conformance cases the provider knowingly fails, by case id, each with the reason.
     known_gaps: Mapping[str, str] = field(default_factory=dict)
+
+
+def _named(path: str) -> Any:
+    """The object ``"package.module:attribute"`` names, imported now."""
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@final
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProviderPlugin:
+    """The hooks of a plugin that brings one provider and its harness, written as data.
+
+    A plugin's hooks module then needs no functions of its own::
+
+        PLUGIN = ProviderPlugin(
+            provider="calsync_example.provider:ExampleMailbox",
+            description="Example Calendar (example-sdk)",
+            harness="calsync_example.harness:ExampleHarness",
+        )
+        calsync_providers = PLUGIN.calsync_providers
+        calsync_harnesses = PLUGIN.calsync_harnesses
+
+    Classes are named ``"module:attribute"`` and imported when the hook is called, so that
+    finding plugins imports no SDK (see :mod:`calsync.hookspecs`).
+
+    :param provider: the provider class.
+    :param description: one line for ``calsync plugins``.
+    :param harness: the harness class (its ``offline`` factory), if the plugin has one.
+    :param known_gaps: conformance cases the provider knowingly fails, with the reasons.
+    """
+
+    provider: str
+    description: str
+    harness: str | None = None
+    known_gaps: Mapping[str, str] = field(default_factory=dict)
+
+    @hookimpl
+    def calsync_providers(self) -> Iterator[ProviderSpec]:
+        """The provider."""
+        yield ProviderSpec(provider=_named(self.provider), description=self.description)
+
+    @hookimpl
+    def calsync_harnesses(self) -> Iterator[HarnessSpec]:
+        """The harness over the provider's emulator, when there is one; no live mode."""
+        if self.harness is None:
+            return
+        provider: type[Provider] = _named(self.provider)
+        yield HarnessSpec(
+            provider=provider.name,
+            role=provider.role,
+            offline=_named(self.harness),
+            known_gaps=self.known_gaps,
+        )
 
 
 @final

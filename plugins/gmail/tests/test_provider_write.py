@@ -9,6 +9,7 @@ from gapi_support import ALICE
 from provider_support import at, event_writes, single, weekly
 
 from calsync.emulation import Fault, FaultKind, HttpRequest
+from calsync.identity import derived_id
 from calsync.markers import Marker, MarkerChange
 from calsync.model import ItemKind, Participant, Privacy, Recurrence, ShowAs
 from calsync.providers import Write
@@ -40,7 +41,7 @@ def test_creates_in_one_batch_never_notify_guests(
     assert all(r.ok for r in results)
     meeting, series = (r.ref for r in results)
     assert meeting is not None and series is not None
-    assert meeting.id == ids.client_event_id("00U0000001")
+    assert meeting.id == derived_id("00U0000001")
     stored = emulator.event(ALICE, meeting.id)
     assert stored is not None
     assert meeting.change_token == stored["etag"]
@@ -88,7 +89,7 @@ def test_recreating_what_the_person_deleted_restores_the_same_event(
 def test_a_taken_id_is_a_failure_not_an_adoption(
     mailbox: GmailMailbox, emulator: GoogleEmulator
 ) -> None:
-    emulator.seed_event(ALICE, {"id": ids.client_event_id("x99"), **_body("Someone else's")})
+    emulator.seed_event(ALICE, {"id": derived_id("x99"), **_body("Someone else's")})
     (result,) = mailbox.write([Write.create(single("Mine", counterpart_id="x99"))])
     assert result.failure is not None and result.failure.code == "INTERNAL_ERROR"
     assert [e["summary"] for e in emulator.events(ALICE)] == ["Someone else's"]

@@ -15,7 +15,7 @@ from datetime import datetime
 from exchangelib import CalendarItem as EwsItem
 from exchangelib.properties import ItemId
 
-from calsync.markers import DEFAULT_TITLE, MarkerChange, is_marker_label
+from calsync.markers import MarkerChange, MarkerLabels
 from calsync.model import ItemRef
 from calsync.providers import ItemFailure, WriteResult
 from calsync_exchange import updating
@@ -29,31 +29,23 @@ from calsync_exchange.services import Fetched
 __all__ = ["Markers"]
 
 
-class Markers:
+class Markers(MarkerLabels):
     """Renders markers on one mailbox's items."""
 
     def __init__(self, connection: Connection, clock: Callable[[], datetime]) -> None:
         """Mark items through ``connection``."""
+        super().__init__()
         self.connection = connection
         self.category_list = CategoryList(connection)
         self.clock = clock
-        #: Every marker title seen: their labels are never the person's categories.
-        self.titles: set[str] = {DEFAULT_TITLE}
-
-    def own(self, categories: Sequence[str]) -> list[str]:
-        """The person's own categories among ``categories``, order kept."""
-        return [c for c in categories if not any(is_marker_label(c, t) for t in self.titles)]
 
     def set(self, changes: Sequence[MarkerChange]) -> list[WriteResult]:
         """Show or remove the markers ``changes`` name; one result per change, in order."""
-        for change in changes:
-            if change.marker is not None:
-                self.titles.add(change.marker.title)
+        self.learn(changes)
         ids = list(dict.fromkeys(c.item_id for c in changes))
         current = dict(zip(ids, get_items(self.connection, ids, ("categories",)), strict=True))
         results: list[WriteResult | None] = [None] * len(changes)
         updates: list[tuple[int, updating.Update]] = []
-        colours: dict[str, int] = {}
         for index, change in enumerate(changes):
             fetched = current[change.item_id]
             if not isinstance(fetched, Fetched):
@@ -61,10 +53,7 @@ class Markers:
                 continue
             item = fetched.item
             before = list(item.categories or ())
-            labels = self.own(before) + (list(change.marker.labels) if change.marker else [])
-            if change.marker is not None:
-                flag, detail = change.marker.labels
-                colours[flag], colours[detail] = RED, NO_COLOUR
+            labels = self.after(before, change.marker)
             if labels == before:
                 results[index] = WriteResult(ref=_ref(item.id, item.changekey))
                 continue
@@ -74,6 +63,7 @@ class Markers:
                 categories=labels or None,
             )
             updates.append((index, (target, ["categories"])))
+        colours = self.colours(changes, flag=RED, detail=NO_COLOUR)
         if colours:
             self.category_list.ensure(colours, self.clock())
         answers = updating.update(self.connection, [u for _, u in updates])

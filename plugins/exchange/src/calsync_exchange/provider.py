@@ -19,7 +19,7 @@ import requests.adapters
 from exchangelib import Q
 from exchangelib.credentials import BaseCredentials
 
-from calsync.errors import ConfigError
+from calsync.building import mailbox_settings
 from calsync.markers import MarkerChange
 from calsync.model import CalendarItem
 from calsync.providers import (
@@ -98,13 +98,8 @@ class ExchangeMailbox(MailboxProvider):
     @classmethod
     def from_context(cls, context: ProviderContext) -> Self:
         """Build the provider from its settings; secrets are read now."""
-        settings = context.settings or ExchangeSettings()
-        if context.address is None:
-            raise ConfigError(f"mailboxes.{context.name}: an exchange mailbox needs its address")
-        problems = settings.problems()
-        if problems:
-            raise ConfigError([f"mailboxes.{context.name}.settings: {p}" for p in problems])
-        return cls(settings, context.address)
+        settings, address = mailbox_settings(cls, context)
+        return cls(settings, address)
 
     @property
     def address(self) -> str:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from calsync import identity
 from calsync.errors import InvalidItemError
 from calsync.model import (
     AttendeeRole,
@@ -99,10 +100,9 @@ def private_properties(event: dict[str, Any]) -> dict[str, str]:
 def own_counterpart(event: dict[str, Any]) -> str | None:
     """The counterpart id stored for this very event (not one an instance inherited)."""
     props = private_properties(event)
-    value = props.get(ids.COUNTERPART)
-    if not value or props.get(ids.COUNTERPART_OF) != event.get("id"):
-        return None
-    return str(value)
+    return identity.own_counterpart(
+        props.get(ids.COUNTERPART), props.get(ids.COUNTERPART_OF), str(event.get("id"))
+    )
 
 
 def _participant(person: Any, response: ResponseStatus | None = None) -> Participant | None:

@@ -20,6 +20,7 @@ from typing import Any, Final
 from calsync.emulation import Fault, FaultKind
 from calsync.emulation.server import EmulatorServer
 from calsync.harness import Endpoint, MailboxHarness, MarkerView
+from calsync.identity import derived_id
 from calsync.model import CalendarItem, Moment
 from calsync_gmail import ids
 from calsync_gmail.convert import Reading, event_to_item, private_properties
@@ -122,7 +123,7 @@ class GmailHarness(MailboxHarness):
         """Store ``item`` as the person (or, with an organizer, the meeting) would have it."""
         if item.occurrence_key is not None:
             return self.edit_occurrence(address, *item.occurrence_key, **_fields(item))
-        event_id = ids.client_event_id(None)
+        event_id = derived_id(None)
         body = item_to_event(
             item, event_id=event_id, calendar_zone=self._zone(address), organizer=True
         )

@@ -1,27 +1,17 @@
-"""calsync hook implementations of the gmail plugin: the provider and its harness."""
+"""calsync hook implementations of the gmail plugin: the provider and its harness.
+
+Registered through the ``calsync`` entry-point group; the classes are imported when a hook
+is called.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from calsync.plugins import ProviderPlugin
 
-from calsync.plugins import HarnessSpec, ProviderSpec, hookimpl
-from calsync.providers import Role
-
-
-@hookimpl
-def calsync_providers() -> Iterator[ProviderSpec]:
-    """The Google Calendar + Gmail mailbox provider."""
-    from calsync_gmail.provider import GmailMailbox
-
-    yield ProviderSpec(
-        provider=GmailMailbox,
-        description="Google Calendar + Gmail (google-api-python-client)",
-    )
-
-
-@hookimpl
-def calsync_harnesses() -> Iterator[HarnessSpec]:
-    """A harness over a fresh in-process Google emulator."""
-    from calsync_gmail.harness import GmailHarness
-
-    yield HarnessSpec(provider="gmail", role=Role.MAILBOX, offline=GmailHarness)
+PLUGIN = ProviderPlugin(
+    provider="calsync_gmail.provider:GmailMailbox",
+    description="Google Calendar + Gmail (google-api-python-client)",
+    harness="calsync_gmail.harness:GmailHarness",
+)
+calsync_providers = PLUGIN.calsync_providers
+calsync_harnesses = PLUGIN.calsync_harnesses

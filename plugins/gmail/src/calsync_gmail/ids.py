@@ -3,13 +3,12 @@
 Instance ids follow Google's scheme: ``<master>_<YYYYMMDDTHHMMSSZ>`` (timed, the original
 start in UTC) or ``<master>_<YYYYMMDD>`` (all-day). Event ids are base32hex (``[a-v0-9]``,
 5-1024 characters) and may be chosen by the client: a create derives its id from the
-counterpart id, so a replayed create meets its first attempt (409) instead of making a copy.
+counterpart id (:func:`calsync.identity.derived_id`), so a replayed create meets its first
+attempt (409) instead of making a copy.
 """
 
 from __future__ import annotations
 
-import base64
-import uuid
 from datetime import UTC, date, datetime
 from typing import Final
 
@@ -18,7 +17,6 @@ __all__ = [
     "COUNTERPART_OF",
     "MARKER",
     "OWN_COLOR",
-    "client_event_id",
     "instance_id",
 ]
 
@@ -39,14 +37,3 @@ def instance_id(series_id: str, original_start: datetime | date) -> str:
     if isinstance(original_start, datetime):
         return f"{series_id}_{original_start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     return f"{series_id}_{original_start:%Y%m%d}"
-
-
-def client_event_id(counterpart_id: str | None) -> str:
-    """A valid event id: base32hex of the counterpart id, or a random one without it.
-
-    Deterministic for a counterpart, so that a create replayed after a crash is recognised.
-    """
-    if not counterpart_id:
-        return uuid.uuid4().hex  # hex digits are base32hex digits
-    encoded = base64.b32hexencode(counterpart_id.encode("utf-8")).decode("ascii")
-    return encoded.rstrip("=").lower().ljust(5, "0")[:1024]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from calsync.markers import DEFAULT_TITLE, Marker, MarkerChange
+from calsync.markers import DEFAULT_TITLE, Marker, MarkerChange, recolour
 from calsync.providers import ItemFailure, WriteResult
 from calsync_gmail import ids
 from calsync_gmail.convert import private_properties
@@ -43,26 +43,25 @@ def marker_patch(event: dict[str, Any], marker: Marker | None) -> dict[str, Any]
     """The patch that shows ``marker`` on ``event`` (removes any for ``None``); ``None``: nothing to do."""
     props = private_properties(event)
     description = str(event.get("description", ""))
-    colour = event.get("colorId")
     marked = ids.MARKER in props
-    patch: dict[str, Any] = {}
+    colour = recolour(
+        event.get("colorId"),
+        props.get(ids.OWN_COLOR, "") if marked else None,
+        showing=marker is not None,
+        red=RED,
+    )
+    patch: dict[str, Any] = {"colorId": colour.colour} if colour.changes else {}
     if marker is not None:
         label = marker.detail_label
-        changed_props: dict[str, str] = {}
-        if not marked:
-            changed_props[ids.OWN_COLOR] = str(colour or "")
+        changed = {ids.OWN_COLOR: colour.kept} if not marked else {}
         if props.get(ids.MARKER) != label:
-            changed_props[ids.MARKER] = label
-        if changed_props:
-            patch["extendedProperties"] = {"private": changed_props}
-        if colour != RED:
-            patch["colorId"] = RED
+            changed[ids.MARKER] = label
+        if changed:
+            patch["extendedProperties"] = {"private": changed}
         wanted = with_marker(description, label)
     else:
         if marked:
             patch["extendedProperties"] = {"private": {ids.MARKER: None, ids.OWN_COLOR: None}}
-            if colour == RED:
-                patch["colorId"] = props.get(ids.OWN_COLOR) or None  # null: the calendar colour
         wanted = strip_marker(description)
     if wanted != description:
         patch["description"] = wanted

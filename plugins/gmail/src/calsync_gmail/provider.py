@@ -14,7 +14,7 @@ from typing import Any, Self
 import google_auth_httplib2
 import httplib2
 
-from calsync.errors import ConfigError
+from calsync.building import mailbox_settings
 from calsync.markers import MarkerChange
 from calsync.model import CalendarItem
 from calsync.providers import (
@@ -66,15 +66,11 @@ class GmailMailbox(MailboxProvider):
     @classmethod
     def from_context(cls, context: ProviderContext) -> Self:
         """Build the provider from validated settings; the secrets are read now."""
-        if context.address is None:
-            raise ConfigError(f"mailbox {context.name}: a gmail mailbox needs its address")
-        settings = context.settings or GmailSettings()
-        if not isinstance(settings, GmailSettings):
-            raise ConfigError(f"mailbox {context.name}: settings are not gmail settings")
-        credentials = credentials_from_settings(settings, context.address)
+        settings, address = mailbox_settings(cls, context)
+        credentials = credentials_from_settings(settings, address)
         transport = httplib2.Http(timeout=settings.timeout)
         http = google_auth_httplib2.AuthorizedHttp(credentials, http=transport)
-        return cls(context.address, http, settings)
+        return cls(address, http, settings)
 
     @property
     def address(self) -> str:

@@ -5,7 +5,7 @@ of the fields asked for. An occurrence without an id of its own is addressed by 
 instance id (``<series>_<original start>``): patching it makes an exception, deleting it
 cancels that occurrence. A delete of something already gone (404, 410) succeeds.
 
-Creates choose their id (base32hex of the counterpart id, :func:`ids.client_event_id`).
+Creates choose their id (base32hex of the counterpart id, :func:`calsync.identity.derived_id`).
 A replayed create therefore meets its first attempt as 409 ``duplicate``; the event is read
 and, when it is ours (same counterpart) or a deleted tombstone of ours, patched to the
 desired state (``status: confirmed`` restores a tombstone) and adopted.
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from calsync.identity import derived_id
 from calsync.model import CalendarItem, ItemRef
 from calsync.policy import Operation
 from calsync.providers import ItemFailure, Write, WriteResult
@@ -74,7 +75,7 @@ def _plan(session: Session, index: int, write: Write) -> _Plan:
         return _Plan(index, write, event_id, request)
     assert item is not None
     if write.operation is Operation.CREATE and item.occurrence_key is None:
-        event_id = ids.client_event_id(item.counterpart_id)
+        event_id = derived_id(item.counterpart_id)
         body = item_to_event(item, event_id=event_id, calendar_zone=session.zone)
         request = events.insert(calendarId=cal, body=body, sendUpdates="none")
         return _Plan(index, write, event_id, request, body)

@@ -1,30 +1,17 @@
-"""calsync hook implementations of the graph plugin.
+"""calsync hooks of the graph plugin: the ``graph`` mailbox provider and its harness.
 
-Registered through the ``calsync`` entry-point group: the ``graph`` mailbox provider and
-its conformance harness (offline: an in-process Graph emulator).
+The harness runs on an in-process emulator. Registered through the ``calsync`` entry-point
+group; the classes are imported when a hook is called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from calsync.plugins import ProviderPlugin
 
-from calsync.plugins import HarnessSpec, ProviderSpec, hookimpl
-from calsync.providers import Role
-
-
-@hookimpl
-def calsync_providers() -> Iterator[ProviderSpec]:
-    """The Microsoft 365 mailbox provider."""
-    from calsync_graph.provider import GraphMailbox
-
-    yield ProviderSpec(
-        provider=GraphMailbox, description="Microsoft 365 calendars (Microsoft Graph, MSAL)"
-    )
-
-
-@hookimpl
-def calsync_harnesses() -> Iterator[HarnessSpec]:
-    """A harness over a fresh in-process Graph emulator; no live mode."""
-    from calsync_graph.harness import GraphHarness
-
-    yield HarnessSpec(provider="graph", role=Role.MAILBOX, offline=GraphHarness)
+PLUGIN = ProviderPlugin(
+    provider="calsync_graph.provider:GraphMailbox",
+    description="Microsoft 365 calendars (Microsoft Graph, MSAL)",
+    harness="calsync_graph.harness:GraphHarness",
+)
+calsync_providers = PLUGIN.calsync_providers
+calsync_harnesses = PLUGIN.calsync_harnesses

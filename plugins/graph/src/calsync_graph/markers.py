@@ -10,10 +10,10 @@ items' categories, one batch PATCHes those that change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
-from calsync.markers import DEFAULT_TITLE, MarkerChange, is_marker_label
+from calsync.markers import MarkerChange, MarkerLabels
 from calsync.providers import ItemFailure, WriteResult
 from calsync_graph.client import GraphCallError
 from calsync_graph.convert import ref_of
@@ -26,43 +26,33 @@ RED: Final = "preset0"
 NO_COLOUR: Final = "none"
 
 
-class Markers:
+class Markers(MarkerLabels):
     """Renders markers on one mailbox's events."""
 
     def __init__(self, reader: Reader) -> None:
         """Mark events through ``reader``'s client."""
+        super().__init__()
         self.reader = reader
-        #: Every marker title seen: their labels are never the person's categories.
-        self.titles: set[str] = {DEFAULT_TITLE}
         self._colours: dict[str, tuple[str, str]] | None = None
-
-    def own(self, categories: Sequence[str]) -> list[str]:
-        """The person's own categories among ``categories``, order kept."""
-        return [c for c in categories if not any(is_marker_label(c, t) for t in self.titles)]
 
     def set(self, changes: Sequence[MarkerChange]) -> list[WriteResult]:
         """Show or remove the markers ``changes`` name; one result per change, in order."""
-        for change in changes:
-            if change.marker is not None:
-                self.titles.add(change.marker.title)
+        self.learn(changes)
         current = self.reader.get((c.item_id for c in changes), with_exceptions=False)
         results: list[WriteResult | None] = [None] * len(changes)
         patches: list[tuple[int, str, list[str]]] = []
-        colours: dict[str, str] = {}
         for index, change in enumerate(changes):
             part = current[change.item_id]
             if not part.ok:
                 results[index] = WriteResult(failure=item_failure(part))
                 continue
             before = list(part.body.get("categories") or ())
-            labels = self.own(before) + (list(change.marker.labels) if change.marker else [])
-            if change.marker is not None:
-                flag, detail = change.marker.labels
-                colours[flag], colours[detail] = RED, NO_COLOUR
+            labels = self.after(before, change.marker)
             if labels == before:
                 results[index] = WriteResult(ref=ref_of(part.body))
             else:
                 patches.append((index, change.item_id, labels))
+        colours = self.colours(changes, flag=RED, detail=NO_COLOUR)
         if colours:
             self._ensure(colours)
         requests = [
@@ -80,7 +70,7 @@ class Markers:
             for r in results
         ]
 
-    def _ensure(self, wanted: dict[str, str]) -> None:
+    def _ensure(self, wanted: Mapping[str, str]) -> None:
         """Register the names in the master category list with their colours (once each)."""
         client = self.reader.client
         url = f"{client.user}/outlook/masterCategories"

@@ -19,7 +19,8 @@ from typing import Self
 
 import httpx
 
-from calsync.errors import ConfigError, CursorExpiredError
+from calsync.building import mailbox_settings
+from calsync.errors import CursorExpiredError
 from calsync.markers import MarkerChange
 from calsync.model import CalendarItem
 from calsync.providers import (
@@ -96,13 +97,8 @@ class GraphMailbox(MailboxProvider):
     @classmethod
     def from_context(cls, context: ProviderContext) -> Self:
         """Build the provider from its settings; secrets are read now."""
-        settings = context.settings or GraphSettings()
-        if context.address is None:
-            raise ConfigError(f"mailboxes.{context.name}: a graph mailbox needs its address")
-        problems = settings.problems()
-        if problems:
-            raise ConfigError([f"mailboxes.{context.name}.settings: {p}" for p in problems])
-        return cls(settings, context.address)
+        settings, address = mailbox_settings(cls, context)
+        return cls(settings, address)
 
     @property
     def address(self) -> str:

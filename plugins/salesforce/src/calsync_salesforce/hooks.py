@@ -1,25 +1,17 @@
-"""calsync hook implementations of the salesforce plugin (the ``calsync`` entry point)."""
+"""calsync hook implementations of the salesforce plugin: the CRM provider and its harness.
+
+Registered through the ``calsync`` entry-point group; the classes are imported when a hook
+is called.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from calsync.plugins import ProviderPlugin
 
-from calsync.plugins import HarnessSpec, ProviderSpec, hookimpl
-from calsync.providers import Role
-from calsync_salesforce.provider import SalesforceCrm
-
-
-@hookimpl
-def calsync_providers() -> Iterator[ProviderSpec]:
-    """The Salesforce CRM provider."""
-    yield ProviderSpec(
-        provider=SalesforceCrm, description="Salesforce events via simple-salesforce"
-    )
-
-
-@hookimpl
-def calsync_harnesses() -> Iterator[HarnessSpec]:
-    """A harness over a fresh in-process Salesforce emulator."""
-    from calsync_salesforce.harness import SalesforceCrmHarness
-
-    yield HarnessSpec(provider="salesforce", role=Role.CRM, offline=SalesforceCrmHarness)
+PLUGIN = ProviderPlugin(
+    provider="calsync_salesforce.provider:SalesforceCrm",
+    description="Salesforce events via simple-salesforce",
+    harness="calsync_salesforce.harness:SalesforceCrmHarness",
+)
+calsync_providers = PLUGIN.calsync_providers
+calsync_harnesses = PLUGIN.calsync_harnesses

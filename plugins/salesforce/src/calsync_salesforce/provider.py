@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Self
 from urllib.parse import quote
 
+from calsync.building import provider_settings
 from calsync.model import CalendarItem
 from calsync.providers import (
     ApiUsage,
@@ -98,7 +99,7 @@ class SalesforceCrm(CrmProvider):
     @classmethod
     def from_context(cls, context: ProviderContext) -> Self:
         """Build the provider from its ``[crm.settings]`` (secrets are read when signing in)."""
-        settings = context.settings or SalesforceSettings()
+        settings: SalesforceSettings = provider_settings(cls, context)
         return cls(
             client_factory(settings),
             counterpart_field=settings.counterpart_field,
