@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Final
 from urllib.parse import urlsplit
 
 from calsync.emulation import Clock, Emulator, Fault, FaultKind, HttpRequest, HttpResponse
@@ -67,6 +68,10 @@ def _xml(status: int, body: bytes) -> HttpResponse:
     return HttpResponse(status=status, headers={"Content-Type": CONTENT_TYPE}, body=body)
 
 
+#: The operations on a batch of items, where a partial failure fails the last one.
+_ITEM_BATCHES: Final = frozenset({"GetItem", "CreateItem", "UpdateItem", "DeleteItem"})
+
+
 class EwsEmulator(SeedApi, Emulator):
     """A stateful Exchange Web Services endpoint (plus the Entra ID token endpoint).
 
@@ -123,6 +128,12 @@ class EwsEmulator(SeedApi, Emulator):
             return self._soap(identity, request, fail_last)
         except SoapFault as fault:
             return _xml(500, fault_body(fault, self.build))
+
+    def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
+        """A partial failure waits, armed, for an operation on a batch of items."""
+        if fault.kind is FaultKind.PARTIAL_FAILURE:
+            return endpoint in _ITEM_BATCHES
+        return True
 
     def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
         """Answer an armed fault the way Exchange fails (see :mod:`.faults`)."""

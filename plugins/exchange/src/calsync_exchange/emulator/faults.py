@@ -12,7 +12,8 @@
 * MALFORMED: HTTP 200 with a truncated SOAP document.
 * CURSOR_EXPIRED: every sync state issued so far expires; a SyncFolderItems request is
   answered with ``ErrorInvalidSyncStateData``, other requests are served normally.
-* PARTIAL_FAILURE: handled by the emulator: the last item of the batch fails.
+* PARTIAL_FAILURE: handled by the emulator: the last item of a GetItem, CreateItem,
+  UpdateItem or DeleteItem batch fails; other operations decline it (it stays armed).
 """
 
 from __future__ import annotations

@@ -77,6 +77,10 @@ def _graph_path(path: str) -> str | None:
     return None
 
 
+#: Writes of one event: a partial failure refuses one of them.
+_WRITES: Final = frozenset({"events.create", "events.update", "events.delete", "events.cancel"})
+
+
 class GraphEmulator(Emulator):
     """A stateful Microsoft Graph (calendar part) plus the identity platform's token endpoint.
 
@@ -266,6 +270,12 @@ class GraphEmulator(Emulator):
                 part["body"] = content
             responses.append(part)
         return json_response(200, {"responses": responses})
+
+    def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
+        """A partial failure waits, armed, for a write of one event (in a batch or alone)."""
+        if fault.kind is FaultKind.PARTIAL_FAILURE:
+            return endpoint in _WRITES
+        return True
 
     def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
         """Answer an armed fault as Graph (or the token endpoint) would."""
