@@ -153,3 +153,14 @@ def test_the_provider_answers_an_unknown_set_with_no_users(org: Org) -> None:
     assert crm.active_users(unknown) == {}
     calendar = UserGroup(kind=GroupKind.PERMISSION_SET, name="Calendar_Sync")
     assert set(crm.active_users(calendar)) == set(PEOPLE[:3])
+
+
+def test_a_refused_credential_while_naming_the_set_suspends_the_org_once(org: Org) -> None:
+    org.crm.revoke_credentials()
+    assert org.sync() == {"ann": "suspended"}  # the set's users cannot be named: nobody syncs
+    assert org.sync() == {"ann": "suspended"}
+    [issue] = org.app.state.issues("(organisation)", code="AUTH_FAILED")
+    assert issue.count == 2  # one issue for the organisation, seen twice
+    org.crm.restore_credentials()  # the next round names them and resumes everyone
+    assert org.sync() == {"ann": "ok", "bob@example.com": "ok", "cyd@example.com": "ok"}
+    assert org.app.state.issues("(organisation)", code="AUTH_FAILED") == []

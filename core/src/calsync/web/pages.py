@@ -11,6 +11,7 @@ from starlette.responses import Response
 from calsync.config.web import WebUser
 from calsync.errors import ConfigError
 from calsync.issues import CATALOGUE, Issue, Source
+from calsync.providers import ApiUsage
 from calsync.state.records import MailboxStatus
 from calsync.status import MailboxView, OrgView
 from calsync.web.actions import Action
@@ -51,21 +52,18 @@ def overview(console: Console, request: Request, user: WebUser, form: FormData |
     )
 
 
-def _budget(org: OrgView, reserve: float) -> dict[str, str] | None:
-    """The CRM's daily API allowance as the last round's read saw it, in words for the page."""
+def _budget(org: OrgView, reserve: float) -> dict[str, object] | None:
+    """The CRM's daily API allowance as the last round's read saw it (``None``: not stated)."""
     if org.api_used is None or not org.api_allowed:
         return None
-    limit = round(org.api_allowed * (1 - reserve))
+    usage = ApiUsage(used=org.api_used, allowed=org.api_allowed)
     return {
-        "used": f"{org.api_used:,}",
-        "allowed": f"{org.api_allowed:,}",
-        "reserve": f"{org.api_allowed - limit:,} ({reserve:.0%})",
-        "limit": f"{limit:,}",
-        "share": f"{org.api_used / org.api_allowed:.0%}",
-        "slowed": "yes" if org.api_used >= limit else "",
-        "value": str(org.api_used),
-        "max": str(org.api_allowed),
-        "high": str(limit),
+        "used": usage.used,
+        "allowed": usage.allowed,
+        "reserve": reserve,
+        # where rounds slow down, and whether they do now (the engine's own rule)
+        "limit": round(usage.allowed * (1 - reserve)),
+        "slowed": usage.exceeds(reserve),
     }
 
 
