@@ -49,42 +49,54 @@ class Failure:
 
 def failure_of(exc: Exception, mailbox: MailboxConfig, clock: Callable[[], datetime]) -> Failure:
     """What ``exc``, raised by ``mailbox``'s pass, means (an unexpected one is logged)."""
+    # Each issue is a literal Hit: core/tests/test_advice.py reads the parameters each code's
+    # raisers supply from these calls.
     if isinstance(exc, AddressNotLinked):
-        hit = _hit("ADDRESS_NOT_LINKED", Side.CRM, address=mailbox.address)
+        hit = Hit(
+            code="ADDRESS_NOT_LINKED",
+            side=Side.CRM,
+            item_id=None,
+            params={"address": mailbox.address},
+        )
         suspends = (MailboxStatus.ADDRESS_NOT_LINKED, "ADDRESS_NOT_LINKED")
         return Failure(outcome="suspended", hit=hit, suspends=suspends)
     if isinstance(exc, AuthError):
         side = side_of(exc)
-        hit = _hit("AUTH_FAILED", side, side=side_name(side), detail=str(exc))
+        hit = Hit(
+            code="AUTH_FAILED",
+            side=side,
+            item_id=None,
+            params={"side": side_name(side), "detail": str(exc)},
+        )
         suspends = (MailboxStatus.SUSPENDED, "AUTH_FAILED")
         return Failure(outcome="suspended", hit=hit, detail=str(exc), suspends=suspends)
     if isinstance(exc, ThrottledError):
         retry_at = clock() + timedelta(seconds=exc.retry_after or 60)
         side = side_of(exc)
-        hit = _hit(
-            "THROTTLED",
-            side,
-            side=side_name(side),
-            retry_at=retry_at.isoformat(timespec="seconds"),
+        hit = Hit(
+            code="THROTTLED",
+            side=side,
+            item_id=None,
+            params={"side": side_name(side), "retry_at": retry_at.isoformat(timespec="seconds")},
         )
         return Failure(outcome="failed", hit=hit, detail=str(exc))
     if isinstance(exc, ServiceUnavailableError | InvalidReplyError):
         side = side_of(exc)
-        hit = _hit(exc.code, side, side=side_name(side), detail=str(exc))
+        hit = Hit(
+            code=exc.code,
+            side=side,
+            item_id=None,
+            params={"side": side_name(side), "detail": str(exc)},
+        )
         return Failure(outcome="failed", hit=hit, detail=str(exc))
     correlation = correlation_id() or "-"
     logger.error("pass for %s failed (correlation id %s)", mailbox.name, correlation, exc_info=exc)
-    hit = _hit(
-        "INTERNAL_ERROR",
-        Side.MAILBOX,
-        correlation_id=correlation,
-        detail=f"{type(exc).__name__}: {exc}",
+    hit = Hit(
+        code="INTERNAL_ERROR",
+        side=Side.MAILBOX,
+        item_id=None,
+        params={"correlation_id": correlation, "detail": f"{type(exc).__name__}: {exc}"},
     )
     return Failure(
         outcome="failed", hit=hit, detail=f"{type(exc).__name__} (correlation id {correlation})"
     )
-
-
-def _hit(code: str, side: Side, /, **params: object) -> Hit:
-    """The mailbox-wide issue ``code`` (about no one item)."""
-    return Hit(code=code, side=side, item_id=None, params=params)
