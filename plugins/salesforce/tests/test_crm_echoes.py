@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceRefusedRequest
 
 from calsync.api import Calsync
 from calsync.config import parse_config
@@ -154,3 +156,26 @@ def test_the_integration_user_changing_a_settled_event_is_not_taken_for_an_echo(
     report, _ = org.sync()
     assert (report.synced_up, report.synced_down) == (0, 1)
     assert org.mail.read(ALICE, up).location == "Room 7"  # type: ignore[union-attr]
+
+
+def test_an_org_that_will_not_say_who_calsync_is_syncs_a_reshaped_value_once(
+    org: Org, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refused(self: Salesforce, path: str, *args: object, **kwargs: object) -> object:
+        raise SalesforceRefusedRequest(f"{self.oauth2_url}{path}", 403, path, [])
+
+    monkeypatch.setattr(Salesforce, "oauth2", refused)
+    up = org.mail.seed(ALICE, meeting("Kick-off", location="Room 1"))
+    org.sync()
+    event = org.event("Kick-off")
+    assert event.ref is not None
+    org.crm.org.update_event(
+        event.ref.id, {"Location": "ROOM 1 (Building A)"}, as_user=org.crm.integration_user
+    )
+    report, _ = org.sync()
+    # Taken for a change: the org's value reaches the mailbox once, and the pass goes on.
+    assert (report.outcome, report.synced_up, report.synced_down) == ("ok", 0, 1)
+    assert org.mail.read(ALICE, up).location == "ROOM 1 (Building A)"  # type: ignore[union-attr]
+    assert "did not say who the integration user is" in caplog.text
+    report, _ = org.sync()
+    assert (report.synced_up, report.synced_down) == (0, 0)

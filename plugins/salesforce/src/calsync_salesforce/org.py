@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 
+from calsync.errors import ProviderError
 from calsync.providers import CrmFeatures
 from calsync_salesforce.connection import Connection
 from calsync_salesforce.payloads import TEXT_LENGTHS, WriteShape
@@ -12,6 +14,8 @@ from calsync_salesforce.schema import TEXT_FIELDS, EventSchema
 from calsync_salesforce.wire import in_chunks, soql_list
 
 __all__ = ["OrgView"]
+
+log = logging.getLogger(__name__)
 
 
 class OrgView:
@@ -49,10 +53,19 @@ class OrgView:
         From the UserInfo endpoint, which answers for the access token's own user, its
         ``user_id`` among the claims ("Query for User Information":
         https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm).
+        When the org refuses the question (a connected app not allowed to ask), the answer is
+        ``""`` for the provider's life: a write the org reshaped is then taken for a change,
+        synced once, and settles. Refused credentials, throttling and outages are raised.
         """
         if self._me is None:
-            info = expect_dict(self.connection.call(lambda sf: sf.oauth2("userinfo")), "userinfo")
-            self._me = str(info.get("user_id") or "")
+            try:
+                answer = self.connection.call(lambda sf: sf.oauth2("userinfo"))
+            except ProviderError as exc:
+                if type(exc) is not ProviderError:
+                    raise
+                log.warning("Salesforce did not say who the integration user is: %s", exc)
+                answer = {}
+            self._me = str(expect_dict(answer, "userinfo").get("user_id") or "")
         return self._me
 
     def remember_zones(self, zones: Mapping[str, str]) -> None:
