@@ -27,6 +27,9 @@ def _handler_for(emulator: RequestHandler, public_base: str) -> type[BaseHTTPReq
         # HTTP/1.1 with Content-Length on every answer: exchangelib and requests keep
         # connections alive and would otherwise wait for the socket to close.
         protocol_version = "HTTP/1.1"
+        # Headers and body go out as two writes; with Nagle's algorithm the second waits
+        # for the client's delayed ACK (about 40 ms on Linux) on every kept-alive request.
+        disable_nagle_algorithm = True
 
         def __getattr__(self, name: str) -> Callable[[], None]:
             # BaseHTTPRequestHandler answers method M with do_M: every method is answered
