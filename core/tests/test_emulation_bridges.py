@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
@@ -217,3 +218,15 @@ def test_an_asgi_app_without_lifespan_is_served(events: list[str]) -> None:
 
     with AsgiEmulator(bare) as emulator:
         assert in_process(emulator).request("OPTIONS", "https://x/").text == "OPTIONS"
+
+
+def test_an_asgi_app_whose_startup_fails_is_named_and_its_loop_stopped() -> None:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        raise ConnectionRefusedError("the mock's database is down")
+        yield
+
+    threads = threading.active_count()
+    with pytest.raises(RuntimeError, match=r"(?s)startup failed: .*database is down"):
+        AsgiEmulator(Starlette(lifespan=lifespan))
+    assert threading.active_count() == threads

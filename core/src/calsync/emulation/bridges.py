@@ -172,7 +172,11 @@ class AsgiEmulator(AppEmulator):
         self._thread.start()
         self._lifespan = _Lifespan(app) if lifespan else None
         if self._lifespan is not None:
-            self._run(self._lifespan.step("startup"))
+            try:
+                self._run(self._lifespan.step("startup"))
+            except BaseException:
+                self._stop_loop()
+                raise
 
     def _run(self, work: Coroutine[Any, Any, _T]) -> _T:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result()
@@ -195,6 +199,9 @@ class AsgiEmulator(AppEmulator):
             return
         if self._lifespan is not None:
             self._run(self._lifespan.step("shutdown"))
+        self._stop_loop()
+
+    def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()
