@@ -90,7 +90,8 @@ def test_wsgi_app_served_in_process_through_every_library(dav: WsgiEmulator) -> 
 def test_wsgi_app_served_over_the_socket_server(dav: WsgiEmulator) -> None:
     with EmulatorServer(dav) as server, requests.Session() as session:
         assert session.put(f"{server.url}/a.ics", data=ICS, timeout=5).status_code == 201
-        assert session.put(f"{server.url}/a.ics", data=ICS, timeout=5).status_code == 204
+        chunked = session.put(f"{server.url}/a.ics", data=iter([ICS[:9], ICS[9:]]), timeout=5)
+        assert chunked.status_code == 204 and dav.app.objects["/a.ics"] == ICS
         listing = session.request("PROPFIND", f"{server.url}/", timeout=5)
         missing = session.get(f"{server.url}/b.ics", timeout=5)
     assert listing.status_code == 207 and "<href>/a.ics</href>" in listing.text

@@ -64,6 +64,9 @@ HTTP_FAULTS: Final = frozenset(
 )
 
 
+_FRAMING: Final = frozenset({"content-length", "transfer-encoding"})
+
+
 class AppEmulator(Emulator):
     """An existing server app as an emulator; subclasses say how to call the app."""
 
@@ -80,9 +83,9 @@ class AppEmulator(Emulator):
 
     def dispatch(self, endpoint: str, request: HttpRequest) -> HttpResponse:
         """Hand ``request`` to the app and return its answer unchanged."""
-        outgoing = httpx.Request(
-            request.method, request.url, headers=dict(request.headers), content=request.body
-        )
+        # The body is whole by now: its framing (chunked, a length) is httpx's to set again.
+        headers = {k: v for k, v in request.headers.items() if k not in _FRAMING}
+        outgoing = httpx.Request(request.method, request.url, headers=headers, content=request.body)
         response, body = self.call_app(outgoing)
         return HttpResponse(status=response.status_code, headers=dict(response.headers), body=body)
 
