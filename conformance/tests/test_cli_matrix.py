@@ -8,6 +8,7 @@ import sys
 
 from calsync.providers import Role
 from calsync_conformance import cases_for
+from calsync_conformance.prechecks import PRECHECKS, prechecks_for
 
 
 def calsync(*args: str) -> subprocess.CompletedProcess[str]:
@@ -31,8 +32,8 @@ def test_json_matrix_for_the_sandbox() -> None:
     results = data["results"]
     assert all(set(r) >= {"case", "provider", "outcome", "reason"} for r in results)
     assert {r["outcome"] for r in results} == {"pass"}
-    crm_cases = {r["case"] for r in results if r["role"] == "crm"}
-    assert crm_cases == {c.id for c in cases_for(Role.CRM)}
+    crm_rows = {r["case"] for r in results if r["role"] == "crm"}
+    assert crm_rows == {c.id for c in cases_for(Role.CRM)} | {p.id for p in prechecks_for(Role.CRM)}
     assert {c.entry for c in cases_for(Role.CRM)} == {f"EX-{n:02d}" for n in range(1, 29)} | {
         "MASS_DELETE_HELD"
     }
@@ -41,5 +42,8 @@ def test_json_matrix_for_the_sandbox() -> None:
 def test_markdown_for_people_and_unknown_providers() -> None:
     done = calsync("conformance", "--provider", "sandbox")
     assert done.returncode == 0 and "| EX-04 | pass | n/a |" in done.stdout
+    rows = [line.split(" | ")[0].strip("| ") for line in done.stdout.splitlines()[2:] if line]
+    assert rows[: len(PRECHECKS)] == list(PRECHECKS), "the pre-checks come first, as they run"
+    assert "| PRE-markers | pass | n/a |" in done.stdout
     missing = calsync("conformance", "--provider", "nosuch")
     assert missing.returncode == 2 and "no conformance harness for nosuch" in missing.stderr

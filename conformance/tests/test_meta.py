@@ -9,6 +9,7 @@ import pytest
 
 from calsync.providers import Role
 from calsync_conformance import CASES, SuiteConfig, cases_for
+from calsync_conformance.prechecks import prechecks_for
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "exceptions.md"
 
@@ -74,11 +75,13 @@ def run_broken(pytester: pytest.Pytester, gaps: dict[str, str]) -> pytest.RunRes
 
 
 EX01_CASES = ("EX-01", "EX-01-flip", "EX-01-trace")
+#: The tests of the suite for a mailbox provider: its pre-checks and its cases.
+MAILBOX_TESTS = len(prechecks_for(Role.MAILBOX)) + len(cases_for(Role.MAILBOX))
 
 
 def test_a_provider_that_leaks_private_items_fails_exactly_ex01(pytester: pytest.Pytester) -> None:
     result = run_broken(pytester, {})
-    result.assert_outcomes(passed=len(cases_for(Role.MAILBOX)) - 3, failed=3)
+    result.assert_outcomes(passed=MAILBOX_TESTS - 3, failed=3)
     result.stdout.fnmatch_lines(
         [f"*FAILED test_broken.py::TestLeaky::test_case[[]{case}[]]*" for case in EX01_CASES],
         consecutive=False,
@@ -91,12 +94,12 @@ def test_a_declared_gap_is_an_expected_failure(pytester: pytest.Pytester) -> Non
     )
     # The gap covers every case checking an aspect of EX-01; one it does not touch (a private
     # CRM event) may pass without failing the build.
-    result.assert_outcomes(passed=len(cases_for(Role.MAILBOX)) - 4, xfailed=3, xpassed=1)
+    result.assert_outcomes(passed=MAILBOX_TESTS - 4, xfailed=3, xpassed=1)
 
 
 def test_a_gap_that_passes_fails_the_build(pytester: pytest.Pytester) -> None:
     result = run_broken(
         pytester, {"EX-14": "declared by mistake, but this provider handles appointments"}
     )
-    result.assert_outcomes(passed=len(cases_for(Role.MAILBOX)) - 4, failed=4)
+    result.assert_outcomes(passed=MAILBOX_TESTS - 4, failed=4)
     result.stdout.fnmatch_lines(["*EX-14*XPASS(strict)*"])

@@ -1,8 +1,9 @@
 """``python -m calsync_conformance``: the matrix EX id x provider (used by ``calsync conformance``).
 
-Exit codes, as ``calsync`` documents them: 0 every case that ran passed (or is a declared
-gap); 1 a case failed, or no case ran at all (``--live`` without credentials skips every
-case, which proves nothing); 2 usage: a provider with no conformance harness.
+Exit codes, as ``calsync`` documents them: 0 every pre-check and case that ran passed
+(``partial`` names what it skipped) or is a declared gap; 1 a pre-check or case failed, or
+none ran at all (``--live`` without credentials skips every case, which proves nothing);
+2 usage: a provider with no conformance harness.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from calsync_conformance.runner import main_args, render_json, render_markdown, run
 
 #: Outcomes that mean a case actually ran.
-RAN = frozenset({"pass", "fail", "gap"})
+RAN = frozenset({"pass", "partial", "fail", "gap"})
 
 
 def main() -> int:

@@ -25,6 +25,8 @@ from calsync.plugins import load_registry
 from calsync.providers import Role
 from calsync.sandbox.harness import SandboxCrmHarness, SandboxMailboxHarness
 from calsync_conformance.config import SuiteConfig
+from calsync_conformance.partial import record_partial
+from calsync_conformance.prechecks import PreCheck, RuleBroken
 from calsync_conformance.registry import Case
 from calsync_conformance.scenario import Scenario
 
@@ -60,7 +62,32 @@ class ProviderConformance:
             harness = spec.offline()
         return harness
 
-    def test_case(self, case: Case, harness: Harness, tmp_path: Path) -> None:
+    def test_precheck(
+        self, precheck: PreCheck, harness: Harness, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
+        """Check one rule of the contracts; runs before the cases (pytest keeps this order)."""
+        capabilities = load_registry().provider(self.role, harness.provider_name).capabilities
+        missing = precheck.requires - capabilities
+        if missing:
+            harness.close()
+            pytest.skip(
+                f"not applicable: {harness.provider_name} lacks {', '.join(sorted(missing))}"
+            )
+        scenario = self._scenario(harness, tmp_path)
+        broken = None
+        try:
+            precheck.check(scenario)
+        except RuleBroken as exc:
+            broken = str(exc)
+        finally:
+            scenario.close()
+        if broken is not None:
+            pytest.fail(broken, pytrace=False)
+        record_partial(request.node, scenario.skipped)
+
+    def test_case(
+        self, case: Case, harness: Harness, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
         """Run one case with the provider under test and the sandbox as its counterpart."""
         capabilities = load_registry().provider(self.role, harness.provider_name).capabilities
         missing = case.missing(self.role, capabilities)
@@ -69,15 +96,19 @@ class ProviderConformance:
             pytest.skip(
                 f"not applicable: {harness.provider_name} lacks {', '.join(sorted(missing))}"
             )
-        mail: MailboxHarness = (
-            harness if isinstance(harness, MailboxHarness) else SandboxMailboxHarness()
-        )
-        crm: CrmHarness = harness if isinstance(harness, CrmHarness) else SandboxCrmHarness()
-        scenario = Scenario(role=self.role, mail=mail, crm=crm, workdir=tmp_path)
+        scenario = self._scenario(harness, tmp_path)
         try:
             case.run(scenario)
         finally:
             scenario.close()
+        record_partial(request.node, scenario.skipped)
+
+    def _scenario(self, harness: Harness, tmp_path: Path) -> Scenario:
+        mail: MailboxHarness = (
+            harness if isinstance(harness, MailboxHarness) else SandboxMailboxHarness()
+        )
+        crm: CrmHarness = harness if isinstance(harness, CrmHarness) else SandboxCrmHarness()
+        return Scenario(role=self.role, mail=mail, crm=crm, workdir=tmp_path)
 
 
 class MailboxProviderConformance(ProviderConformance):

@@ -1,7 +1,9 @@
 """Running the suite for installed providers and reporting the matrix EX id x provider.
 
-Outcomes: ``pass``, ``fail``, ``gap`` (a declared known gap, with its reason) and
-``n/a`` (the provider lacks a capability the case needs, named in the reason).
+Rows: the pre-checks (``PRE-<rule>``, run first), then the cases. Outcomes: ``pass``,
+``partial`` (it ran, but a capability gate skipped the parts named in the reason), ``fail``,
+``gap`` (a declared known gap, with its reason) and ``n/a`` (the provider lacks a capability
+the case needs, named in the reason).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import pytest
 
 from calsync.plugins import load_registry
 from calsync.providers import Role
+from calsync_conformance.partial import PARTIAL, partial_of
+from calsync_conformance.prechecks import PRECHECKS
 
 __all__ = ["Result", "render_json", "render_markdown", "run"]
 
@@ -64,6 +68,8 @@ class _Collector:
                     "fail",
                     report.longreprtext.strip().splitlines()[-1] if report.longreprtext else "",
                 )
+            elif (skipped := partial_of(report)) is not None:
+                outcome, reason = PARTIAL, f"skipped {skipped}"
             else:
                 outcome, reason = "pass", ""
             self.results.append(
@@ -135,16 +141,22 @@ def render_markdown(providers: list[dict[str, str]], results: list[Result]) -> s
         "|---|" + "---|" * len(columns),
     ]
     notes: list[str] = []
-    for case in sorted({r.case for r in results}):
+    for case in sorted({r.case for r in results}, key=_row_order):
         row = []
         for name, role in columns:
             cell = cells.get((case, name, role))
             text = "n/a" if cell is None else cell.outcome
-            if cell is not None and cell.outcome in ("gap", "fail", "n/a") and cell.reason:
+            if cell is not None and cell.outcome != "pass" and cell.reason:
                 notes.append(f"- {case} {name} ({role}), {cell.outcome}: {cell.reason}")
             row.append(text)
         lines.append(f"| {case} | " + " | ".join(row) + " |")
     return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
+
+
+def _row_order(case: str) -> tuple[int, str]:
+    """Pre-checks first, in the order they run; then the cases by id."""
+    order = list(PRECHECKS)
+    return (order.index(case), "") if case in order else (len(order), case)
 
 
 def main_args(argv: Sequence[str]) -> dict[str, Any]:

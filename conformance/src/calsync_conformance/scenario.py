@@ -51,6 +51,8 @@ class Scenario:
         # Whole hours, so every service keeps the times exactly.
         self.now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         self._app: Calsync | None = None
+        #: Parts of the case a capability gate skipped: the case reports ``partial``.
+        self.skipped: list[str] = []
 
     # -- the organisation -------------------------------------------------------------------
 
@@ -64,6 +66,23 @@ class Scenario:
         """What the provider under test declares."""
         provider = self._crm if self.role is Role.CRM else self.mailbox_provider("alice")
         return provider.capabilities
+
+    def supports(self, capability: Capability, part: str, *, side: Role | None = None) -> bool:
+        """Whether the provider on ``side`` (default: the one under test) has ``capability``.
+
+        A case gates a part of itself on this; when it answers no, ``part`` is recorded and
+        the case reports ``partial`` instead of ``pass``. The sandbox counterpart has every
+        capability.
+        """
+        if (side or self.role) is not self.role or capability in self.capabilities:
+            return True
+        self.skipped.append(f"{part} (needs {capability})")
+        return False
+
+    @property
+    def crm_provider(self) -> CrmProvider:
+        """The CRM provider calsync uses."""
+        return self._crm
 
     def add_mailbox(self, name: str, *, crm_user: bool = True) -> str:
         """A synced mailbox ``<name>@example.com`` (and its CRM user); returns the address."""

@@ -160,7 +160,7 @@ def modes(s: Scenario) -> None:
     assert matched.links.who_ids == (contact,)
     [issue] = s.issues()
     assert issue.code == "UNRESOLVED" and issue.item_id == unmatched and not s.flagged(unmatched)
-    if s.role is Role.CRM or Capability.DESIGNATION in s.capabilities:
+    if s.supports(Capability.DESIGNATION, "Designate mode", side=Role.MAILBOX):
         s.configure(mode=SyncMode.DESIGNATE, designate_category="Salesforce")
         s.mail.seed(alice, s.item("Chosen", days=4, categories=("Salesforce",)))
         s.mail.seed(alice, s.item("Not chosen", days=5))

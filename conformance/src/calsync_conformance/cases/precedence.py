@@ -88,7 +88,7 @@ def zones(s: Scenario) -> None:
     alice = s.add_mailbox("alice")
     kolkata = s.item("Kolkata call", zone="Asia/Kolkata")
     s.mail.seed(alice, kolkata)
-    if s.role is Role.CRM or Capability.RECURRENCE in s.capabilities:
+    if s.supports(Capability.RECURRENCE, "a series in a zone", side=Role.MAILBOX):
         # Zones matter to a CRM where it repeats an event: the series keeps the listed zone.
         s.mail.seed(
             alice,

@@ -142,7 +142,7 @@ def special_kinds(s: Scenario) -> None:
     long = s.mail.seed(alice, s.item("Sabbatical", hours=24 * 15))
     fine = s.mail.seed(alice, s.item("Trade fair", days=30, hours=24 * 14))
     special = None
-    if s.role is Role.CRM or Capability.SPECIAL_EVENT_TYPES in s.capabilities:
+    if s.supports(Capability.SPECIAL_EVENT_TYPES, "an out-of-office item", side=Role.MAILBOX):
         special = s.mail.seed(alice, s.item("Away", days=3, event_type=EventType.OUT_OF_OFFICE))
     s.settle()
     assert [e.subject for e in s.crm_events()] == ["Trade fair"]

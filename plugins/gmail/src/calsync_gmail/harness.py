@@ -137,12 +137,8 @@ class GmailHarness(MailboxHarness):
         return self._item(address, event)
 
     def items(self, address: str) -> tuple[CalendarItem, ...]:
-        """Every live single and series master."""
-        return tuple(
-            self._item(address, e)
-            for e in self.emulator.events(address)
-            if not e.get("recurringEventId")
-        )
+        """Every live single, series master and exception (a changed instance)."""
+        return tuple(self._item(address, e) for e in self.emulator.events(address))
 
     def _patch(
         self, address: str, event_id: str, current: CalendarItem, changes: dict[str, Any]
