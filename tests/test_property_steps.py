@@ -108,3 +108,12 @@ def test_a_reset_keeps_changes_no_pass_saw(
     check(machine)
     machine.reset_after_a_crm_delete(gone=crm[1], edited=mail[1], killed=killed)
     check(machine)
+
+
+@pytest.mark.parametrize("crm_side", [False, True], ids=["mailbox-cursor", "crm-cursor"])
+def test_an_expired_cursor_is_reconciled_in_full(machine: SyncMachine, crm_side: bool) -> None:
+    machine.person_creates_in_mailbox(day=1, private=False, zone="Europe/Berlin")
+    machine.person_creates_in_crm(day=2, private=False)
+    check(machine)
+    machine.a_pass_after_the_cursor_expired(crm_side=crm_side)
+    check(machine)

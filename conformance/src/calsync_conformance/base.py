@@ -66,19 +66,12 @@ class ProviderConformance:
         self, precheck: PreCheck, harness: Harness, tmp_path: Path, request: pytest.FixtureRequest
     ) -> None:
         """Check one rule of the contracts; runs before the cases (pytest keeps this order)."""
-        capabilities = load_registry().provider(self.role, harness.provider_name).capabilities
-        missing = precheck.requires - capabilities
-        if missing:
-            harness.close()
-            pytest.skip(
-                f"not applicable: {harness.provider_name} lacks {', '.join(sorted(missing))}"
-            )
-        scenario = self._scenario(harness, tmp_path)
+        scenario = self._start(precheck, harness, tmp_path)
         broken = None
         try:
             precheck.check(scenario)
         except RuleBroken as exc:
-            broken = str(exc)
+            broken = str(exc)  # failed outside the handler: one message, no chained one
         finally:
             scenario.close()
         if broken is not None:
@@ -89,21 +82,22 @@ class ProviderConformance:
         self, case: Case, harness: Harness, tmp_path: Path, request: pytest.FixtureRequest
     ) -> None:
         """Run one case with the provider under test and the sandbox as its counterpart."""
-        capabilities = load_registry().provider(self.role, harness.provider_name).capabilities
-        missing = case.missing(self.role, capabilities)
-        if missing:
-            harness.close()
-            pytest.skip(
-                f"not applicable: {harness.provider_name} lacks {', '.join(sorted(missing))}"
-            )
-        scenario = self._scenario(harness, tmp_path)
+        scenario = self._start(case, harness, tmp_path)
         try:
             case.run(scenario)
         finally:
             scenario.close()
         record_partial(request.node, scenario.skipped)
 
-    def _scenario(self, harness: Harness, tmp_path: Path) -> Scenario:
+    def _start(self, check: Case | PreCheck, harness: Harness, tmp_path: Path) -> Scenario:
+        """The scenario for ``check``, or a skip naming what the provider lacks for it."""
+        capabilities = load_registry().provider(self.role, harness.provider_name).capabilities
+        missing = check.missing(self.role, capabilities)
+        if missing:
+            harness.close()
+            pytest.skip(
+                f"not applicable: {harness.provider_name} lacks {', '.join(sorted(missing))}"
+            )
         mail: MailboxHarness = (
             harness if isinstance(harness, MailboxHarness) else SandboxMailboxHarness()
         )

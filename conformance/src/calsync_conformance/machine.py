@@ -1,21 +1,14 @@
-"""A Hypothesis state machine: random edits on both sides, faults and killed passes.
+"""A Hypothesis state machine: random edits on both sides, faults, expired cursors, killed passes.
 
 Use it for any pair of providers (their harnesses)::
 
     from calsync_conformance.machine import machine_for
     TestMine = machine_for(MyMailboxHarness, SandboxCrmHarness, examples=10, steps=15)
 
-
-After the faults clear and two clean passes:
-- every syncable item has exactly one counterpart (no duplicates);
-- nothing was deleted that a person did not delete, and nothing a person deleted came back;
-- both sides agree on every synced field;
-- no sync write made the mailbox send an invitation, update or cancellation;
-- every unsyncable item has exactly one open issue and its marker;
-- nothing of a private item is on the CRM side, in the state database or in the logs;
-  nor in any request the CRM received (its subject, or its attendee even as a lookup);
-  an item turned private has no CRM copy left;
-- a side wiped at once deletes nothing on the other side until the person confirms.
+After every step the invariants of :mod:`calsync_conformance.invariants` hold; and a side
+wiped at once deletes nothing on the other side until the person confirms. A service that
+forgets a delta cursor (an expired cursor) makes the next pass reconcile in full, with no
+duplicate and nothing lost.
 
 Bounded for CI; set CALSYNC_PROPERTY_EXAMPLES (and CALSYNC_PROPERTY_STEPS) for long runs.
 A failure prints the shrunk sequence of steps.
@@ -25,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import logging
 import os
 import tempfile
@@ -36,13 +28,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    Bundle,
-    RuleBasedStateMachine,
-    consumes,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, rule
 
 from calsync.api import Calsync
 from calsync.config import Config, CrmConfig, MailboxConfig
@@ -51,67 +37,16 @@ from calsync.engine.sync_pass import MASS_DELETE_MINIMUM
 from calsync.harness import CrmHarness, MailboxHarness
 from calsync.model import CalendarItem, Participant, Privacy
 from calsync.policy import Policy
-from calsync.state import State, schema
-from calsync.timezones import TimeZoneMatcher, salesforce_zones
+from calsync.state import State
+from calsync_conformance.invariants import ALICE, SECRET, Invariants, synced_pairs
+from calsync_conformance.kills import FAULTS, KILLS, Killed, KillOnce
 
-ALICE = "alice@example.com"
+__all__ = ["ALICE", "KILLS", "SECRET", "SyncMachine", "machine_for"]
+
 START = datetime(2027, 6, 7, 8, tzinfo=UTC)
-SECRET = "Confidential-"
-FAULTS = [
-    FaultKind.THROTTLE,
-    FaultKind.AUTH_EXPIRED,
-    FaultKind.SERVER_ERROR,
-    FaultKind.TIMEOUT,
-    FaultKind.MALFORMED,
-    FaultKind.PARTIAL_FAILURE,
-]
-
-#: How a pass after a reset ends: not at all (the invariants' passes run it), or killed
-#: (which side, and in which call).
-KILLS: list[tuple[bool, str] | None] = [
-    None,
-    (True, "write"),
-    (True, "pull"),
-    (False, "write"),
-    (False, "pull"),
-    (False, "set_markers"),
-]
 
 
-class Killed(BaseException):
-    """The process died mid-pass."""
-
-
-class KillOnce:
-    """Proxies a provider; its ``method`` dies once, after doing its work."""
-
-    def __init__(self, target: Any, method: str) -> None:
-        self.target, self.method, self.armed = target, method, True
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self.target, name)
-        if name != self.method:
-            return attribute
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            result = attribute(*args, **kwargs)
-            if self.armed:
-                self.armed = False
-                raise Killed(name)
-            return result
-
-        return call
-
-
-_ZONES = TimeZoneMatcher(salesforce_zones())
-
-
-def _unsyncable_zone(zone: str | None) -> bool:
-    """Whether the CRM has no equivalent of ``zone`` (the machine's one kind of refusal)."""
-    return bool(zone) and not _ZONES.match(zone or "").ok
-
-
-class SyncMachine(RuleBasedStateMachine):
+class SyncMachine(Invariants, RuleBasedStateMachine):
     """One mailbox and its CRM; subclasses set the harness factories (see :func:`machine_for`)."""
 
     mail_items = Bundle("mail_items")
@@ -263,7 +198,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.app.sync()  # whatever was pending is synced first
         mail = {i.ref.id: i for i in self.mail.items(ALICE) if i.ref}
         crm = {i.ref.id: i for i in self.crm.items(self.owner) if i.ref}
-        pairs = _pairs(mail, crm)
+        pairs = synced_pairs(mail, crm)
         if crm_side:
             for crm_id in crm:
                 self.crm.remove(crm_id)
@@ -309,6 +244,26 @@ class SyncMachine(RuleBasedStateMachine):
         harness.restore_credentials()
         if self.app.status().mailboxes[0].suspended_by:
             self.app.enable("alice")
+        self.clock.advance(60)
+
+    @rule(crm_side=st.booleans())
+    def a_pass_after_the_cursor_expired(self, crm_side: bool) -> None:
+        """The service forgot the delta cursor: the pass lists everything and reconciles.
+
+        A cursor is in hand and a person changed something since; the invariants then check
+        that nothing came twice and nothing was lost.
+        """
+        self.app.sync()
+        if crm_side:
+            self.person_creates_in_crm(day=next(self.counter) % 20, private=False)
+        else:
+            self.person_creates_in_mailbox(
+                day=next(self.counter) % 20, private=False, zone="Europe/Berlin"
+            )
+        harness = self.crm if crm_side else self.mail
+        harness.inject(FaultKind.CURSOR_EXPIRED, endpoint="pull")
+        self.app.sync()
+        harness.clear_faults()
         self.clock.advance(60)
 
     @rule(crm_side=st.booleans(), method=st.sampled_from(["write", "set_markers", "pull"]))
@@ -376,120 +331,6 @@ class SyncMachine(RuleBasedStateMachine):
         self.app.reset("alice")
         if killed is not None:
             self.a_pass_killed(*killed)
-
-    # -- the invariants ------------------------------------------------------------------------
-
-    @invariant()
-    def converges(self) -> None:
-        # The invariants hold once the faults clear: a fault no pass took yet (a batch failure
-        # armed while nothing was written) must not fail the two clean passes.
-        self.mail.clear_faults()
-        self.crm.clear_faults()
-        for _ in range(2):
-            self.app.sync()
-        if self.app.status().mailboxes[0].suspended_by:
-            self.app.enable("alice")
-            self.app.sync()
-        mail = {i.ref.id: i for i in self.mail.items(ALICE) if i.ref}
-        crm = {i.ref.id: i for i in self.crm.items(self.owner) if i.ref}
-        # Nothing a person did not delete is gone.
-        assert set(self.alive_mail) <= set(mail), "a mailbox item disappeared"
-        syncable_mail = {
-            i: m for i, m in mail.items() if not m.is_private and not _unsyncable_zone(m.zone)
-        }
-        private_crm = {i for i, c in crm.items() if c.is_private}
-        # Exactly one counterpart each: a pair is tied by the id either item carries.
-        pairs = _pairs(mail, crm)
-        for item_id in syncable_mail:
-            partners = [c for c, m in pairs if m == item_id]
-            assert len(partners) == 1, f"mailbox item {item_id} has counterparts {partners}"
-        for crm_id in crm.keys() - private_crm:
-            partners = [m for c, m in pairs if c == crm_id]
-            assert len(partners) == 1, f"CRM event {crm_id} has counterparts {partners}"
-        # Both sides agree on the synced fields.
-        for crm_id, mail_id in pairs:
-            pair, event = mail[mail_id], crm[crm_id]
-            if pair.is_private or _unsyncable_zone(pair.zone):
-                continue
-            assert (pair.subject, pair.start, pair.end, pair.location) == (
-                event.subject,
-                event.start,
-                event.end,
-                event.location,
-            )
-        self._nothing_deleted_comes_back(mail, crm, pairs)
-        # No sync write made the mailbox mail anyone.
-        assert self.mail.invitations_sent() == 0, "a sync write sent invitations or updates"
-        # Every unsyncable item has exactly one open issue and its marker.
-        issues = self.app.issues("alice")
-        for item_id, item in mail.items():
-            if not item.is_private and _unsyncable_zone(item.zone):
-                mine = [i for i in issues if i.item_id == item_id]
-                assert [i.code for i in mine] == ["UNSUPPORTED_TIME_ZONE"], mine
-                assert self.mail.marker(ALICE, item_id).flagged
-        # Private content is nowhere on the CRM side, in state or in the logs.
-        leaked = [
-            c.subject for c in crm.values() if c.subject.startswith(SECRET) and not c.is_private
-        ]
-        assert not leaked, leaked
-        with self.app.state.engine.connect() as conn:
-            dump = json.dumps(
-                [
-                    list(map(str, row))
-                    for t in schema.metadata.sorted_tables
-                    for row in conn.execute(t.select())
-                ]
-            )
-        assert SECRET not in dump
-        assert not any(SECRET in record for record in self.records)
-
-    def _nothing_deleted_comes_back(
-        self,
-        mail: dict[str, CalendarItem],
-        crm: dict[str, CalendarItem],
-        pairs: set[tuple[str, str]],
-    ) -> None:
-        """Every item is one a person made and kept, or the copy of one."""
-        for mail_id in mail.keys() - self.alive_mail.keys():
-            assert any(c in self.alive_crm for c, m in pairs if m == mail_id), (
-                f"mailbox item {mail_id} ({mail[mail_id].subject}) copies nothing alive"
-            )
-        for crm_id in crm.keys() - self.alive_crm.keys():
-            assert any(m in self.alive_mail for c, m in pairs if c == crm_id), (
-                f"CRM event {crm_id} ({crm[crm_id].subject}) copies nothing alive"
-            )
-
-    @invariant()
-    def privacy_holds_on_the_service_side(self) -> None:
-        # Runs after `converges` (invariants run in name order), once its passes are done.
-        self.watched |= {
-            text
-            for item in self.mail.items(ALICE)
-            if item.is_private
-            for text in (item.subject, *item.people)
-            if text != ALICE
-        }
-        watched = self.watched - self.exposed
-        received = self.crm.received()
-        for request in received[self.requests_seen :]:
-            leaked = [text for text in watched if text in request]
-            assert not leaked, f"the CRM received {leaked}: {request[:300]}"
-        self.requests_seen = len(received)
-        for record in self.records[self.records_seen :]:
-            leaked = [text for text in watched if text in record]
-            assert not leaked, f"a log line shows {leaked}: {record[:300]}"
-        self.records_seen = len(self.records)
-        mail = {i.ref.id: i for i in self.mail.items(ALICE) if i.ref}
-        crm = {i.ref.id: i for i in self.crm.items(self.owner) if i.ref}
-        copies = [(c, m) for c, m in _pairs(mail, crm) if mail[m].is_private]
-        assert not copies, f"items turned private kept their CRM copies: {copies}"
-
-
-def _pairs(mail: dict[str, CalendarItem], crm: dict[str, CalendarItem]) -> set[tuple[str, str]]:
-    """(CRM id, mailbox id) of each synced pair, tied by the id either item carries."""
-    pairs = {(m.counterpart_id, mail_id) for mail_id, m in mail.items() if m.counterpart_id in crm}
-    pairs |= {(crm_id, c.counterpart_id) for crm_id, c in crm.items() if c.counterpart_id in mail}
-    return {(c, m) for c, m in pairs if c is not None and m is not None}
 
 
 class _Collect(logging.Handler):

@@ -52,8 +52,9 @@ def test_occurrences(harness: GmailHarness) -> None:
     series = harness.seed(ALICE, weekly("Weekly"))
     moved = harness.edit_occurrence(ALICE, series, at(17, 9), subject="Special")
     harness.remove_occurrence(ALICE, series, at(24, 9))
-    (master,) = harness.items(ALICE)  # singles and masters only
+    master, listed = harness.items(ALICE)  # singles, masters and exceptions, as created
     assert master.recurrence is not None and master.recurrence.exclusions == (at(24, 9),)
+    assert listed.ref is not None and listed.ref.id == moved
     exception = harness.read(ALICE, moved)
     assert exception is not None and exception.kind is ItemKind.EXCEPTION
     assert (exception.subject, exception.series_id, exception.original_start) == (

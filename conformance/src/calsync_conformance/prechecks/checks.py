@@ -104,7 +104,7 @@ ORDER: Final = (("Charlie", 3), ("Alpha", 1), ("Bravo", 2))
 @precheck(
     "PRE-order",
     "the harness's items() lists items in the order they were created",
-    anchor="creation-order",
+    anchor="item-order",
     roles=BOTH,
 )
 def creation_order(s: Scenario) -> None:
@@ -134,7 +134,7 @@ def _shown(label: str, before: CalendarItem | None, after: CalendarItem | None) 
     "PRE-markers",
     "what the harness reads back and what the provider pulls hide calsync's markers: "
     "the item looks as it did before it was marked",
-    anchor="read-back-hides-markers",
+    anchor="markers-on-read-back",
     roles=MAILBOX,
     requires={Capability.MARKERS},
 )
@@ -158,9 +158,9 @@ def read_back_hides_markers(s: Scenario) -> None:
 
 @precheck(
     "PRE-edit",
-    "the harness's edit() changes an item's zone, and turns a single item into a series "
-    "and a series into a single item, as a person can",
-    anchor="editing-kind-recurrence-and-zone",
+    "the harness's edit() changes an item's zone (keeping its instants), and turns a single "
+    "item into a series and a series into a single item, as a person can",
+    anchor="editing-items",
     roles=MAILBOX,
 )
 def edit_kind_recurrence_zone(s: Scenario) -> None:
@@ -170,10 +170,13 @@ def edit_kind_recurrence_zone(s: Scenario) -> None:
     held = s.mail.read(alice, zoned)
     expect(held is not None, "the item is gone after edit(zone=...)")
     assert held is not None
-    rules = to_zoneinfo(held.zone)
     expect(
-        rules is not None and rules.utcoffset(held.start) == _offset("America/New_York", held),
+        _offset(held.zone, held) == _offset("America/New_York", held),
         f"edit(zone='America/New_York') read back as zone {held.zone!r}",
+    )
+    expect(
+        (held.start, held.end) == (s.at(1), s.at(1) + timedelta(hours=1)),
+        f"edit(zone=...) alone moved the item to {held.start} to {held.end}; it keeps the instants",
     )
     if not s.supports(Capability.RECURRENCE, "kind and recurrence edits"):
         return
@@ -198,7 +201,8 @@ def edit_kind_recurrence_zone(s: Scenario) -> None:
     )
 
 
-def _offset(zone: str, item: CalendarItem) -> timedelta | None:
+def _offset(zone: str | None, item: CalendarItem) -> timedelta | None:
+    """The UTC offset of ``zone`` (an IANA or Windows id) at the item's start."""
     rules = to_zoneinfo(zone)
     return None if rules is None else rules.utcoffset(item.start)  # type: ignore[arg-type]
 
@@ -214,7 +218,7 @@ def _kind_of(item: CalendarItem | None) -> str:
     "PRE-occurrence",
     "write() addresses an occurrence with no id of its own by item.series_id and "
     "item.original_start: an update makes it an exception, a delete excludes it",
-    anchor="occurrence-writes-without-a-target",
+    anchor="occurrences",
     roles=MAILBOX,
     requires={Capability.RECURRENCE},
 )
@@ -269,9 +273,9 @@ def occurrence_writes_without_a_target(s: Scenario) -> None:
 
 @precheck(
     "PRE-cursor",
-    "pull() with a cursor the service no longer accepts raises CursorExpiredError "
-    "(or the service still answers it in full); no change is lost",
-    anchor="expired-cursors",
+    "pull() with a cursor the service no longer accepts raises CursorExpiredError; "
+    "pull(None) then lists everything, nothing lost",
+    anchor="cursors-and-expiry",
     roles=BOTH,
 )
 def expired_cursor(s: Scenario) -> None:
@@ -279,19 +283,25 @@ def expired_cursor(s: Scenario) -> None:
     cursor = _pull(s, None).cursor
     expect(cursor, "pull(None) returned no cursor")
     later = _seed(s, s.item("After the cursor"))
-    s.tested.inject(FaultKind.CURSOR_EXPIRED)
+    # "pull" names the request that reads changes, as the sandbox's endpoints do.
+    s.tested.inject(FaultKind.CURSOR_EXPIRED, endpoint="pull")
     try:
-        delta: Delta | None = _pull(s, cursor)
+        answered = _pull(s, cursor)
     except CursorExpiredError:
-        delta = None
+        pass
+    else:
+        listed = "with" if later in {i.ref.id for i in answered.changed if i.ref} else "without"
+        expect(
+            False,
+            f"pull() answered the expired cursor ({listed} the item created since) instead of "
+            "raising calsync.errors.CursorExpiredError; the harness's inject() must arm the "
+            "fault on the request that reads changes when asked for endpoint 'pull'",
+        )
     finally:
         s.tested.clear_faults()
-    if delta is None:
-        delta = _pull(s, None)
-        expect(delta.full, "after CursorExpiredError, pull(None) is not marked full")
-    ids = {i.ref.id for i in delta.changed if i.ref}
+    full = _pull(s, None)
+    expect(full.full, "after CursorExpiredError, pull(None) is not marked full")
     expect(
-        later in ids,
-        f"pull() answered the expired cursor without the item created since ({later}): "
-        "raise calsync.errors.CursorExpiredError instead",
+        later in {i.ref.id for i in full.changed if i.ref},
+        f"after CursorExpiredError, pull(None) misses the item created since ({later})",
     )

@@ -56,6 +56,10 @@ class PreCheck:
         """Where the rule is explained: ``docs/writing-a-provider.md#<anchor>``."""
         return f"{GUIDE}#{self.anchor}"
 
+    def missing(self, role: Role, capabilities: frozenset[Capability]) -> frozenset[Capability]:
+        """The capabilities the pre-check needs that a provider of ``role`` lacks."""
+        return self.requires - capabilities if role in self.roles else frozenset()
+
     def check(self, scenario: Scenario) -> None:
         """Run the check; a broken rule (or a harness or provider that raises) fails it.
 

@@ -51,6 +51,10 @@ _DENIABLE: Final[Mapping[str, tuple[str, ...]]] = {
     "recurrence": ("IsRecurrence", *PATTERN_FIELDS),
 }
 
+#: The suite arms faults on the sandbox's endpoint names; "pull" is where a pull learns that
+#: its cursor is too old (getDeleted: 400 INVALID_REPLICATION_DATE under CURSOR_EXPIRED).
+_GENERIC_ENDPOINTS: Final[Mapping[str, str]] = {"pull": "sobjects.deleted"}
+
 
 class SalesforceCrmHarness(CrmHarness):
     """Drives an in-process Salesforce emulator.
@@ -246,7 +250,9 @@ class SalesforceCrmHarness(CrmHarness):
 
     def inject(self, kind: FaultKind, **options: Any) -> None:
         """Arm a fault on the emulator (options as in :class:`~calsync.emulation.Fault`)."""
-        self.emulator.faults.arm(Fault(kind=FaultKind(kind), **options))
+        endpoint = options.pop("endpoint", None)
+        endpoint = _GENERIC_ENDPOINTS.get(endpoint, endpoint) if endpoint else None
+        self.emulator.faults.arm(Fault(kind=FaultKind(kind), endpoint=endpoint, **options))
 
     def clear_faults(self) -> None:
         """Disarm every fault."""
