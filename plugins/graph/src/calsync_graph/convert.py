@@ -36,11 +36,11 @@ from calsync.model import (
     ResponseStatus,
     ShowAs,
 )
+from calsync.outlook_patterns import UnsupportedRule, from_rrule, rule_as_written
 from calsync.providers import SYNCED_FIELDS
 from calsync.recurrence import Recurrence
 from calsync.timezones import to_zoneinfo, windows
 from calsync_graph import properties
-from calsync_graph.recurrence import UnsupportedRule, from_rrule, pattern_key, to_rrule
 
 __all__ = ["PROVIDER", "Reading", "graph_zone", "ref_of", "to_core", "to_graph"]
 
@@ -176,17 +176,6 @@ def _exclusions(data: dict[str, Any], start: Any, tz: tzinfo, all_day: bool) -> 
     return tuple(found)
 
 
-def _rule(data: dict[str, Any], stored: str | None, start: date, tz: tzinfo) -> str:
-    current = data["recurrence"]
-    if stored:
-        try:
-            if pattern_key(from_rrule(stored, start, tz)) == pattern_key(current):
-                return stored
-        except (UnsupportedRule, ValueError):
-            pass
-    return to_rrule(current)
-
-
 def to_core(data: dict[str, Any], reading: Reading) -> CalendarItem:
     """The core item for a Graph event (as ``GET /events/{id}`` answers it)."""
     zone, tz = _zone(data, reading)
@@ -201,8 +190,11 @@ def to_core(data: dict[str, Any], reading: Reading) -> CalendarItem:
     values: dict[str, Any] = {}
     if kind is ItemKind.SERIES and data.get("recurrence"):
         try:
-            rule = _rule(
-                data, extended.get(properties.RULE.lower()), start if all_day else start.date(), tz
+            rule = rule_as_written(
+                extended.get(properties.RULE.lower()),
+                data["recurrence"],
+                start if all_day else start.date(),
+                tz,
             )
         except (UnsupportedRule, KeyError, ValueError) as exc:
             raise InvalidItemError("recurrence", str(exc)) from None
@@ -301,9 +293,10 @@ def to_graph(
     if item.kind is ItemKind.SERIES and item.recurrence is not None and (series or fields is None):
         tz = to_zoneinfo(zone) or UTC
         local = item.start.astimezone(tz).date() if isinstance(item.start, datetime) else item.start
-        values["recurrence"] = from_rrule(
-            item.recurrence.rule, local, tz, None if item.is_all_day else graph_zone(zone)
-        )
+        recurrence = from_rrule(item.recurrence.rule, local, tz, service="Microsoft 365")
+        if not item.is_all_day and (name := graph_zone(zone)):
+            recurrence["range"]["recurrenceTimeZone"] = name
+        values["recurrence"] = recurrence
     body = {
         key: values[key]
         for name in FIELDS

@@ -31,12 +31,7 @@ from calsync.model import (
     ResponseStatus,
 )
 from calsync.recurrence import Recurrence
-from calsync_exchange.conversions.recurrence import (
-    UnsupportedRule,
-    from_rrule,
-    pattern_key,
-    to_rrule,
-)
+from calsync_exchange.conversions.recurrence import UnsupportedRule, rule_as_written
 from calsync_exchange.conversions.values import privacy_of, response_of, show_as_of
 from calsync_exchange.properties import COUNTERPART, RULE
 from calsync_exchange.services import Fetched
@@ -128,19 +123,6 @@ def _times(fetched: Fetched, start: ZoneReading, end: ZoneReading) -> tuple[Any,
     return first, last
 
 
-def _rule(item: EwsItem, start: date, tz: tzinfo | None) -> str:
-    """The stored rule while the pattern is still the one it maps to, else the pattern's."""
-    current = item.recurrence
-    stored = getattr(item, RULE, None)
-    if stored:
-        try:
-            if pattern_key(from_rrule(stored, start, tz)) == pattern_key(current):
-                return str(stored)
-        except (UnsupportedRule, ValueError):
-            pass
-    return to_rrule(current)
-
-
 def _recurrence(item: EwsItem, first: Any, zone: ZoneReading, all_day: bool) -> Recurrence:
     tz = zone.tz or UTC
     start = first if all_day else first.date()
@@ -148,7 +130,7 @@ def _recurrence(item: EwsItem, first: Any, zone: ZoneReading, all_day: bool) -> 
         _moment(d.start, tz, all_day) for d in item.deleted_occurrences or () if d.start is not None
     )
     try:
-        rule = _rule(item, start, zone.tz)
+        rule = rule_as_written(getattr(item, RULE, None), item.recurrence, start, zone.tz)
     except UnsupportedRule as exc:
         raise InvalidItemError("recurrence", str(exc)) from None
     return Recurrence(rule=rule, exclusions=exclusions, zone=None if all_day else zone.zone_id)
