@@ -15,13 +15,22 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Self
+from typing import Any, Final, Self
 
-__all__ = ["LEASE_TIME", "Holder", "Lease", "LeaseLost"]
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from calsync.errors import StateError
+from calsync.state import schema
+from calsync.state.transactions import Transactional
+
+__all__ = ["LEASE_TIME", "Holder", "Lease", "LeaseLost", "LeaseStore"]
 
 #: How long a lease lasts unless renewed (a pass renews it between its steps). Only a holder
 #: on another host that died mid-pass keeps a mailbox waiting this long.
 LEASE_TIME: Final = timedelta(hours=1)
+#: How often taking a lease starts over when other processes change it meanwhile.
+_LEASE_ATTEMPTS: Final = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +91,73 @@ class LeaseLost(Exception):
         """Name the lease as the other process now holds it."""
         super().__init__(f"{lease.holder} took over the sync of {lease.mailbox}")
         self.lease = lease
+
+
+class LeaseStore(Transactional):
+    """Every mailbox's lease (part of :class:`~calsync.state.State`)."""
+
+    def take_lease(
+        self, mailbox: str, holder: Holder, *, now: datetime, ttl: timedelta
+    ) -> Lease | None:
+        """Take (or renew) ``mailbox``'s lease for ``holder``; None, or the lease of the holder in the way.
+
+        Exactly one process gets it: on SQLite the read and the write happen under the
+        database's write lock; on PostgreSQL a row inserted or changed by another process
+        meanwhile makes the attempt start over. A database that cannot be written (locked
+        past the busy timeout, read-only) raises :class:`StateError`: no pass starts.
+        """
+        table = schema.leases
+        with self.database.translated():
+            for _ in range(_LEASE_ATTEMPTS):
+                try:
+                    with self.database.begin(write=True) as conn:
+                        row = (
+                            conn.execute(select(table).where(table.c.mailbox == mailbox))
+                            .mappings()
+                            .first()
+                        )
+                        if row is None:
+                            conn.execute(
+                                insert(table).values(
+                                    mailbox=mailbox, holder=str(holder), expires_at=now + ttl
+                                )
+                            )
+                            return None
+                        current = _lease(row)
+                        if not current.is_free_for(holder, now):
+                            return current
+                        # Only if nobody took it since it was read: the holder is part of the match.
+                        taken = conn.execute(
+                            update(table)
+                            .where(table.c.mailbox == mailbox, table.c.holder == row["holder"])
+                            .values(holder=str(holder), expires_at=now + ttl)
+                        )
+                        if taken.rowcount == 1:
+                            return None
+                except IntegrityError:
+                    pass  # another process inserted it first: read it again
+        raise StateError(
+            f"the lease of mailbox {mailbox} in {self.database.name} changed hands "
+            f"{_LEASE_ATTEMPTS} times while being taken; try again"
+        )
+
+    def lease(self, mailbox: str) -> Lease | None:
+        """``mailbox``'s lease as stored (possibly expired)."""
+        table = schema.leases
+        with self._tx(write=False) as conn:
+            row = conn.execute(select(table).where(table.c.mailbox == mailbox)).mappings().first()
+        return None if row is None else _lease(row)
+
+    def release_lease(self, mailbox: str, holder: Holder) -> None:
+        """Give ``mailbox``'s lease up, if ``holder`` still holds it."""
+        table = schema.leases
+        with self._tx() as conn:
+            conn.execute(
+                delete(table).where(table.c.mailbox == mailbox, table.c.holder == str(holder))
+            )
+
+
+def _lease(row: Any) -> Lease:
+    return Lease(
+        mailbox=row["mailbox"], holder=Holder.parse(row["holder"]), expires_at=row["expires_at"]
+    )

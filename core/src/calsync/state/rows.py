@@ -6,22 +6,15 @@ from dataclasses import fields
 from typing import Any
 
 from calsync.issues import Issue, Source
-from calsync.state.lease import Holder, Lease
 from calsync.state.records import Link, LinkKind
 
-__all__ = ["inserted_id", "issue", "lease", "link", "link_values"]
+__all__ = ["inserted_id", "issue", "link", "link_values"]
 
 
 def inserted_id(result: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-def lease(row: Any) -> Lease:
-    return Lease(
-        mailbox=row["mailbox"], holder=Holder.parse(row["holder"]), expires_at=row["expires_at"]
-    )
 
 
 def link(row: Any) -> Link:
