@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 
 from calsync.emulation import Fault, FaultKind, HttpRequest, HttpResponse
+from calsync.emulation.answers import FrontAnswers
 from calsync_exchange.emulator.auth import BASIC_CHALLENGE, BEARER_CHALLENGE
 from calsync_exchange.emulator.errors import SoapFault
 from calsync_exchange.emulator.soap import CONTENT_TYPE, ServerBuild, fault_body
@@ -46,6 +47,14 @@ TRUNCATED_SOAP = (
     b'<?xml version="1.0" encoding="utf-8"?>'
     b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Hea'
 )
+#: EWS's 5xx answers are IIS's pages (or a load balancer's), never SOAP.
+EWS_ANSWERS = FrontAnswers(
+    malformed=TRUNCATED_SOAP,
+    content_type=CONTENT_TYPE,
+    page=lambda status: ERROR_PAGES.get(status, IIS_ERROR_PAGE),
+    always_a_page=True,
+)
+TOKEN_ANSWERS = FrontAnswers(malformed=b'{"token_type": "Bea', content_type="application/json")
 
 
 def _json(status: int, payload: dict[str, object], **headers: str) -> HttpResponse:
@@ -75,12 +84,9 @@ def render_token_fault(fault: Fault) -> HttpResponse:
                 "error_description": "AADSTS7000222: The provided client secret keys are expired.",
             },
         )
-    if fault.kind is FaultKind.TIMEOUT:
-        return HttpResponse(timeout=True)
-    if fault.kind is FaultKind.MALFORMED:
-        return HttpResponse(
-            status=200, headers={"Content-Type": "application/json"}, body=b'{"token_type": "Bea'
-        )
+    answer = TOKEN_ANSWERS.answer(fault)
+    if answer is not None:
+        return answer
     return _json(
         500,
         {"error": "server_error", "error_description": "AADSTS90033: A transient error occurred."},
@@ -104,13 +110,6 @@ def render_ews_fault(fault: Fault, request: HttpRequest, build: ServerBuild) -> 
         if bearer:
             headers["x-ms-diagnostics"] = '2000003;reason="The token has expired."'
         return HttpResponse(status=401, headers=headers)
-    if fault.kind is FaultKind.TIMEOUT:
-        return HttpResponse(timeout=True)
-    if fault.kind is FaultKind.MALFORMED:
-        return HttpResponse(status=200, headers={"Content-Type": CONTENT_TYPE}, body=TRUNCATED_SOAP)
-    status = fault.status(500)
-    return HttpResponse(
-        status=status,
-        headers={"Content-Type": "text/html; charset=utf-8", **fault.retry_after_header()},
-        body=ERROR_PAGES.get(status, IIS_ERROR_PAGE),
-    )
+    answer = EWS_ANSWERS.answer(fault) or EWS_ANSWERS.error_page(fault)
+    assert answer is not None  # EWS_ANSWERS has a page
+    return answer

@@ -30,6 +30,7 @@ import math
 from datetime import timedelta
 
 from calsync.emulation import Clock, Fault, FaultKind, HttpResponse
+from calsync.emulation.answers import FrontAnswers
 from calsync_gmail.emulator._errors import (
     JSON_TYPE,
     ApiError,
@@ -80,12 +81,6 @@ def _throttle(fault: Fault, style: Style, clock: Clock) -> HttpResponse:
 
 def _server_error(fault: Fault, style: Style) -> HttpResponse:
     status, headers = fault.status(), fault.retry_after_header()
-    if fault.html:
-        return HttpResponse(
-            status=status,
-            headers={"content-type": "text/html; charset=UTF-8", **headers},
-            body=google_error_page(status),
-        )
     message = "The service is currently unavailable." if status == 503 else "Backend Error"
     return ApiError(status, "backendError", message, headers=headers).response(style)
 
@@ -104,6 +99,10 @@ def google_error_page(status: int) -> bytes:
         "  <p>The server encountered a temporary error and could not complete your request."
         "<p>Please try again in 30 seconds.  <ins>That's all we know.</ins>\n"
     ).encode()
+
+
+#: The front end's answers: a truncated JSON body, Google's own HTML error page.
+ANSWERS = FrontAnswers(malformed=MALFORMED_BODY, content_type=JSON_TYPE, page=google_error_page)
 
 
 def _token_endpoint_fault(fault: Fault) -> HttpResponse | None:
@@ -129,10 +128,7 @@ def simple_fault(endpoint: str, fault: Fault, clock: Clock) -> HttpResponse | No
         return _throttle(fault, style, clock)
     if fault.kind is FaultKind.AUTH_EXPIRED:
         return invalid_credentials().response(style)
-    if fault.kind is FaultKind.SERVER_ERROR:
+    answer = ANSWERS.answer(fault)
+    if answer is None and fault.kind is FaultKind.SERVER_ERROR:
         return _server_error(fault, style)
-    if fault.kind is FaultKind.TIMEOUT:
-        return HttpResponse(timeout=True)
-    if fault.kind is FaultKind.MALFORMED:
-        return HttpResponse(headers={"content-type": JSON_TYPE}, body=MALFORMED_BODY)
-    return None
+    return answer

@@ -21,6 +21,7 @@ from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 from calsync.emulation import Clock, Emulator, Fault, FaultKind, HttpRequest, HttpResponse
+from calsync.emulation.answers import FrontAnswers
 from calsync_graph.emulator.auth import App, Directory, oauth_error
 from calsync_graph.emulator.delta import delta
 from calsync_graph.emulator.errors import GraphError, error_body, json_response
@@ -38,6 +39,15 @@ _TEXT: Final = re.compile(r'outlook\.body-content-type\s*=\s*"?text"?', re.IGNOR
 Route = Callable[[Call, list[str], dict[str, Any]], tuple[int, Any]]
 
 #: (method, path pattern under /users/{id}) -> endpoint name.
+#: What a proxy in front of Graph answers for a 5xx; the token endpoint has none in front.
+ANSWERS: Final = FrontAnswers(
+    malformed=b'{"value": [',
+    content_type="application/json",
+    page=lambda status: (
+        f"<html><head><title>{status} Service Unavailable</title></head><body></body></html>"
+    ).encode(),
+)
+TOKEN_ANSWERS: Final = FrontAnswers(malformed=b'{"value": [', content_type="application/json")
 ROUTES: Final[list[tuple[str, re.Pattern[str], str]]] = [
     ("GET", re.compile(r"^/calendar$", re.I), "calendar.get"),
     ("GET", re.compile(r"^(?:/calendar)?/calendarview/delta(?:\(\))?$", re.I), "delta"),
@@ -281,12 +291,9 @@ class GraphEmulator(Emulator):
         """Answer an armed fault as Graph (or the token endpoint) would."""
         now = self.clock.now()
         kind = fault.kind
-        if kind is FaultKind.TIMEOUT:
-            return HttpResponse(timeout=True)
-        if kind is FaultKind.MALFORMED:
-            return HttpResponse(
-                status=200, headers={"Content-Type": "application/json"}, body=b'{"value": ['
-            )
+        common = (TOKEN_ANSWERS if endpoint in self.separate_endpoints else ANSWERS).answer(fault)
+        if common is not None:
+            return common
         if endpoint in self.separate_endpoints:
             return self._token_fault(kind, fault, now)
         rid = request.headers.get("client-request-id", "")
@@ -331,13 +338,6 @@ class GraphEmulator(Emulator):
         # SERVER_ERROR: 500 unless the fault names 502/503/504; an HTML page is what a proxy
         # in front of the service answers.
         status, headers = fault.status(500), fault.retry_after_header()
-        if fault.html:
-            page = f"<html><head><title>{status} Service Unavailable</title></head><body></body></html>"
-            return HttpResponse(
-                status=status,
-                headers={"Content-Type": "text/html", **headers},
-                body=page.encode("utf-8"),
-            )
         code = "generalException" if status == 500 else "ServiceUnavailable"
         message = "The service is temporarily unavailable."
         return json_response(status, error_body(code, message, now, rid), headers)

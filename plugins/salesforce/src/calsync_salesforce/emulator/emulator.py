@@ -76,14 +76,11 @@ class SalesforceEmulator(Emulator):
     def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
         """Answer an armed fault in Salesforce's shape (see :mod:`.faults`)."""
         headers = self._limit_header()
-        if fault.kind is FaultKind.TIMEOUT:
-            return HttpResponse(timeout=True)
-        if fault.kind is FaultKind.MALFORMED:
-            return faults.malformed_response(headers)
+        common = faults.ANSWERS.answer(fault, headers)
+        if common is not None:
+            return common
         if fault.kind is FaultKind.SERVER_ERROR:
             headers.update(fault.retry_after_header())
-            if fault.html:
-                return faults.error_page(fault.status(503), headers)
         if fault.kind is FaultKind.CURSOR_EXPIRED:
             self.org.cursors.expire_all()
         if fault.kind is FaultKind.THROTTLE:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 
 from calsync.emulation import Fault, FaultKind, HttpResponse
+from calsync.emulation.answers import FrontAnswers
 from calsync_salesforce.emulator.errors import SalesforceError, invalid_session, request_limit
 
 #: The pages answered in front of the org: the maintenance page (Salesforce knowledge
@@ -42,6 +43,14 @@ ERROR_PAGES = {
 MALFORMED_BODY = (
     b"<html><head><title>Service Unavailable</title></head>"
     b"<body>The service is temporarily unavailable.</body></html>"
+)
+#: The org's answers in front of the API: an HTML page where JSON was expected (MALFORMED),
+#: the maintenance page or the edge's 502 (SERVER_ERROR ``html``, 503 unless named).
+ANSWERS = FrontAnswers(
+    malformed=MALFORMED_BODY,
+    content_type="text/html;charset=UTF-8",
+    page=lambda status: ERROR_PAGES.get(status, MALFORMED_BODY),
+    default_status=503,
 )
 
 
@@ -90,24 +99,6 @@ def error_response(error: SalesforceError, headers: dict[str, str]) -> HttpRespo
         status=error.status,
         headers={"Content-Type": "application/json;charset=UTF-8", **headers},
         body=json.dumps(error.wire()).encode("utf-8"),
-    )
-
-
-def error_page(status: int, headers: dict[str, str]) -> HttpResponse:
-    """``status`` with an HTML page, as Salesforce's edge answers while the org is down."""
-    return HttpResponse(
-        status=status,
-        headers={**headers, "Content-Type": "text/html;charset=UTF-8"},
-        body=ERROR_PAGES.get(status, MALFORMED_BODY),
-    )
-
-
-def malformed_response(headers: dict[str, str]) -> HttpResponse:
-    """200 with a body that is not JSON."""
-    return HttpResponse(
-        status=200,
-        headers={"Content-Type": "text/html;charset=UTF-8", **headers},
-        body=MALFORMED_BODY,
     )
 
 
