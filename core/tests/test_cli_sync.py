@@ -115,3 +115,24 @@ def test_user_errors_exit_2_without_traceback(config: Path, tmp_path: Path) -> N
     assert code == 2 and "no mailbox named 'nobody'; configured: alice, zoe" in out
     code, out = run("status", "--config", str(tmp_path / "missing.toml"))
     assert code == 2 and "cannot read the configuration" in out
+
+
+def test_sync_is_one_round_the_crm_read_once_for_every_mailbox(tmp_path: Path) -> None:
+    Sandbox.forget("round")
+    world = Sandbox.named("round")
+    people = [f"p{n}@example.com" for n in range(4)]
+    for address in people:
+        world.crm.add_user(address)
+    path = tmp_path / "calsync.toml"
+    path.write_text(
+        f'state = "sqlite:///{tmp_path / "state.db"}"\n'
+        '[crm]\nprovider = "sandbox"\nsettings = { world = "round" }\n'
+        '[mailbox_defaults]\nprovider = "sandbox"\nsettings = { world = "round" }\n'
+        + "".join(f'[[mailboxes]]\naddress = "{a}"\n' for a in people)
+    )
+    done = CliRunner().invoke(main, ["sync", "--config", str(path), "--json"])
+    assert done.exit_code == 0, done.output
+    assert [r["outcome"] for r in json.loads(done.output)] == ["ok"] * 4
+    asked = [call.split(" ", 1)[0] for call in world.crm.received]
+    # who owns each address: one batched lookup for the four, not one per mailbox
+    assert asked.count("users") == 1 and asked.count("features") == 1, asked

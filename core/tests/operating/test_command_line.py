@@ -133,14 +133,17 @@ def test_timestamps_are_iso_8601_everywhere(config: Path) -> None:
 
 # -- advice in the issue's own words ---------------------------------------------------------
 
-REVOKED = SEED + "_world.crm.revoked = True\n"
+#: Every mailbox's own credentials refused (a CRM credential refused suspends the whole
+#: organisation instead, with the organisation's advice).
+REVOKED = SEED + "_world.mailboxes.revoked.add('*')\n"
 
 
 def test_advice_is_rendered_with_the_issues_parameters_in_table_and_json(config: Path) -> None:
     first = REVOKED + then("sync", "--config", str(config))
     table = run(config, "issues", prelude=first)
     expected = (
-        "Renew the credentials for the CRM connection, then run `calsync enable --mailbox alice`"
+        "Renew the credentials for the mailbox connection, then run "
+        "`calsync enable --mailbox alice`"
     )
     assert table.code == 1 and expected in table.out
     assert "`calsync enable --mailbox bob`" in table.out

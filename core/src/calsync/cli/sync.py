@@ -83,7 +83,6 @@ def command(
 def _round(
     app: Calsync, names: list[str], allow_mass_delete: bool, *, quiet: bool
 ) -> list[PassReport]:
-    reports: list[PassReport] = []
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -95,10 +94,15 @@ def _round(
         disable=quiet or not console.is_terminal,
     ) as progress:
         task = progress.add_task("syncing", total=len(names))
-        for name in names:
-            progress.update(task, description=f"syncing {name}")
-            reports += app.sync(name, allow_mass_delete=allow_mass_delete)
-            progress.advance(task)
+        begun: list[str] = []
+
+        def turn(name: str) -> None:
+            progress.update(task, completed=len(begun), description=f"syncing {name}")
+            begun.append(name)
+
+        # One round for all of them: the CRM is read once for every pass (docs/operating.md).
+        reports = app.engine.run(names, allow_mass_delete=allow_mass_delete, progress=turn)
+        progress.update(task, completed=len(names))
     return reports
 
 

@@ -159,12 +159,19 @@ class Engine:
     # -- running -----------------------------------------------------------------------------
 
     def run(
-        self, names: Sequence[str] | None = None, *, allow_mass_delete: bool = False
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        allow_mass_delete: bool = False,
+        progress: Callable[[str], None] | None = None,
     ) -> list[PassReport]:
-        """Run one round: a pass for each mailbox named (all configured ones by default)."""
+        """Run one round: a pass for each mailbox named (all configured ones by default).
+
+        :param progress: told each mailbox's name as its turn comes (a progress bar).
+        """
         chosen = [self.roster.named(n) for n in names] if names else list(self.roster.mailboxes())
         with self.notifications.held():
-            return run_round(self, chosen, allow_mass_delete=allow_mass_delete)
+            return run_round(self, chosen, allow_mass_delete=allow_mass_delete, progress=progress)
 
     def read_organisation(
         self, mailboxes: Sequence[MailboxConfig], *, mailbox_changes: bool = True

@@ -186,6 +186,13 @@ def read_organisation(
         # Every pass reads by itself and records the failure where it is (THROTTLED, ...).
         logger.warning("reading the organisation failed (%s); each pass reads by itself", exc)
         return OrgRound(calls=call.calls.total(), failure=str(exc))
+    except Exception as exc:
+        # A provider's own bug stops no round (EX-24): each pass meets it and records an
+        # INTERNAL_ERROR with its correlation id.
+        logger.warning(
+            "reading the organisation failed (%s); each pass reads by itself", type(exc).__name__
+        )
+        return OrgRound(calls=call.calls.total(), failure=type(exc).__name__)
     facts = OrgFacts(features=features, owners=owners, read_at=fresh.read_at if fresh else now)
     return OrgRound(
         features=features, owners=owners, crm=read, calls=call.calls.total(), facts=facts

@@ -10,7 +10,7 @@ holds back the other mailboxes of its tenant until the next round; other tenants
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
@@ -34,9 +34,16 @@ THROTTLED_DETAIL: Final = (
 
 
 def run_round(
-    engine: Engine, chosen: Sequence[MailboxConfig], *, allow_mass_delete: bool
+    engine: Engine,
+    chosen: Sequence[MailboxConfig],
+    *,
+    allow_mass_delete: bool,
+    progress: Callable[[str], None] | None = None,
 ) -> list[PassReport]:
-    """Run the round for ``chosen``: one report per mailbox, in order."""
+    """Run the round for ``chosen``: one report per mailbox, in order.
+
+    ``progress`` is told each mailbox's name as its turn comes.
+    """
     engine.crm_features = None  # read once per run
     started = engine.clock()
     org = engine.read_organisation(chosen)
@@ -51,6 +58,8 @@ def run_round(
     # mailboxes wait for the next round; other tenants' go on.
     throttled: set[str] = set()
     for mailbox in chosen:
+        if progress is not None:
+            progress(mailbox.name)
         if refused:  # the organisation waits: no pass runs, nothing is marked
             reports.append(
                 PassReport(mailbox=mailbox.name, outcome="suspended", detail=SUSPENDED_DETAIL)
