@@ -22,7 +22,7 @@ from calsync.engine.plan import Hit
 from calsync.issues import definition
 from calsync.notify import Notification, NotificationKind, Notifier, digest
 from calsync.plugins import Registry
-from calsync.state import State, notices
+from calsync.state import State
 from calsync.state.records import MailboxState
 
 __all__ = ["FAILURES_BEFORE_NOTICE", "Notifications"]
@@ -101,8 +101,8 @@ class Notifications:
                 self._send_together(notifications)
             return
         for notification in notifications:
-            notices.hold(self._state, notification)
-        notices.send_due(self._state, self._clock(), interval.total_seconds(), self._send_together)
+            self._state.hold_notice(notification)
+        self._state.send_due_notices(self._clock(), interval, self._send_together)
 
     def _send_together(self, notifications: Sequence[Notification]) -> None:
         self._send(notifications[0] if len(notifications) == 1 else digest(notifications))

@@ -2,9 +2,10 @@
 
 :class:`State` (:mod:`.store`) is the only way the rest of calsync reads or writes it,
 one store per concern: links, leases, cursors, outbox, issues, mailbox status, pass
-history. Several writes can be grouped with :meth:`State.atomic`, which the engine uses so
-that the results of a batch of writes, the removal of their outbox entries and the links
-they create are committed together or not at all.
+history, notifications waiting for a digest. Several writes can be grouped with
+:meth:`State.atomic`, which the engine uses so that the results of a batch of writes, the
+removal of their outbox entries and the links they create are committed together or not
+at all.
 """
 
 from calsync.state.database import BUSY_TIMEOUT

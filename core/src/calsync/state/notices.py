@@ -4,71 +4,73 @@ With ``[notify] digest_interval``, what a round would tell people waits in the s
 database until the interval since the last digest has passed; then it goes out as one
 message. Kept in the database, a restart neither loses what waits nor sends it twice, and
 several processes (workers) share one schedule: the digest is taken, sent and recorded
-in one transaction, so a second process finds nothing left to send. (Functions of the
-state package: they use :class:`~calsync.state.State`'s own transactions.)
+in one transaction, so a second process finds nothing left to send.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import RowMapping, delete, insert, select, update
 
 from calsync.notify import Notification, NotificationKind
-from calsync.state import State, schema
+from calsync.state import schema
+from calsync.state.transactions import Transactional
 
-__all__ = ["hold", "send_due"]
+__all__ = ["NoticeStore"]
 
 #: The ``calsync_meta`` key of when the last digest went out.
 _SENT_AT = "digest_sent_at"
 
 
-def hold(state: State, notification: Notification) -> None:
-    """Keep ``notification`` for the next digest."""
-    with state._tx() as conn:
-        conn.execute(
-            insert(schema.notices).values(
-                kind=str(notification.kind),
-                mailbox=notification.mailbox,
-                address=notification.address,
-                summary=notification.summary,
-                advice=notification.advice,
-                at=notification.at,
+class NoticeStore(Transactional):
+    """Notifications waiting for the next digest (part of :class:`~calsync.state.State`)."""
+
+    def hold_notice(self, notification: Notification) -> None:
+        """Keep ``notification`` for the next digest."""
+        with self._tx() as conn:
+            conn.execute(
+                insert(schema.notices).values(
+                    kind=str(notification.kind),
+                    mailbox=notification.mailbox,
+                    address=notification.address,
+                    summary=notification.summary,
+                    advice=notification.advice,
+                    at=notification.at,
+                )
             )
-        )
 
+    def send_due_notices(
+        self,
+        now: datetime,
+        interval: timedelta,
+        send: Callable[[Sequence[Notification]], None],
+    ) -> int:
+        """Send what is held if ``interval`` passed since the last digest; return how many.
 
-def send_due(
-    state: State,
-    now: datetime,
-    interval_seconds: float,
-    send: Callable[[Sequence[Notification]], None],
-) -> int:
-    """Send what is held, if ``interval_seconds`` passed since the last digest; return how many.
-
-    ``send`` gets the held notifications, oldest first, inside the transaction that then
-    forgets them and records the time: killed while sending, nothing is lost.
-    """
-    with state.atomic(), state._tx() as conn:
-        last = conn.execute(
-            select(schema.meta.c.value).where(schema.meta.c.key == _SENT_AT)
-        ).scalar_one_or_none()
-        if last is not None and (now - datetime.fromisoformat(last)).total_seconds() < (
-            interval_seconds
-        ):
-            return 0
-        rows = conn.execute(select(schema.notices).order_by(schema.notices.c.id)).all()
-        if not rows:
-            return 0
-        send([_notification(row._mapping) for row in rows])
-        conn.execute(delete(schema.notices).where(schema.notices.c.id <= rows[-1].id))
-        values = {"key": _SENT_AT, "value": now.isoformat()}
-        if last is None:
-            conn.execute(insert(schema.meta).values(**values))
-        else:
-            conn.execute(update(schema.meta).where(schema.meta.c.key == _SENT_AT).values(**values))
-        return len(rows)
+        ``send`` gets the held notifications, oldest first, inside the transaction that then
+        forgets them and records the time: killed while sending, nothing is lost.
+        """
+        meta, notices = schema.meta, schema.notices
+        with self.atomic(), self._tx() as conn:
+            last = conn.execute(
+                select(meta.c.value).where(meta.c.key == _SENT_AT)
+            ).scalar_one_or_none()
+            if last is not None and now - datetime.fromisoformat(last) < interval:
+                return 0
+            rows = conn.execute(select(notices).order_by(notices.c.id)).all()
+            if not rows:
+                return 0
+            send([_notification(row._mapping) for row in rows])
+            conn.execute(delete(notices).where(notices.c.id <= rows[-1].id))
+            if last is None:
+                conn.execute(insert(meta).values(key=_SENT_AT, value=now.isoformat()))
+            else:
+                conn.execute(
+                    update(meta).where(meta.c.key == _SENT_AT).values(value=now.isoformat())
+                )
+            return len(rows)
 
 
 def _notification(values: RowMapping) -> Notification:

@@ -2,7 +2,8 @@
 
 The links (:mod:`.links`), the leases (:mod:`.lease`), the cursors (:mod:`.cursors`), the
 outbox (:mod:`.outbox`), the issues (:mod:`.issues`), each mailbox's status
-(:mod:`.mailboxes`) and the pass history (:mod:`.history`) share one database and its
+(:mod:`.mailboxes`), the pass history (:mod:`.history`) and the notifications waiting
+for a digest (:mod:`.notices`) share one database and its
 transactions (:mod:`.transactions`). Opening creates the schema on first use and brings an
 earlier version up to this one.
 """
@@ -21,12 +22,22 @@ from calsync.state.issues import IssueStore
 from calsync.state.lease import LeaseStore
 from calsync.state.links import LinkStore
 from calsync.state.mailboxes import MailboxStore
+from calsync.state.notices import NoticeStore
 from calsync.state.outbox import OutboxStore
 
 __all__ = ["State", "check_database"]
 
 
-class State(LinkStore, LeaseStore, CursorStore, OutboxStore, IssueStore, MailboxStore, PassHistory):
+class State(
+    LinkStore,
+    LeaseStore,
+    CursorStore,
+    OutboxStore,
+    IssueStore,
+    MailboxStore,
+    PassHistory,
+    NoticeStore,
+):
     """Access to one state database.
 
     Every failure of the database leaves it as a :class:`~calsync.errors.StateError` naming
