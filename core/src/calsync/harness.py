@@ -18,6 +18,10 @@ Markers on read-back
 Editing items
     :meth:`MailboxHarness.edit` supports kind, recurrence and zone changes besides plain
     fields, as a person makes them in their calendar app.
+Seeding (a wire sample, optional)
+    :meth:`Harness.wire_sample` and :meth:`Harness.wire` let the suite compare what the
+    provider writes, and what the harness seeds, with the record the service documents
+    for :data:`WIRE_ITEM`.
 
 Seeding, reading and editing go to the service's store directly, never through the
 provider's credentials: they work while :meth:`Harness.revoke_credentials` holds, and
@@ -30,13 +34,15 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, final
+from datetime import datetime
+from typing import Any, ClassVar, Final, final
+from zoneinfo import ZoneInfo
 
 from calsync.emulation import FaultKind
 from calsync.model import CalendarItem, Moment
 from calsync.providers import CrmProvider, MailboxProvider, Role
 
-__all__ = ["CrmHarness", "Endpoint", "Harness", "MailboxHarness", "MarkerView"]
+__all__ = ["WIRE_ITEM", "CrmHarness", "Endpoint", "Harness", "MailboxHarness", "MarkerView"]
 
 
 @final
@@ -69,6 +75,17 @@ class Endpoint:
     environment: Mapping[str, str]
     #: Stops serving.
     stop: Callable[[], None]
+
+
+#: The item the ``PRE-wire`` pre-check writes through the provider and seeds through the
+#: harness: one hour at 10:00 Berlin summer time (08:00 UTC), "Wire sample" in "Room 1".
+WIRE_ITEM: Final = CalendarItem(
+    start=datetime(2027, 6, 7, 10, tzinfo=ZoneInfo("Europe/Berlin")),
+    end=datetime(2027, 6, 7, 11, tzinfo=ZoneInfo("Europe/Berlin")),
+    subject="Wire sample",
+    location="Room 1",
+    zone="Europe/Berlin",
+)
 
 
 class Harness(abc.ABC):
@@ -119,6 +136,25 @@ class Harness(abc.ABC):
         raise NotImplementedError(
             f"the {self.provider_name} harness cannot serve its service over a socket"
         )
+
+    def wire_sample(self) -> Mapping[str, Any] | None:
+        """The fields the service holds for :data:`WIRE_ITEM`, as its API shows them.
+
+        Written by hand from the service's documentation, never computed with the
+        provider's code (nested mappings are compared field by field, other values
+        exactly). The ``PRE-wire`` pre-check compares it with what :meth:`wire` shows after
+        the provider wrote the item and after the harness seeded it, which catches a
+        conversion mistake made the same way in both directions. ``None``: no sample (the
+        pre-check does not apply).
+        """
+        return None
+
+    def wire(self, item_id: str, address: str | None = None) -> Mapping[str, Any]:
+        """The item ``item_id`` as the service's API shows it (JSON fields), not converted.
+
+        ``address`` names the mailbox (``None`` for a CRM). Needed with :meth:`wire_sample`.
+        """
+        raise NotImplementedError(f"the {self.provider_name} harness shows no wire records")
 
 
 class MailboxHarness(Harness):

@@ -7,12 +7,15 @@ names the one rule it breaks.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
+
+import pytest
 
 from calsync.emulation import FaultKind
 from calsync.errors import CursorExpiredError
+from calsync.harness import WIRE_ITEM
 from calsync.markers import Marker, MarkerChange, is_marker_label
 from calsync.model import CalendarItem, ItemKind
 from calsync.providers import Capability, Delta, Role, Write
@@ -305,3 +308,48 @@ def expired_cursor(s: Scenario) -> None:
         later in {i.ref.id for i in full.changed if i.ref},
         f"after CursorExpiredError, pull(None) misses the item created since ({later})",
     )
+
+
+#: What the provider must read back from the documented record exactly as WIRE_ITEM has it.
+READ_BACK: Final = ("subject", "start", "end", "location")
+
+
+@precheck(
+    "PRE-wire",
+    "what the provider writes and what the harness seeds for a known item (WIRE_ITEM) is "
+    "the record the service documents, and the provider reads that record back as the item",
+    anchor="seeding",
+    roles=BOTH,
+)
+def wire_sample(s: Scenario) -> None:
+    expected = s.tested.wire_sample()
+    if expected is None:
+        pytest.skip(f"not applicable: the {s.tested.provider_name} harness has no wire_sample()")
+    _, user = _alice(s)
+    mailbox = s.addresses["alice"] if s.role is Role.MAILBOX else None
+    item = WIRE_ITEM if mailbox else WIRE_ITEM.evolve(owner=user)
+    provider = s.mailbox_provider("alice") if mailbox else s.crm_provider
+    [written] = provider.write([Write.create(item)])
+    expect(written.ok and written.ref, f"write() refused WIRE_ITEM: {written.failure}")
+    assert written.ref is not None
+    seeded = _seed(s, item)
+    for who, item_id in (("the provider wrote", written.ref.id), ("the harness seeded", seeded)):
+        wrong = _differences(expected, s.tested.wire(item_id, mailbox))
+        expect(not wrong, f"{who} {'; '.join(wrong)}")
+    held = provider.fetch([seeded]).get(seeded)
+    expect(held is not None, f"fetch() does not find the seeded WIRE_ITEM {seeded}")
+    for name in READ_BACK:
+        got = getattr(held, name)
+        expect(got == getattr(item, name), f"the provider reads the record's {name} as {got!r}")
+
+
+def _differences(expected: Mapping[str, Any], held: Mapping[str, Any], path: str = "") -> list[str]:
+    """Where ``held`` differs from ``expected`` (only the fields ``expected`` names)."""
+    wrong = []
+    for key, want in expected.items():
+        got = held.get(key, "nothing")
+        if isinstance(want, Mapping) and isinstance(got, Mapping):
+            wrong += _differences(want, got, f"{path}{key}.")
+        elif got != want:
+            wrong.append(f"{path}{key} {got!r} where the service documents {want!r}")
+    return wrong

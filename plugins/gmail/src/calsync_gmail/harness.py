@@ -15,6 +15,7 @@ Calendar batch that carries them).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Final
 
 from calsync.emulation import Fault, FaultKind
@@ -128,6 +129,27 @@ class GmailHarness(MailboxHarness):
             item, event_id=event_id, calendar_zone=self._zone(address), organizer=True
         )
         return self.emulator.seed_event(address, body)
+
+    def wire_sample(self) -> Mapping[str, Any]:
+        """:data:`~calsync.harness.WIRE_ITEM` as the Calendar API documents the event.
+
+        ``start`` / ``end`` are EventDateTime objects: ``dateTime`` RFC 3339 with the offset,
+        ``timeZone`` the IANA name; the title is ``summary`` (Events resource, Calendar API v3).
+        """
+        return {
+            "summary": "Wire sample",
+            "location": "Room 1",
+            "start": {"dateTime": "2027-06-07T10:00:00+02:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2027-06-07T11:00:00+02:00", "timeZone": "Europe/Berlin"},
+            "status": "confirmed",
+        }
+
+    def wire(self, item_id: str, address: str | None = None) -> Mapping[str, Any]:
+        """The event resource as ``events.get`` returns it."""
+        event = self.emulator.event(address or "", item_id)
+        if event is None:
+            raise KeyError(f"no event {item_id} in {address}")
+        return event
 
     def read(self, address: str, item_id: str) -> CalendarItem | None:
         """The item as the service holds it (markers stripped from the body)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any, Final
 
@@ -198,6 +199,27 @@ class GraphHarness(MailboxHarness):
             for moment in item.recurrence.exclusions:
                 self.remove_occurrence(address, event.id, moment)
         return event.id
+
+    def wire_sample(self) -> Mapping[str, Any]:
+        """:data:`~calsync.harness.WIRE_ITEM` as Graph documents the event resource.
+
+        Without a ``Prefer: outlook.timezone`` header Graph returns ``start`` and ``end`` in
+        UTC (dateTimeTimeZone: "2027-06-07T08:00:00.0000000", "UTC"); the zone the event was
+        created in is ``originalStartTimeZone`` (event resource, Microsoft Graph v1.0).
+        """
+        return {
+            "subject": "Wire sample",
+            "location": {"displayName": "Room 1"},
+            "start": {"dateTime": "2027-06-07T08:00:00.0000000", "timeZone": "UTC"},
+            "end": {"dateTime": "2027-06-07T09:00:00.0000000", "timeZone": "UTC"},
+            "isAllDay": False,
+            "type": "singleInstance",
+        }
+
+    def wire(self, item_id: str, address: str | None = None) -> Mapping[str, Any]:
+        """The event resource as ``GET /users/{address}/events/{id}`` returns it."""
+        mailbox = self._mailbox(address or "")
+        return render(mailbox.events[item_id], owner=mailbox.address)
 
     def read(self, address: str, item_id: str) -> CalendarItem | None:
         """The item as the provider would report it (``None`` when gone)."""

@@ -242,6 +242,30 @@ class SalesforceCrmHarness(CrmHarness):
         """Delete an event as its owner would (a series header takes its occurrences)."""
         self.org.delete_record("Event", item_id)
 
+    def wire_sample(self) -> Mapping[str, Any]:
+        """:data:`~calsync.harness.WIRE_ITEM` as Salesforce documents the Event fields.
+
+        StartDateTime / EndDateTime (and ActivityDateTime) are dateTime values in UTC, as the
+        REST API returns them ("2027-06-07T08:00:00.000+0000"); DurationInMinutes is the
+        length in minutes (Object Reference, Event).
+        """
+        return {
+            "Subject": "Wire sample",
+            "Location": "Room 1",
+            "StartDateTime": "2027-06-07T08:00:00.000+0000",
+            "EndDateTime": "2027-06-07T09:00:00.000+0000",
+            "ActivityDateTime": "2027-06-07T08:00:00.000+0000",
+            "DurationInMinutes": 60,
+            "IsAllDayEvent": False,
+        }
+
+    def wire(self, item_id: str, address: str | None = None) -> Mapping[str, Any]:
+        """The Event record as the REST API returns it."""
+        record = self.org.event(item_id)
+        if record is None:
+            raise KeyError(f"no event {item_id}")
+        return _wire(record)
+
     def received(self) -> tuple[str, ...]:
         """Every request the emulated org received, decoded."""
         return tuple(request.text for request in self.emulator.received)

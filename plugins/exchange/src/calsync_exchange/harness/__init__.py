@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -132,6 +133,38 @@ class ExchangeHarness(MailboxHarness):
             for moment in item.recurrence.exclusions:
                 self.remove_occurrence(address, item_id, moment)
         return item_id
+
+    def wire_sample(self) -> Mapping[str, Any]:
+        """:data:`~calsync.harness.WIRE_ITEM` as EWS documents a CalendarItem.
+
+        GetItem returns ``Start`` and ``End`` as xs:dateTime in UTC ("2027-06-07T08:00:00Z");
+        the zone is the ``StartTimeZone`` element's Windows ``Id`` (EWS reference, Start,
+        StartTimeZone, CalendarItemType).
+        """
+        return {
+            "Subject": "Wire sample",
+            "Location": "Room 1",
+            "Start": "2027-06-07T08:00:00Z",
+            "End": "2027-06-07T09:00:00Z",
+            "StartTimeZone": {"Id": "W. Europe Standard Time"},
+            "IsAllDayEvent": False,
+            "CalendarItemType": "Single",
+        }
+
+    def wire(self, item_id: str, address: str | None = None) -> Mapping[str, Any]:
+        """The item's elements as GetItem returns them (times in UTC, as EWS sends them)."""
+        data = self.emulator.item(address or "", item_id)
+        if data is None:
+            raise KeyError(f"no item {item_id} in {address}")
+        return {
+            "Subject": data["subject"],
+            "Location": data["location"],
+            "Start": f"{data['start'].astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}",
+            "End": f"{data['end'].astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}",
+            "StartTimeZone": {"Id": data["start_time_zone"]},
+            "IsAllDayEvent": data["is_all_day"],
+            "CalendarItemType": data["kind"],
+        }
 
     def read(self, address: str, item_id: str) -> CalendarItem | None:
         """The item as the provider would report it (``None`` when gone)."""
