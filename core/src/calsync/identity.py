@@ -8,6 +8,12 @@ id, so the second create meets the first (409, 412) and the provider adopts that
 instead of making a copy. Where it does not, the provider finds the first by its stored
 counterpart id (``find_by_counterpart``) or creates with an idempotency key.
 
+**A lookup by counterpart id is exact.** Services compare a stored property's value
+case-insensitively (Exchange's restrictions, Graph's ``$filter``), and Salesforce ids differ
+by case only: :func:`by_counterpart` keeps what a lookup found only where the counterpart id
+is exactly one asked for, and only singles and series masters (occurrences are found with
+their master).
+
 **An occurrence does not claim its master's counterpart.** Services copy a series master's
 properties, calsync's stored counterpart id among them, onto the occurrences and exceptions
 they expand. An exception the person makes would then read as the master's counterpart, and
@@ -20,8 +26,11 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Iterable
 
-__all__ = ["derived_id", "own_counterpart"]
+from calsync.model import CalendarItem
+
+__all__ = ["asked", "by_counterpart", "derived_id", "own_counterpart"]
 
 
 def derived_id(counterpart_id: str | None, *, shortest: int = 5, longest: int = 1024) -> str:
@@ -48,3 +57,23 @@ def own_counterpart(stored: str | None, written_for: str | None, item_id: str) -
     if not stored or written_for != item_id:
         return None
     return stored
+
+
+def asked(counterpart_ids: Iterable[str]) -> list[str]:
+    """The counterpart ids a lookup asks for: each once, in order, empty ones left out."""
+    return list(dict.fromkeys(c for c in counterpart_ids if c))
+
+
+def by_counterpart(items: Iterable[CalendarItem], wanted: Iterable[str]) -> dict[str, CalendarItem]:
+    """What a lookup by counterpart id found, keyed by it: exact matches only.
+
+    :param items: the items the service answered (it may compare without case).
+    :param wanted: the counterpart ids asked for.
+    :returns: for each id asked for, the first single or series master that carries it.
+    """
+    exact = set(wanted)
+    found: dict[str, CalendarItem] = {}
+    for item in items:
+        if item.counterpart_id in exact and item.series_id is None:
+            found.setdefault(item.counterpart_id, item)
+    return found

@@ -20,6 +20,7 @@ from exchangelib import Q
 from exchangelib.credentials import BaseCredentials
 
 from calsync.building import mailbox_settings
+from calsync.identity import asked, by_counterpart
 from calsync.markers import MarkerChange
 from calsync.model import CalendarItem
 from calsync.providers import (
@@ -141,8 +142,7 @@ class ExchangeMailbox(MailboxProvider):
         then one GetItem for what it found. Exchange compares case-insensitively; the
         answer is filtered case-sensitively.
         """
-        wanted = list(dict.fromkeys(c for c in counterpart_ids if c))
-        found: dict[str, CalendarItem] = {}
+        wanted = asked(counterpart_ids)
         with ERRORS.boundary("find"):
             ids: list[str] = []
             for start in range(0, len(wanted), FIND_BATCH):
@@ -153,11 +153,7 @@ class ExchangeMailbox(MailboxProvider):
                 matches = self.connection.calendar.filter(query).only("id", "changekey")
                 ids.extend(m.id for m in matches if getattr(m, "id", None))
             items = pulling.read_items(self.connection, ids, self._reading())
-        exact = set(wanted)
-        for item in items:
-            if item.counterpart_id in exact and item.series_id is None:
-                found.setdefault(item.counterpart_id, item)
-        return found
+        return by_counterpart(items, wanted)
 
     def web_link(self, item_id: str) -> str | None:
         """None: EWS documents no Outlook on the web URL form to build from an item id.

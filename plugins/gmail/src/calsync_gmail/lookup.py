@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from calsync.identity import asked
 from calsync.model import CalendarItem
 from calsync_gmail import ids
 from calsync_gmail.convert import own_counterpart
@@ -41,7 +42,7 @@ def find_by_counterpart(
     all of them batched. Copies that inherited the property (exceptions of a master) are
     not the counterpart's and are left out.
     """
-    wanted = list(dict.fromkeys(c for c in counterpart_ids if c))
+    wanted = asked(counterpart_ids)
     if not wanted:
         return {}
     events, what = session.events(), "events.list(privateExtendedProperty)"

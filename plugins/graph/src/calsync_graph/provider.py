@@ -21,6 +21,7 @@ import httpx
 
 from calsync.building import mailbox_settings
 from calsync.errors import CursorExpiredError
+from calsync.identity import asked, by_counterpart
 from calsync.markers import MarkerChange
 from calsync.model import CalendarItem
 from calsync.providers import (
@@ -150,7 +151,7 @@ class GraphMailbox(MailboxProvider):
         One ``$filter`` on the extended property per id, 20 to a ``$batch``; Graph compares
         values case-insensitively, so the answer is filtered case-sensitively.
         """
-        wanted = list(dict.fromkeys(c for c in counterpart_ids if c))
+        wanted = asked(counterpart_ids)
         if not wanted:
             return {}
         reader = self._reader()
@@ -175,12 +176,7 @@ class GraphMailbox(MailboxProvider):
                     raise part.error()
                 ids += [e["id"] for e in part.body.get("value") or ()]
             items = reader.items(ids)
-        exact = set(wanted)
-        found: dict[str, CalendarItem] = {}
-        for item in items:
-            if item.counterpart_id in exact and item.series_id is None:
-                found.setdefault(item.counterpart_id, item)
-        return found
+        return by_counterpart(items, wanted)
 
     def web_link(self, item_id: str) -> str | None:
         """None: Microsoft documents no Outlook on the web URL form to build from an event id.
