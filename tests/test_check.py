@@ -5,20 +5,27 @@ Each command runs in a new process with no terminal, as cron would run it.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tomli_w
 
-from calsync.emulation import FaultKind
+from calsync.emulation import FaultKind, HttpRequest
+from calsync.model import CalendarItem
 from calsync_exchange.harness import ExchangeHarness
 from calsync_gmail.harness import GmailHarness
 from calsync_salesforce.harness import SalesforceCrmHarness
+
+START = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+END = START + timedelta(hours=1)
 
 #: The command line, in a new process.
 CALSYNC = (sys.executable, "-c", "from calsync.cli import main; main()")
@@ -251,7 +258,7 @@ def _mailbox(name: str, provider: str, settings: dict[str, Any]) -> dict[str, An
     }
 
 
-def test_sync_stops_on_a_setup_mistake_as_a_configuration_error(tmp_path: Path) -> None:
+def test_sync_names_a_setup_mistake_as_a_configuration_error(tmp_path: Path) -> None:
     """A secret that cannot be read when a pass starts is exit 2 naming it, no INTERNAL_ERROR."""
     path = tmp_path / "calsync.toml"
     path.write_text(
@@ -275,6 +282,85 @@ def test_sync_stops_on_a_setup_mistake_as_a_configuration_error(tmp_path: Path) 
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
+        check=False,
     )
-    assert json.loads(issues.stdout) == []
+    [issue] = json.loads(issues.stdout)
+    assert (issue["mailbox"], issue["code"]) == ("alice", "CONFIG_INVALID")
+    assert "environment variable CALSYNC_NEVER_SET is not set" in issue["message"]
+
+
+def _basic_users(requests: Sequence[HttpRequest]) -> set[str]:
+    """The users the requests authenticated as (HTTP basic)."""
+    users = set()
+    for request in requests:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "basic":
+            users.add(base64.b64decode(value).decode().partition(":")[0].lower())
+    return users
+
+
+def test_a_secret_gone_since_check_stops_only_its_mailbox(tmp_path: Path) -> None:
+    """bob's password file goes after `check`: alice syncs, bob waits with CONFIG_INVALID, exit 2."""
+    exchange, crm = ExchangeHarness(), SalesforceCrmHarness()
+    users = {}
+    for name in ("alice", "bob"):
+        address = f"{name}@example.com"
+        exchange.open_mailbox(address)
+        users[name] = crm.add_user(address)
+        exchange.seed(address, CalendarItem(subject=f"{name}'s review", start=START, end=END))
+    mail, sf = exchange.serve(), crm.serve()
+    try:
+        secret = tmp_path / "bob.password"
+        bob = mail.settings("bob@example.com")
+        secret.write_text(mail.environment[bob["password"]["env"]])
+        document = {
+            "state": f"sqlite:///{tmp_path / 'state.db'}",
+            "crm": {"provider": "salesforce", "settings": sf.settings(None)},
+            "mailboxes": [
+                _mailbox("alice", "exchange", mail.settings("alice@example.com")),
+                _mailbox("bob", "exchange", bob | {"password": {"file": str(secret)}}),
+            ],
+        }
+        path = tmp_path / "calsync.toml"
+        path.write_text(tomli_w.dumps(document))
+        environment = os.environ | dict(mail.environment) | dict(sf.environment)
+
+        def calsync(*args: str) -> subprocess.CompletedProcess[str]:
+            done = subprocess.run(
+                [*CALSYNC, *args, "--config", str(path)],
+                capture_output=True,
+                text=True,
+                timeout=180,
+                check=False,
+                env=environment,
+            )
+            assert "Traceback" not in done.stderr + done.stdout
+            return done
+
+        assert calsync("check").returncode == 0
+        secret.unlink()
+        done = calsync("sync", "--json")
+        assert done.returncode == 2, done.stderr
+        assert "configuration error" in done.stderr
+        assert f"mailbox bob: secret file {secret} does not exist" in done.stderr
+        reports = {r["mailbox"]: r for r in json.loads(done.stdout)}
+        assert (reports["alice"]["outcome"], reports["alice"]["synced_up"]) == ("ok", 1)
+        assert reports["bob"]["outcome"] == "misconfigured"
+        assert reports["bob"]["issues"] == ["CONFIG_INVALID"]
+        # Judged from the services: alice's event is in Salesforce, bob's mailbox was not
+        # even asked (nothing authenticated as bob), and nothing was written for him.
+        assert [e.subject for e in crm.items(users["alice"])] == ["alice's review"]
+        assert crm.items(users["bob"]) == ()
+        assert _basic_users(exchange.emulator.received) == {"alice@example.com"}
+        [issue] = json.loads(calsync("issues", "--json").stdout)
+        assert (issue["mailbox"], issue["code"]) == ("bob", "CONFIG_INVALID")
+        assert str(secret) in issue["message"] and "calsync check" in issue["advice"]
+
+        secret.write_text(mail.environment[bob["password"]["env"]])  # the fix
+        done = calsync("sync", "--json")
+        assert done.returncode == 0, done.stderr
+        assert [e.subject for e in crm.items(users["bob"])] == ["bob's review"]
+        assert json.loads(calsync("issues", "--json").stdout) == []
+    finally:
+        mail.stop()
+        sf.stop()

@@ -18,8 +18,8 @@ from calsync.cli.common import (
     open_app,
     selection_options,
 )
-from calsync.cli.outcome import exit_code, new_issues
-from calsync.cli.output import EXIT_ATTENTION, iso, print_json, say, show_table
+from calsync.cli.outcome import exit_code, misconfigured, new_issues
+from calsync.cli.output import EXIT_ATTENTION, complain, iso, print_json, say, show_table
 from calsync.cli.workers import enqueue_if_configured
 from calsync.issues import CATALOGUE, ORGANISATION, Issue
 from calsync.status import MailboxView
@@ -209,6 +209,8 @@ def enable(
                 f"{r.mailbox}: enabled; pass {r.outcome} (up {r.synced_up}, down {r.synced_down}); "
                 f"now {after[r.mailbox].label}" + (f" — {r.detail}" if r.detail else "")
             )
+    if problems := misconfigured(reports):
+        complain("configuration error", problems)
     raise SystemExit(exit_code(reports, opened))
 
 

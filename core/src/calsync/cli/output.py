@@ -24,6 +24,7 @@ __all__ = [
     "EXIT_ISSUES",
     "EXIT_OK",
     "EXIT_USAGE",
+    "complain",
     "console",
     "fail",
     "iso",
@@ -105,11 +106,16 @@ def say(line: str) -> None:
     console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
-def fail(headline: str, problems: Sequence[str], code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``headline`` and each problem on stderr, then exit with ``code``."""
+def complain(headline: str, problems: Sequence[str]) -> None:
+    """Print ``headline`` and each problem on stderr."""
     errors.print(f"[bold red]calsync: {escape(headline)}[/]", highlight=False)
     for problem in problems:
         errors.print(f"  {problem}", highlight=False, markup=False)
+
+
+def fail(headline: str, problems: Sequence[str], code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``headline`` and each problem on stderr, then exit with ``code``."""
+    complain(headline, problems)
     raise SystemExit(code)
 
 

@@ -19,8 +19,8 @@ from rich.progress import (
 
 from calsync.api import Calsync
 from calsync.cli.common import config_option, json_option, mailbox_option, names_of, open_app
-from calsync.cli.outcome import exit_code, new_issues
-from calsync.cli.output import console, print_json, print_json_line, show_table
+from calsync.cli.outcome import exit_code, misconfigured, new_issues
+from calsync.cli.output import complain, console, print_json, print_json_line, show_table
 from calsync.engine import PassReport
 
 
@@ -49,7 +49,8 @@ def command(
 
     Exits 0 when every pass did its job, 1 when something needs a person (a suspended
     mailbox, a failed pass, a new issue someone must act on), 2 for usage or configuration
-    errors. See docs/operating.md.
+    errors (also a mailbox whose configuration its pass could not use; the others sync).
+    See docs/operating.md.
     """
     app = open_app(config_path)
     status = 0
@@ -70,6 +71,8 @@ def command(
                 print_json([asdict(r) for r in reports])
             else:
                 _show(reports)
+            if problems := misconfigured(reports):
+                complain("configuration error", problems)
             if watch is None:
                 break
             stop.wait(watch)

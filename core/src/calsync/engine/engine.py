@@ -26,6 +26,7 @@ from calsync.engine.organisation import Organisation
 from calsync.engine.plan import PassContext
 from calsync.engine.report import PassReport
 from calsync.engine.round import run_round
+from calsync.errors import ConfigError
 from calsync.notify import Notifier
 from calsync.plugins import Registry, load_registry
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, ProviderContext, Role
@@ -187,14 +188,17 @@ class Engine:
         org = self.organisation.read([(m.address, cursors[m.name].get(Side.CRM)) for m in running])
         if org.owners is None or not mailbox_changes:
             return org
-        return self.organisation.read_mailboxes(
-            org,
-            [
-                (m, self.mailbox_provider(m), cursor)
-                for m in running
-                if (cursor := cursors[m.name].get(Side.MAILBOX)) is not None
-            ],
-        )
+        ahead = []
+        for mailbox in running:
+            cursor = cursors[mailbox.name].get(Side.MAILBOX)
+            if cursor is None:
+                continue  # a first, full listing stays with its pass
+            try:
+                provider = self.mailbox_provider(mailbox)
+            except ConfigError:
+                continue  # its pass meets the mistake and records it (CONFIG_INVALID)
+            ahead.append((mailbox, provider, cursor))
+        return self.organisation.read_mailboxes(org, ahead)
 
     def mailbox_state(self, mailbox: MailboxConfig) -> MailboxState:
         """The stored status of ``mailbox`` (a fresh one if it never ran)."""

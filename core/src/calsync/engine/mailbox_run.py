@@ -28,7 +28,7 @@ from calsync.engine.pass_status import mark_finished, mark_started
 from calsync.engine.plan import PassContext
 from calsync.engine.report import PassReport
 from calsync.engine.sync_pass import MailboxPass, PassResult
-from calsync.errors import AuthError, ConfigError, StateError
+from calsync.errors import AuthError, StateError
 from calsync.logs import log_pass, pass_context
 from calsync.policy import Direction
 from calsync.providers import CrmProvider, MailboxProvider
@@ -215,11 +215,6 @@ class MailboxRun:
             # organisation is suspended once (after the round), not this mailbox.
             self.refused = str(exc)
             raise _OrganisationRefused() from exc
-        if isinstance(exc, ConfigError):
-            # A setup mistake (a secret that cannot be read, settings that cannot work), not
-            # an INTERNAL_ERROR of the pass: the command stops with exit 2 and says where.
-            problems = [f"mailbox {self.mailbox.name}: {p}" for p in exc.problems]
-            raise ConfigError(problems) from exc
         return failure_of(exc, self.mailbox, self.clock)
 
     def _conclude(

@@ -3,7 +3,9 @@
 Credentials refused suspend the mailbox (EX-22), an address no CRM user has suspends it
 too (EX-28), a service that asked to slow down is tried again next pass (EX-25), a service
 down or answering nonsense fails the pass with that issue, and anything unexpected is an
-``INTERNAL_ERROR`` with the pass's correlation id, logged with its traceback (EX-24).
+``INTERNAL_ERROR`` with the pass's correlation id, logged with its traceback (EX-24). A
+configuration that cannot be used (a secret gone since ``calsync check``) fails this
+mailbox's pass alone, with ``CONFIG_INVALID``; the command exits 2 after the others ran.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from datetime import datetime, timedelta
 from calsync.config import MailboxConfig
 from calsync.engine.calls import side_name, side_of
 from calsync.engine.plan import Hit
+from calsync.engine.report import MISCONFIGURED
 from calsync.errors import (
     AuthError,
+    ConfigError,
     InvalidReplyError,
     ServiceUnavailableError,
     ThrottledError,
@@ -38,7 +42,7 @@ class AddressNotLinked(Exception):
 class Failure:
     """Why a pass failed as a whole, and what that does to its mailbox."""
 
-    #: ``failed`` (the next pass tries again) or ``suspended``.
+    #: ``failed`` (the next pass tries again), ``misconfigured`` or ``suspended``.
     outcome: str
     #: The mailbox's issue saying why.
     hit: Hit
@@ -60,6 +64,12 @@ def failure_of(exc: Exception, mailbox: MailboxConfig, clock: Callable[[], datet
         )
         suspends = (MailboxStatus.ADDRESS_NOT_LINKED, "ADDRESS_NOT_LINKED")
         return Failure(outcome="suspended", hit=hit, suspends=suspends)
+    if isinstance(exc, ConfigError):
+        # A setup mistake (a secret that can no longer be read, settings the provider
+        # refuses), not an INTERNAL_ERROR: this mailbox waits for the fix, the others sync.
+        detail = "; ".join(exc.problems)
+        hit = Hit(code="CONFIG_INVALID", side=Side.MAILBOX, item_id=None, params={"detail": detail})
+        return Failure(outcome=MISCONFIGURED, hit=hit, detail=detail)
     if isinstance(exc, AuthError):
         side = side_of(exc)
         hit = Hit(

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
-__all__ = ["PassReport"]
+__all__ = ["MISCONFIGURED", "PassReport"]
+
+#: The outcome of a pass that could not start because its mailbox's configuration cannot be
+#: used (a secret gone since ``calsync check``): the command exits 2 once the others ran.
+MISCONFIGURED: Final = "misconfigured"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -14,7 +19,8 @@ class PassReport:
 
     mailbox: str
     #: ``ok``, ``issues`` (finished with item issues), ``suspended``, ``disabled``, ``failed``,
-    #: ``busy`` (another process was syncing it).
+    #: ``busy`` (another process was syncing it), ``waiting`` (the organisation or the
+    #: mailbox's service holds it back this round), ``misconfigured`` (:data:`MISCONFIGURED`).
     outcome: str
     synced_up: int = 0
     synced_down: int = 0

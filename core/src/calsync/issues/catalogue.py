@@ -330,6 +330,20 @@ CATALOGUE: Final[Mapping[str, IssueDefinition]] = _define(
         needs_person=False,
     ),
     IssueDefinition(
+        code="CONFIG_INVALID",
+        title="The mailbox's configuration cannot be used",
+        severity=MAILBOX,
+        disposition=RETRY,
+        source=Source.ENGINE,
+        marker=False,
+        message="The pass could not start: {detail}",
+        advice=(
+            "Fix the mailbox's configuration where the message says (`calsync check` lists "
+            "every problem); the next pass uses it and syncs everything changed meanwhile."
+        ),
+        exceptions=("EX-24",),
+    ),
+    IssueDefinition(
         code="MASS_DELETE_HELD",
         title="Deletions held back",
         severity=MAILBOX,
