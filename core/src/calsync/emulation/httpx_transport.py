@@ -9,6 +9,7 @@ keeping path and query (the demo's and ``calsync sandbox serve``'s socket mode).
 
 from __future__ import annotations
 
+import ssl
 from urllib.parse import urlsplit
 
 import httpx
@@ -62,9 +63,9 @@ class AsyncInProcessTransport(httpx.AsyncBaseTransport):
 class ForwardingTransport(httpx.HTTPTransport):
     """Send every request to ``base_url`` (e.g. ``http://127.0.0.1:8443``), keeping path and query."""
 
-    def __init__(self, base_url: str) -> None:
-        """Forward to ``base_url`` (scheme and host[:port])."""
-        super().__init__()
+    def __init__(self, base_url: str, *, verify: ssl.SSLContext | bool = True) -> None:
+        """Forward to ``base_url`` (scheme and host[:port]); ``verify`` as httpx takes it."""
+        super().__init__(verify=verify)
         parts = urlsplit(base_url)
         self._scheme, self._host, self._port = parts.scheme, parts.hostname or "", parts.port
 
