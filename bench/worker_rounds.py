@@ -4,10 +4,13 @@ An org of BENCH_MAILBOXES Graph mailboxes (default 2,000) with their Salesforce 
 served over sockets by the emulators, each request held BENCH_LATENCY_MS (default 150 ms)
 as a cloud API would; the state is a real PostgreSQL (pgserver), the broker a real
 redis-server. After an initial round (no latency), each measured round follows a change in
-1 % of the mailboxes (one item each side) and runs with 1, 2 and 4 worker processes of
-BENCH_THREADS threads: round time, mailboxes per minute, the API calls the emulators
-received by service, and each worker's CPU seconds and memory. Printed, and written to
-bench/results.json under ``worker_rounds``.
+1 % of the mailboxes (one item each side) and runs with the worker processes and threads of
+BENCH_SCENARIOS (default ``1x16,2x16,4x16``: processes x threads): round time, mailboxes per
+minute, the API calls the emulators received by service (and Salesforce's by endpoint), and
+each worker's CPU seconds and memory. Each scenario starts its workers afresh, so the round
+task also reads what the CRM supports and who owns each address (a running deployment
+reuses both for an hour). Printed, and written to bench/results.json under BENCH_KEY
+(default ``worker_rounds``), with the machine's load average: the machine is shared.
 """
 
 from __future__ import annotations
@@ -29,16 +32,24 @@ from typing import Any
 import pgserver
 import psutil
 from celery import Celery
+from sqlalchemy import Engine, create_engine, distinct, func, select
 
-from calsync.state import State
+from calsync.issues import ORGANISATION
+from calsync.state import State, schema
 from calsync.workers.app import QUEUE, ROUND_TASK
 from calsync.workers.testorg import TestOrg
 
 RESULTS = Path(__file__).with_name("results.json")
 MAILBOXES = int(os.environ.get("BENCH_MAILBOXES", "2000"))
 LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "150"))
-THREADS = int(os.environ.get("BENCH_THREADS", "16"))
-WORKER_COUNTS = (1, 2, 4)
+#: (worker processes, threads each) per measured round.
+SCENARIOS = [
+    (int(processes), int(threads))
+    for processes, threads in (
+        part.split("x") for part in os.environ.get("BENCH_SCENARIOS", "1x16,2x16,4x16").split(",")
+    )
+]
+KEY = os.environ.get("BENCH_KEY", "worker_rounds")
 
 
 def _free_port() -> int:
@@ -62,6 +73,10 @@ def _redis(stack: ExitStack) -> str:
 def _postgres(stack: ExitStack) -> str:
     folder = Path(tempfile.mkdtemp(prefix="calsync-bench-postgres-"))
     server = pgserver.get_server(folder, cleanup_mode="stop")
+    # Every worker thread may hold a connection: more than PostgreSQL's default 100.
+    server.psql("ALTER SYSTEM SET max_connections = 400;")
+    server.cleanup()
+    server = pgserver.get_server(folder, cleanup_mode="stop")  # restarted with it
     stack.callback(shutil.rmtree, folder, True)
     stack.callback(server.cleanup)
     name = f"bench_{uuid.uuid4().hex[:8]}"
@@ -69,23 +84,23 @@ def _postgres(stack: ExitStack) -> str:
     return str(server.get_uri(name))
 
 
-def _round(broker: str, state: State, names: list[str]) -> float:
-    """Plan one round and wait until every mailbox's pass of it finished; its wall seconds."""
+def _round(broker: str, state: Engine, count: int) -> float:
+    """Plan one round and wait until ``count`` mailboxes finished a pass of it; its wall seconds."""
     started, clock = datetime.now(UTC), time.monotonic()
     Celery(broker=broker).send_task(ROUND_TASK, queue=QUEUE)
-    waiting = set(names)
-    while waiting:
-        time.sleep(0.5)
-        waiting = {
-            n
-            for n in waiting
-            if not any(p.finished_at > started for p in state.recent_passes(n, 1))
-        }
-    return time.monotonic() - clock
+    table = schema.passes
+    passed = select(func.count(distinct(table.c.mailbox))).where(
+        table.c.finished_at > started, table.c.mailbox != ORGANISATION
+    )
+    while True:
+        time.sleep(1)
+        with state.connect() as connection:
+            if connection.execute(passed).scalar_one() >= count:
+                return time.monotonic() - clock
 
 
 def _workers(
-    count: int, env: dict[str, str], folder: Path, stack: ExitStack
+    count: int, threads: int, env: dict[str, str], folder: Path, stack: ExitStack
 ) -> list[subprocess.Popen[bytes]]:
     started = [
         subprocess.Popen(
@@ -95,10 +110,10 @@ def _workers(
                 "from calsync.cli import main; main()",
                 "worker",
                 "--concurrency",
-                str(THREADS),
+                str(threads),
             ],
             env=env,
-            stdout=(folder / f"worker{count}-{n}.log").open("wb"),
+            stdout=(folder / f"worker{count}x{threads}-{n}.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
         for n in range(count)
@@ -129,54 +144,63 @@ def main() -> None:
             "CALSYNC_BROKER_URL": broker,
             "CALSYNC_CONFIG": str(config),
         }
-        state = State(state_url)
-        stack.callback(state.close)
-        names = [a.split("@")[0] for a in org.addresses]
+        State(state_url).close()  # creates the schema
+        state = create_engine(state_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        stack.callback(state.dispose)
 
-        first = _workers(4, env, folder, stack)
-        initial = _round(broker, state, names)
+        first = _workers(4, 16, env, folder, stack)
+        time.sleep(3)
+        initial = _round(broker, state, MAILBOXES)
         _stop(first)
         print(f"initial round of {MAILBOXES} mailboxes (no latency, 4 workers): {initial:.1f} s")
 
         org.set_latency(LATENCY_MS / 1000)
         changed_per_round = max(1, MAILBOXES // 100)
         at = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
-        for round_number, count in enumerate(WORKER_COUNTS):
-            workers = _workers(count, env, folder, stack)
+        for round_number, (count, threads) in enumerate(SCENARIOS):
+            workers = _workers(count, threads, env, folder, stack)
             time.sleep(3)  # connected and waiting, as a running deployment is
             start = round_number * changed_per_round
             for address in org.addresses[start : start + changed_per_round]:
                 org.add_change(address, at + timedelta(hours=round_number))
-            before = org.calls()
+            before, load = len(org.log), os.getloadavg()[0]
             cpu = [psutil.Process(p.pid).cpu_times() for p in workers]
-            wall = _round(broker, state, names)
-            after = org.calls()
+            wall = _round(broker, state, MAILBOXES)
             used = [
                 (psutil.Process(p.pid).cpu_times(), psutil.Process(p.pid).memory_info().rss)
                 for p in workers
             ]
             _stop(workers)
+            calls = {
+                s: sum(org.endpoints(s, since=before).values()) for s in ("graph", "salesforce")
+            }
             rows.append(
                 {
-                    "name": f"round-{MAILBOXES}-mailboxes-{count}-workers",
+                    "name": f"round-{MAILBOXES}-mailboxes-{count}-workers-{threads}-threads",
                     "mailboxes": MAILBOXES,
                     "workers": count,
-                    "threads_per_worker": THREADS,
+                    "threads_per_worker": threads,
+                    "pool": "threads",
                     "latency_ms": LATENCY_MS,
                     "changed": changed_per_round,
                     "wall_s": round(wall, 2),
                     "mailboxes_per_minute": round(MAILBOXES / wall * 60, 1),
-                    "calls": {s: after.get(s, 0) - before.get(s, 0) for s in after},
+                    "calls": calls,
+                    "salesforce_by_endpoint": org.endpoints("salesforce", since=before),
                     "cpu_s_per_worker": [
                         round(u.user + u.system - c.user - c.system, 2)
                         for (u, _), c in zip(used, cpu, strict=True)
                     ],
                     "rss_mb_per_worker": [round(rss / 2**20, 1) for _, rss in used],
+                    "load_average_before": round(load, 2),
+                    "load_average_after": round(os.getloadavg()[0], 2),
+                    "cores": os.cpu_count(),
+                    "initial_round_s": round(initial, 1),
                 }
             )
             print(json.dumps(rows[-1]))
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["worker_rounds"] = rows
+    results[KEY] = rows
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written: {RESULTS}")
 
