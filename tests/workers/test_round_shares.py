@@ -187,3 +187,33 @@ def test_a_worker_s_metrics_say_the_api_budget_and_each_mailbox_s_lag(
             re.M,
         )
         assert lag and 0 <= float(lag[1]) < 600
+
+
+def test_a_worker_round_passes_every_user_of_the_permission_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ExitStack() as stack:
+        served = TestOrg(MAILBOXES)
+        served.start(stack)
+        for name, value in served.environment.items():
+            monkeypatch.setenv(name, value)
+        config = served.write_config(
+            tmp_path / "calsync.toml", f"sqlite:///{tmp_path / 's.db'}", members=True
+        )
+        work = Runtime(config)
+        try:
+            planned = work.plan_round()
+            outcomes = {
+                work.run_pass(mailbox(work, name), through_the_broker(share)).outcome
+                for name, share in planned
+            }
+        finally:
+            work.close()
+
+        # Each user is a mailbox named by its address; the CRM was asked who they are by
+        # the round, not by each pass.
+        assert sorted(name for name, _ in planned) == served.addresses
+        assert outcomes == {"ok"}
+        assert all(served.in_step(address) for address in served.addresses)
+        group_queries = [r for r in served.crm.received() if "PermissionSetAssignment" in r]
+        assert len(group_queries) == 1

@@ -23,6 +23,7 @@ from typing import Any, cast
 from calsync.api import Calsync
 from calsync.config import Config, MailboxConfig, load_config
 from calsync.engine import Engine, PassReport
+from calsync.engine.members import Roster
 from calsync.plugins import Registry
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.state import State
@@ -121,9 +122,12 @@ class Runtime:
         listed = next((m for m in self.config.mailboxes if m.name == name), None)
         if listed is not None or self.config.members is None:
             return listed
+        return next((m for m in self._roster().mailboxes() if m.name == name), None)
+
+    def _roster(self) -> Roster:
+        """The rounds' roster: the CRM group's members, asked once an hour per process."""
         with self._round_lock:
-            members = self._rounds().engine.roster.mailboxes()
-        return next((m for m in members if m.name == name), None)
+            return self._rounds().engine.roster
 
     def _rounds(self) -> Calsync:
         """The rounds' own API: its organisation facts are reused from round to round."""
@@ -167,6 +171,9 @@ class Runtime:
                 crm=self._crm(),
                 mailboxes={name: cast(MailboxProvider, provider)},
             )
+            # Who the organisation is (a pass asks whether an organizer is one of its
+            # mailboxes) is the rounds' answer, not asked of the CRM again by each pass.
+            app.engine.roster = self._roster()
             # Without a share the pass is a round of one, as `calsync sync --mailbox`: it
             # reads what it needs and first asks whether the organisation waits.
             report = (

@@ -27,7 +27,10 @@ from calsync.model import CalendarItem
 from calsync.plugins import load_registry
 from calsync.providers import Role
 
-__all__ = ["Logged", "TestOrg"]
+__all__ = ["PERMISSION_SET", "Logged", "TestOrg"]
+
+#: The Salesforce permission set every user of the org holds.
+PERMISSION_SET = "Calendar_Sync"
 
 _MAILBOX_IN_PATH = re.compile(r"/users/([^/?]+)", re.IGNORECASE)
 
@@ -107,6 +110,8 @@ class TestOrg:
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
         for n, address in enumerate(self.addresses):
             self.owners[address] = crm.add_user(address)
+            # Everyone holds the permission set a configuration may name instead of a list.
+            crm.emulator.org.assign_permission_set(self.owners[address], PERMISSION_SET)  # type: ignore[attr-defined]
             mail.open_mailbox(address)
             at = start + timedelta(hours=n % 8)
             self.add_change(address, at)
@@ -141,17 +146,29 @@ class TestOrg:
         target.handle = slow.handle
         self._slowed.append(slow)
 
-    def write_config(self, path: Path, state: str) -> Path:
-        """A configuration reaching the served org, with ``state`` as its database."""
+    def write_config(self, path: Path, state: str, *, members: bool = False) -> Path:
+        """A configuration reaching the served org, with ``state`` as its database.
+
+        ``members``: every user of the permission set (each mailbox named by its address),
+        instead of a list of mailboxes (named ``personNNNNN``).
+        """
         graph = self._endpoints["graph"]
-        document = {
+        document: dict[str, Any] = {
             "state": state,
             "policy": {"mode": "sync-all", "private_items": "skip"},
             "crm": {
                 "provider": "salesforce",
                 "settings": self._endpoints["salesforce"].settings(None),
             },
-            "mailboxes": [
+        }
+        if members:
+            document["mailbox_defaults"] = {
+                "provider": "graph",
+                "settings": graph.settings(self.addresses[0]),  # the same for every address
+                "permission_set": PERMISSION_SET,
+            }
+        else:
+            document["mailboxes"] = [
                 {
                     "name": address.split("@")[0],
                     "provider": "graph",
@@ -159,8 +176,7 @@ class TestOrg:
                     "settings": graph.settings(address),
                 }
                 for address in self.addresses
-            ],
-        }
+            ]
         path.write_text(tomli_w.dumps(document), encoding="utf-8")
         return path
 
