@@ -126,8 +126,11 @@ class Runtime:
 
     def _roster(self) -> Roster:
         """The rounds' roster: the CRM group's members, asked once an hour per process."""
-        with self._round_lock:
-            return self._rounds().engine.roster
+        rounds = self._round_api
+        if rounds is None:  # else not waiting for a round being planned
+            with self._round_lock:
+                rounds = self._rounds()
+        return rounds.engine.roster
 
     def _rounds(self) -> Calsync:
         """The rounds' own API: its organisation facts are reused from round to round."""
