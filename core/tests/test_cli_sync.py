@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from calsync.cli import main
 from calsync.model import CalendarItem
+from calsync.sandbox.harness import SandboxCrmHarness
 from calsync.sandbox.world import Sandbox
 from calsync.state import State
 from calsync.state.lease import LEASE_TIME, Holder
@@ -136,3 +137,51 @@ def test_sync_is_one_round_the_crm_read_once_for_every_mailbox(tmp_path: Path) -
     asked = [call.split(" ", 1)[0] for call in world.crm.received]
     # who owns each address: one batched lookup for the four, not one per mailbox
     assert asked.count("users") == 1 and asked.count("features") == 1, asked
+
+
+def test_sync_of_one_mailbox_suspends_the_organisation_when_the_crm_refuses(
+    tmp_path: Path,
+) -> None:
+    """`sync --mailbox X` is a round of one: a refused CRM credential waits for everyone."""
+    Sandbox.forget("refused")
+    world = Sandbox.named("refused")
+    crm = SandboxCrmHarness(world)
+    people = [f"p{n}@example.com" for n in range(3)]
+    owners = {address: crm.add_user(address) for address in people}
+    path = tmp_path / "calsync.toml"
+    path.write_text(
+        f'state = "sqlite:///{tmp_path / "state.db"}"\n'
+        '[crm]\nprovider = "sandbox"\nsettings = { world = "refused" }\n'
+        '[mailbox_defaults]\nprovider = "sandbox"\nsettings = { world = "refused" }\n'
+        + "".join(f'[[mailboxes]]\nname = "p{n}"\naddress = "{a}"\n' for n, a in enumerate(people))
+    )
+
+    def sync(*mailboxes: str) -> tuple[int, dict[str, str]]:
+        chosen = [arg for name in mailboxes for arg in ("--mailbox", name)]
+        done = CliRunner().invoke(main, ["sync", "--config", str(path), "--json", *chosen])
+        assert "Traceback" not in done.output
+        return done.exit_code, {r["mailbox"]: r["outcome"] for r in json.loads(done.stdout)}
+
+    def open_issues() -> list[tuple[str, str]]:
+        done = CliRunner().invoke(main, ["issues", "--config", str(path), "--json"])
+        return [(i["mailbox"], i["code"]) for i in json.loads(done.stdout)]
+
+    assert sync() == (0, {"p0": "ok", "p1": "ok", "p2": "ok"})
+    world.crm.revoked = True
+    world.mailboxes.put(
+        people[1], CalendarItem(start=START, end=START + timedelta(hours=1), subject="Booked")
+    )
+    assert sync("p1") == (1, {"p1": "suspended"})
+    assert open_issues() == [("(organisation)", "AUTH_FAILED")]
+    done = CliRunner().invoke(main, ["status", "--config", str(path), "--json"])
+    assert {m["status"] for m in json.loads(done.stdout)["mailboxes"]} == {"active"}
+    # p2 waits too, without a pass: the CRM is asked once whether it accepts the credential.
+    asked = len(world.crm.received)
+    assert sync("p2") == (1, {"p2": "suspended"})
+    assert [call.split(" ", 1)[0] for call in world.crm.received[asked:]] == ["features"]
+    assert crm.items(owners[people[1]]) == ()
+    world.crm.revoked = False  # the credential is renewed: nobody has to run `enable`
+    assert sync("p2") == (0, {"p2": "ok"})
+    assert open_issues() == []
+    assert sync("p1") == (0, {"p1": "ok"})
+    assert [e.subject for e in crm.items(owners[people[1]])] == ["Booked"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from calsync.emulation import FaultKind
 from calsync.engine import FAILURES_BEFORE_NOTICE
+from calsync.issues import ORGANISATION
 from calsync.notify import NotificationKind
 from calsync.state.records import MailboxStatus
 
@@ -42,26 +43,46 @@ class TestEX22AuthenticationLost:
     def test_suspends_notifies_and_resumes_without_losing_changes(self, org: Org) -> None:
         org.mail.seed(ALICE, meeting("Before"))
         org.settle()
-        org.crm.revoke_credentials()
+        org.mail.revoke_credentials()
         during = org.mail.seed(ALICE, meeting("During", days=2))
         [report] = org.sync()
         assert report.outcome == "suspended"
         [issue] = org.app.issues()
-        assert issue.code == "AUTH_FAILED" and "CRM" in issue.message
+        assert issue.code == "AUTH_FAILED" and "mailbox" in issue.message
         assert [n.kind for n in org.notifications] == [NotificationKind.AUTH_FAILED]
         status = org.app.status().mailboxes[0]
         assert status.status is MailboxStatus.SUSPENDED and not status.effectively_enabled
         assert org.sync()[0].outcome == "suspended"  # stays suspended until someone acts
-        org.crm.restore_credentials()
+        org.mail.restore_credentials()
         report = org.app.enable("alice")
         assert report.outcome == "ok" and org.issue_codes() == []
         assert sorted(e.subject for e in org.crm_events()) == ["Before", "During"] and during
 
-    def test_mailbox_side_failures_name_the_mailbox(self, org: Org) -> None:
-        org.mail.revoke_credentials()
-        org.sync()
+    def test_the_crm_refusing_suspends_the_organisation_even_for_one_mailbox(
+        self, org: Org
+    ) -> None:
+        # The CRM credential is everyone's: a round of one (`sync --mailbox alice`) that
+        # meets its refusal suspends the organisation, not alice, and resumes by itself.
+        org.mail.seed(ALICE, meeting("Before"))
+        org.settle()
+        org.crm.revoke_credentials()
+        org.mail.seed(ALICE, meeting("During", days=2))
+        [report] = org.sync("alice")
+        assert report.outcome == "suspended"
         [issue] = org.app.issues()
-        assert issue.code == "AUTH_FAILED" and "mailbox" in issue.message
+        assert (issue.mailbox, issue.code) == (ORGANISATION, "AUTH_FAILED")
+        assert "CRM" in issue.message and "resumes them all by itself" in issue.advice
+        assert [n.kind for n in org.notifications] == [NotificationKind.AUTH_FAILED]
+        assert org.app.status().mailboxes[0].status is MailboxStatus.ACTIVE
+        assert org.sync("alice")[0].outcome == "suspended"  # waits while the CRM refuses
+        org.crm.restore_credentials()
+        [report] = org.sync("alice")
+        assert report.outcome == "ok" and org.app.issues() == []
+        assert [n.kind for n in org.notifications] == [
+            NotificationKind.AUTH_FAILED,
+            NotificationKind.RESUMED,
+        ]
+        assert sorted(e.subject for e in org.crm_events()) == ["Before", "During"]
 
 
 class TestEX23Duplicates:

@@ -177,11 +177,11 @@ class TestNotifications:
     def test_the_credentials_notice_names_the_mailbox_in_the_command_it_suggests(
         self, org: Org
     ) -> None:
-        org.crm.revoke_credentials()
+        org.mail.revoke_credentials()  # the mailbox's own (the CRM's suspends the organisation)
         org.sync()
         [notice] = org.notifications
         assert notice.kind is NotificationKind.AUTH_FAILED and notice.mailbox == "alice"
-        assert "Renew the credentials for the CRM connection" in notice.advice
+        assert "Renew the credentials for the mailbox connection" in notice.advice
         assert "`calsync enable --mailbox alice`" in notice.advice and "{" not in notice.text
 
     def test_delivery_problems_are_logged_not_raised(
@@ -243,7 +243,7 @@ class TestNotifications:
             crm=org.crm.open_crm(),
             mailboxes={"alice": org.mail.open_mailbox(ALICE)},
         )
-        org.crm.inject(FaultKind.AUTH_EXPIRED)
+        org.mail.inject(FaultKind.AUTH_EXPIRED)
         app.sync()
         assert len(received) == 1 and b"refused the credentials" in received[0]
         app.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from calsync.emulation import FaultKind
+from calsync.issues import ORGANISATION
 from calsync.providers import Capability, Role
 from calsync.state.records import MailboxStatus
 from calsync_conformance.registry import case
@@ -63,7 +64,11 @@ def credentials_lost(s: Scenario) -> None:
     side = "CRM" if s.role is Role.CRM else "mailbox"
     assert issue.code == "AUTH_FAILED" and side in issue.message
     assert [n.kind for n in s.notifications] == ["auth-failed"]
-    assert s.app.status().mailboxes[0].status is MailboxStatus.SUSPENDED
+    if s.role is Role.CRM:  # the CRM credential is everyone's: the organisation waits
+        assert issue.mailbox == ORGANISATION
+        assert s.app.status().mailboxes[0].status is MailboxStatus.ACTIVE
+    else:
+        assert s.app.status().mailboxes[0].status is MailboxStatus.SUSPENDED
     s.tested.restore_credentials()
     assert s.app.enable("alice").outcome == "ok"
     s.settle()

@@ -217,8 +217,13 @@ class Engine:
 
         ``org`` is what the round read for all its passes (:meth:`read_organisation`);
         without it the pass reads everything it needs itself. See :mod:`.mailbox_run`.
+        A CRM that refuses the shared credentials suspends the organisation, as in a round.
         """
-        return MailboxRun(self, mailbox, org=org, allow_mass_delete=allow_mass_delete).report()
+        run = MailboxRun(self, mailbox, org=org, allow_mass_delete=allow_mass_delete)
+        report = run.report()
+        if run.refused:
+            self.organisation.suspend(run.refused)
+        return report
 
     def refresh_markers(self, mailbox: MailboxConfig) -> int:
         """Make a mailbox's markers match its open issues (after issues were resolved by hand)."""

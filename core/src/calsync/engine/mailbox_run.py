@@ -73,7 +73,7 @@ class MailboxRun:
         #: Provider calls of the pass, by side.
         self.calls: Counter[str] = Counter()
         #: Why the CRM refused the organisation's shared credentials during the pass ("" if
-        #: it did not): the round suspends the organisation once, not this mailbox.
+        #: it did not): the organisation is suspended once, not this mailbox.
         self.refused = ""
 
     def report(self) -> PassReport:
@@ -210,9 +210,10 @@ class MailboxRun:
 
     def _failure(self, exc: Exception) -> Failure:
         """What ``exc``, which failed the pass as a whole, means for the mailbox."""
-        if isinstance(exc, AuthError) and side_of(exc) is Side.CRM and self.org.owners is not None:
-            # The organisation's shared credential, refused during the round: the
-            # organisation is suspended once (after the round), not this mailbox.
+        if isinstance(exc, AuthError) and side_of(exc) is Side.CRM:
+            # The CRM credential is the organisation's, shared by every mailbox: refused, it
+            # suspends the organisation once (after the round), not this mailbox, whether
+            # the round is everyone's or this mailbox's alone (`sync --mailbox X`).
             self.refused = str(exc)
             raise _OrganisationRefused() from exc
         return failure_of(exc, self.mailbox, self.clock)
