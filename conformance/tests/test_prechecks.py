@@ -28,6 +28,7 @@ from calsync.harness import CrmHarness, MailboxHarness
 from calsync.providers import Role
 from calsync.sandbox.harness import SandboxCrmHarness, SandboxMailboxHarness
 from calsync_conformance.prechecks import PRECHECKS, RuleBroken, prechecks_for
+from calsync_conformance.runner import _Collector, render_markdown
 from calsync_conformance.scenario import Scenario
 
 BROKEN: list[tuple[str, type[MailboxHarness] | type[CrmHarness], str]] = [
@@ -47,10 +48,6 @@ BROKEN: list[tuple[str, type[MailboxHarness] | type[CrmHarness], str]] = [
     ("PRE-cursor", provider_harness(ForgetsExpiry), r"answered the expired cursor \(without"),
     ("PRE-cursor", CrmWithProvider, r"answered the expired cursor \(without"),
 ]
-
-
-#: The sandbox stores items, not a service's records: it has no wire sample.
-NO_WIRE = {"PRE-wire": "n/a"}
 
 
 def outcomes(
@@ -97,16 +94,13 @@ def test_each_precheck_catches_its_broken_rule_and_only_that(
     )
     assert re.match(pattern, message), message
     assert "\n" not in message, "one line, as the matrix shows it"
-    assert found == {**dict.fromkeys(found, ""), **NO_WIRE}, "only the broken rule fails"
+    assert found == dict.fromkeys(found, ""), "only the broken rule fails"
 
 
 def test_the_sandbox_keeps_every_rule(tmp_path: Path) -> None:
     for harness in (SandboxMailboxHarness, SandboxCrmHarness):
         checks = [p.id for p in prechecks_for(harness.role)]
-        assert outcomes(harness, tmp_path / harness.role, checks) == {
-            **dict.fromkeys(checks, ""),
-            **NO_WIRE,
-        }
+        assert outcomes(harness, tmp_path / harness.role, checks) == dict.fromkeys(checks, "")
 
 
 def test_a_harness_that_raises_fails_the_rule_with_what_it_raised(tmp_path: Path) -> None:
@@ -125,3 +119,48 @@ def test_every_rule_has_an_anchor_and_mailbox_and_crm_rules() -> None:
     assert [p.id for p in mailbox] == list(PRECHECKS)
     assert {p.id for p in crm} == {"PRE-tokens", "PRE-order", "PRE-cursor", "PRE-wire"}
     assert all(re.fullmatch(r"[a-z0-9-]+", p.anchor) for p in mailbox)
+
+
+SORTED = """
+import pytest
+from broken_sandbox import SortedItems
+from calsync_conformance import MailboxProviderConformance
+
+
+class Testsorted_mailbox(MailboxProviderConformance):
+    @pytest.fixture
+    def harness(self):
+        return SortedItems()
+"""
+
+
+def test_a_failed_precheck_runs_first_and_the_matrix_names_its_rule(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        'pytest_plugins = ["calsync_conformance.plugin"]\n'
+    )
+    pytester.makepyfile(test_sorted=SORTED)
+    collector = _Collector()
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", "-k", "PRE-order or EX-02", plugins=[collector]
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*A pre-check failed*fix it first*"])
+    first, second = collector.results
+    assert (first.case, first.outcome, second.case) == ("PRE-order", "fail", "EX-02")
+    table = render_markdown([{"name": "sorted", "role": "mailbox"}], collector.results)
+    assert "- PRE-order sorted (mailbox), fail: PRE-order: the harness's items() lists" in table
+    assert table.rstrip().endswith("(see docs/writing-a-provider.md#item-order)")
+
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "writing-a-provider.md"
+
+
+def test_every_precheck_points_at_a_section_of_the_guide() -> None:
+    headings = re.findall(r"^#+ (.+)$", GUIDE.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    # GitHub's anchors: lower case, punctuation dropped, spaces as hyphens.
+    anchors = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+    assert {p.anchor for p in PRECHECKS.values()} <= anchors

@@ -71,7 +71,13 @@ def pytest_report_teststatus(
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Name what each partial case skipped."""
+    """Name what each partial case skipped; point at a failed pre-check before the cases."""
+    failed = [r for r in terminalreporter.stats.get("failed", []) if "test_precheck[" in r.nodeid]
+    if failed:
+        terminalreporter.section("calsync conformance: pre-checks", sep="-", red=True)
+        terminalreporter.line(
+            "A pre-check failed: fix it first; a case failing after it may fail for the same cause."
+        )
     reports = terminalreporter.stats.get(PARTIAL, [])
     if reports:
         terminalreporter.section("calsync conformance: partial cases", sep="-", yellow=True)

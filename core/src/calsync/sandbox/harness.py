@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from datetime import UTC
+from typing import Any, Final
 
 from calsync.emulation import Fault, FaultKind
 from calsync.harness import CrmHarness, MailboxHarness, MarkerView
@@ -15,6 +17,23 @@ from calsync.sandbox.mailbox import SandboxMailbox
 from calsync.sandbox.world import Sandbox
 
 __all__ = ["SandboxCrmHarness", "SandboxMailboxHarness"]
+
+#: What the sandbox services hold for :data:`~calsync.harness.WIRE_ITEM` (times in UTC).
+WIRE_RECORD: Final[Mapping[str, Any]] = {
+    "subject": "Wire sample",
+    "location": "Room 1",
+    "start": "2027-06-07T08:00:00Z",
+    "end": "2027-06-07T09:00:00Z",
+    "zone": "Europe/Berlin",
+}
+
+
+def _record(item: CalendarItem | None) -> Mapping[str, Any]:
+    """A stored item as the sandbox's "wire": its fields, times in UTC."""
+    if item is None:
+        raise KeyError("no such item")
+    times = {k: f"{getattr(item, k).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}" for k in ("start", "end")}
+    return {"subject": item.subject, "location": item.location, "zone": item.zone, **times}
 
 
 class SandboxMailboxHarness(MailboxHarness):
@@ -93,6 +112,14 @@ class SandboxMailboxHarness(MailboxHarness):
         labels = item.categories if item else ()
         detail = next((c for c in labels if c.startswith(f"{DEFAULT_TITLE}: ")), None)
         return MarkerView(flagged=DEFAULT_TITLE in labels, detail=detail)
+
+    def wire_sample(self) -> Mapping[str, Any]:
+        """What the service holds for the wire item."""
+        return WIRE_RECORD
+
+    def wire(self, item_id: str, address: str | None = None) -> Mapping[str, Any]:
+        """The stored item's fields."""
+        return _record(self.service.calendar(address or "").items.get(item_id))
 
     def invitations_sent(self) -> int:
         """The sandbox service has no way to send invitations at all."""
@@ -210,6 +237,14 @@ class SandboxCrmHarness(CrmHarness):
     def remove(self, item_id: str) -> None:
         """Delete an event."""
         self.service.drop(item_id)
+
+    def wire_sample(self) -> Mapping[str, Any]:
+        """What the org holds for the wire item."""
+        return WIRE_RECORD
+
+    def wire(self, item_id: str, address: str | None = None) -> Mapping[str, Any]:
+        """The stored event's fields."""
+        return _record(self.service.org.events.get(item_id))
 
     def received(self) -> tuple[str, ...]:
         """Every call the org answered, with its arguments."""
