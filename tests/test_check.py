@@ -276,7 +276,7 @@ def test_sync_names_a_setup_mistake_as_a_configuration_error(tmp_path: Path) -> 
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "configuration error" in done.stderr
-    assert "mailbox alice: environment variable CALSYNC_NEVER_SET is not set" in done.stderr
+    assert "mailbox alice: crm: environment variable CALSYNC_NEVER_SET is not set" in done.stderr
     issues = subprocess.run(
         [*CALSYNC, "issues", "--config", str(path), "--json"],
         capture_output=True,
@@ -287,6 +287,29 @@ def test_sync_names_a_setup_mistake_as_a_configuration_error(tmp_path: Path) -> 
     [issue] = json.loads(issues.stdout)
     assert (issue["mailbox"], issue["code"]) == ("alice", "CONFIG_INVALID")
     assert "environment variable CALSYNC_NEVER_SET is not set" in issue["message"]
+
+
+def test_a_crm_secret_gone_fails_every_pass_of_a_round_naming_the_crm(tmp_path: Path) -> None:
+    """The round's read meets it first and leaves it to the passes: each says so, exit 2."""
+    path = tmp_path / "calsync.toml"
+    path.write_text(
+        (HEAD + EXCHANGE + EXCHANGE.replace("alice", "bob"))
+        .replace('session_id = { env = "HOME" }', 'session_id = { env = "CALSYNC_NEVER_SET" }')
+        .replace("https://mail.example.com", "http://127.0.0.1:9")
+    )
+    done = subprocess.run(
+        [*CALSYNC, "sync", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "configuration error" in done.stderr
+    for name in ("alice", "bob"):
+        assert f"mailbox {name}: crm: environment variable CALSYNC_NEVER_SET is not set" in (
+            done.stderr
+        )
 
 
 def _basic_users(requests: Sequence[HttpRequest]) -> set[str]:

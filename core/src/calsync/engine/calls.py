@@ -3,7 +3,8 @@
 A pass talks to two providers. Wrapped in :class:`Tagged`, each call counts towards its
 side's figure (``calsync status``, the pass history, bench/) and a
 :class:`~calsync.errors.ProviderError` it raises says which side refused (``AUTH_FAILED``
-names the CRM or the mailbox) even when the provider did not say so itself.
+names the CRM or the mailbox) even when the provider did not say so itself; so does a
+:class:`~calsync.errors.ConfigError` of the CRM's (``crm: ...``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from calsync.errors import ProviderError
+from calsync.errors import ConfigError, ProviderError
 from calsync.state.records import Side
 
 __all__ = ["Tagged", "side_name", "side_of"]
@@ -53,6 +54,11 @@ def _tagged(call: Callable[[], Any], side: str) -> Any:
         if exc.source is None:
             exc.source = side
         raise
+    except ConfigError as exc:
+        if side != "crm":
+            raise  # the mailbox's own: its report and issue name the mailbox already
+        # A secret a provider reads on first use (a session id, say): say it is the CRM's.
+        raise ConfigError([f"crm: {problem}" for problem in exc.problems]) from exc
 
 
 def side_of(exc: ProviderError) -> Side:

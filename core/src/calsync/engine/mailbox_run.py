@@ -260,4 +260,4 @@ class MailboxRun:
 
 
 class _OrganisationRefused(Exception):
-    """The CRM refused the organisation's shared credentials during a round."""
+    """The CRM refused the organisation's shared credentials during the pass."""
