@@ -6,6 +6,7 @@ suite is installed: conformance/tests/test_new_provider.py.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -49,6 +50,21 @@ def test_writes_a_whole_plugin_that_ruff_accepts(tmp_path: Path) -> None:
     for args in (["check", "."], ["format", "--check", "."]):
         done = subprocess.run([ruff, *args], cwd=target, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_json_reports_what_was_written_and_matches_the_folder(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    result = CliRunner().invoke(main, ["new-provider", "my_cal", "--dir", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)  # nothing but the document on stdout
+    assert {k: report[k] for k in ("plugin", "package", "distribution", "folder")} == {
+        "plugin": "my_cal",
+        "package": "calsync_my_cal",
+        "distribution": "calsync-my-cal",
+        "folder": str(target),
+    }
+    on_disk = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert report["files"] == on_disk and "src/calsync_my_cal/provider.py" in on_disk
 
 
 @pytest.mark.parametrize(

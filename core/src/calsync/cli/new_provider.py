@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from calsync.cli.output import fail, say
+from calsync.cli.output import fail, print_json, say
 
 __all__ = ["command"]
 
@@ -19,7 +19,8 @@ __all__ = ["command"]
     type=click.Path(path_type=Path, file_okay=False),
     help="Where to write the plugin (default: ./calsync-NAME); must not exist or be empty.",
 )
-def command(name: str, directory: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+def command(name: str, directory: Path | None, as_json: bool) -> None:
     """Write the skeleton of a mailbox provider plugin called NAME.
 
     A distribution with its entry point, the provider, an emulator of the service, a
@@ -39,10 +40,22 @@ def command(name: str, directory: Path | None) -> None:
             ],
         )
     try:
-        target = directory or Path(Names(name=name).distribution)
+        names = Names(name=name)
+        target = directory or Path(names.distribution)
         written = write_plugin(name, target)
     except ValueError as exc:
         fail("cannot write the plugin", [str(exc)])
+    if as_json:
+        print_json(
+            {
+                "plugin": name,
+                "package": names.package,
+                "distribution": names.distribution,
+                "folder": str(target),
+                "files": [path.relative_to(target).as_posix() for path in written],
+            }
+        )
+        return
     for path in written:
         say(f"  {path}")
     say(
