@@ -20,7 +20,7 @@ from calsync.errors import (
 )
 from calsync.model import CrmLinks
 from calsync.providers import Write
-from calsync_salesforce.harness import SalesforceCrmHarness
+from calsync_salesforce.harness import ALIASES, SalesforceCrmHarness
 from calsync_salesforce.provider import SalesforceCrm
 
 # -- per record ------------------------------------------------------------------------------
@@ -252,3 +252,28 @@ def test_other_whole_call_refusals_are_provider_errors(
     crm = SalesforceCrm(harness.client, counterpart_field="Missing__c")
     with pytest.raises(ProviderError):
         crm.reader.query("Missing__c = 'x'")
+
+
+@pytest.mark.parametrize("name", ["fetch", "find", "write"])
+def test_a_fault_armed_on_a_provider_call_name_hits_that_call(
+    harness: SalesforceCrmHarness, crm: SalesforceCrm, owner: str, name: str
+) -> None:
+    # The suite's names for any provider (CrmHarness.inject), not Salesforce's endpoints.
+    [kept] = crm.write([Write.create(timed(owner=owner, subject="Kept", counterpart_id="k"))])
+    assert kept.ref is not None
+    calls = {
+        "fetch": lambda: crm.fetch([kept.ref.id]),  # type: ignore[union-attr]
+        "find": lambda: crm.find_by_counterpart(["k"]),
+        "write": lambda: crm.write([Write.create(timed(owner=owner, counterpart_id="new"))]),
+    }
+    harness.inject(FaultKind.THROTTLE, endpoint=name, retry_after=7)
+    if name == "write":
+        assert calls["fetch"]()  # a read is not a write: answered
+    with pytest.raises(ThrottledError) as raised:
+        calls[name]()
+    assert raised.value.retry_after == 7
+    refused = harness.emulator.received[-1]  # the org's side: which request was refused
+    assert harness.emulator.endpoint_of(refused) in ALIASES[name]
+    assert not harness.emulator.faults.armed
+    assert sorted(e["Subject"] for e in live_events(harness)) == ["Kept"]
+    calls[name]()  # used up by that one request

@@ -22,6 +22,7 @@ from calsync.model import CalendarItem, ItemKind
 from calsync.recurrence import RecurrenceModel
 from calsync_salesforce.classic import PATTERN_FIELDS
 from calsync_salesforce.emulator import SalesforceEmulator, in_process_session
+from calsync_salesforce.emulator.emulator import WRITE_ENDPOINTS
 from calsync_salesforce.emulator.values import to_wire
 from calsync_salesforce.payloads import WriteShape, event_fields
 from calsync_salesforce.provider import SalesforceCrm
@@ -31,7 +32,7 @@ from calsync_salesforce.series_index import SeriesIndex, is_pattern
 from calsync_salesforce.settings import DEFAULT_API_VERSION
 from calsync_salesforce.wire import moment_key
 
-__all__ = ["INTEGRATION_PROFILE", "SalesforceCrmHarness"]
+__all__ = ["ALIASES", "INTEGRATION_PROFILE", "SalesforceCrmHarness"]
 
 INTEGRATION_PROFILE: Final = "Calsync Integration"
 COUNTERPART_FIELD: Final = "Calsync_Ref__c"
@@ -51,9 +52,18 @@ _DENIABLE: Final[Mapping[str, tuple[str, ...]]] = {
     "recurrence": ("IsRecurrence", *PATTERN_FIELDS),
 }
 
-#: The suite arms faults on the sandbox's endpoint names; "pull" is where a pull learns that
-#: its cursor is too old (getDeleted: 400 INVALID_REPLICATION_DATE under CURSOR_EXPIRED).
-_GENERIC_ENDPOINTS: Final[Mapping[str, str]] = {"pull": "sobjects.deleted"}
+#: Provider-call names (the suite's, for any provider) -> the REST endpoints a fault armed on
+#: them may hit: the request that starts the call. ``pull`` is getDeleted, where a delta pull
+#: learns that its cursor is too old (400 INVALID_REPLICATION_DATE under CURSOR_EXPIRED);
+#: the ``queryAll`` before it would only expire the query cursors, which a pull reading one
+#: page never notices. ``fetch`` and ``find`` are SOQL queries; ``write`` is the first
+#: Collections or single-record write (so a partial failure fails one record of a batch).
+ALIASES: Final[Mapping[str, frozenset[str]]] = {
+    "pull": frozenset({"sobjects.deleted"}),
+    "fetch": frozenset({"query"}),
+    "find": frozenset({"query"}),
+    "write": WRITE_ENDPOINTS,
+}
 
 
 class SalesforceCrmHarness(CrmHarness):
@@ -69,6 +79,7 @@ class SalesforceCrmHarness(CrmHarness):
     ) -> None:
         """Create the integration user (its own profile, GMT) and its session."""
         self.emulator = emulator or SalesforceEmulator(clock=clock)
+        self.emulator.fault_aliases = ALIASES
         self.org = self.emulator.org
         self.integration_user, self._session = self.org.add_user(
             "calsync.integration@acme.test",
@@ -274,9 +285,7 @@ class SalesforceCrmHarness(CrmHarness):
 
     def inject(self, kind: FaultKind, **options: Any) -> None:
         """Arm a fault on the emulator (options as in :class:`~calsync.emulation.Fault`)."""
-        endpoint = options.pop("endpoint", None)
-        endpoint = _GENERIC_ENDPOINTS.get(endpoint, endpoint) if endpoint else None
-        self.emulator.faults.arm(Fault(kind=FaultKind(kind), endpoint=endpoint, **options))
+        self.emulator.faults.arm(Fault(kind=FaultKind(kind), **options))
 
     def clear_faults(self) -> None:
         """Disarm every fault."""

@@ -39,6 +39,8 @@ _SINGLE_WRITES = frozenset(
         "sobjects.deleteByExternalId",
     }
 )
+#: Every endpoint that writes records: what a fault armed on the provider call "write" hits.
+WRITE_ENDPOINTS = _COLLECTION_ENDPOINTS | _SINGLE_WRITES
 
 
 class SalesforceEmulator(Emulator):
@@ -70,7 +72,7 @@ class SalesforceEmulator(Emulator):
     def fault_applies(self, endpoint: str, request: HttpRequest, fault: Fault) -> bool:
         """A partial failure waits, armed, for a write: reads decline it."""
         if fault.kind is FaultKind.PARTIAL_FAILURE:
-            return endpoint in _COLLECTION_ENDPOINTS or endpoint in _SINGLE_WRITES
+            return endpoint in WRITE_ENDPOINTS
         return True
 
     def render_fault(self, endpoint: str, request: HttpRequest, fault: Fault) -> HttpResponse:
