@@ -43,6 +43,16 @@ def test_writes_a_whole_plugin_that_ruff_accepts(tmp_path: Path) -> None:
     assert '[project.entry-points.calsync]\nmy_cal = "calsync_my_cal.hooks"' in pyproject
     provider = (target / "src/calsync_my_cal/provider.py").read_text()
     assert "class MyCalMailbox(MailboxProvider):" in provider and "${" not in provider
+    # Built on core's shared helpers, as the built-in plugins are, not on copies of them.
+    hooks = (target / "src/calsync_my_cal/hooks.py").read_text()
+    assert "PLUGIN = ProviderPlugin(" in hooks and "@hookimpl" not in hooks
+    for helper in (
+        "from calsync.building import mailbox_settings",
+        "from calsync.identity import asked, by_counterpart",
+        "ErrorTable(",
+    ):
+        assert helper in provider, helper
+    assert "FrontAnswers(" in (target / "src/calsync_my_cal/emulator.py").read_text()
     # The one next to this Python (the project's .venv), else any on PATH.
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
