@@ -121,6 +121,13 @@ def test_every_section_the_skeleton_points_at_is_in_the_guide() -> None:
     } <= anchors
 
 
+def test_every_link_within_the_guide_reaches_a_heading() -> None:
+    guide = (REPO / GUIDE).read_text(encoding="utf-8")
+    anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", guide, flags=re.MULTILINE)}
+    linked = set(re.findall(r"\]\(#([a-z0-9-]+)\)", guide))
+    assert linked and linked <= anchors, linked - anchors
+
+
 def _anchor(heading: str) -> str:
     """The anchor GitHub gives a heading."""
     text = re.sub(r"[^\w\- ]", "", heading.strip().lower())

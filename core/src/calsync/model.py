@@ -8,8 +8,10 @@ ITEM
 REF
     Where an item lives: the provider's name, its native id and its change token (EWS
     ChangeKey, Google etag, Salesforce SystemModstamp). A token names one version of one
-    item: it changes on every change (a marker too) and no two items share one — not even
-    a series master and its exceptions, or a moved occurrence never syncs.
+    item: it changes on every change (a marker too). In a mailbox no two items share one —
+    not even a series master and its exceptions, or a moved occurrence never syncs; a CRM
+    record's token is compared only with its own earlier token, so records saved together
+    may share one.
 COUNTERPART
     The item on the other side that mirrors this one. The counterpart's native id may be
     stored on the item itself (``counterpart_id``: an EWS extended property, a Google
@@ -129,8 +131,9 @@ class ItemRef:
     #: The provider's native id.
     id: str
     #: The provider's version token: changes on every change of the item (markers included),
-    #: is never shared with another item (a series master and its exceptions included), and
-    #: is what the next pull reports after a write returned it. Equal tokens mean
+    #: in a mailbox is never shared with another item (a series master and its exceptions
+    #: included; a CRM record's is compared only with its own), and is what the next pull
+    #: reports after a write returned it. Equal tokens mean
     #: "unchanged" to the engine; ``""`` means unknown (the engine then compares content).
     change_token: str = ""
     #: Who made the item's last change, as the service names its accounts (Salesforce:

@@ -19,10 +19,15 @@ section when one fails):
 
 Change tokens
     :attr:`ItemRef.change_token <calsync.model.ItemRef.change_token>` changes on every
-    change of an item (markers included) and no two items share one — a series master and
-    its exceptions neither. The token a write or :meth:`MailboxProvider.set_markers`
-    returns is the token the next pull reports for the item. Equal tokens mean
-    "unchanged": an exception sharing its master's token never syncs.
+    change of an item (markers included). In a mailbox no two items share one — a series
+    master and its exceptions neither: an exception sharing its master's token never
+    syncs. A CRM record's token is compared only with the token remembered for that same
+    record, so records may share one (Salesforce's ``SystemModstamp``, the same for every
+    record saved in one transaction). The token a write or
+    :meth:`MailboxProvider.set_markers` returns is the token the next pull reports for the
+    item. Equal tokens mean "unchanged". The pre-check ``PRE-tokens`` checks that every
+    item listed has a token, that a changed item's token changes, and, in a mailbox, that
+    no two items listed share one.
 Item order
     :meth:`Provider.write` returns one result per write, in order; the order of
     :attr:`Delta.changed` does not matter.
