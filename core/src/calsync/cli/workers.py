@@ -90,9 +90,10 @@ def _settings(
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
-    default=8,
+    default=16,
     show_default=True,
-    help="Passes at once in this process (threads: a pass mostly waits for the services).",
+    help="Passes at once in this process (threads: a pass mostly waits for the services; "
+    "see docs/operating-at-scale.md for the measured choice).",
 )
 @click.option(
     "--metrics-port",
