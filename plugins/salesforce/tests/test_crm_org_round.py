@@ -18,7 +18,7 @@ from calsync.api import Calsync
 from calsync.config import parse_config
 from calsync.emulation import FaultKind, FrozenClock
 from calsync.engine import PassReport
-from calsync.model import CalendarItem
+from calsync.model import CalendarItem, Privacy
 from calsync.plugins import load_registry
 from calsync.sandbox.harness import SandboxMailboxHarness
 from calsync.state import State
@@ -215,3 +215,49 @@ def test_workers_share_one_read_of_the_organisation(org: Org) -> None:
     assert {r.outcome for r in reports} == {"ok"}, reports
     assert org.crm.emulator.counts.get("queryAll", 0) == 0  # every pass took its share
     assert {i.subject: i for i in org.mail.items(address(1))}["CRM 1"].location == "Room 1"
+
+
+def fetches(org: Org, since: int) -> list[str]:
+    """The queries after request ``since`` that read events by their ids (a fetch)."""
+    return [r for r in org.crm.received()[since:] if "WHERE Id IN" in r]
+
+
+def test_the_records_of_every_mailboxs_changes_are_fetched_at_once(org: Org) -> None:
+    settled(org)
+    changed = range(4)
+    for n in changed:
+        [item] = [i for i in org.mail.items(address(n)) if i.subject == f"Mailbox {n}"]
+        org.mail.edit(address(n), item.ref.id, location=f"Room {n}")  # type: ignore[union-attr]
+    since = len(org.crm.received())
+    calls = org.counted()
+    # one fetch for the four passes' updates (not one each), then their writes
+    assert calls["query"] == 1, calls
+    [fetch] = fetches(org, since)
+    crm = {e.subject: e for e in org.crm.items()}
+    assert all(crm[f"Mailbox {n}"].ref.id in fetch for n in changed)  # type: ignore[union-attr]
+    for n in range(6):
+        assert crm[f"Mailbox {n}"].location == (f"Room {n}" if n in changed else "")
+
+
+def test_a_record_made_private_in_the_crm_is_not_written_over_by_a_round(org: Org) -> None:
+    settled(org)
+    crm = {e.subject: e for e in org.crm.items()}
+    org.crm.edit(crm["Mailbox 1"].ref.id, privacy=Privacy.PRIVATE)  # type: ignore[union-attr]
+    for n in (1, 2):
+        [item] = [i for i in org.mail.items(address(n)) if i.subject == f"Mailbox {n}"]
+        org.mail.edit(address(n), item.ref.id, location=f"Room {n}")  # type: ignore[union-attr]
+    org.sync()
+    crm = {e.subject: e for e in org.crm.items()}
+    assert crm["Mailbox 1"].location == "" and crm["Mailbox 2"].location == "Room 2"
+
+
+def test_sync_of_one_mailbox_fetches_its_own_records(org: Org) -> None:
+    settled(org)
+    [item] = [i for i in org.mail.items(address(2)) if i.subject == "Mailbox 2"]
+    org.mail.edit(address(2), item.ref.id, location="Room 2")  # type: ignore[union-attr]
+    since = len(org.crm.received())
+    [report] = org.sync("person2")
+    assert report.outcome == "ok" and report.synced_up == 1
+    [fetch] = fetches(org, since)
+    assert item.ref.id not in fetch  # type: ignore[union-attr]
+    assert {e.subject: e for e in org.crm.items()}["Mailbox 2"].location == "Room 2"

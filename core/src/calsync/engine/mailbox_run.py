@@ -203,6 +203,7 @@ class MailboxRun:
             crm_read=org.crm,
             mailbox_read=org.mailboxes.get(mailbox.name),
             people=org.people,
+            records=org.records,
         )
         return MailboxPass(context).run()
 

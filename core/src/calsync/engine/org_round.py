@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from calsync.errors import AuthError, CursorExpiredError, ProviderError
+from calsync.model import CalendarItem
 from calsync.providers import CrmFeatures, CrmProvider, Delta, OwnersDelta, PersonMatch
 from calsync.retry import Backoff
 
@@ -42,6 +43,7 @@ __all__ = [
     "OrgFacts",
     "OrgRound",
     "PeopleRead",
+    "RecordsRead",
     "read_organisation",
 ]
 
@@ -98,6 +100,25 @@ class PeopleRead:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RecordsRead:
+    """The CRM records linked to the round's mailbox changes, fetched for every mailbox at once.
+
+    A pass compares its planned CRM updates with them (:mod:`.refine`) instead of fetching
+    them itself. Read after the round's CRM changes, so each is at least as new as the
+    round's delta says (see :func:`calsync.engine.refine.current_records`).
+    """
+
+    #: The ids fetched: one of them absent from :attr:`found` is gone from the CRM.
+    asked: frozenset[str]
+    found: Mapping[str, CalendarItem]
+
+    def without(self, ids: Iterable[str]) -> RecordsRead:
+        """These records but ``ids`` (which their pass fetches itself)."""
+        left = self.asked - set(ids)
+        return RecordsRead(asked=left, found={i: r for i, r in self.found.items() if i in left})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrgFacts:
     """What the organisation is, rather than what changed in it: reused for a while."""
 
@@ -133,6 +154,8 @@ class OrgRound:
     mailboxes: Mapping[str, MailboxRead] = field(default_factory=dict)
     #: Contacts and leads for the people on those changes.
     people: PeopleRead | None = None
+    #: The CRM records linked to those changes.
+    records: RecordsRead | None = None
 
     def owner_of(self, address: str) -> str | None:
         """The CRM user of ``address`` (only when :attr:`owners` was read)."""

@@ -9,17 +9,20 @@ API allowance is used into its reserved share (the round runs no passes).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Final
 
 from calsync.config import Config, MailboxConfig
+from calsync.engine.keys import fingerprint, item_key
 from calsync.engine.org_round import (
     MailboxRead,
     OrgFacts,
     OrgRound,
     PeopleRead,
+    RecordsRead,
     read_organisation,
 )
 from calsync.engine.org_status import open_issue, raise_issue, record_read, resolve
@@ -27,12 +30,14 @@ from calsync.engine.other_writers import copies_by_others
 from calsync.engine.people import look_up, to_look_up
 from calsync.errors import AuthError, ProviderError, ThrottledError
 from calsync.issues import ORGANISATION
+from calsync.model import CalendarItem
 from calsync.notify import Notification, NotificationKind
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.retry import Backoff
 from calsync.state import State
+from calsync.state.records import Link, Side
 
-__all__ = ["Organisation", "tenant_of"]
+__all__ = ["Organisation", "linked_records", "tenant_of"]
 
 logger = logging.getLogger("calsync.engine")
 
@@ -46,6 +51,47 @@ def tenant_of(mailbox: MailboxConfig) -> str:
     Same provider and same settings: one service account or app registration.
     """
     return f"{mailbox.provider}:{mailbox.settings!r}"
+
+
+def linked_records(
+    crm: CrmProvider, state: State, reads: Mapping[str, MailboxRead]
+) -> RecordsRead | None:
+    """The CRM records linked to the mailboxes' changes ``reads``, fetched at once.
+
+    The provider batches the ids as its service allows (Salesforce: ``IN`` lists within
+    the SOQL length). A record linked to the changes of two mailboxes (an event both
+    attend) is left to their passes: the first pass may write it before the second
+    compares with it. ``None`` when the fetch fails: each pass fetches its own, and meets
+    the failure itself.
+    """
+    wanted: Counter[str] = Counter()
+    for name, read in reads.items():
+        if not read.delta.changed:
+            continue
+        links = {link.mailbox_key: link for link in state.links(name)}
+        keys = {
+            link.crm_key
+            for item in read.delta.changed
+            if (link := links.get(item_key(item))) is not None and not _echo(item, link)
+        }
+        # An occurrence without a record of its own ("<series>|<start>") has nothing to fetch.
+        wanted.update(key for key in keys if "|" not in key)
+    ids = sorted(key for key, count in wanted.items() if count == 1)
+    if not ids:
+        return None
+    try:
+        found = crm.fetch(ids)
+    except Exception:  # each pass fetches its own records, and meets the failure
+        return None
+    return RecordsRead(asked=frozenset(ids), found=dict(found))
+
+
+def _echo(item: CalendarItem, link: Link) -> bool:
+    """Whether the mailbox's ``item`` is what its link knows (the pass plans no update for it)."""
+    token = item.ref.change_token if item.ref else ""
+    return bool(token and token == link.mailbox_token) or (
+        fingerprint(item, Side.MAILBOX) == link.mailbox_hash
+    )
 
 
 class Organisation:
@@ -94,11 +140,12 @@ class Organisation:
     def read_mailboxes(
         self, org: OrgRound, mailboxes: Sequence[tuple[MailboxConfig, MailboxProvider, str]]
     ) -> OrgRound:
-        """Read the mailboxes' changes ahead, and look up everyone on them in one call.
+        """Read the mailboxes' changes ahead; look up everyone on them, and fetch their records.
 
         Only mailboxes continuing from a cursor: a first, full listing stays with its pass.
         A mailbox whose read fails is read by its pass, which meets the failure itself; a
-        failed lookup leaves each pass to look up its own people.
+        failed lookup leaves each pass to look up its own people, a failed fetch to fetch
+        its own records (:func:`linked_records`).
         """
         reads: dict[str, MailboxRead] = {}
         wanted: set[str] = set()
@@ -115,12 +162,13 @@ class Organisation:
                 continue
             reads[mailbox.name] = MailboxRead(since=cursor, delta=delta)
             wanted |= to_look_up(delta.changed, mailbox.policy, mailbox.address)
+        records = linked_records(self._crm(), self.state, reads)
         try:
             found = look_up(self._crm(), wanted)
         except Exception:  # each pass looks up its own people, and meets the failure
-            return replace(org, mailboxes=reads)
+            return replace(org, mailboxes=reads, records=records)
         people = PeopleRead(asked=frozenset(wanted), found=found)
-        return replace(org, mailboxes=reads, people=people)
+        return replace(org, mailboxes=reads, people=people, records=records)
 
     def still_refused(self, org: OrgRound) -> str:
         """While the organisation is suspended: whether the CRM still refuses (else resume)."""

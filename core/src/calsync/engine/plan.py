@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from calsync.engine.org_round import CrmRead, MailboxRead, PeopleRead
+from calsync.engine.org_round import CrmRead, MailboxRead, PeopleRead, RecordsRead
 from calsync.model import CalendarItem
 from calsync.policy import Direction, Policy
 from calsync.providers import CrmFeatures, CrmProvider, MailboxProvider, Write
@@ -45,6 +45,8 @@ class PassContext:
     mailbox_read: MailboxRead | None = None
     #: The contacts and leads the round looked up for every mailbox's changes.
     people: PeopleRead | None = None
+    #: The CRM records linked to every mailbox's changes, fetched by the round at once.
+    records: RecordsRead | None = None
 
 
 @dataclass(slots=True, kw_only=True)

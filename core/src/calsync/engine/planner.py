@@ -21,6 +21,7 @@ from calsync.engine import plan_down, plan_removals, plan_up
 from calsync.engine.keys import fingerprint
 from calsync.engine.ledger import Ledger
 from calsync.engine.lengths import fit_write
+from calsync.engine.org_round import RecordsRead
 from calsync.engine.plan import Hit, PassContext, Planned
 from calsync.engine.shape import for_crm
 from calsync.issues import named
@@ -44,6 +45,8 @@ class Planner:
         self.matches: dict[str, tuple[PersonMatch, ...]] = {}
         #: On a full CRM pull: the original starts of each CRM series' occurrence records.
         self.crm_occurrences: dict[str, set[str]] | None = None
+        #: CRM records the round fetched for this pass, until refinement takes them.
+        self.records: RecordsRead | None = None
 
     # -- what a pass plans -------------------------------------------------------------------
 

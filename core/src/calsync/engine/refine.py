@@ -16,6 +16,7 @@ And one for updates going down: text the CRM holds cut to its field length (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Any
@@ -32,7 +33,7 @@ from calsync.recurrence import Recurrence
 from calsync.rules import kept_private
 from calsync.state.records import Link, Side
 
-__all__ = ["keep_mailbox_text", "refine_crm_updates"]
+__all__ = ["current_records", "keep_mailbox_text", "refine_crm_updates"]
 
 #: A change to any of these on a series header resets its future occurrences (EX-06).
 _RESET_CAUSES = frozenset({"subject", "body", "location", "links"})
@@ -55,7 +56,7 @@ def refine_crm_updates(planner: Planner) -> None:
     }
     if not wanted:
         return
-    current = planner.ctx.crm.fetch(sorted(w for w in wanted if w))
+    current = current_records(planner, sorted(w for w in wanted if w))
     leads = frozenset(
         m.id for matches in planner.matches.values() for m in matches if m.kind is PersonKind.LEAD
     )
@@ -105,6 +106,25 @@ def refine_crm_updates(planner: Planner) -> None:
         if p.write.item is not None and p.write.fields and changed.get(p.write.item.series_id)
     ]
     planner.ledger.planned = resets + kept
+
+
+def current_records(planner: Planner, ids: Sequence[str]) -> Mapping[str, CalendarItem]:
+    """What the CRM holds for ``ids``: the round's fetch where it has them, the rest fetched.
+
+    The round fetched the records linked to every mailbox's changes at once
+    (:func:`calsync.engine.organisation.linked_records`), after it read the CRM's changes,
+    so each record is at least as new as what the round's delta says of it. A pass that
+    read its CRM changes by itself read them later than that fetch: the records its own
+    changes (or removals) name were left out of :attr:`Planner.records` and are fetched
+    here as before, so the pass never compares with an older version than it has seen.
+    A change made in the CRM after the round's fetch is after the round's CRM cursor too:
+    the next round reads it (a pass's own fetch narrowed that window; it did not close it).
+    The records are taken once: a later round of the pass fetches afresh what it wants.
+    """
+    read, planner.records = planner.records, None
+    known = {} if read is None else {i: read.found[i] for i in ids if i in read.found}
+    rest = [i for i in ids if read is None or i not in read.asked]
+    return (known | dict(planner.ctx.crm.fetch(rest))) if rest else known
 
 
 def _differs(field: str, wanted: CalendarItem, existing: CalendarItem) -> bool:

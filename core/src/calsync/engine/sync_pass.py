@@ -73,6 +73,10 @@ class MailboxPass:
         mailbox_changed = list(mailbox_delta.changed) + self._retries(Side.MAILBOX, mailbox_delta)
         crm_changed = list(crm_delta.changed) + self._retries(Side.CRM, crm_delta)
         planner.matches = self._matches(mailbox_changed)
+        if ctx.records is not None:
+            # What the pass's own CRM changes name is fetched afresh (see refine.current_records).
+            changed = [i.ref.id for i in crm_changed if i.ref is not None]
+            planner.records = ctx.records.without(changed + [r.id for r in crm_delta.removed])
         duplicates, blocked = adopt(
             planner,
             mailbox_changed,
