@@ -13,6 +13,10 @@ mailbox whose cursor differs — new, reset, held back, or failed last time — 
 by itself in its pass, after the round's read began, and so may continue from the round's
 cursor afterwards (the contract of ``pull_owners``): next round it is one of the many.
 
+A round that reads the mailboxes' changes ahead also looks up the people on all of them
+in one call (:class:`PeopleRead`) and fetches the CRM records they link to in one batched
+fetch (:class:`RecordsRead`), which each pass compares its updates with (EX-17).
+
 What the organisation is (describe, the users) is reused for :data:`FACTS_LIFETIME`:
 an idle round then costs the CRM only the changes read (Salesforce: one query and one
 look at its delete log).
