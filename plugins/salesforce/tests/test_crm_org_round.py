@@ -261,3 +261,18 @@ def test_sync_of_one_mailbox_fetches_its_own_records(org: Org) -> None:
     [fetch] = fetches(org, since)
     assert item.ref.id not in fetch  # type: ignore[union-attr]
     assert {e.subject: e for e in org.crm.items()}["Mailbox 2"].location == "Room 2"
+
+
+def test_when_the_rounds_fetch_fails_each_pass_fetches_its_own(org: Org) -> None:
+    settled(org)
+    for n in (0, 1):
+        [item] = [i for i in org.mail.items(address(n)) if i.subject == f"Mailbox {n}"]
+        org.mail.edit(address(n), item.ref.id, location=f"Room {n}")  # type: ignore[union-attr]
+    org.crm.inject(FaultKind.MALFORMED, endpoint="query")
+    since = len(org.crm.received())
+    assert all(r.outcome == "ok" for r in org.sync())
+    crm = {e.subject: e for e in org.crm.items()}
+    assert [crm[f"Mailbox {n}"].location for n in (0, 1)] == ["Room 0", "Room 1"]
+    ids = [crm[f"Mailbox {n}"].ref.id for n in (0, 1)]  # type: ignore[union-attr]
+    # the round's fetch of both, which failed, then each pass's own
+    assert [sum(i in r for i in ids) for r in fetches(org, since)] == [2, 1, 1]
