@@ -53,6 +53,11 @@ class Scenario:
         self._app: Calsync | None = None
         #: Parts of the case a capability gate skipped: the case reports ``partial``.
         self.skipped: list[str] = []
+        #: The parts the engine met unwritten: a provider's ``NotImplementedError`` that a pass
+        #: recorded as INTERNAL_ERROR and went on from (EX-24), newest last.
+        self.unwritten: list[NotImplementedError] = []
+        self._unwritten = _Unwritten(self.unwritten)
+        logging.getLogger("calsync").addHandler(self._unwritten)
 
     # -- the organisation -------------------------------------------------------------------
 
@@ -224,6 +229,7 @@ class Scenario:
 
     def close(self) -> None:
         """Release everything."""
+        logging.getLogger("calsync").removeHandler(self._unwritten)
         if self._app is not None:
             self._app.close()
         else:
@@ -242,3 +248,16 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.sink.append(self.format(record))
+
+
+class _Unwritten(logging.Handler):
+    """Keeps the ``NotImplementedError`` of each record logged with one."""
+
+    def __init__(self, sink: list[NotImplementedError]) -> None:
+        super().__init__(level=logging.ERROR)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        found = record.exc_info[1] if record.exc_info else None
+        if isinstance(found, NotImplementedError):
+            self.sink.append(found)
