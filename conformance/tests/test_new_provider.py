@@ -1,7 +1,8 @@
 """A skeleton from ``calsync new-provider`` runs the suite and fails only where it is unwritten.
 
-The plugin is written into a temporary folder and registered in-process, as ``pip install
--e`` would: its ``src`` folder on ``sys.path`` with a ``.dist-info`` naming its entry point.
+The plugin, a mailbox or a CRM provider, is written into a temporary folder and registered
+in-process, as ``pip install -e`` would: its ``src`` folder on ``sys.path`` with a
+``.dist-info`` naming its entry point.
 """
 
 from __future__ import annotations
@@ -26,24 +27,30 @@ def _install(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(root / "src"))
 
 
+@pytest.fixture(params=[Role.MAILBOX, Role.CRM], ids=str)
+def role(request: pytest.FixtureRequest) -> Role:
+    return Role(request.param)
+
+
 @pytest.fixture
-def skeleton(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+def skeleton(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, role: Role) -> Path:
     root = pytester.path / "calsync-skel"
-    write_plugin("skel", root)
+    write_plugin("skel", root, role)
     _install(root, monkeypatch)
     yield root
     for module in [m for m in sys.modules if m.startswith("calsync_skel")]:
         del sys.modules[module]
 
 
-def test_the_skeleton_registers_its_provider_and_harness(skeleton: Path) -> None:
+def test_the_skeleton_registers_its_provider_and_harness(skeleton: Path, role: Role) -> None:
     registry = load_registry(["skel"])
-    assert registry.provider(Role.MAILBOX, "skel").description == "Skel calendars"
-    assert (Role.MAILBOX, "skel") in registry.harnesses
+    described = {Role.MAILBOX: "Skel calendars", Role.CRM: "Skel CRM events"}
+    assert registry.provider(role, "skel").description == described[role]
+    assert (role, "skel") in registry.harnesses
 
 
 def test_the_suite_fails_only_on_what_is_not_written_yet_and_names_the_section(
-    pytester: pytest.Pytester, skeleton: Path, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, skeleton: Path, monkeypatch: pytest.MonkeyPatch, role: Role
 ) -> None:
     # In a process of its own: an in-process run would unload the modules it imported
     # first (pytester restores sys.modules), leaving this process two copies of some.
@@ -73,3 +80,12 @@ def test_the_suite_fails_only_on_what_is_not_written_yet_and_names_the_section(
     # Cases needing a capability the skeleton does not declare are not applicable.
     skipped = [m for tag, m in outcomes.values() if tag == "skipped"]
     assert skipped and all("not applicable" in m for m in skipped)
+    # A pre-check names its rule and section, then the part it met unwritten.
+    pull = {Role.MAILBOX: "SkelMailbox.pull", Role.CRM: "SkelCrm.pull"}[role]
+    cursor = failures["test_precheck[PRE-cursor]"]
+    assert cursor.startswith("Failed: PRE-cursor: ") and f"{pull} is not implemented" in cursor
+    assert cursor.endswith(f"(see {GUIDE}#cursors-and-expiry)")
+    if role is Role.CRM:
+        # A pass records the provider's NotImplementedError as INTERNAL_ERROR and goes on;
+        # the case that then fails names it (EX-24 seeds in the sandbox mailbox alone).
+        assert "SkelCrm.features is not implemented yet" in failures["test_case[EX-24]"]

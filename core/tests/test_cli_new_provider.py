@@ -17,14 +17,35 @@ import pytest
 from click.testing import CliRunner
 
 from calsync.cli import main
-from calsync.scaffold import GUIDE
+from calsync.providers import CrmProvider, Role
+from calsync.scaffold import GUIDE, write_plugin
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_writes_a_whole_plugin_that_ruff_accepts(tmp_path: Path) -> None:
+#: What each role's skeleton is built on: core's shared helpers, as the built-in plugins are,
+#: not copies of them.
+BUILT_ON = {
+    "mailbox": (
+        "class MyCalMailbox(MailboxProvider):",
+        "from calsync.building import mailbox_settings",
+        "from calsync.identity import asked, by_counterpart",
+        "ErrorTable(",
+    ),
+    "crm": (
+        "class MyCalCrm(CrmProvider):",
+        "from calsync.building import provider_settings",
+        "from calsync.identity import asked, by_counterpart",
+        "ErrorTable(",
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ["mailbox", "crm"])
+def test_writes_a_whole_plugin_that_ruff_accepts(tmp_path: Path, role: str) -> None:
     target = tmp_path / "calsync-my-cal"
-    result = CliRunner().invoke(main, ["new-provider", "my_cal", "--dir", str(target)])
+    chosen = [] if role == "mailbox" else ["--role", role]  # mailbox is the default
+    result = CliRunner().invoke(main, ["new-provider", "my_cal", "--dir", str(target), *chosen])
     assert result.exit_code == 0, result.output
     written = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     assert written == {
@@ -41,18 +62,16 @@ def test_writes_a_whole_plugin_that_ruff_accepts(tmp_path: Path) -> None:
     pyproject = (target / "pyproject.toml").read_text()
     assert 'name = "calsync-my-cal"' in pyproject
     assert '[project.entry-points.calsync]\nmy_cal = "calsync_my_cal.hooks"' in pyproject
+    texts = [p.read_text() for p in target.rglob("*") if p.is_file()]
+    assert not [t for t in texts if "${" in t], "every placeholder is filled"
     provider = (target / "src/calsync_my_cal/provider.py").read_text()
-    assert "class MyCalMailbox(MailboxProvider):" in provider and "${" not in provider
-    # Built on core's shared helpers, as the built-in plugins are, not on copies of them.
+    for helper in BUILT_ON[role]:
+        assert helper in provider, helper
     hooks = (target / "src/calsync_my_cal/hooks.py").read_text()
     assert "PLUGIN = ProviderPlugin(" in hooks and "@hookimpl" not in hooks
-    for helper in (
-        "from calsync.building import mailbox_settings",
-        "from calsync.identity import asked, by_counterpart",
-        "ErrorTable(",
-    ):
-        assert helper in provider, helper
     assert "FrontAnswers(" in (target / "src/calsync_my_cal/emulator.py").read_text()
+    conformance = (target / "tests/test_conformance.py").read_text()
+    assert f"({'Mailbox' if role == 'mailbox' else 'Crm'}ProviderConformance):" in conformance
     # The one next to this Python (the project's .venv), else any on PATH.
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
@@ -62,13 +81,28 @@ def test_writes_a_whole_plugin_that_ruff_accepts(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_json_reports_what_was_written_and_matches_the_folder(tmp_path: Path) -> None:
+def test_every_crm_provider_method_is_stubbed_with_its_section(tmp_path: Path) -> None:
+    write_plugin("my_cal", tmp_path, Role.CRM)
+    provider = (tmp_path / "src/calsync_my_cal/provider.py").read_text()
+    stubbed = set(re.findall(r'not_yet\("MyCalCrm\.(\w+)", "[a-z-]+"\)', provider))
+    # The contract's abstract methods; pull_owners is optional and returns None until written.
+    assert stubbed == set(CrmProvider.__abstractmethods__) - {"from_context"}
+    assert "def pull_owners(" in provider
+
+
+@pytest.mark.parametrize(("args", "role"), [((), "mailbox"), (("--role", "crm"), "crm")])
+def test_json_reports_what_was_written_and_matches_the_folder(
+    tmp_path: Path, args: tuple[str, ...], role: str
+) -> None:
     target = tmp_path / "out"
-    result = CliRunner().invoke(main, ["new-provider", "my_cal", "--dir", str(target), "--json"])
+    result = CliRunner().invoke(
+        main, ["new-provider", "my_cal", "--dir", str(target), "--json", *args]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)  # nothing but the document on stdout
-    assert {k: report[k] for k in ("plugin", "package", "distribution", "folder")} == {
+    assert {k: report[k] for k in ("plugin", "role", "package", "distribution", "folder")} == {
         "plugin": "my_cal",
+        "role": role,
         "package": "calsync_my_cal",
         "distribution": "calsync-my-cal",
         "folder": str(target),
@@ -91,6 +125,13 @@ def test_a_name_that_cannot_work_exits_2_and_writes_nothing(
     result = CliRunner().invoke(main, ["new-provider", name, "--dir", str(tmp_path / "out")])
     assert result.exit_code == 2 and problem in result.output
     assert not (tmp_path / "out").exists() and "Traceback" not in result.output
+
+
+def test_a_role_other_than_mailbox_or_crm_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    args = ["new-provider", "caldav", "--dir", str(tmp_path / "out"), "--role", "calendar"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "'calendar' is not one of 'mailbox', 'crm'" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_existing_folder_is_never_written_over(tmp_path: Path) -> None:
