@@ -18,7 +18,8 @@ from calsync.api import Calsync
 from calsync.config import parse_config
 from calsync.emulation import FaultKind, FrozenClock
 from calsync.engine import PassReport
-from calsync.model import CalendarItem, Privacy
+from calsync.engine.org_round import RECORDS_FRESH
+from calsync.model import CalendarItem, CrmLinks, Participant, Privacy
 from calsync.plugins import load_registry
 from calsync.sandbox.harness import SandboxMailboxHarness
 from calsync.state import State
@@ -276,3 +277,146 @@ def test_when_the_rounds_fetch_fails_each_pass_fetches_its_own(org: Org) -> None
     ids = [crm[f"Mailbox {n}"].ref.id for n in (0, 1)]  # type: ignore[union-attr]
     # the round's fetch of both, which failed, then each pass's own
     assert [sum(i in r for i in ids) for r in fetches(org, since)] == [2, 1, 1]
+
+
+# -- the round's fetch of the records is used only while fresh -----------------------------------
+
+
+def edit_after_the_rounds_fetch(org: Org, monkeypatch: pytest.MonkeyPatch, edit: Any) -> None:
+    """Make the next fetch of records (the round's) be followed by ``edit`` in the CRM and
+    more than RECORDS_FRESH passing: a person's edit while 2,000 passes run."""
+    provider = org.app.engine.crm()
+    fetch = provider.fetch
+    done: list[bool] = []
+
+    def fetched(ids: Any) -> Any:
+        found = fetch(ids)
+        if not done:
+            done.append(True)
+            edit()
+            org.clock.advance(RECORDS_FRESH + timedelta(seconds=1))
+        return found
+
+    monkeypatch.setattr(provider, "fetch", fetched)
+
+
+def test_crm_associations_added_after_the_rounds_fetch_are_kept(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    carol = org.crm.add_contact("carol@customer.com", name="Carol")
+    dan = org.crm.add_contact("dan@customer.com", name="Dan")
+    erin = org.crm.add_contact("erin@customer.com", name="Erin")
+    account = org.crm.add_account("ACME")
+    review = org.mail.seed(
+        address(1),
+        meeting(
+            "Review",
+            organizer=Participant(address=address(1)),
+            attendees=(Participant(address="carol@customer.com"),),
+        ),
+    )
+    settled(org)
+    [event] = [e for e in org.crm.items() if e.subject == "Review"]
+    assert event.ref is not None and event.links.who_ids == (carol,)
+    # the person invites Erin; calsync will link her to the CRM event too
+    org.mail.edit(
+        address(1),
+        review,
+        attendees=(
+            Participant(address="carol@customer.com"),
+            Participant(address="erin@customer.com"),
+        ),
+    )
+    for n in (0, 2):  # other mailboxes change too: the round fetches their records with it
+        [item] = [i for i in org.mail.items(address(n)) if i.subject == f"Mailbox {n}"]
+        org.mail.edit(address(n), item.ref.id, location=f"Room {n}")  # type: ignore[union-attr]
+    ref = event.ref.id
+    edit_after_the_rounds_fetch(
+        org,
+        monkeypatch,
+        lambda: org.crm.edit(ref, links=CrmLinks(who_ids=(carol, dan), what_id=account)),
+    )
+    assert all(r.outcome == "ok" for r in org.sync())
+    org.sync()  # the next round does not take calsync's write for the person's
+    kept = org.crm.read(ref)
+    assert kept is not None and kept.links.what_id == account
+    assert set(kept.links.who_ids) == {carol, dan, erin}
+
+
+def test_an_event_made_private_after_the_rounds_fetch_is_not_written_over(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settled(org)
+    crm = {e.subject: e.ref.id for e in org.crm.items() if e.ref is not None}
+    for n in (1, 2):
+        [item] = [i for i in org.mail.items(address(n)) if i.subject == f"Mailbox {n}"]
+        org.mail.edit(address(n), item.ref.id, location=f"Room {n}")  # type: ignore[union-attr]
+    edit_after_the_rounds_fetch(
+        org, monkeypatch, lambda: org.crm.edit(crm["Mailbox 1"], privacy=Privacy.PRIVATE)
+    )
+    assert all(r.outcome == "ok" for r in org.sync())
+    org.sync()
+    private = org.crm.read(crm["Mailbox 1"])
+    assert private is not None and private.privacy is Privacy.PRIVATE
+    assert private.location == ""
+    assert {e.subject: e for e in org.crm.items()}["Mailbox 2"].location == "Room 2"
+
+
+def test_a_shared_read_handed_to_a_later_pass_fetches_the_records_afresh(org: Org) -> None:
+    """As the workers run passes: the round's read travels with them, and may wait."""
+    contact = org.crm.add_contact("carol@customer.com", name="Carol")
+    account = org.crm.add_account("ACME")
+    settled(org)
+    [item] = [i for i in org.mail.items(address(3)) if i.subject == "Mailbox 3"]
+    org.mail.edit(
+        address(3),
+        item.ref.id,
+        attendees=(Participant(address="carol@customer.com"),),  # type: ignore[union-attr]
+    )
+    org.clock.advance(600)
+    read = pickle.loads(pickle.dumps(org.app.read_organisation()))
+    assert read.records is not None
+    [event] = [e for e in org.crm.items() if e.subject == "Mailbox 3"]
+    assert event.ref is not None
+    org.crm.edit(event.ref.id, links=CrmLinks(what_id=account))  # while the task waits
+    org.clock.advance(RECORDS_FRESH)
+    reports = [org.app.sync_mailbox(f"person{n}", org=read) for n in range(6)]
+    assert {r.outcome for r in reports} == {"ok"}, reports
+    kept = org.crm.read(event.ref.id)
+    assert kept is not None and kept.links.what_id == account
+    assert kept.links.who_ids == (contact,)
+
+
+def test_the_passes_with_changes_run_first_while_the_rounds_fetch_is_fresh(org: Org) -> None:
+    settled(org)
+    changed = (4, 5)  # last in the configured order
+    for n in changed:
+        [item] = [i for i in org.mail.items(address(n)) if i.subject == f"Mailbox {n}"]
+        org.mail.edit(address(n), item.ref.id, location=f"Room {n}")  # type: ignore[union-attr]
+    [down] = [e for e in org.crm.items() if e.subject == "CRM 3"]
+    org.crm.edit(down.ref.id, location="Room 3")  # type: ignore[union-attr]
+    org.clock.advance(600)
+    org.crm.emulator.reset_counts()
+    turns: list[str] = []
+
+    def turn(name: str) -> None:
+        # Time passes with every pass: behind the four idle ones, the fetch would be stale.
+        turns.append(name)
+        org.clock.advance(RECORDS_FRESH / 4)
+
+    reports = org.app.engine.run(progress=turn)
+    assert {r.outcome for r in reports} == {"ok"}, reports
+    # the changes, the delete log, one fetch for both passes, their writes (as before)
+    calls = dict(org.crm.emulator.counts)
+    assert calls == {
+        "queryAll": 1,
+        "sobjects.deleted": 1,
+        "query": 1,
+        "composite.sobjects.update": 2,
+    }, calls
+    crm = {e.subject: e for e in org.crm.items()}
+    assert [crm[f"Mailbox {n}"].location for n in changed] == ["Room 4", "Room 5"]
+    # the passes the round read changes for (the CRM's or the mailbox's), then the idle ones
+    assert turns == ["person3", "person4", "person5", "person0", "person1", "person2"]
+    assert {i.subject: i for i in org.mail.items(address(3))}["CRM 3"].location == "Room 3"
+    assert [r.mailbox for r in reports] == [f"person{n}" for n in range(6)]  # as configured

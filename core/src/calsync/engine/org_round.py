@@ -15,7 +15,9 @@ cursor afterwards (the contract of ``pull_owners``): next round it is one of the
 
 A round that reads the mailboxes' changes ahead also looks up the people on all of them
 in one call (:class:`PeopleRead`) and fetches the CRM records they link to in one batched
-fetch (:class:`RecordsRead`), which each pass compares its updates with (EX-17).
+fetch (:class:`RecordsRead`), which each pass compares its updates with (EX-17, EX-01)
+while they are younger than :data:`RECORDS_FRESH`; an older fetch is left for the pass's
+own, as in a round of one (a person's edit made meanwhile would otherwise be written over).
 
 What the organisation is (describe, the users) is reused for :data:`FACTS_LIFETIME`:
 an idle round then costs the CRM only the changes read (Salesforce: one query and one
@@ -42,6 +44,7 @@ from calsync.retry import Backoff
 
 __all__ = [
     "FACTS_LIFETIME",
+    "RECORDS_FRESH",
     "CrmRead",
     "MailboxRead",
     "OrgFacts",
@@ -56,6 +59,14 @@ logger = logging.getLogger("calsync.engine")
 #: How long the organisation's facts (describe, who owns each address) are reused before
 #: they are read again: an admin's change to the org or to a user shows within it.
 FACTS_LIFETIME: Final = timedelta(hours=1)
+
+#: How long the round's fetch of the records stands in for a pass's own. A pass that
+#: fetches its own writes right after: a CRM edit can fall between the two for about two
+#: requests (its fetch, its write batch: 0.2 to 1 s each against Salesforce from a cloud
+#: host). A pass later than this after the round's fetch fetches its own records, so a
+#: person's edit meanwhile (a contact added, the event made private) is seen, not written
+#: over and then taken for the pass's own echo in the next round.
+RECORDS_FRESH: Final = timedelta(seconds=2)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,18 +119,26 @@ class RecordsRead:
     """The CRM records linked to the round's mailbox changes, fetched for every mailbox at once.
 
     A pass compares its planned CRM updates with them (:mod:`.refine`) instead of fetching
-    them itself. Read after the round's CRM changes, so each is at least as new as the
-    round's delta says (see :func:`calsync.engine.refine.current_records`).
+    them itself, while they are :meth:`fresh`. Read after the round's CRM changes, so each
+    is at least as new as the round's delta says (see
+    :func:`calsync.engine.refine.current_records`).
     """
 
     #: The ids fetched: one of them absent from :attr:`found` is gone from the CRM.
     asked: frozenset[str]
     found: Mapping[str, CalendarItem]
+    #: When the fetch was sent (engine clock): every record is at least this new.
+    read_at: datetime
+
+    def fresh(self, now: datetime) -> bool:
+        """Whether a pass writing at ``now`` may compare with these (:data:`RECORDS_FRESH`)."""
+        return now - self.read_at < RECORDS_FRESH
 
     def without(self, ids: Iterable[str]) -> RecordsRead:
         """These records but ``ids`` (which their pass fetches itself)."""
         left = self.asked - set(ids)
-        return RecordsRead(asked=left, found={i: r for i, r in self.found.items() if i in left})
+        found = {i: r for i, r in self.found.items() if i in left}
+        return RecordsRead(asked=left, found=found, read_at=self.read_at)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,6 +184,21 @@ class OrgRound:
         """The CRM user of ``address`` (only when :attr:`owners` was read)."""
         assert self.owners is not None
         return self.owners.get(address)
+
+    def idle(self, name: str, address: str) -> bool:
+        """Whether the pass of mailbox ``name`` at ``address`` has nothing the round read.
+
+        Its mailbox was read ahead and had no change, nor had its owner in the round's CRM
+        read. A mailbox not read ahead (a first listing, a failed read) is not known idle.
+        The round runs the other passes first, while its fetch of the records is fresh.
+        """
+        ahead = self.mailboxes.get(name)
+        if ahead is None or ahead.delta.changed or ahead.delta.removed:
+            return False
+        owner = self.owners.get(address) if self.owners is not None else None
+        if self.crm is None or owner is None or owner not in self.crm.owners:
+            return True  # its pass reads its CRM changes itself: down writes need no records
+        return not (self.crm.delta.changed.get(owner) or self.crm.delta.removed.get(owner))
 
 
 @dataclass(slots=True)

@@ -54,7 +54,10 @@ def tenant_of(mailbox: MailboxConfig) -> str:
 
 
 def linked_records(
-    crm: CrmProvider, state: State, reads: Mapping[str, MailboxRead]
+    crm: CrmProvider,
+    state: State,
+    reads: Mapping[str, MailboxRead],
+    clock: Callable[[], datetime],
 ) -> RecordsRead | None:
     """The CRM records linked to the mailboxes' changes ``reads``, fetched at once.
 
@@ -79,11 +82,12 @@ def linked_records(
     ids = sorted(key for key, count in wanted.items() if count == 1)
     if not ids:
         return None
+    read_at = clock()  # before the fetch: each record is at least as new as this
     try:
         found = crm.fetch(ids)
     except Exception:  # each pass fetches its own records, and meets the failure
         return None
-    return RecordsRead(asked=frozenset(ids), found=dict(found))
+    return RecordsRead(asked=frozenset(ids), found=dict(found), read_at=read_at)
 
 
 def _echo(item: CalendarItem, link: Link) -> bool:
@@ -162,7 +166,7 @@ class Organisation:
                 continue
             reads[mailbox.name] = MailboxRead(since=cursor, delta=delta)
             wanted |= to_look_up(delta.changed, mailbox.policy, mailbox.address)
-        records = linked_records(self._crm(), self.state, reads)
+        records = linked_records(self._crm(), self.state, reads, self.clock)
         try:
             found = look_up(self._crm(), wanted)
         except Exception:  # each pass looks up its own people, and meets the failure

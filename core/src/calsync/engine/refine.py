@@ -117,11 +117,19 @@ def current_records(planner: Planner, ids: Sequence[str]) -> Mapping[str, Calend
     read its CRM changes by itself read them later than that fetch: the records its own
     changes (or removals) name were left out of :attr:`Planner.records` and are fetched
     here as before, so the pass never compares with an older version than it has seen.
-    A change made in the CRM after the round's fetch is after the round's CRM cursor too:
-    the next round reads it (a pass's own fetch narrowed that window; it did not close it).
-    The records are taken once: a later round of the pass fetches afresh what it wants.
+
+    The round's fetch is used only while fresh
+    (:meth:`~calsync.engine.org_round.RecordsRead.fresh`), checked here, right before the
+    write, wherever the round's read came from (the round itself, or a share handed to
+    another process). A person's CRM edit after it (a contact added, the event made
+    private) would be written over by an update computed without it, and the next round
+    would take the record, last written by calsync, for an echo: the edit lost. Older, the
+    pass fetches its own, as a round of one does, and the window is again about one request.
+    The records are taken once: a later round of the pass fetches afresh.
     """
     read, planner.records = planner.records, None
+    if read is not None and not read.fresh(planner.ctx.clock()):
+        read = None
     known = {} if read is None else {i: read.found[i] for i in ids if i in read.found}
     rest = [i for i in ids if read is None or i not in read.asked]
     return (known | dict(planner.ctx.crm.fetch(rest))) if rest else known

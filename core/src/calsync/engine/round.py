@@ -4,8 +4,11 @@ Before any pass, the round reads what every pass needs from the CRM
 (:meth:`~calsync.engine.engine.Engine.read_organisation`) and asks the organisation
 whether passes may run: while the CRM refuses the shared credentials every mailbox waits
 (:mod:`.org_status`), and while the daily API allowance is used into its reserved share
-the round runs no passes. A mailbox service that asks one mailbox to slow down (EX-25)
-holds back the other mailboxes of its tenant until the next round; other tenants go on.
+the round runs no passes. The passes the round read changes for (or did not read ahead)
+run first, while its fetch of the records they compare their updates with is fresh; the
+idle ones follow, and the reports come in the configured order. A mailbox service that
+asks one mailbox to slow down (EX-25) holds back the other mailboxes of its tenant until
+the next round; other tenants go on.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from calsync.config import MailboxConfig
 from calsync.engine.mailbox_run import MailboxRun
+from calsync.engine.org_round import OrgRound
 from calsync.engine.org_status import SLOWED_DETAIL, SUSPENDED_DETAIL
 from calsync.engine.organisation import tenant_of
 from calsync.engine.report import PassReport
@@ -53,34 +57,48 @@ def run_round(
     slowed = not refused and organisation.slowed(org, started)
     if not refused:
         organisation.watch_copies(org, chosen)
-    reports = []
+    reports: dict[int, PassReport] = {}
     # Tenants whose mailbox service throttled a pass of this round (EX-25): their other
     # mailboxes wait for the next round; other tenants' go on.
     throttled: set[str] = set()
-    for mailbox in chosen:
+    for index in _turns(org, chosen):
+        mailbox = chosen[index]
         if progress is not None:
             progress(mailbox.name)
         if refused:  # the organisation waits: no pass runs, nothing is marked
-            reports.append(
-                PassReport(mailbox=mailbox.name, outcome="suspended", detail=SUSPENDED_DETAIL)
+            reports[index] = PassReport(
+                mailbox=mailbox.name, outcome="suspended", detail=SUSPENDED_DETAIL
             )
         elif slowed:
-            reports.append(
-                PassReport(mailbox=mailbox.name, outcome="waiting", detail=SLOWED_DETAIL)
+            reports[index] = PassReport(
+                mailbox=mailbox.name, outcome="waiting", detail=SLOWED_DETAIL
             )
         elif tenant_of(mailbox) in throttled:
-            reports.append(
-                PassReport(mailbox=mailbox.name, outcome="waiting", detail=THROTTLED_DETAIL)
+            reports[index] = PassReport(
+                mailbox=mailbox.name, outcome="waiting", detail=THROTTLED_DETAIL
             )
         else:
             run = MailboxRun(engine, mailbox, org=org, allow_mass_delete=allow_mass_delete)
-            reports.append(run.report())
+            reports[index] = run.report()
             refused = run.refused
             if _throttled_by_mailbox_side(engine, mailbox, started):
                 throttled.add(tenant_of(mailbox))
     if refused:
         organisation.suspend(refused)
-    return reports
+    return [reports[index] for index in range(len(chosen))]
+
+
+def _turns(org: OrgRound, chosen: Sequence[MailboxConfig]) -> list[int]:
+    """The order the passes run in: the idle ones (:meth:`OrgRound.idle`) last.
+
+    The round's fetch of the records the passes compare their updates with is used only
+    while fresh (:data:`~calsync.engine.org_round.RECORDS_FRESH`); behind 2,000 idle passes
+    it would not be. The others keep the configured order among themselves: an attendee's
+    copy of a colleague's new meeting is linked to it when the organiser's pass went first.
+    """
+    idle = {i for i, m in enumerate(chosen) if org.idle(m.name, m.address)}
+    busy = [i for i in range(len(chosen)) if i not in idle]
+    return busy + sorted(idle)
 
 
 def _throttled_by_mailbox_side(engine: Engine, mailbox: MailboxConfig, since: datetime) -> bool:
