@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -23,6 +24,8 @@ import pytest
 from calsync.demo import run_demo
 from calsync.demo.served import open_organisation
 from calsync.sandbox.world import Sandbox
+
+CLI = [sys.executable, "-c", "from calsync.cli import main; main()"]
 
 
 def test_serve_json_prints_endpoints_and_configuration(tmp_path: Path) -> None:
@@ -60,6 +63,44 @@ def test_serve_json_prints_endpoints_and_configuration(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
     assert "Traceback" not in err and out == ""
+
+
+def test_the_printed_configuration_syncs_as_the_readme_says(tmp_path: Path) -> None:
+    """`sandbox serve` with its default --dir, then `calsync sync --config <dir>/...` beside it.
+
+    The state path in the generated file is relative to the file's folder, as every SQLite
+    path in a configuration is: it used to name the folder twice and fail.
+    """
+    process = subprocess.Popen(
+        [*CLI, "sandbox", "serve", "--json"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        text = ""
+        for line in process.stdout:
+            text += line
+            if line == "}\n":
+                break
+        document = json.loads(text)
+        assert document["config"] == "calsync-sandbox/calsync-demo.toml"
+        ran = subprocess.run(
+            [*CLI, "sync", "--config", document["config"], "--mailbox", "alice"],
+            cwd=tmp_path,
+            env={**os.environ, **document["environment"]},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert ran.returncode in (0, 1), ran.stderr  # 1: the demo's alice has issues to act on
+        assert "alice" in ran.stdout and "configuration error" not in ran.stderr
+        assert (tmp_path / "calsync-sandbox" / "calsync-demo.db").is_file()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)  # closes its pipes too
 
 
 # -- a third-party plugin, registered in-process through entry-point metadata -----------------

@@ -35,9 +35,13 @@ class CalsyncError(Exception):
 class ConfigError(CalsyncError, ValueError):
     """The configuration is invalid; ``problems`` lists every error with its path."""
 
-    def __init__(self, problems: list[str] | str) -> None:
-        """Collect one or more problems, each already formatted as ``path: message``."""
+    def __init__(self, problems: list[str] | str, *, file: object = None) -> None:
+        """Collect one or more problems, each already formatted as ``path: message``.
+
+        :param file: the configuration file the problems are in, when there is one.
+        """
         self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.file = file
         super().__init__("\n".join(self.problems))
 
 

@@ -28,7 +28,7 @@ from calsync.cli import (
     workers,
 )
 from calsync.cli.logsetup import LOG_FORMATS, setup_logging, verbosity
-from calsync.cli.output import EXIT_ATTENTION, fail
+from calsync.cli.output import EXIT_ATTENTION, fail, fail_config
 from calsync.errors import CalsyncError, ConfigError
 from calsync.logs import new_correlation_id
 
@@ -44,7 +44,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            fail("configuration error", exc.problems)
+            fail_config(exc.file, exc.problems)
         except CalsyncError as exc:
             fail("error", [str(exc)])
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):

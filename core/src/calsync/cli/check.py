@@ -15,7 +15,7 @@ from calsync.cli.output import (
     EXIT_ATTENTION,
     EXIT_OK,
     EXIT_USAGE,
-    fail,
+    fail_config,
     print_json,
     say,
     show_table,
@@ -76,7 +76,7 @@ def command(config_path: Path, connect: bool, as_json: bool) -> None:
     if as_json:
         print_json(summary)
     if problems:
-        fail("configuration error", problems, EXIT_USAGE)
+        fail_config(config_path, problems)
     if connections is not None:
         if not as_json:
             _show(connections)
@@ -99,7 +99,9 @@ def _exit_code(connections: Connections) -> int:
 
 
 def _mark(reached: Reached) -> str:
-    return {True: "ok", False: "FAILED", None: "not checked"}[reached.ok] + f": {reached.detail}"
+    mark = {True: "ok", False: "FAILED", None: "not checked"}[reached.ok]
+    # A detail may say it itself ("not checked: the CRM was not reached").
+    return reached.detail if reached.detail.startswith(mark) else f"{mark}: {reached.detail}"
 
 
 def _show(connections: Connections) -> None:

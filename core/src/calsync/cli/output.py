@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any, NoReturn
 
 from rich.console import Console
@@ -27,6 +28,7 @@ __all__ = [
     "complain",
     "console",
     "fail",
+    "fail_config",
     "iso",
     "print_json",
     "print_json_line",
@@ -117,6 +119,23 @@ def fail(headline: str, problems: Sequence[str], code: int = EXIT_USAGE) -> NoRe
     """Print ``headline`` and each problem on stderr, then exit with ``code``."""
     complain(headline, problems)
     raise SystemExit(code)
+
+
+def fail_config(file: object, problems: Sequence[str]) -> NoReturn:
+    """Fail with a configuration's problems, naming the file and each problem's line (exit 2)."""
+    if file is None or any(p.startswith(f"{file}:") for p in problems):
+        fail("configuration error", problems)  # the problems name the file themselves
+    from calsync.config.document import key_lines, line_of
+
+    try:
+        lines = key_lines(Path(str(file)).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        lines = {}
+    located = []
+    for problem in problems:
+        number = line_of(problem, lines)
+        located.append(problem if number is None else f"line {number}: {problem}")
+    fail(f"configuration error in {file}", located)
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:

@@ -50,7 +50,7 @@ from calsync.config.defaults import names_group, user_group, with_mailbox_defaul
 from calsync.config.document import read_document
 from calsync.config.secrets import Secret
 from calsync.config.state import DEFAULT_STATE_URL, StateOptions, state_table
-from calsync.config.structure import structure
+from calsync.config.structure import structure, unknown_key
 from calsync.config.values import duration
 from calsync.config.web import WebSettings, parse_web
 from calsync.errors import ConfigError, PluginError
@@ -186,7 +186,10 @@ def load_config(path: str | Path, registry: Any = None) -> Config:
     :raises ConfigError: listing every problem with its path.
     """
     file = Path(path)
-    return parse_config(read_document(file), registry=registry, path=file)
+    try:
+        return parse_config(read_document(file), registry=registry, path=file)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, file=file) from None
 
 
 def parse_config(
@@ -196,7 +199,7 @@ def parse_config(
     problems: list[str] = []
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(f"{key}: unknown key; known keys: {', '.join(_TOP_KEYS)}")
+            problems.append(unknown_key("", key, _TOP_KEYS))
     defaults = data.get("mailbox_defaults")
     data = with_mailbox_defaults(data, problems)
 
@@ -217,7 +220,8 @@ def parse_config(
     web = parse_web(data.get("web", {}), problems)
 
     if problems:
-        raise ConfigError(problems)
+        # A table read twice (the defaults' policy, say) names each problem once.
+        raise ConfigError(list(dict.fromkeys(problems)))
     assert crm is not None
     if path is not None:
         # Like the state database, secret files named relatively sit beside the file.
@@ -315,7 +319,7 @@ def _crm(table: object, registry: Any, problems: list[str]) -> CrmConfig | None:
         return None
     for key in table:
         if key not in ("provider", "settings", "api_reserve"):
-            problems.append(f"crm.{key}: unknown key; known keys: provider, settings, api_reserve")
+            problems.append(unknown_key("crm", key, ("provider", "settings", "api_reserve")))
     reserve = table.get("api_reserve", 0.2)
     if isinstance(reserve, bool) or not isinstance(reserve, int | float) or not 0 <= reserve < 1:
         problems.append(
@@ -378,9 +382,7 @@ def _mailboxes(
             continue
         for key in table:
             if key not in _MAILBOX_KEYS:
-                problems.append(
-                    f"{path}.{key}: unknown key; known keys: {', '.join(_MAILBOX_KEYS)}"
-                )
+                problems.append(unknown_key(path, key, _MAILBOX_KEYS))
         name = table.get("name")
         if not isinstance(name, str) or not name.strip():
             problems.append(f'{path}.name: required; a short unique name such as "alice"')
@@ -419,17 +421,29 @@ def _mailboxes(
 def _mailbox_policy(
     shared: object, overrides: object, path: str, problems: list[str]
 ) -> Policy | None:
-    """The shared policy with a mailbox's overrides; reports only the overrides' problems."""
+    """The shared policy with a mailbox's overrides; reports only the overrides' problems.
+
+    ``[policy]``'s own unknown keys are left out of the merge (they are reported there), so
+    an unknown key reported here is the mailbox's own: a misspelt override must fail the
+    file, never drop the mailbox silently.
+    """
     if not isinstance(overrides, dict):
         problems.append(f"{path}: expected a table, got {overrides!r}")
         return None
+    known = {f.name for f in fields(Policy)}
+    base = {k: v for k, v in shared.items() if k in known} if isinstance(shared, dict) else {}
     found: list[str] = []
-    policy = _policy(
-        {**shared, **overrides} if isinstance(shared, dict) else overrides, path, found
-    )
-    problems += [p for p in found if any(p.startswith(f"{path}.{key}") for key in overrides)]
-    if found and not policy:
-        return None
+    policy = _policy({**base, **overrides}, path, found)
+    mine = [
+        p
+        for p in found
+        if any(p.startswith(f"{path}.{key}") for key in overrides)
+        or (overrides and p.startswith(f"{path}:"))
+    ]
+    problems += mine
+    if policy is None and not mine and _policy(base, "policy", []) is not None:
+        # [policy] alone is fine, so what fails is this mailbox's combination: say so.
+        problems += found or [f"{path}: cannot be combined with [policy]"]
     return policy
 
 

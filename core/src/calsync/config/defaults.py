@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from calsync.config.structure import unknown_key
 from calsync.providers import GroupKind, UserGroup
 
 __all__ = ["DEFAULT_KEYS", "names_group", "user_group", "with_mailbox_defaults"]
@@ -57,9 +58,7 @@ def with_mailbox_defaults(data: Mapping[str, Any], problems: list[str]) -> Mappi
         return rest
     for key in defaults:
         if key not in DEFAULT_KEYS:
-            problems.append(
-                f"mailbox_defaults.{key}: unknown key; known keys: {', '.join(DEFAULT_KEYS)}"
-            )
+            problems.append(unknown_key("mailbox_defaults", key, DEFAULT_KEYS))
     for key in _MERGED:
         if not isinstance(defaults.get(key, {}), dict):
             problems.append(f"mailbox_defaults.{key}: expected a table, got {defaults[key]!r}")

@@ -13,6 +13,7 @@ import difflib
 import enum
 import re
 import typing
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -23,7 +24,7 @@ from cattrs.v import transform_error
 from calsync.config.secrets import Secret
 from calsync.config.values import HttpUrl, Seconds, ZoneId, http_url, seconds, zone_id
 
-__all__ = ["structure"]
+__all__ = ["structure", "to_table", "unknown_key"]
 
 T = TypeVar("T")
 _AT = re.compile(r"^(?P<message>.*) @ \$\.?(?P<path>.*)$", re.DOTALL)
@@ -130,6 +131,13 @@ def _format(exc: BaseException, kind: type | None) -> str:
     if isinstance(exc, ValueError | TypeError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def unknown_key(path: str, key: str, known: Sequence[str]) -> str:
+    """``path.key: unknown key (did you mean ...?); known keys: ...``, for tables read by hand."""
+    hint = difflib.get_close_matches(key, known, n=1)
+    mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+    return f"{path}{'.' if path else ''}{key}: unknown key{mean}; known keys: {', '.join(known)}"
 
 
 def structure(data: object, kind: type[T], path: str) -> tuple[T | None, list[str]]:

@@ -129,7 +129,8 @@ def _servable(
 
 def _write_config(directory: Path, org: Organisation, endpoints: dict[str, Endpoint]) -> Path:
     document = {
-        "state": f"sqlite:///{directory / 'calsync-demo.db'}",
+        # Relative to the configuration file's folder, as every SQLite path in one is.
+        "state": "sqlite:///calsync-demo.db",
         "policy": {
             "mode": "sync-all",
             "private_items": "skip",
