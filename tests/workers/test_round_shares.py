@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -104,6 +106,56 @@ def test_a_worker_round_costs_the_crm_what_the_organisation_round_does(
     assert sum(by_workers.values()) < MAILBOXES
     assert served.in_step(served.addresses[0], changes=2)
     assert all(served.in_step(a) for a in served.addresses[2:])
+
+
+def test_a_worker_s_threads_share_one_description_of_the_crm_and_one_graph_token(
+    org: tuple[TestOrg, Path],
+) -> None:
+    served, config = org
+    work = Runtime(config)
+
+    def threaded_round() -> set[str]:
+        """The round, its passes on threads side by side as a worker's (--concurrency 4)."""
+        planned = work.plan_round()
+        with ThreadPoolExecutor(4) as pool:
+            return set(
+                pool.map(
+                    lambda task: (
+                        work.run_pass(mailbox(work, task[0]), through_the_broker(task[1])).outcome
+                    ),
+                    planned,
+                )
+            )
+
+    try:
+        for address in served.addresses:  # every pass writes to the CRM, on every thread
+            served.add_change(address, later(3))
+        mark = len(served.log)
+        first = threaded_round()
+        described = served.endpoints("salesforce", since=mark).get("sobjects.describe", 0)
+        threaded_round()  # each mailbox reads back the item the first round wrote to it
+        served.add_change(served.addresses[0], later(4))
+        mark = len(served.log)
+        second = threaded_round()
+        again = served.endpoints("salesforce", since=mark).get("sobjects.describe", 0)
+        graph = [e for e in served.log[mark:] if e.service == "graph"]
+    finally:
+        work.close()
+
+    assert first == second == {"ok"}
+    # Once for the round's facts, not once per thread that wrote; not again within the hour.
+    assert (described, again) == (1, 0)
+    # An idle mailbox costs Graph one call a round: its delta (no sign-in, no second read).
+    idle = [e for e in graph if e.mailbox in served.addresses[1:]]
+    assert Counter(e.endpoint for e in idle) == {"delta": MAILBOXES - 1}
+    assert Counter(e.mailbox for e in idle) == dict.fromkeys(served.addresses[1:], 1)
+    # The changed one's reads and writes ($batch names no mailbox in its path) come on top.
+    assert {e.endpoint for e in graph} <= {"delta", "batch"}
+    # One token for this test's process (the initial sync's), shared by every pass since.
+    assert served.endpoints("graph").get("token") == 1
+    assert served.in_step(served.addresses[0], changes=3)
+    assert all(served.in_step(a, changes=2) for a in served.addresses[1:])
+    assert served.duplicates() == 0
 
 
 def test_a_pass_whose_share_is_stale_reads_its_crm_changes_itself(

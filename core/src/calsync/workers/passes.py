@@ -1,8 +1,10 @@
 """What a worker process does for a task: the organisation read of a round, one mailbox's pass.
 
 One :class:`Runtime` per worker process holds what the passes share: the configuration,
-the plugins and the state database's connection pool. A pass builds its mailbox's provider
-afresh (its sign-in is its own) and uses a CRM provider kept per worker thread.
+the plugins, the state database's connection pool and one CRM provider, the rounds' and
+every pass's (:class:`~calsync.workers.providers.SharedCrm`). A pass builds its mailbox's
+provider afresh (a client of its own; the mailbox service's token is the process's where
+the plugin keeps it so, as Graph's does).
 
 Two guards keep a mailbox to one pass at a time. Between processes and hosts, the state
 database's lease (calsync.state.lease) as for ``calsync sync``: a pass whose mailbox another
@@ -28,33 +30,11 @@ from calsync.plugins import Registry
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.state import State
 from calsync.workers import metrics, shares
+from calsync.workers.providers import Counted, SharedCrm
 
 __all__ = ["Runtime"]
 
 logger = logging.getLogger("calsync.workers")
-
-
-#: Provider methods that answer from what the provider holds, without a request.
-_NOT_CALLS = frozenset({"api_usage", "close", "web_link"})
-
-
-class _Counted:
-    """A provider whose every call counts in ``calsync_api_calls{service, endpoint}``."""
-
-    def __init__(self, provider: Any, service: str) -> None:
-        self._provider, self._service = provider, service
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._provider, name)
-        if not callable(attribute) or name in _NOT_CALLS:
-            return attribute
-        counter = metrics.API_CALLS.labels(service=self._service, endpoint=name)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            counter.inc()
-            return attribute(*args, **kwargs)
-
-        return call
 
 
 class Runtime:
@@ -73,7 +53,9 @@ class Runtime:
         self.registry: Registry = Engine(self.config, state=self.state).registry
         self._busy: set[str] = set()
         self._busy_lock = threading.Lock()
-        self._local = threading.local()
+        #: The CRM provider of the rounds and of every pass (see the module's docstring).
+        self._shared_crm: SharedCrm | None = None
+        self._crm_lock = threading.Lock()
         #: Rounds are planned one at a time, on an API of their own (see :meth:`_rounds`).
         self._round_lock = threading.Lock()
         self._round_api: Calsync | None = None
@@ -140,7 +122,7 @@ class Runtime:
                 state=self.state,
                 registry=self.registry,
                 clock=self.clock,
-                crm=self._new_crm(),
+                crm=self._crm(),
             )
         return self._round_api
 
@@ -165,7 +147,8 @@ class Runtime:
         org = shares.decode(share, self.clock()) if share is not None else None
         builder = Engine(self.config, state=self.state, registry=self.registry, clock=self.clock)
         try:
-            provider = _Counted(builder.mailbox_provider(mailbox), mailbox.provider)
+            self._renew_crm()
+            provider = Counted(builder.mailbox_provider(mailbox), mailbox.provider)
             app = Calsync(
                 self.config,
                 state=self.state,
@@ -193,15 +176,22 @@ class Runtime:
         return self._counted(report)
 
     def _crm(self) -> CrmProvider:
-        """The CRM provider of the calling thread (built on first need, kept for the thread's next passes)."""
-        crm = getattr(self._local, "crm", None)
-        if crm is None:
-            crm = self._local.crm = self._new_crm()
-        return cast(CrmProvider, crm)
+        """The CRM provider of the rounds and passes of this process (built on first need)."""
+        return cast(CrmProvider, self._counted_crm())
 
-    def _new_crm(self) -> CrmProvider:
-        builder = Engine(self.config, state=self.state, registry=self.registry)
-        return cast(CrmProvider, _Counted(builder.crm(), self.config.crm.provider))
+    def _counted_crm(self) -> SharedCrm:
+        with self._crm_lock:
+            if self._shared_crm is None:
+                builder = Engine(self.config, state=self.state, registry=self.registry)
+                self._shared_crm = SharedCrm(builder.crm(), self.config.crm.provider)
+            return self._shared_crm
+
+    def _renew_crm(self) -> None:
+        """What the CRM supports, described again once a round's facts would be."""
+        try:
+            self._counted_crm().renew()
+        except Exception as exc:  # the pass meets the failure itself and records it
+            logger.debug("describing the CRM again failed: %s", exc)
 
     @staticmethod
     def _counted(report: PassReport) -> PassReport:
@@ -211,7 +201,10 @@ class Runtime:
         return report
 
     def close(self) -> None:
-        """Release the rounds' providers and the state database."""
+        """Release the providers and the state database."""
         if self._round_api is not None:
             self._round_api.engine.close()
+        if self._shared_crm is not None:
+            self._shared_crm.close()
+        self._shared_crm = None
         self.state.close()

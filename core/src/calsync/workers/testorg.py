@@ -3,14 +3,16 @@
 The workers' tests and benchmark (bench/workers_rounds.py) start the Salesforce and Graph
 emulators through their harnesses, serve them on 127.0.0.1, and write a configuration that
 reaches them, so that worker processes sync through real sockets. Every request the
-emulators answer is logged with the moment it arrived, its mailbox and the bearer token it
-carried (a pass signs in afresh, so a token is one pass), and can be held for a latency
-like a cloud API's.
+emulators answer is logged with the moment it arrived, its mailbox, its endpoint and the
+connection it came on, and can be held for a latency like a cloud API's. A pass builds its
+mailbox's provider afresh, with an HTTP client of its own, so a connection is one pass:
+not a token, which every pass of a process shares (one sign-in an hour).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import tomli_w
 
@@ -45,6 +48,9 @@ class Logged:
     token: str | None
     #: The emulator's name for the operation (e.g. ``query``, ``sobjects.describe``).
     endpoint: str = ""
+    #: The client's connection: the served emulator answers each on a thread of its own,
+    #: whose name (numbered as threads start) no later connection of the process takes.
+    connection: str = ""
 
 
 @dataclass(slots=True)
@@ -69,9 +75,11 @@ class _Slow:
             Logged(
                 service=self.service,
                 at=time.monotonic(),
-                mailbox=found.group(1).lower() if found else None,
+                # Quoted or not (a delta link quotes the @): the address.
+                mailbox=unquote(found.group(1)).lower() if found else None,
                 token=authorization.removeprefix("Bearer ") or None,
                 endpoint=self.endpoint_of(request),
+                connection=threading.current_thread().name,
             )
         )
         return self.inner(request)
@@ -199,24 +207,24 @@ class TestOrg:
         return sum(n - 1 for n in seen.values() if n > 1)
 
     def overlapping_passes(self) -> list[tuple[str, str, str]]:
-        """Mailboxes whose requests under two tokens (two passes) interleaved in time."""
+        """Mailboxes whose requests on two connections (two passes) interleaved in time."""
         spans: dict[tuple[str, str], list[float]] = {}
         for entry in list(self.log):
-            if entry.service == "graph" and entry.mailbox and entry.token:
-                span = spans.setdefault((entry.mailbox, entry.token), [entry.at, entry.at])
+            if entry.service == "graph" and entry.mailbox and entry.connection:
+                span = spans.setdefault((entry.mailbox, entry.connection), [entry.at, entry.at])
                 span[1] = entry.at
         by_mailbox: dict[str, list[tuple[float, float, str]]] = {}
-        for (mailbox, token), (first, last) in spans.items():
-            by_mailbox.setdefault(mailbox, []).append((first, last, token))
+        for (mailbox, connection), (first, last) in spans.items():
+            by_mailbox.setdefault(mailbox, []).append((first, last, connection))
         found = []
         for mailbox, passes in by_mailbox.items():
             passes.sort()
             latest_end, latest = passes[0][1], passes[0][2]
-            for begin, end, token in passes[1:]:
+            for begin, end, connection in passes[1:]:
                 if begin < latest_end:
-                    found.append((mailbox, latest[:8], token[:8]))
+                    found.append((mailbox, latest, connection))
                 if end > latest_end:
-                    latest_end, latest = end, token
+                    latest_end, latest = end, connection
         return found
 
     def calls(self) -> dict[str, int]:

@@ -1,11 +1,16 @@
 """The HTTP side of the provider: MSAL for tokens, one httpx client for Graph, ``$batch``.
 
 Tokens come from MSAL's ``ConfidentialClientApplication.acquire_token_for_client``, which
-keeps them in MSAL's own in-memory cache until they expire; MSAL sends its requests
-through the same httpx client (its ``http_client`` contract is ``get``/``post`` returning a
-response with ``status_code``, ``text``, ``headers`` and ``raise_for_status``, which httpx
-meets). A transport given to :class:`GraphClient` carries both (an in-process emulator in
-tests; :class:`~calsync.emulation.httpx_transport.ForwardingTransport` with ``endpoint``).
+keeps them in MSAL's own in-memory cache until they expire. An app-only token serves every
+mailbox of the tenant, so one MSAL application per app registration and credential is
+shared by every client of the process (:func:`_shared_app`): a process that passes 2,000
+mailboxes signs in once an hour, not once per pass (instance discovery and a token request
+each: two calls a pass). MSAL sends its requests through an httpx client of its own (its
+``http_client`` contract is ``get``/``post`` returning a response with ``status_code``,
+``text``, ``headers`` and ``raise_for_status``, which httpx meets). A transport given to
+:class:`GraphClient` (an in-process emulator in tests) carries both, and then the MSAL
+application is the client's own; with ``endpoint`` both go through
+:class:`~calsync.emulation.httpx_transport.ForwardingTransport`.
 
 No write is retried here: the engine owns back-off (per mailbox, honouring Retry-After),
 and a blindly retried POST could create an event twice. Only batched reads, which are
@@ -14,9 +19,12 @@ idempotent, wait out Graph's throttling (:mod:`calsync_graph.reading`).
 
 from __future__ import annotations
 
+import atexit
 import functools
+import hashlib
 import json
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,6 +107,70 @@ def _error(response: httpx.Response) -> GraphCallError:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _App:
+    """An MSAL application and the lock its token requests take turns on."""
+
+    application: msal.ConfidentialClientApplication
+    #: One token request at a time: threads that start together wait for the first one's
+    #: token instead of each asking for its own.
+    lock: threading.Lock
+    #: The HTTP client MSAL sends through, when it is the application's own.
+    http: httpx.Client | None = None
+
+
+_SHARED: dict[tuple[str, ...], _App] = {}
+_SHARED_LOCK = threading.Lock()
+#: Applications kept (a deployment has one or two; a test session one per emulator).
+_SHARED_MOST: Final = 16
+
+
+def _shared_app(settings: GraphSettings, credential: Any, timeout: httpx.Timeout) -> _App:
+    """The process's MSAL application for ``settings``' app registration and ``credential``.
+
+    Keyed by the credential's digest too: a renewed secret (or certificate) gets an
+    application of its own, so a token the old one earned is never used for the new one.
+    """
+    digest = hashlib.sha256(json.dumps(credential, sort_keys=True).encode()).hexdigest()
+    authority = f"{settings.authority_host}/{settings.tenant_id}"
+    key = (authority, settings.client_id, settings.endpoint or "", digest)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            transport = (
+                ForwardingTransport(settings.endpoint, verify=tls_context())
+                if settings.endpoint
+                else None
+            )
+            # Its own HTTP client: a mailbox's client is closed when its pass ends.
+            http = httpx.Client(transport=transport, timeout=timeout, verify=tls_context())
+            if len(_SHARED) >= _SHARED_MOST:
+                evicted = _SHARED.pop(next(iter(_SHARED)))
+                if evicted.http is not None:
+                    evicted.http.close()
+            _SHARED[key] = _App(_msal_app(settings, credential, http), threading.Lock(), http)
+        return _SHARED[key]
+
+
+@atexit.register
+def _close_shared() -> None:
+    with _SHARED_LOCK:
+        for app in _SHARED.values():
+            if app.http is not None:
+                app.http.close()
+        _SHARED.clear()
+
+
+def _msal_app(
+    settings: GraphSettings, credential: Any, http: httpx.Client
+) -> msal.ConfidentialClientApplication:
+    return msal.ConfidentialClientApplication(
+        settings.client_id,
+        client_credential=credential,
+        authority=f"{settings.authority_host.rstrip('/')}/{settings.tenant_id}",
+        http_client=http,
+    )
+
+
 @functools.cache
 def tls_context() -> ssl.SSLContext:
     """The TLS settings every client shares: httpx's default (certifi's CA bundle), made once.
@@ -129,6 +201,8 @@ class GraphClient:
         :param sleep: how idempotent reads wait out throttling (tests pass a recorder).
         """
         self.sleep = sleep
+        # A transport given (an in-process emulator) is this client's alone: so is its MSAL app.
+        shared = transport is None and credential is None
         if transport is None and settings.endpoint:
             transport = ForwardingTransport(settings.endpoint, verify=tls_context())
         timeout = httpx.Timeout(
@@ -145,17 +219,18 @@ class GraphClient:
         else:
             assert settings.client_secret is not None
             credential = settings.client_secret.reveal()
-        self.app = msal.ConfidentialClientApplication(
-            settings.client_id,
-            client_credential=credential,
-            authority=f"{settings.authority_host.rstrip('/')}/{settings.tenant_id}",
-            http_client=self.http,
+        self._app = (
+            _shared_app(settings, credential, timeout)
+            if shared
+            else _App(_msal_app(settings, credential, self.http), threading.Lock())
         )
+        self.app = self._app.application
         self.base = settings.graph_url.rstrip("/")
         self.user = f"/users/{quote(address, safe='@')}"
 
     def _token(self) -> str:
-        answer = self.app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
+        with self._app.lock:
+            answer = self.app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
         if "access_token" not in answer:
             raise TokenError(answer)
         return str(answer["access_token"])
