@@ -104,3 +104,37 @@ def test_discover_takes_one_group(tmp_path: Path, run_calsync: Run) -> None:
     ran = run_calsync("discover", "--config", str(path), "--permission-set", "A", "--profile", "B")
     assert ran.code == 2
     assert "--permission-set, --profile: give one group of users, not both" in ran.err
+
+
+def test_a_permission_set_nobody_has_is_a_setup_mistake(tmp_path: Path, run_calsync: Run) -> None:
+    """Usually a label given for the API name: exit 2 saying so, not an empty list and 0."""
+    path = tmp_path / "calsync.toml"
+    path.write_text(GROUP_CONFIG)
+    before = path.read_text()
+    ran = run_calsync("discover", "--config", str(path), "--permission-set", "Calendar Sync")
+    assert ran.code == 2, ran.out
+    assert (
+        "--permission-set Calendar Sync: no active CRM user is in this permission set "
+        "Calendar Sync; is that its API name?" in ran.err
+    )
+    ran = run_calsync("discover", "--config", str(path), "--profile", "Nobody", "--write")
+    assert ran.code == 2 and "--profile Nobody: no active CRM user" in ran.err
+    assert path.read_text() == before and "Traceback" not in ran.err
+
+
+def test_write_leaves_a_file_that_cannot_take_the_entries_as_it_was(
+    tmp_path: Path, run_calsync: Run
+) -> None:
+    """A file listing its mailboxes inline (``mailboxes = [...]``) cannot take [[mailboxes]]."""
+    path = tmp_path / "calsync.toml"
+    inline = 'mailboxes = [{ address = "alice@example.com" }]\n' + CONFIG.replace(
+        '[[mailboxes]]\naddress = "alice@example.com"\n', ""
+    )
+    path.write_text(inline)
+    assert run_calsync("check", "--config", str(path)).code == 0
+    ran = run_calsync("discover", "--config", str(path), "--write")
+    assert ran.code == 2, ran.out
+    assert f"{path} cannot take [[mailboxes]] entries" in ran.err
+    assert "it was left as it was" in ran.err and "Traceback" not in ran.err
+    assert path.read_text() == inline
+    assert run_calsync("check", "--config", str(path)).code == 0

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from calsync.api import Calsync
+from calsync.cli.broker import queue_passes, workers_ready
 from calsync.cli.common import (
     config_option,
     json_option,
@@ -20,10 +21,8 @@ from calsync.cli.common import (
 )
 from calsync.cli.outcome import exit_code, misconfigured, new_issues
 from calsync.cli.output import EXIT_ATTENTION, complain, iso, print_json, say, show_table
-from calsync.cli.workers import enqueue_if_configured
 from calsync.issues import CATALOGUE, ORGANISATION, Issue
 from calsync.status import MailboxView
-from calsync.workers.enqueue import workers_configured
 
 
 def _mailbox_json(m: MailboxView) -> dict[str, Any]:
@@ -185,9 +184,9 @@ def enable(
     Exits like `calsync sync`: 1 when something still needs a person. With workers
     (CALSYNC_BROKER_URL set) the passes are queued for them instead.
     """
-    if workers_configured():
+    if workers_ready():
         names, after = _change(config_path, mailboxes, every, code, Calsync.mark_enabled)
-        enqueue_if_configured(names)
+        queue_passes(names, done=f"enabled {', '.join(names)}")
         _report(names, after, as_json, code, "enabled; its pass is queued for the workers")
         return
     app = open_app(config_path)
@@ -234,9 +233,11 @@ def reset(
     config_path: Path, mailboxes: tuple[str, ...], every: bool, code: str | None, as_json: bool
 ) -> None:
     """Mark mailboxes for reset: their next pass lists both sides in full and adopts what exists."""
-    names, after = _change(config_path, mailboxes, every, code, Calsync.reset)
     # With workers (CALSYNC_BROKER_URL set), the reset pass is queued now, not at the next round.
-    queued = enqueue_if_configured(names)
+    queued = workers_ready()
+    names, after = _change(config_path, mailboxes, every, code, Calsync.reset)
+    if queued:
+        queue_passes(names, done=f"marked {', '.join(names)} for reset")
     _report(
         names,
         after,

@@ -12,6 +12,8 @@ each whose mailbox was reached) to the configuration file.
 
 from __future__ import annotations
 
+import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,14 @@ def command(
         if connect or write:
             _defaults_provider(config_path)
         users = _active_users(config, group)
+        if group is not None and not users:
+            # An unknown group has no users: the usual cause is a label given for a name.
+            option = f"--{group.kind.value.replace('_', '-')}"
+            raise ConfigError(
+                [
+                    f"{option} {group.name}: no active CRM user is in this {group}; is that its API name?"
+                ]
+            )
         synced = {m.address for m in config.mailboxes}
         if config.members is not None:
             synced |= set(_active_users(config, config.members.group))
@@ -83,7 +93,10 @@ def command(
         fail(f"{config_path}: cannot discover", [str(exc)])
     wanted = [a for a in new if not connect or checks[a].mailbox.ok]
     if write and wanted:
-        _append(config_path, wanted)
+        try:
+            _append(config_path, wanted)
+        except ConfigError as exc:
+            fail(f"{config_path}: cannot write", exc.problems)
     rows = [_row(address, users[address], address in new, checks.get(address)) for address in users]
     if as_json:
         print_json({"users": rows, "written": wanted if write else []})
@@ -148,9 +161,34 @@ def _defaults_provider(config_path: Path) -> None:
 
 
 def _append(config_path: Path, addresses: list[str]) -> None:
-    entries = "".join(f'\n[[mailboxes]]\naddress = "{address}"\n' for address in addresses)
+    """Append an entry per address, once the file with them is known to be a valid config.
+
+    A file that lists its mailboxes as an inline array (``mailboxes = [...]``) cannot take
+    ``[[mailboxes]]`` tables: it is left as it was and the command says so (exit 2).
+    """
+    text = config_path.read_text(encoding="utf-8")
+    # json.dumps writes a TOML basic string: quotes and backslashes escaped.
+    entries = "".join(f"\n[[mailboxes]]\naddress = {json.dumps(a)}\n" for a in addresses)
+    new = text + ("" if not text or text.endswith("\n") else "\n") + entries
+    try:
+        parse_config(tomllib.loads(new), path=config_path)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            [
+                f"--write: {config_path} cannot take [[mailboxes]] entries ({exc}); "
+                "it was left as it was: list its mailboxes as [[mailboxes]] tables, or add "
+                "these by hand"
+            ]
+        ) from None
+    except ConfigError as exc:
+        raise ConfigError(
+            [
+                f"--write: {config_path} was left as it was; with the new entries: {p}"
+                for p in exc.problems
+            ]
+        ) from None
     with config_path.open("a", encoding="utf-8") as file:
-        file.write(entries)
+        file.write(new[len(text) :])
 
 
 def _row(

@@ -75,8 +75,10 @@ def _settings(
     _needs_extra()
     if not config_path.is_file():
         raise CalsyncError(f"{config_path}: no such configuration file")
+    from calsync.cli.broker import check_broker_url
     from calsync.workers.settings import WorkerSettings
 
+    check_broker_url(broker)
     return WorkerSettings(
         config=config_path.absolute(),
         broker=broker,
@@ -156,10 +158,12 @@ def scheduler(
     settings = _settings(config_path, broker, visibility_timeout, round_seconds)
     from celery.apps.beat import Beat
 
+    from calsync.cli.broker import reaching
     from calsync.workers.app import ROUND_TASK, configure
 
     app = configure(settings)
-    app.send_task(ROUND_TASK)  # the first round now, not one interval after a (re)start
+    with reaching(broker):
+        app.send_task(ROUND_TASK)  # the first round now, not one interval after a (re)start
     Beat(app=app, schedule=str(schedule_file), loglevel="INFO").run()
 
 

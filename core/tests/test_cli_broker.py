@@ -1,0 +1,85 @@
+"""The workers' broker misnamed or down, as an admin meets it: exit 2 naming it, nothing changed.
+
+Found by trying calsync from outside: ``CALSYNC_BROKER_URL=foo://bar calsync enable`` was an
+internal error (kombu's KeyError), ``calsync scheduler`` with Redis down one too
+(OperationalError), and ``enable`` marked the mailboxes before finding the broker down.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import Ran
+
+pytest.importorskip("celery")
+
+Run = Callable[..., Ran]
+EXAMPLE = Path(__file__).parents[2] / "examples" / "sandbox.toml"
+#: A port nothing listens on: the connection is refused at once.
+DOWN = "redis://calsync:hunter2@127.0.0.1:1/0"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "calsync.toml"
+    shutil.copy(EXAMPLE, path)
+    return path
+
+
+def _status(run_calsync: Run, config: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.delenv("CALSYNC_BROKER_URL", raising=False)
+    ran = run_calsync("status", "--config", str(config), "--json")
+    assert ran.code == 0, ran.err
+    return [m["label"] for m in json.loads(ran.out)["mailboxes"]]
+
+
+@pytest.mark.parametrize("url", ["foo://bar", "notaurl", "redis//127.0.0.1"])
+def test_a_broker_url_that_is_none_is_a_configuration_error(
+    url: str, config: Path, run_calsync: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _status(run_calsync, config, monkeypatch)
+    monkeypatch.setenv("CALSYNC_BROKER_URL", url)
+    for command in (
+        ["reset", "--mailbox", "alice"],
+        ["enable", "--all"],
+        ["scheduler"],
+        ["worker"],
+    ):
+        ran = run_calsync(*command, "--config", str(config))
+        assert ran.code == 2, (command, ran.out, ran.err)
+        assert "--broker / CALSYNC_BROKER_URL:" in ran.err and "is not a broker URL" in ran.err
+    ran = run_calsync("health", "--config", str(config), "--broker", url)
+    assert ran.code == 2 and "is not a broker URL" in ran.err
+    assert _status(run_calsync, config, monkeypatch) == before, "nothing was marked"
+
+
+def test_a_broker_down_is_named_before_anything_changes(
+    config: Path, run_calsync: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _status(run_calsync, config, monkeypatch)
+    monkeypatch.setenv("CALSYNC_BROKER_URL", DOWN)
+    for command in (["reset", "--mailbox", "alice"], ["enable", "--mailbox", "alice"]):
+        ran = run_calsync(*command, "--config", str(config))
+        assert ran.code == 2, (command, ran.out, ran.err)
+        assert "the broker redis://calsync:**@127.0.0.1:1/0 does not answer" in ran.err
+        assert "hunter2" not in ran.err + ran.out
+    assert _status(run_calsync, config, monkeypatch) == before, "no reset is pending"
+    monkeypatch.setenv("CALSYNC_BROKER_URL", DOWN)
+    schedule = config.parent / "beat-schedule"
+    ran = run_calsync("scheduler", "--config", str(config), "--schedule-file", str(schedule))
+    assert ran.code == 2 and "does not answer" in ran.err and "start it" in ran.err
+
+
+def test_the_workers_timings_in_the_environment_are_checked(
+    config: Path, run_calsync: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALSYNC_BROKER_URL", DOWN)
+    monkeypatch.setenv("CALSYNC_VISIBILITY_TIMEOUT", "half an hour")
+    ran = run_calsync("reset", "--config", str(config), "--mailbox", "alice")
+    assert ran.code == 2
+    assert "CALSYNC_VISIBILITY_TIMEOUT: 'half an hour' is not a number of seconds" in ran.err
