@@ -94,6 +94,38 @@ def test_exchange_online_with_a_password_is_refused_with_advice(tmp_path: Path) 
         assert advice in problem
 
 
+GROUP = """\
+[mailbox_defaults]
+provider = "exchange"
+permission_set = "Calendar_Sync"
+[mailbox_defaults.settings]
+endpoint = "https://outlook.office365.com/EWS/Exchange.asmx"
+auth = "basic"
+password = { env = "CALSYNC_TEST_NOT_SET" }
+"""
+
+
+def test_the_mailboxes_of_a_synced_group_are_checked_offline(tmp_path: Path) -> None:
+    """[mailbox_defaults] alone builds the group's mailboxes: check finds what their passes would.
+
+    Found from outside: check said ok, and every member's pass then stopped on CONFIG_INVALID.
+    """
+    code, problems = check(tmp_path, HEAD + GROUP)
+    assert code == 2
+    assert problems == [
+        "mailbox_defaults.settings.password: environment variable CALSYNC_TEST_NOT_SET is not set"
+    ]
+    code, [problem] = check(tmp_path, HEAD + GROUP.replace("CALSYNC_TEST_NOT_SET", "HOME"))
+    assert code == 2
+    assert problem.startswith(
+        "mailbox_defaults.settings: auth = 'basic' does not work with Exchange Online"
+    )
+    sound = GROUP.replace("outlook.office365.com", "mail.example.com").replace(
+        "CALSYNC_TEST_NOT_SET", "HOME"
+    )
+    assert check(tmp_path, HEAD + sound) == (0, [])
+
+
 def test_every_value_out_of_shape_is_reported_at_once(tmp_path: Path) -> None:
     text = (
         HEAD.replace("https://example.my", "ftp://example.my")

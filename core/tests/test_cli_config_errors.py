@@ -122,3 +122,15 @@ def test_an_empty_file_and_a_folder(run: CliRunner, tmp_path: Path) -> None:
     result = run.invoke(main, ["sync", "--config", str(tmp_path)])
     assert result.exit_code == 2
     assert f"{tmp_path}: cannot read the configuration: Is a directory" in result.stderr
+
+
+def test_a_state_path_that_is_a_folder_is_named_so(run: CliRunner, tmp_path: Path) -> None:
+    """SQLite's own words made it sound as if the folder were missing."""
+    (tmp_path / "state").mkdir()
+    path = _config(tmp_path, 'state = "sqlite:///calsync-sandbox.db"', 'state = "sqlite:///state"')
+    for command in ("check", "sync", "status"):
+        result = run.invoke(main, [command, "--config", str(path)])
+        assert result.exit_code == 2, result.output
+        assert f"line 4: state: {tmp_path / 'state'} is a folder; name a file in it" in (
+            result.stderr
+        )

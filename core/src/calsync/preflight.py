@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, final
+from typing import Any, Final, TypeVar, final
 
 from calsync.config import Config, MailboxConfig
 from calsync.errors import (
@@ -105,8 +105,12 @@ def offline(config: Config, registry: Registry | None = None) -> tuple[list[str]
         check_database(config.state, busy_timeout=config.state_options.busy_timeout_seconds)
     except CalsyncError as exc:
         problems.append(f"state: {exc}")
+    members = config.members
     registry = registry or load_registry(
-        sorted({config.crm.provider, *(m.provider for m in config.mailboxes)})
+        sorted(
+            {config.crm.provider, *(m.provider for m in config.mailboxes)}
+            | ({members.provider} if members else set())
+        )
     )
     built = Built()
     if "crm" not in unreadable:
@@ -120,6 +124,14 @@ def offline(config: Config, registry: Registry | None = None) -> tuple[list[str]
             provider = _build(spec.provider, _context(mailbox), path, problems)
             if provider is not None:
                 built.mailboxes[mailbox.name] = provider
+    if members is not None and "mailbox_defaults" not in unreadable:
+        # Who the group's users are is asked at --connect; their mailboxes are built from
+        # [mailbox_defaults] alone, so one built for any address finds what a pass would.
+        sample = members.mailbox(GROUP_SAMPLE_ADDRESS)
+        spec = registry.provider(Role.MAILBOX, members.provider)
+        provider = _build(spec.provider, _context(sample), "mailbox_defaults", problems)
+        if provider is not None:
+            provider.close()
     return problems, built
 
 
@@ -174,6 +186,10 @@ def _members(config: Config, crm: CrmProvider | None) -> Reached:
 
 
 # -- the parts ---------------------------------------------------------------------------------
+
+
+#: The address the group's mailboxes are checked offline with (a pass uses each member's).
+GROUP_SAMPLE_ADDRESS: Final = "member@example.invalid"
 
 
 def _context(mailbox: MailboxConfig) -> ProviderContext:

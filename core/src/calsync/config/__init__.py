@@ -172,6 +172,8 @@ class Config:
         _collect_secrets(self.crm.settings, "crm.settings", found)
         for index, mailbox in enumerate(self.mailboxes):
             _collect_secrets(mailbox.settings, f"mailboxes[{index}].settings", found)
+        if self.members is not None:
+            _collect_secrets(self.members.settings, "mailbox_defaults.settings", found)
         for name, settings in self.notify.settings.items():
             _collect_secrets(settings, f"notify.{name}", found)
         _collect_secrets(self.web.session_secret, "web.session_secret", found)

@@ -83,13 +83,19 @@ def state_table(value: object, path: Path | None, problems: list[str]) -> tuple[
         return url, options
     database = parsed.database or ""
     if (
-        parsed.get_backend_name() == "sqlite"
-        and path is not None
-        and database not in ("", ":memory:")
-        and not database.startswith("file:")
-        and not Path(database).is_absolute()
+        parsed.get_backend_name() != "sqlite"
+        or database in ("", ":memory:")
+        or database.startswith("file:")
     ):
+        return url, options
+    file = Path(database)
+    if path is not None and not file.is_absolute():
         # The file sits beside the configuration, wherever the command is run from.
-        absolute = (path.parent / database).resolve()
-        url = parsed.set(database=str(absolute)).render_as_string(hide_password=False)
+        file = (path.parent / database).resolve()
+        url = parsed.set(database=str(file)).render_as_string(hide_password=False)
+    if file.is_dir():
+        # SQLite would say it cannot open the file, as if the folder were missing.
+        problems.append(
+            f"{where}: {file} is a folder; name a file in it, e.g. 'sqlite:///{file / 'calsync.db'}'"
+        )
     return url, options
