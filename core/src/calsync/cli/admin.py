@@ -24,6 +24,14 @@ from calsync.cli.output import EXIT_ATTENTION, complain, iso, print_json, say, s
 from calsync.issues import CATALOGUE, ORGANISATION, Issue
 from calsync.status import MailboxView
 
+#: The organisation's issue that holds every pass (the CRM refused calsync's credentials).
+ORG_AUTH_FAILED = "AUTH_FAILED"
+ORG_WAITING = (
+    "The organisation waits: the CRM refused the credentials calsync shares for it "
+    "(`calsync issues --code AUTH_FAILED`); no pass runs until it accepts them again, "
+    "then every round resumes by itself."
+)
+
 
 def _mailbox_json(m: MailboxView) -> dict[str, Any]:
     return {**asdict(m), "label": m.label}
@@ -85,7 +93,7 @@ def status(config_path: Path, as_json: bool) -> None:
         say(f"Organisation: {code} is open; see `calsync issues --code {code}`")
     if org.api_allowed:
         say(
-            f"CRM daily API allowance: {org.api_used} of {org.api_allowed} calls used "
+            f"CRM daily API allowance: {org.api_used:,} of {org.api_allowed:,} calls used "
             f"(as of {iso(org.api_as_of)})"
         )
 
@@ -185,9 +193,9 @@ def enable(
     (CALSYNC_BROKER_URL set) the passes are queued for them instead.
     """
     if workers_ready():
-        names, after = _change(config_path, mailboxes, every, code, Calsync.mark_enabled)
+        names, after, waiting = _change(config_path, mailboxes, every, code, Calsync.mark_enabled)
         queue_passes(names, done=f"enabled {', '.join(names)}")
-        _report(names, after, as_json, code, "enabled; its pass is queued for the workers")
+        _report(names, after, as_json, code, "enabled; its pass is queued for the workers", waiting)
         return
     app = open_app(config_path)
     try:
@@ -221,8 +229,8 @@ def disable(
     config_path: Path, mailboxes: tuple[str, ...], every: bool, code: str | None, as_json: bool
 ) -> None:
     """Stop syncing mailboxes until they are enabled again."""
-    names, after = _change(config_path, mailboxes, every, code, Calsync.disable)
-    _report(names, after, as_json, code, "disabled")
+    names, after, waiting = _change(config_path, mailboxes, every, code, Calsync.disable)
+    _report(names, after, as_json, code, "disabled", waiting)
 
 
 @click.command("reset")
@@ -235,7 +243,7 @@ def reset(
     """Mark mailboxes for reset: their next pass lists both sides in full and adopts what exists."""
     # With workers (CALSYNC_BROKER_URL set), the reset pass is queued now, not at the next round.
     queued = workers_ready()
-    names, after = _change(config_path, mailboxes, every, code, Calsync.reset)
+    names, after, waiting = _change(config_path, mailboxes, every, code, Calsync.reset)
     if queued:
         queue_passes(names, done=f"marked {', '.join(names)} for reset")
     _report(
@@ -246,6 +254,7 @@ def reset(
         "marked for reset; its pass is queued for the workers"
         if queued
         else "marked for reset; the next `calsync sync` re-adopts its items without duplicating them",
+        waiting,
     )
 
 
@@ -255,20 +264,30 @@ def _change(
     every: bool,
     code: str | None,
     change: Callable[[Calsync, str], None],
-) -> tuple[list[str], dict[str, MailboxView]]:
-    """Apply ``change`` to each selected mailbox: their names and statuses after."""
+) -> tuple[list[str], dict[str, MailboxView], bool]:
+    """Apply ``change`` to each selected mailbox: names, statuses after, whether the org waits.
+
+    The organisation waits while the CRM refuses the credentials calsync shares for it.
+    """
     app = open_app(config_path)
     try:
         names = _select(app, mailboxes, every, code)
         for name in names:
             change(app, name)
-        return names, _states(app, names)
+        view = app.status()
     finally:
         app.close()
+    after = {m.name: m for m in view.mailboxes if m.name in names}
+    return names, after, ORG_AUTH_FAILED in view.organisation.issues
 
 
 def _report(
-    names: list[str], after: dict[str, MailboxView], as_json: bool, code: str | None, done: str
+    names: list[str],
+    after: dict[str, MailboxView],
+    as_json: bool,
+    code: str | None,
+    done: str,
+    waiting: bool = False,
 ) -> None:
     if as_json:
         print_json([{"mailbox": n, "status": after[n].label} for n in names])
@@ -278,3 +297,6 @@ def _report(
     for name in names:
         label = after[name].label
         say(f"{name}: {done}" + ("" if label == done else f"; now {label}"))
+    if waiting and names:
+        # The mailbox's own status says nothing of it: the organisation's issue holds every pass.
+        say(ORG_WAITING)
