@@ -54,7 +54,22 @@ def record(
 
     :param handled: items processed without objection this pass; their issues resolve.
     :param succeeded: the pass completed; mailbox-wide issues it did not hit resolve.
+
+    Every change is written in one transaction; a pass that changes nothing writes nothing.
     """
+    with state.atomic():
+        return _record(state, mailbox, hits, handled=handled, succeeded=succeeded, now=now)
+
+
+def _record(
+    state: State,
+    mailbox: str,
+    hits: Sequence[Hit],
+    *,
+    handled: Iterable[tuple[Side, str]],
+    succeeded: bool,
+    now: datetime,
+) -> list[Issue]:
     open_issues = state.issues(mailbox, open_only=True)
     by_key = {(i.code, str(i.side), i.item_id): i for i in open_issues}
     seen: dict[tuple[str, str, str | None], Issue] = {}
@@ -124,7 +139,8 @@ def sync_markers(ctx: PassContext, links: dict[str, Link]) -> int:
     all resolved loses its marker. The person's own categories are the provider's to keep.
     """
     state = ctx.state
-    issues = state.issues(ctx.name, open_only=False)
+    # Issues neither open nor marked change no marker, and are left as they are.
+    issues = state.marker_issues(ctx.name)
     wanted: dict[str, Issue] = {}
     for issue in sorted(issues, key=lambda i: (i.last_seen, i.id or 0)):
         if issue.is_open and issue.side is Source.MAILBOX and definition(issue.code).marker:

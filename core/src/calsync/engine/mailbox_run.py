@@ -7,6 +7,12 @@ that asked to slow down says (EX-25), and its end is recorded: the mailbox's sta
 (EX-27), an issue if it failed as a whole (:mod:`.pass_failure`), the pass history, and a
 notification where people are needed. Anything unexpected fails this mailbox's pass, never
 the others' (EX-24).
+
+What the pass costs its state database when nothing changed is a few statements in three
+transactions: its start (the status read, the lease taken, the mailbox's rows read once
+for the whole pass, the status marked), its cursors if they moved, and its end (status,
+history, lease given up). The lease is renewed only once a quarter of it has passed
+(:data:`~calsync.state.lease.RENEW_AFTER`): until then nobody else may have taken it.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from calsync.logs import log_pass, pass_context
 from calsync.policy import Direction
 from calsync.providers import CrmProvider, MailboxProvider
 from calsync.retry import Backoff
-from calsync.state.lease import LEASE_TIME, LeaseLost
+from calsync.state.lease import LEASE_TIME, RENEW_AFTER, LeaseLost
 from calsync.state.records import MailboxState, PassRecord, Side
 
 if TYPE_CHECKING:
@@ -75,6 +81,10 @@ class MailboxRun:
         #: Why the CRM refused the organisation's shared credentials during the pass ("" if
         #: it did not): the organisation is suspended once, not this mailbox.
         self.refused = ""
+        #: When the lease was last taken or renewed (engine clock).
+        self._renewed: datetime | None = None
+        #: Whether the pass's end gave the lease up with its last writes.
+        self._released = False
 
     def report(self) -> PassReport:
         """Run the pass; what happened, with its calls, wall time and correlation id.
@@ -106,52 +116,60 @@ class MailboxRun:
     # -- the guards --------------------------------------------------------------------------
 
     def _guarded(self) -> PassReport:
-        name = self.mailbox.name
-        status = self.engine.mailbox_state(self.mailbox)
-        if not status.enabled:
-            return PassReport(
-                mailbox=name, outcome="disabled", detail="synchronisation is disabled"
-            )
-        if not status.effectively_enabled:
-            return PassReport(
-                mailbox=name,
-                outcome="suspended",
-                detail=f"suspended by {status.suspended_by}; run `calsync enable --mailbox {name}`",
-            )
-        holder = self.engine.holder
-        busy = self.state.take_lease(name, holder, now=self.clock(), ttl=LEASE_TIME)
-        if busy is not None:
-            return PassReport(
-                mailbox=name,
-                outcome="busy",
-                detail=f"another calsync ({busy.holder}) is syncing it; left alone this time",
-            )
-        try:
-            return self._run(status)
-        except _OrganisationRefused:
-            return PassReport(mailbox=name, outcome="suspended", detail=SUSPENDED_DETAIL)
-        except LeaseLost as lost:
-            # Stop before writing more; the other process replays what this one started.
-            return PassReport(
-                mailbox=name,
-                outcome="busy",
-                detail=f"{lost.lease.holder} took it over during the pass; stopped here",
-            )
-        finally:
-            self.state.release_lease(name, holder)
+        name, holder = self.mailbox.name, self.engine.holder
+        with self.state.pass_rows(name):
+            started = self.clock()
+            # One transaction: the status read, the lease taken, the rows read, the start marked.
+            with self.state.atomic():
+                status = self.engine.mailbox_state(self.mailbox)
+                if not status.enabled:
+                    return PassReport(
+                        mailbox=name, outcome="disabled", detail="synchronisation is disabled"
+                    )
+                if not status.effectively_enabled:
+                    return PassReport(
+                        mailbox=name,
+                        outcome="suspended",
+                        detail=f"suspended by {status.suspended_by}; run `calsync enable --mailbox {name}`",
+                    )
+                busy = self.state.take_lease(name, holder, now=started, ttl=LEASE_TIME)
+                if busy is not None:
+                    return PassReport(
+                        mailbox=name,
+                        outcome="busy",
+                        detail=f"another calsync ({busy.holder}) is syncing it; left alone this time",
+                    )
+                mark_started(self.state, self.mailbox, status, started)
+            self._renewed = started
+            try:
+                return self._run(status, started)
+            except _OrganisationRefused:
+                return PassReport(mailbox=name, outcome="suspended", detail=SUSPENDED_DETAIL)
+            except LeaseLost as lost:
+                # Stop before writing more; the other process replays what this one started.
+                return PassReport(
+                    mailbox=name,
+                    outcome="busy",
+                    detail=f"{lost.lease.holder} took it over during the pass; stopped here",
+                )
+            finally:
+                if not self._released:
+                    self.state.release_lease(name, holder)
 
     def _keep_lease(self) -> None:
+        now = self.clock()
+        if self._renewed is not None and now - self._renewed < RENEW_AFTER:
+            return  # three quarters of it are left: nobody else may have taken it
         other = self.state.take_lease(
-            self.mailbox.name, self.engine.holder, now=self.clock(), ttl=LEASE_TIME
+            self.mailbox.name, self.engine.holder, now=now, ttl=LEASE_TIME
         )
         if other is not None:
             raise LeaseLost(other)
+        self._renewed = now
 
     # -- the pass ----------------------------------------------------------------------------
 
-    def _run(self, status: MailboxState) -> PassReport:
-        started = self.clock()
-        mark_started(self.state, self.mailbox, status, started)
+    def _run(self, status: MailboxState, started: datetime) -> PassReport:
         result, failure = PassResult(), None
         try:
             result = self._attempt(status)
@@ -222,34 +240,40 @@ class MailboxRun:
     def _conclude(
         self, status: MailboxState, started: datetime, result: PassResult, failure: Failure | None
     ) -> PassReport:
-        """Record how the pass ended: issue, status, notification, history; its report."""
+        """Record how the pass ended: issue, status, history, notification; its report.
+
+        The records, and the lease given up, are one transaction: the pass's last writes.
+        """
         name = self.mailbox.name
         finished = self.clock()
         hits = [failure.hit] if failure is not None else []
         outcome = failure.outcome if failure is not None else "ok"
         if failure is not None and failure.suspends is not None:
             status.status, status.suspended_by = failure.suspends
-        if hits:
-            record(self.state, name, hits, handled=(), succeeded=False, now=finished)
-        mark_finished(status, outcome, result, finished)
-        self.state.save_mailbox(status)
-        self.engine.notifications.after_pass(self.mailbox, status, hits, finished)
-        open_codes = tuple(sorted({i.code for i in self.state.issues(name)}))
-        if outcome == "ok" and open_codes:
-            outcome = "issues"
         synced_up, synced_down = result.synced[Direction.UP], result.synced[Direction.DOWN]
-        self.state.record_pass(
-            PassRecord(
-                mailbox=name,
-                started_at=started,
-                finished_at=finished,
-                outcome=outcome,
-                synced_up=synced_up,
-                synced_down=synced_down,
-                issues_open=len(open_codes),
-                api_calls=dict(self.calls),
+        with self.state.atomic():
+            if hits:
+                record(self.state, name, hits, handled=(), succeeded=False, now=finished)
+            mark_finished(status, outcome, result, finished)
+            self.state.save_mailbox(status)
+            open_codes = tuple(sorted({i.code for i in self.state.issues(name)}))
+            if outcome == "ok" and open_codes:
+                outcome = "issues"
+            self.state.record_pass(
+                PassRecord(
+                    mailbox=name,
+                    started_at=started,
+                    finished_at=finished,
+                    outcome=outcome,
+                    synced_up=synced_up,
+                    synced_down=synced_down,
+                    issues_open=len(open_codes),
+                    api_calls=dict(self.calls),
+                )
             )
-        )
+            self.state.release_lease(name, self.engine.holder)
+        self._released = True
+        self.engine.notifications.after_pass(self.mailbox, status, hits, finished)
         return PassReport(
             mailbox=name,
             outcome=outcome,

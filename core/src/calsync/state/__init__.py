@@ -5,7 +5,8 @@ one store per concern: links, leases, cursors, outbox, issues, mailbox status, p
 history, notifications waiting for a digest. Several writes can be grouped with
 :meth:`State.atomic`, which the engine uses so that the results of a batch of writes, the
 removal of their outbox entries and the links they create are committed together or not
-at all.
+at all. Inside :meth:`State.pass_rows` a mailbox's rows are read once for its pass
+(:mod:`.pass_rows`).
 """
 
 from calsync.state.database import BUSY_TIMEOUT

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Select, insert, or_, select, update
 
 from calsync.issues import Issue
 from calsync.state import rows as convert
 from calsync.state import schema
 from calsync.state.transactions import Transactional
 
-__all__ = ["IssueStore"]
+__all__ = ["IssueStore", "select_marker_issues"]
 
 
 class IssueStore(Transactional):
@@ -21,8 +21,11 @@ class IssueStore(Transactional):
         self, mailbox: str | None = None, *, open_only: bool = True, code: str | None = None
     ) -> list[Issue]:
         """Issues, newest first."""
+        kept = self._rows(mailbox) if open_only else None
+        if kept is not None:
+            return kept.open_issues(code)
         table = schema.issues
-        query = select(table).order_by(table.c.last_seen.desc(), table.c.id.desc())
+        query = _newest_first(select(table))
         if mailbox is not None:
             query = query.where(table.c.mailbox == mailbox)
         if open_only:
@@ -31,6 +34,14 @@ class IssueStore(Transactional):
             query = query.where(table.c.code == code)
         with self._tx(write=False) as conn:
             return [convert.issue(row) for row in conn.execute(query).mappings()]
+
+    def marker_issues(self, mailbox: str) -> list[Issue]:
+        """The issues ``mailbox``'s markers follow: the open ones, and those still marked."""
+        kept = self._rows(mailbox)
+        if kept is not None:
+            return kept.marker_issues()
+        with self._tx(write=False) as conn:
+            return select_marker_issues(conn, mailbox)
 
     def save_issue(self, issue: Issue) -> Issue:
         """Insert or update an issue row; returns it with its id."""
@@ -45,4 +56,22 @@ class IssueStore(Transactional):
                 issue_id = convert.inserted_id(conn.execute(insert(table).values(**values)))
             else:
                 conn.execute(update(table).where(table.c.id == issue_id).values(**values))
-        return replace(issue, id=issue_id)
+            saved = replace(issue, id=issue_id)
+            kept = self._kept_rows(issue.mailbox)
+            if kept is not None:
+                kept.saved_issue(saved)
+        return saved
+
+
+def select_marker_issues(conn: Connection, mailbox: str) -> list[Issue]:
+    """:meth:`IssueStore.marker_issues`, read in ``conn``'s transaction."""
+    table = schema.issues
+    query = _newest_first(select(table)).where(
+        table.c.mailbox == mailbox, or_(table.c.resolved_at.is_(None), table.c.marked.is_(True))
+    )
+    return [convert.issue(row) for row in conn.execute(query).mappings()]
+
+
+def _newest_first(query: Select[tuple[object, ...]]) -> Select[tuple[object, ...]]:
+    table = schema.issues
+    return query.order_by(table.c.last_seen.desc(), table.c.id.desc())

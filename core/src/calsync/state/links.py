@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from calsync.state import rows as convert
 from calsync.state import schema
 from calsync.state.records import Link
 from calsync.state.transactions import Transactional
 
-__all__ = ["LinkStore"]
+__all__ = ["LinkStore", "select_links"]
 
 
 class LinkStore(Transactional):
@@ -19,11 +19,11 @@ class LinkStore(Transactional):
 
     def links(self, mailbox: str) -> list[Link]:
         """Every link of ``mailbox``."""
+        kept = self._rows(mailbox)
+        if kept is not None:
+            return kept.link_copies()
         with self._tx(write=False) as conn:
-            rows = conn.execute(
-                select(schema.links).where(schema.links.c.mailbox == mailbox)
-            ).mappings()
-            return [convert.link(row) for row in rows]
+            return select_links(conn, mailbox)
 
     def save_links(self, links: Iterable[Link]) -> None:
         """Insert new links (no id yet) and update the others."""
@@ -31,6 +31,8 @@ class LinkStore(Transactional):
         known: list[Link] = []
         for link in links:
             (known if link.id is not None else new).append(link)
+        if not new and not known:
+            return
         with self._tx() as conn:
             for link in new:
                 values = convert.link_values(link)
@@ -43,6 +45,10 @@ class LinkStore(Transactional):
                     conn.execute(
                         update(table).where(table.c.id == values.pop("id")).values(**values)
                     )
+            for mailbox in {link.mailbox for link in (*new, *known)}:
+                kept = self._kept_rows(mailbox)
+                if kept is not None:
+                    kept.saved_links(link for link in (*new, *known) if link.mailbox == mailbox)
 
     def delete_links(self, ids: Iterable[int]) -> None:
         """Forget links."""
@@ -50,6 +56,9 @@ class LinkStore(Transactional):
         if chosen:
             with self._tx() as conn:
                 conn.execute(delete(schema.links).where(schema.links.c.id.in_(chosen)))
+                kept = self._kept_rows()
+                if kept is not None:
+                    kept.deleted_links(chosen)
 
     def organizer_event(self, uid: str, *, besides: str) -> tuple[str, str] | None:
         """The CRM event another mailbox synced for the meeting ``uid``: (mailbox, crm key)."""
@@ -61,3 +70,9 @@ class LinkStore(Transactional):
                 .limit(1)
             ).first()
         return None if row is None else (row[0], row[1])
+
+
+def select_links(conn: Connection, mailbox: str) -> list[Link]:
+    """Every link of ``mailbox``, read in ``conn``'s transaction."""
+    rows = conn.execute(select(schema.links).where(schema.links.c.mailbox == mailbox))
+    return [convert.link(row) for row in rows.mappings()]

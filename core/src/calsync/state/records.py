@@ -12,6 +12,7 @@ __all__ = [
     "LinkKind",
     "MailboxState",
     "MailboxStatus",
+    "OutboxEntry",
     "PassRecord",
     "ResetState",
     "Side",
@@ -147,3 +148,15 @@ class PassRecord:
     synced_down: int = 0
     issues_open: int = 0
     api_calls: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxEntry:
+    """A write started but not confirmed: a create on ``side`` for the item ``source_key``."""
+
+    mailbox: str
+    side: Side
+    operation: str
+    source_key: str
+    created_at: datetime
+    id: int | None = None

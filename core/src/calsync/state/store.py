@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, update
+from sqlalchemy import Connection, insert, update
 
 from calsync.state import schema
-from calsync.state.cursors import CursorStore
+from calsync.state.cursors import CursorStore, select_cursors
 from calsync.state.database import BUSY_TIMEOUT, Database
 from calsync.state.history import KEEP_PASSES, PassHistory
-from calsync.state.issues import IssueStore
+from calsync.state.issues import IssueStore, select_marker_issues
 from calsync.state.lease import LeaseStore
-from calsync.state.links import LinkStore
+from calsync.state.links import LinkStore, select_links
 from calsync.state.mailboxes import MailboxStore
 from calsync.state.notices import NoticeStore
-from calsync.state.outbox import OutboxStore
+from calsync.state.outbox import OutboxStore, select_outbox
+from calsync.state.pass_rows import PassRows
 
 __all__ = ["State", "check_database"]
 
@@ -70,6 +71,16 @@ class State(
     def close(self) -> None:
         """Release the connection pool."""
         self.database.dispose()
+
+    def _read_rows(self, conn: Connection, mailbox: str) -> PassRows:
+        """The rows a pass keeps (see :meth:`pass_rows`): four reads in one transaction."""
+        return PassRows(
+            mailbox=mailbox,
+            cursors=select_cursors(conn, mailbox),
+            links={link.id: link for link in select_links(conn, mailbox) if link.id is not None},
+            outbox={e.id: e for e in select_outbox(conn, mailbox) if e.id is not None},
+            issues={i.id: i for i in select_marker_issues(conn, mailbox) if i.id is not None},
+        )
 
 
 def _prepare(database: Database) -> None:
