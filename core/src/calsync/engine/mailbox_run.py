@@ -119,28 +119,9 @@ class MailboxRun:
         name, holder = self.mailbox.name, self.engine.holder
         with self.state.pass_rows(name):
             started = self.clock()
-            # One transaction: the status read, the lease taken, the rows read, the start marked.
-            with self.state.atomic():
-                status = self.engine.mailbox_state(self.mailbox)
-                if not status.enabled:
-                    return PassReport(
-                        mailbox=name, outcome="disabled", detail="synchronisation is disabled"
-                    )
-                if not status.effectively_enabled:
-                    return PassReport(
-                        mailbox=name,
-                        outcome="suspended",
-                        detail=f"suspended by {status.suspended_by}; run `calsync enable --mailbox {name}`",
-                    )
-                busy = self.state.take_lease(name, holder, now=started, ttl=LEASE_TIME)
-                if busy is not None:
-                    return PassReport(
-                        mailbox=name,
-                        outcome="busy",
-                        detail=f"another calsync ({busy.holder}) is syncing it; left alone this time",
-                    )
-                mark_started(self.state, self.mailbox, status, started)
-            self._renewed = started
+            status = self._start(started)
+            if isinstance(status, PassReport):
+                return status
             try:
                 return self._run(status, started)
             except _OrganisationRefused:
@@ -155,6 +136,36 @@ class MailboxRun:
             finally:
                 if not self._released:
                     self.state.release_lease(name, holder)
+
+    def _start(self, at: datetime) -> MailboxState | PassReport:
+        """Start the pass: its status, marked as started with the lease taken; or why not.
+
+        One transaction: the status read, the lease taken, the mailbox's rows read (by
+        :func:`mark_started`, which needs its cursors), the start marked.
+        """
+        name = self.mailbox.name
+        with self.state.atomic():
+            status = self.engine.mailbox_state(self.mailbox)
+            if not status.enabled:
+                return PassReport(
+                    mailbox=name, outcome="disabled", detail="synchronisation is disabled"
+                )
+            if not status.effectively_enabled:
+                return PassReport(
+                    mailbox=name,
+                    outcome="suspended",
+                    detail=f"suspended by {status.suspended_by}; run `calsync enable --mailbox {name}`",
+                )
+            busy = self.state.take_lease(name, self.engine.holder, now=at, ttl=LEASE_TIME)
+            if busy is not None:
+                return PassReport(
+                    mailbox=name,
+                    outcome="busy",
+                    detail=f"another calsync ({busy.holder}) is syncing it; left alone this time",
+                )
+            mark_started(self.state, self.mailbox, status, at)
+        self._renewed = at
+        return status
 
     def _keep_lease(self) -> None:
         now = self.clock()
