@@ -135,3 +135,27 @@ def test_num_retries_waits_within_the_call_as_the_shared_policy_says(
     assert 2 <= sleeps[1] <= 3, "no hint, second wait: 2 s and up to 1 s of jitter"
     assert emulator.counts["calendar.events.list"] == 3
     provider.close()
+
+
+def test_a_web_page_from_the_token_endpoint_is_no_refusal() -> None:
+    """A proxy's page where OAuth's JSON was expected: the endpoint failed, the mailbox stays.
+
+    Found from outside: it suspended the mailbox (AUTH_FAILED) with the whole page as detail.
+    """
+    from google.auth.exceptions import RefreshError
+
+    from calsync.errors import AuthError
+    from calsync_gmail.errors import ERRORS
+
+    page = (
+        '<!DOCTYPE HTML>\n<html lang="en">\n<head><title>Error response</title></head>\n'
+        "<body><h1>Error response</h1><p>Error code: 501</p></body>\n</html>\n"
+    )
+    error = ERRORS.translated(RefreshError(page, retryable=False), "events.list")
+    assert isinstance(error, ServiceUnavailableError)
+    assert str(error) == "Google's token endpoint failed during events.list: Error response"
+    refused = ERRORS.translated(
+        RefreshError("invalid_grant: Token has been expired or revoked.", {}, retryable=False),
+        "events.list",
+    )
+    assert isinstance(refused, AuthError) and "invalid_grant" in str(refused)

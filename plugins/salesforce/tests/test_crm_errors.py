@@ -211,6 +211,33 @@ def test_json_of_the_wrong_shape_is_an_invalid_reply(
         crm.write([Write.create(timed(owner=owner))])
 
 
+@pytest.mark.parametrize("status", [404, 403, 400])
+def test_a_web_page_refusing_is_an_invalid_reply_not_an_internal_error(
+    harness: SalesforceCrmHarness,
+    crm: SalesforceCrm,
+    owner: str,
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
+) -> None:
+    """A wrong instance_url or a proxy answers a web page: named, never an INTERNAL_ERROR."""
+    real = requests.Session.request
+
+    def page(self: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
+        response = real(self, method, url, **kwargs)
+        response.status_code = status
+        response.headers["Content-Type"] = "text/html"
+        response._content = b"<html><head><title>Not Found</title></head><body>x</body></html>"
+        return response
+
+    monkeypatch.setattr(requests.Session, "request", page)
+    with pytest.raises(InvalidReplyError) as raised:
+        crm.features()
+    assert str(raised.value).startswith(
+        f"Salesforce answered something that is not its REST API's: HTTP {status} Not Found;"
+    )
+    assert "<html" not in str(raised.value)
+
+
 def test_connection_errors_are_unavailability(owner: str) -> None:
     from simple_salesforce.api import Salesforce
 

@@ -115,10 +115,13 @@ def _sdk(table: ErrorTable, error: BaseException, what: str) -> ProviderError | 
         return provider_error(error, what)
     if isinstance(error, google.auth.exceptions.RefreshError):
         # A refused refresh (invalid_grant, unauthorized_client) means the credentials are
-        # dead; a retryable one is the token endpoint failing.
-        if getattr(error, "retryable", False):
-            return ServiceUnavailableError(f"Google's token endpoint failed during {what}: {error}")
-        return AuthError(f"Google refused the credentials during {what}: {error}")
+        # dead; a retryable one is the token endpoint failing. A web page instead of OAuth's
+        # JSON is a proxy or an outage answering, not Google refusing: suspending the
+        # mailbox for it would make someone enable it by hand for nothing.
+        told = summary(str(error))
+        if getattr(error, "retryable", False) or _web_page(error):
+            return ServiceUnavailableError(f"Google's token endpoint failed during {what}: {told}")
+        return AuthError(f"Google refused the credentials during {what}: {told}")
     if isinstance(error, google.auth.exceptions.TransportError):
         how = unreachable(error, "timeout") or f"could not be reached: {summary(str(error))}"
         return ServiceUnavailableError(f"Google's token endpoint {how} ({what})")
@@ -131,6 +134,12 @@ def _sdk(table: ErrorTable, error: BaseException, what: str) -> ProviderError | 
             f"Google's token endpoint answered {what} with something unreadable: {error}"
         )
     return None
+
+
+def _web_page(error: BaseException) -> bool:
+    """Whether google-auth raised with a page of text (its only argument), not OAuth's error."""
+    text = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else ""
+    return text.lstrip()[:200].lower().startswith(("<!doctype html", "<html"))
 
 
 #: Google's answers (https://developers.google.com/workspace/calendar/api/guides/errors):

@@ -23,6 +23,7 @@ import atexit
 import functools
 import hashlib
 import json
+import re
 import ssl
 import threading
 import time
@@ -36,6 +37,7 @@ import httpx
 import msal
 
 from calsync.emulation.httpx_transport import ForwardingTransport
+from calsync.errors import ConfigError, ServiceUnavailableError
 from calsync.replies import summary
 from calsync_graph.settings import GraphSettings
 
@@ -163,11 +165,31 @@ def _close_shared() -> None:
 def _msal_app(
     settings: GraphSettings, credential: Any, http: httpx.Client
 ) -> msal.ConfidentialClientApplication:
-    return msal.ConfidentialClientApplication(
-        settings.client_id,
-        client_credential=credential,
-        authority=f"{settings.authority_host.rstrip('/')}/{settings.tenant_id}",
-        http_client=http,
+    authority = f"{settings.authority_host.rstrip('/')}/{settings.tenant_id}"
+    try:
+        return msal.ConfidentialClientApplication(
+            settings.client_id, client_credential=credential, authority=authority, http_client=http
+        )
+    except (ValueError, msal.exceptions.MsalServiceError) as exc:
+        # MSAL asks the identity platform about the tenant as it starts; any answer but the
+        # tenant's configuration is a ValueError (a tenant that does not exist: 400 or 404;
+        # a proxy's page), a 5xx its MsalServiceError. Said so, neither is an INTERNAL_ERROR.
+        raise _discovery_error(authority, exc) from None
+
+
+def _discovery_error(authority: str, exc: Exception) -> Exception:
+    told = f"{exc.__context__ or ''} {exc}"
+    status = re.search(r"HTTP (?:status|Error): (\d{3})", told)
+    code = int(status[1]) if status else None
+    said = f"HTTP {code}" if code else summary(str(exc))
+    if code is not None and code >= 500:
+        return ServiceUnavailableError(
+            f"the identity platform failed to describe {authority} ({said})", source="mailbox"
+        )
+    return ConfigError(
+        f"the identity platform does not know the tenant at {authority} ({said}); check "
+        "tenant_id (a tenant's id or its domain, e.g. contoso.onmicrosoft.com), authority_host "
+        "and endpoint"
     )
 
 

@@ -11,7 +11,8 @@ What the service or the transport did                   Raised
 403 ``REQUEST_LIMIT_EXCEEDED``, 429                     :class:`ThrottledError` (``Retry-After``)
 5xx (``retry_after`` from a 503's ``Retry-After``),     :class:`ServiceUnavailableError`
 timeouts, refused connections, a login's 5xx
-a body that is not JSON, or JSON of the wrong shape     :class:`InvalidReplyError`
+a body that is not JSON, or JSON of the wrong shape,    :class:`InvalidReplyError`
+a refusal without the API's JSON (a 404 web page)
 400 ``INVALID_QUERY_LOCATOR`` / ``INVALID_REPLICATION_DATE`` while reading changes
                                                          :class:`CursorExpiredError`
 anything else the service refused                       :class:`ProviderError`
@@ -40,6 +41,7 @@ from simple_salesforce.exceptions import (
 from calsync.errors import (
     AuthError,
     CursorExpiredError,
+    InvalidReplyError,
     ProviderError,
     ServiceUnavailableError,
     ThrottledError,
@@ -85,8 +87,25 @@ def _sdk(table: ErrorTable, exc: BaseException, what: str) -> ProviderError | No
     if isinstance(exc, SalesforceError):
         code, _ = error_code(exc.content)
         detail = f"HTTP {exc.status} {_describe(exc)}"
+        if _not_the_api(exc):
+            return InvalidReplyError(
+                f"Salesforce answered something that is not its REST API's: {detail}; "
+                "is instance_url the org's My Domain URL, and no proxy in between?"
+            )
         return table.error(what, status=exc.status, code=code, detail=detail)
     return None
+
+
+def _not_the_api(exc: SalesforceError) -> bool:
+    """A refusal without the API's JSON body: a web server or proxy answered, not Salesforce.
+
+    Its 5xx, 401 and 429 mean what they mean from anyone (the HTTP rules); any other
+    refusal (a 404 page at a wrong URL) was never the API's, so retrying will not help.
+    """
+    status = exc.status if isinstance(exc.status, int) else 0
+    return (
+        not isinstance(exc.content, list | dict) and status not in (401, 410, 429) and status < 500
+    )
 
 
 #: What Salesforce's answers mean (the REST API's status codes and ``errorCode`` values,
