@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -269,3 +270,27 @@ def test_a_worker_round_passes_every_user_of_the_permission_set(
         assert all(served.in_step(address) for address in served.addresses)
         group_queries = [r for r in served.crm.received() if "PermissionSetAssignment" in r]
         assert len(group_queries) == 1
+
+
+def test_a_worker_s_first_tasks_on_every_thread_share_one_runtime(
+    org: tuple[TestOrg, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calsync.workers import app
+
+    _, config = org
+    monkeypatch.setenv("CALSYNC_BROKER_URL", "redis://127.0.0.1:1/0")  # never reached
+    monkeypatch.setenv("CALSYNC_CONFIG", str(config))
+    monkeypatch.setattr(app, "_runtime", None)
+    start = threading.Barrier(8)
+
+    def first_task() -> Runtime:
+        start.wait()
+        return app.runtime()
+
+    with ThreadPoolExecutor(8) as pool:
+        opened = list(pool.map(lambda _: first_task(), range(8)))
+    opened[0].close()
+
+    # One lease holder per process, one lock per mailbox: two runtimes would let two
+    # threads of the process pass the same mailbox at once (the lease lets its holder in).
+    assert len({id(runtime) for runtime in opened}) == 1

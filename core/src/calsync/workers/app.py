@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import uuid
 from typing import Any, Final
 
@@ -57,6 +58,8 @@ TASK_BACKOFF: Final = Backoff(attempts=4, initial=30.0, longest=600.0, jitter=10
 
 app = Celery("calsync")
 _runtime: Runtime | None = None
+#: The first tasks of a worker start on all its threads at once: one of them opens the runtime.
+_runtime_lock = threading.Lock()
 
 
 def configure(settings: WorkerSettings) -> Celery:
@@ -89,12 +92,13 @@ def configure(settings: WorkerSettings) -> Celery:
 def runtime() -> Runtime:
     """The :class:`Runtime` of this process, opened on the first task."""
     global _runtime
-    if _runtime is None:
-        settings = WorkerSettings.from_environment()
-        if settings is None:
-            raise RuntimeError("no broker configured (CALSYNC_BROKER_URL)")
-        _runtime = Runtime(settings.config)
-    return _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            settings = WorkerSettings.from_environment()
+            if settings is None:
+                raise RuntimeError("no broker configured (CALSYNC_BROKER_URL)")
+            _runtime = Runtime(settings.config)
+        return _runtime
 
 
 @app.task(name=ROUND_TASK)

@@ -67,10 +67,19 @@ class Runtime:
 
         Disabled mailboxes are left out (their pass would only say so); the round-lag
         gauges are set from the state. Then the CRM is read once for all of them
-        (:meth:`Calsync.open_round`, without reading the mailboxes ahead: their passes read
-        them side by side). No pass at all when the organisation waits (its credentials
-        refused, its API allowance used into the reserve); no share when the read failed or
-        read nothing (each pass reads for itself and meets the failure where it is).
+        (:meth:`Calsync.open_round`): what it supports, who owns each address and every
+        owner's changes, which the shares carry. No pass at all when the organisation waits
+        (its credentials refused, its API allowance used into the reserve); no share when
+        the read failed or read nothing (each pass reads for itself and meets the failure
+        where it is).
+
+        The mailboxes are not read ahead, so the share has no people lookup or CRM records
+        for their changes (:class:`~calsync.engine.org_round.PeopleRead`, ``RecordsRead``):
+        reading ahead would put every mailbox's delta in this one task, one after another
+        (2,000 mailboxes at 150 ms: five minutes, longer than a round), before passes that
+        read them side by side on every worker. A pass of a changed mailbox looks up the
+        people on its changes and fetches their records itself (a call or two, only for
+        changes that need them); an idle pass asks the CRM nothing.
         """
         now = self.clock()
         with self._round_lock:
