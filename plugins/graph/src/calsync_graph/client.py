@@ -149,7 +149,12 @@ def _shared_app(settings: GraphSettings, credential: Any, timeout: httpx.Timeout
                 evicted = _SHARED.pop(next(iter(_SHARED)))
                 if evicted.http is not None:
                     evicted.http.close()
-            _SHARED[key] = _App(_msal_app(settings, credential, http), threading.Lock(), http)
+            try:
+                application = _msal_app(settings, credential, http)
+            except Exception:
+                http.close()  # the next client asks again (a tenant_id put right, say)
+                raise
+            _SHARED[key] = _App(application, threading.Lock(), http)
         return _SHARED[key]
 
 
