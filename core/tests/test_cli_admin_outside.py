@@ -78,3 +78,62 @@ def test_status_writes_the_api_allowance_as_the_docs_show_it(
     ran = CliRunner().invoke(main, ["status", "--config", str(config)])
     assert ran.exit_code == 0, ran.output
     assert "CRM daily API allowance: 4,210 of 15,000 calls used" in ran.stdout
+
+
+GROUP_WORLD = "outside-group"
+GROUP = f"""\
+state = "sqlite:///calsync.db"
+[crm]
+provider = "sandbox"
+settings = {{ world = "{GROUP_WORLD}", users = ["alice@example.com", "bob@example.com"], \
+permission_sets = {{ Calendar_Sync = ["alice@example.com", "bob@example.com"] }} }}
+[mailbox_defaults]
+provider = "sandbox"
+settings = {{ world = "{GROUP_WORLD}" }}
+permission_set = "Calendar_Sync"
+"""
+
+
+@pytest.fixture
+def group(tmp_path: Path) -> Iterator[Path]:
+    Sandbox.forget(GROUP_WORLD)
+    path = tmp_path / "calsync.toml"
+    path.write_text(GROUP, encoding="utf-8")
+    yield path
+    Sandbox.forget(GROUP_WORLD)
+
+
+def test_a_group_the_crm_does_not_name_is_no_silent_empty_round(group: Path) -> None:
+    """Every mailbox a member, and the CRM refusing calsync's credentials.
+
+    Found from outside: `sync` printed an empty table and exited 0 (from the second run on),
+    `sync --mailbox bob@...` said there was no such mailbox (exit 2) instead of the
+    organisation waiting, and `status` listed nobody without a word.
+    """
+    run = CliRunner()
+    ran = run.invoke(main, ["sync", "--config", str(group)])
+    assert ran.exit_code == 0 and "bob@example.com" in ran.stdout, ran.output
+    ran = run.invoke(main, ["sync", "--config", str(group), "--mailbox", "Bob@Example.com"])
+    assert ran.exit_code == 0 and "bob@example.com\tok" in ran.stdout, ran.output
+    Sandbox.named(GROUP_WORLD).crm.revoked = True
+    for _ in range(2):  # the organisation's issue is new the first time only
+        ran = run.invoke(main, ["sync", "--config", str(group)])
+        assert ran.exit_code == 1, ran.output
+        assert "calsync: no mailbox to sync" in ran.stderr
+        assert "the CRM did not name the users of permission set Calendar_Sync: it refused" in (
+            ran.stderr
+        )
+    ran = run.invoke(main, ["sync", "--config", str(group), "--mailbox", "bob@example.com"])
+    assert ran.exit_code == 1, ran.output
+    assert "bob@example.com\tsuspended" in ran.stdout and "every mailbox waits" in ran.stdout
+    ran = run.invoke(main, ["sync", "--config", str(group), "--mailbox", "nobody"])
+    assert ran.exit_code == 2
+    assert "not a user of permission set Calendar_Sync (the CRM did not say who is: it refused" in (
+        ran.stderr
+    )
+    ran = run.invoke(main, ["status", "--config", str(group)])
+    assert ran.exit_code == 0
+    assert "the users of permission set Calendar_Sync are not listed" in ran.stderr
+    Sandbox.named(GROUP_WORLD).crm.revoked = False
+    ran = run.invoke(main, ["sync", "--config", str(group)])
+    assert ran.exit_code == 0 and "no mailbox to sync" not in ran.stderr, ran.output

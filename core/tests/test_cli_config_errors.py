@@ -134,3 +134,16 @@ def test_a_state_path_that_is_a_folder_is_named_so(run: CliRunner, tmp_path: Pat
         assert f"line 4: state: {tmp_path / 'state'} is a folder; name a file in it" in (
             result.stderr
         )
+
+
+def test_no_configuration_says_where_calsync_looks(
+    run: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CALSYNC_CONFIG", raising=False)
+    result = run.invoke(main, ["status"])
+    assert result.exit_code == 2
+    assert (
+        "calsync.toml: cannot read the configuration: no such file (calsync reads the file "
+        "--config names, else $CALSYNC_CONFIG, else calsync.toml in the current folder)"
+    ) in result.stderr

@@ -47,6 +47,13 @@ def status(config_path: Path, as_json: bool) -> None:
         view = app.status()
     finally:
         app.close()
+    roster = app.engine.roster
+    if roster.unresolved and roster.config.members is not None:
+        # Otherwise the group's members would be missing from the table without a word.
+        complain(
+            f"the users of {roster.config.members.group} are not listed",
+            [f"the CRM did not name them: {roster.unresolved}"],
+        )
     if as_json:
         print_json(
             {

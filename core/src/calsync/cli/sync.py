@@ -20,8 +20,16 @@ from rich.progress import (
 from calsync.api import Calsync
 from calsync.cli.common import config_option, json_option, mailbox_option, names_of, open_app
 from calsync.cli.outcome import exit_code, misconfigured, new_issues
-from calsync.cli.output import complain, console, print_json, print_json_line, show_table
+from calsync.cli.output import (
+    EXIT_ATTENTION,
+    complain,
+    console,
+    print_json,
+    print_json_line,
+    show_table,
+)
 from calsync.engine import PassReport
+from calsync.issues import ORGANISATION
 
 
 @click.command("sync")
@@ -63,14 +71,23 @@ def command(
             names = names_of(app, mailboxes)  # each round: a CRM group's users may change
             since = app.clock()
             reports = _round(app, names, allow_mass_delete, quiet=as_json)
-            opened = new_issues(app.issues(), since, names)
+            # The organisation's issues count too (the CRM refusing calsync's credentials):
+            # with every mailbox a group's member, the round may have no pass to report it.
+            opened = new_issues(app.issues(), since, [*names, ORGANISATION])
             status = exit_code(reports, opened)
+            if not names and app.engine.roster.unresolved:
+                status = max(status, EXIT_ATTENTION)  # nothing synced: someone has to look
             if as_json and watch is not None:
                 print_json_line([asdict(r) for r in reports])  # one round per line
             elif as_json:
                 print_json([asdict(r) for r in reports])
             else:
                 _show(reports)
+                if not names and app.engine.roster.unresolved:
+                    complain(
+                        "no mailbox to sync",
+                        [f"the CRM did not name the users of {_group(app)}: {_why(app)}"],
+                    )
             if problems := misconfigured(reports):
                 complain("configuration error", problems)
             if watch is None:
@@ -126,3 +143,12 @@ def _show(reports: list[PassReport]) -> None:
             for r in reports
         ],
     )
+
+
+def _group(app: Calsync) -> str:
+    members = app.engine.roster.config.members
+    return str(members.group) if members else "the group"
+
+
+def _why(app: Calsync) -> str:
+    return app.engine.roster.unresolved

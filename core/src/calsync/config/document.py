@@ -24,6 +24,11 @@ def read_document(file: Path) -> dict[str, Any]:
     """The TOML document in ``file``; raises :class:`ConfigError` saying what is wrong."""
     try:
         text = file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{file}: cannot read the configuration: no such file (calsync reads the file "
+            "--config names, else $CALSYNC_CONFIG, else calsync.toml in the current folder)"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read the configuration: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

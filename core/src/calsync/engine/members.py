@@ -46,6 +46,8 @@ class Roster:
         self._members: tuple[datetime, tuple[MailboxConfig, ...]] | None = None
         #: Why the CRM refused to name the group's members at the last try ("" if it did not).
         self.refused = ""
+        #: Why the CRM did not name them at the last try, refused or not ("" if it did).
+        self.unresolved = ""
 
     def mailboxes(self) -> tuple[MailboxConfig, ...]:
         """The listed mailboxes, then the group's members that no entry lists."""
@@ -59,11 +61,18 @@ class Roster:
         """
         if self.config.members is None or any(m.name == name for m in self.config.mailboxes):
             return self.config.mailbox(name)
-        found = next((m for m in self.mailboxes() if m.name == name), None)
+        # A member is named after its address, which is written in lower case.
+        address = name.strip().lower()
+        found = next((m for m in self.mailboxes() if m.name in (name, address)), None)
+        if found is None and self.unresolved and "@" in name:
+            # The CRM did not say who is in the group: the pass runs and finds out, as the
+            # round does (a refused credential makes the organisation wait, not exit 2).
+            return self.config.members.mailbox(address)
         if found is None:
+            why = f" (the CRM did not say who is: {self.unresolved})" if self.unresolved else ""
             raise ConfigError(
                 f"--mailbox: no mailbox named {name!r}: not listed in [[mailboxes]] and not a "
-                f"user of {self.config.members.group}"
+                f"user of {self.config.members.group}{why}"
             )
         return found
 
@@ -78,8 +87,10 @@ class Roster:
             users = self._crm().active_users(members.group)
         except AuthError as exc:
             self.refused = str(exc)
+            self.unresolved = f"it refused calsync's credentials: {exc}"
             return self._members[1] if self._members else ()
         except ProviderError as exc:
+            self.unresolved = f"it could not answer: {exc}"
             logger.warning(
                 "the CRM could not name the users of %s (%s); syncing the %s",
                 members.group,
@@ -87,7 +98,7 @@ class Roster:
                 "users it named last" if self._members else "listed mailboxes only",
             )
             return self._members[1] if self._members else ()
-        self.refused = ""
+        self.refused = self.unresolved = ""
         if users is None:
             raise ConfigError(
                 [f"mailbox_defaults.{members.group.kind}: the CRM cannot list its users by group"]
