@@ -83,3 +83,17 @@ def test_the_workers_timings_in_the_environment_are_checked(
     ran = run_calsync("reset", "--config", str(config), "--mailbox", "alice")
     assert ran.code == 2
     assert "CALSYNC_VISIBILITY_TIMEOUT: 'half an hour' is not a number of seconds" in ran.err
+
+
+@pytest.mark.parametrize("command", ["worker", "scheduler", "health"])
+def test_a_deployment_command_checks_the_configuration_before_it_starts(
+    command: str, tmp_path: Path, run_calsync: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker used to start on a broken file and fail each pass it took instead."""
+    monkeypatch.setenv("CALSYNC_BROKER_URL", DOWN)
+    path = tmp_path / "calsync.toml"
+    path.write_text(EXAMPLE.read_text().replace("private_items", "privat_items"))
+    ran = run_calsync(command, "--config", str(path))
+    assert ran.code == 2, ran.out + ran.err
+    assert f"configuration error in {path}" in ran.err
+    assert "policy: unknown key 'privat_items' (did you mean 'private_items'?)" in ran.err

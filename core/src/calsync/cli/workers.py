@@ -76,8 +76,10 @@ def _settings(
     if not config_path.is_file():
         raise CalsyncError(f"{config_path}: no such configuration file")
     from calsync.cli.broker import check_broker_url
+    from calsync.config import load_config
     from calsync.workers.settings import WorkerSettings
 
+    load_config(config_path)  # every problem now, not in each task a worker runs
     check_broker_url(broker)
     return WorkerSettings(
         config=config_path.absolute(),
