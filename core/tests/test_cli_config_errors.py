@@ -147,3 +147,22 @@ def test_no_configuration_says_where_calsync_looks(
         "calsync.toml: cannot read the configuration: no such file (calsync reads the file "
         "--config names, else $CALSYNC_CONFIG, else calsync.toml in the current folder)"
     ) in result.stderr
+
+
+def test_the_demo_and_sandbox_folders_are_checked_first(run: CliRunner, tmp_path: Path) -> None:
+    """Found from outside: a file or a read-only folder was an internal error half-way."""
+    from .conftest import calsync
+
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    for command in (["demo", "--keep", str(a_file)], ["sandbox", "serve", "--dir", str(a_file)]):
+        result = run.invoke(main, command)
+        assert result.exit_code == 2, result.output
+        assert f"Directory '{a_file}' is a file" in result.stderr
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    for command in (["demo", "--keep"], ["sandbox", "serve", "--dir"]):
+        ran = calsync(*command, str(read_only / "x"), file_permissions=True)
+        assert ran.code == 2, ran.out + ran.err
+        assert f"cannot write in {read_only / 'x'}: Permission denied" in ran.err

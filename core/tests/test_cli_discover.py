@@ -138,3 +138,18 @@ def test_write_leaves_a_file_that_cannot_take_the_entries_as_it_was(
     assert "it was left as it was" in ran.err and "Traceback" not in ran.err
     assert path.read_text() == inline
     assert run_calsync("check", "--config", str(path)).code == 0
+
+
+def test_write_to_a_read_only_file_is_named(tmp_path: Path) -> None:
+    """Found from outside: a PermissionError reached the user as an internal error."""
+    from .conftest import calsync
+
+    path = tmp_path / "calsync.toml"
+    path.write_text(CONFIG)
+    path.chmod(0o444)
+    ran = calsync("discover", "--config", str(path), "--write", file_permissions=True)
+    assert ran.code == 2, ran.out + ran.err
+    assert f"--write: {path}: Permission denied; give the user running calsync write access" in (
+        ran.err
+    )
+    assert path.read_text() == CONFIG

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ __all__ = [
     "names_of",
     "open_app",
     "selection_options",
+    "writable_folder",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,3 +87,20 @@ def names_of(app: Calsync, chosen: Sequence[str]) -> list[str]:
     if not chosen:
         return [m.name for m in app.engine.roster.mailboxes()]
     return list(dict.fromkeys(app.engine.roster.named(name).name for name in chosen))
+
+
+def writable_folder(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A click callback: the folder ``value`` exists (made if need be) and can be written.
+
+    The demo and the sandbox write a configuration and a state database there; finding out
+    half-way would be an internal error instead of a usage one.
+    """
+    if value is None:
+        return None
+    try:
+        value.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=value):
+            pass
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write in {value}: {exc.strerror or exc}") from None
+    return value

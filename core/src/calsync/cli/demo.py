@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from calsync.cli import web
+from calsync.cli.common import writable_folder
 from calsync.cli.output import EXIT_ATTENTION, console, print_json, say, show_table
 from calsync.demo import DemoResult, run_demo
 from calsync.demo.run import Served
@@ -16,7 +17,8 @@ from calsync.demo.run import Served
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
     "--keep",
-    type=click.Path(path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path),
+    callback=writable_folder,
     help="Keep the generated configuration and state in DIR (removed at the end otherwise).",
 )
 @click.option(

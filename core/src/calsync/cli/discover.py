@@ -187,8 +187,16 @@ def _append(config_path: Path, addresses: list[str]) -> None:
                 for p in exc.problems
             ]
         ) from None
-    with config_path.open("a", encoding="utf-8") as file:
-        file.write(new[len(text) :])
+    try:
+        with config_path.open("a", encoding="utf-8") as file:
+            file.write(new[len(text) :])
+    except OSError as exc:
+        raise ConfigError(
+            [
+                f"--write: {config_path}: {exc.strerror or exc}; give the user running calsync "
+                "write access to it, or add the entries by hand"
+            ]
+        ) from None
 
 
 def _row(

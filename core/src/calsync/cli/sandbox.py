@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from calsync.cli.common import json_option
+from calsync.cli.common import json_option, writable_folder
 from calsync.cli.output import console, print_json, say
 
 if TYPE_CHECKING:
@@ -33,7 +33,8 @@ def group() -> None:
 @click.option(
     "--dir",
     "directory",
-    type=click.Path(path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path),
+    callback=writable_folder,
     default=Path("calsync-sandbox"),
     show_default=True,
     help="Where the generated configuration (and the state of syncs run with it) goes.",
