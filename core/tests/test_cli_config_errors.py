@@ -166,3 +166,34 @@ def test_the_demo_and_sandbox_folders_are_checked_first(run: CliRunner, tmp_path
         ran = calsync(*command, str(read_only / "x"), file_permissions=True)
         assert ran.code == 2, ran.out + ran.err
         assert f"cannot write in {read_only / 'x'}: Permission denied" in ran.err
+
+
+def test_lines_are_found_in_sub_tables_and_for_quoted_keys(run: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "calsync.toml"
+    path.write_text(
+        '# comment = "not a key"\n'
+        'state = "sqlite:///calsync.db"\n'
+        "[crm]\n"
+        'provider = "sandbox"\n'
+        'settings = { world = "lines", users = ["alice@example.com"] }\n'
+        "[[mailboxes]]\n"
+        'name = "alice"\n'
+        'provider = "sandbox"\n'
+        'address = "alice@example.com"\n'
+        "[mailboxes.settings]\n"
+        'world = "lines"\n'
+        '"wrld" = 1\n'
+        "[[mailboxes]]\n"
+        'name = "bob"\n'
+        'provider = "sandbox"\n'
+        'address = "bob@example.com"\n'
+        "  [mailboxes.policy]\n"
+        '  mode = "bogus"\n',
+        encoding="utf-8",
+    )
+    result = run.invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "  line 12: mailboxes[0].settings: unknown key 'wrld' (did you mean 'world'?)" in (
+        result.stderr
+    )
+    assert "  line 18: mailboxes[1].policy.mode: 'bogus' is not one of" in result.stderr
