@@ -43,3 +43,23 @@ def test_the_platform_failing_is_unavailability() -> None:
     with pytest.raises(ServiceUnavailableError) as raised:
         _client(503)
     assert "(HTTP 503)" in str(raised.value) and raised.value.source == "mailbox"
+
+
+def test_the_platform_out_of_reach_is_unavailability() -> None:
+    """No network to the identity platform was an INTERNAL_ERROR: ConnectError."""
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+
+    settings = GraphSettings(tenant_id="contoso.onmicrosoft.com", client_id="app")
+    with pytest.raises(ServiceUnavailableError) as raised:
+        GraphClient(
+            settings,
+            "alice@example.com",
+            transport=httpx.MockTransport(unreachable),
+            credential="s",
+        )
+    assert str(raised.value) == (
+        "the identity platform at https://login.microsoftonline.com/contoso.onmicrosoft.com "
+        "could not be reached: [Errno -3] Temporary failure in name resolution"
+    )

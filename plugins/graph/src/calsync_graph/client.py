@@ -38,7 +38,7 @@ import msal
 
 from calsync.emulation.httpx_transport import ForwardingTransport
 from calsync.errors import ConfigError, ServiceUnavailableError
-from calsync.replies import summary
+from calsync.replies import summary, unreachable
 from calsync_graph.settings import GraphSettings
 
 __all__ = ["BATCH_SIZE", "GRAPH_SCOPE", "GraphCallError", "GraphClient", "Part", "TokenError"]
@@ -175,6 +175,12 @@ def _msal_app(
         return msal.ConfidentialClientApplication(
             settings.client_id, client_credential=credential, authority=authority, http_client=http
         )
+    except httpx.TransportError as exc:
+        # MSAL's discovery goes out on our client: no answer is the platform unreachable.
+        how = unreachable(exc, "timeout_seconds") or f"could not be reached: {summary(str(exc))}"
+        raise ServiceUnavailableError(
+            f"the identity platform at {authority} {how}", source="mailbox"
+        ) from None
     except (ValueError, msal.exceptions.MsalServiceError) as exc:
         # MSAL asks the identity platform about the tenant as it starts; any answer but the
         # tenant's configuration is a ValueError (a tenant that does not exist: 400 or 404;
