@@ -145,3 +145,11 @@ class TestUnreachable:
         wrapped.__context__ = stalled.value
         assert unreachable(wrapped) == "timed out"
         assert unreachable(ValueError("no transport here")) is None
+
+    def test_a_host_name_not_found_is_said_so_even_inside_a_timeout(self) -> None:
+        """exchangelib re-raises a failed DNS lookup as its ErrorTimeoutExpired: 0.03 s, no wait."""
+        with pytest.raises(socket.gaierror) as lookup:
+            socket.getaddrinfo("no-such-host.invalid", 443)
+        wrapped = type("ErrorTimeoutExpired", (Exception,), {})("Reraised from ConnectionError")
+        wrapped.__context__ = lookup.value
+        assert unreachable(wrapped) == "host name not found (DNS)"

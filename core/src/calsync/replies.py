@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import re
+import socket
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Final
@@ -109,11 +110,14 @@ def unreachable(exc: BaseException, setting: str = "") -> str | None:
     """How a call got no answer, in words, from anywhere in ``exc``'s chain of causes.
 
     :param setting: the provider setting that bounds the wait, named after a timeout.
-    :returns: ``"connection refused"``, ``"timed out"`` (``"timed out (no answer within
-        SETTING)"``), ``"connection reset"``, or ``None`` when no transport failure is in
-        the chain.
+    :returns: ``"host name not found (DNS)"``, ``"connection refused"``, ``"timed out"``
+        (``"timed out (no answer within SETTING)"``), ``"connection reset"``, or ``None``
+        when no transport failure is in the chain.
     """
     chain = list(_chain(exc))
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        # Before the timeout: a client that retries (exchangelib) may call this one a timeout.
+        return "host name not found (DNS)"
     if any(_refused(e) for e in chain):
         return "connection refused"
     if any(_timed_out(e) for e in chain):

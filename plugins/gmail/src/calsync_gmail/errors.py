@@ -44,7 +44,7 @@ from calsync.errors import (
     ThrottledError,
 )
 from calsync.providers import ItemFailure
-from calsync.replies import summary, unreachable
+from calsync.replies import looks_like_html, summary, unreachable
 from calsync.retry import parse_retry_after
 from calsync.translation import ErrorRule, ErrorTable, describe
 
@@ -139,7 +139,7 @@ def _sdk(table: ErrorTable, error: BaseException, what: str) -> ProviderError | 
 def _web_page(error: BaseException) -> bool:
     """Whether google-auth raised with a page of text (its only argument), not OAuth's error."""
     text = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else ""
-    return text.lstrip()[:200].lower().startswith(("<!doctype html", "<html"))
+    return looks_like_html(text)
 
 
 #: Google's answers (https://developers.google.com/workspace/calendar/api/guides/errors):
