@@ -1,6 +1,6 @@
 """An organisation of many mailboxes on the served emulators: what the workers are proved on.
 
-The workers' tests and benchmark (bench/workers_rounds.py) start the Salesforce and Graph
+The workers' tests and benchmark (bench/worker_rounds.py) start the Salesforce and Graph
 emulators through their harnesses, serve them on 127.0.0.1, and write a configuration that
 reaches them, so that worker processes sync through real sockets. Every request the
 emulators answer is logged with the moment it arrived, its mailbox, its endpoint and the
