@@ -48,6 +48,7 @@ from typing import Any, Final, final
 
 from calsync.config.defaults import names_group, user_group, with_mailbox_defaults
 from calsync.config.document import read_document
+from calsync.config.policies import mailbox_policy, read_policy
 from calsync.config.secrets import Secret
 from calsync.config.state import DEFAULT_STATE_URL, StateOptions, state_table
 from calsync.config.structure import structure, unknown_key
@@ -208,7 +209,7 @@ def parse_config(
     state, state_options = state_table(data.get("state", DEFAULT_STATE_URL), path, problems)
 
     policy_table = data.get("policy", {})
-    policy = _policy(policy_table, "policy", problems) or Policy()
+    policy = read_policy(policy_table, "policy", problems) or Policy()
 
     if registry is None:
         registry = _registry_for(data, defaults, problems)
@@ -249,22 +250,6 @@ def parse_config(
 
 
 # -- the parts ---------------------------------------------------------------------------------
-
-
-def _policy(table: object, path: str, problems: list[str]) -> Policy | None:
-    if not isinstance(table, dict):
-        problems.append(f"{path}: expected a table, got {table!r}")
-        return None
-    table = dict(table)
-    if table.get("directions") == "both":
-        table["directions"] = ["up", "down"]
-    elif isinstance(table.get("directions"), str):
-        table["directions"] = [table["directions"]]
-    if isinstance(table.get("prevent"), list):
-        table["prevent"] = {"up": table["prevent"], "down": table["prevent"]}
-    policy, found = structure(table, Policy, path)
-    problems += found
-    return policy
 
 
 def _registry_for(data: Mapping[str, Any], defaults: object, problems: list[str]) -> Any:
@@ -355,7 +340,7 @@ def _members(
         return None
     path = "mailbox_defaults"
     provider, settings = _provider_settings(registry, Role.MAILBOX, defaults, path, problems)
-    policy = _mailbox_policy(policy_table, defaults.get("policy", {}), f"{path}.policy", problems)
+    policy = mailbox_policy(policy_table, defaults.get("policy", {}), f"{path}.policy", problems)
     if provider is None or policy is None:
         return None
     return MembersConfig(group=group, provider=provider, settings=settings, policy=policy)
@@ -410,7 +395,7 @@ def _mailboxes(
                 )
             addresses[address] = index
         provider, settings = _provider_settings(registry, Role.MAILBOX, table, path, problems)
-        policy = _mailbox_policy(policy_table, table.get("policy", {}), f"{path}.policy", problems)
+        policy = mailbox_policy(policy_table, table.get("policy", {}), f"{path}.policy", problems)
         if provider and isinstance(name, str) and address and policy:
             result.append(
                 MailboxConfig(
@@ -418,35 +403,6 @@ def _mailboxes(
                 )
             )
     return result
-
-
-def _mailbox_policy(
-    shared: object, overrides: object, path: str, problems: list[str]
-) -> Policy | None:
-    """The shared policy with a mailbox's overrides; reports only the overrides' problems.
-
-    ``[policy]``'s own unknown keys are left out of the merge (they are reported there), so
-    an unknown key reported here is the mailbox's own: a misspelt override must fail the
-    file, never drop the mailbox silently.
-    """
-    if not isinstance(overrides, dict):
-        problems.append(f"{path}: expected a table, got {overrides!r}")
-        return None
-    known = {f.name for f in fields(Policy)}
-    base = {k: v for k, v in shared.items() if k in known} if isinstance(shared, dict) else {}
-    found: list[str] = []
-    policy = _policy({**base, **overrides}, path, found)
-    mine = [
-        p
-        for p in found
-        if any(p.startswith(f"{path}.{key}") for key in overrides)
-        or (overrides and p.startswith(f"{path}:"))
-    ]
-    problems += mine
-    if policy is None and not mine and _policy(base, "policy", []) is not None:
-        # [policy] alone is fine, so what fails is this mailbox's combination: say so.
-        problems += found or [f"{path}: cannot be combined with [policy]"]
-    return policy
 
 
 def _notify(table: object, registry: Any, problems: list[str]) -> NotifyConfig:
