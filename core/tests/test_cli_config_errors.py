@@ -197,3 +197,13 @@ def test_lines_are_found_in_sub_tables_and_for_quoted_keys(run: CliRunner, tmp_p
         result.stderr
     )
     assert "  line 18: mailboxes[1].policy.mode: 'bogus' is not one of" in result.stderr
+
+
+def test_a_byte_order_mark_from_a_windows_editor_is_read_past(
+    run: CliRunner, tmp_path: Path
+) -> None:
+    """It used to read 'not valid TOML: Invalid statement (at line 1, column 1)'."""
+    path = tmp_path / "calsync.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
+    result = run.invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 0, result.output

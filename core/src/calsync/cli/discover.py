@@ -171,7 +171,7 @@ def _append(config_path: Path, addresses: list[str]) -> None:
     entries = "".join(f"\n[[mailboxes]]\naddress = {json.dumps(a)}\n" for a in addresses)
     new = text + ("" if not text or text.endswith("\n") else "\n") + entries
     try:
-        parse_config(tomllib.loads(new), path=config_path)
+        parse_config(tomllib.loads(new.removeprefix("\ufeff")), path=config_path)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             [

@@ -23,7 +23,8 @@ MAX_DEPTH: Final = 32
 def read_document(file: Path) -> dict[str, Any]:
     """The TOML document in ``file``; raises :class:`ConfigError` saying what is wrong."""
     try:
-        text = file.read_bytes().decode("utf-8")
+        # utf-8-sig: Windows editors save a byte-order mark first, which TOML does not allow.
+        text = file.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"{file}: cannot read the configuration: no such file (calsync reads the file "
