@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from calsync.config import MAX_NAME_LENGTH
 from calsync.errors import StateError
@@ -317,4 +317,25 @@ def test_the_longest_names_and_addresses_the_configuration_accepts_fit(database_
     state.record_pass(PassRecord(mailbox=name, started_at=NOW, finished_at=NOW, outcome="ok"))
     stored = state.mailbox(name)
     assert stored is not None and stored.address == address
+    state.close()
+
+
+def test_every_status_and_cursor_of_a_round_is_read_a_thousand_mailboxes_at_a_time(
+    database_url: str,
+) -> None:
+    state = State(database_url)
+    names = [f"m{n:04d}" for n in range(2500)]
+    with state.atomic():
+        for name in names[::2]:
+            state.save_mailbox(MailboxState(name=name, address=f"{name}@x", provider="p"))
+            state.set_cursor(name, Side.CRM, f"c-{name}", NOW)
+    statements: list[str] = []
+    event.listen(
+        state.engine, "before_cursor_execute", lambda _c, _k, sql, *_: statements.append(sql)
+    )
+    stored = state.mailboxes(names)
+    cursors = state.cursors_of(names)
+    assert sorted(stored) == names[::2] and stored["m0000"].address == "m0000@x"
+    assert cursors["m0002"] == {Side.CRM: "c-m0002"} and cursors["m0001"] == {}
+    assert len([s for s in statements if s.lstrip().startswith("SELECT")]) == 6
     state.close()

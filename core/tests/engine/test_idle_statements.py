@@ -25,11 +25,11 @@ ALICE, BOB = "alice@example.com", "bob@example.com"
 PASS_STATEMENTS = 11
 #: Its start, its cursors (when they moved), its end.
 PASS_TRANSACTIONS = 3
-#: A round's share per mailbox: its pass, and what the round reads for it (its status and
-#: cursors before the passes, whether it was throttled after its pass).
-ROUND_STATEMENTS_PER_MAILBOX = 13
-#: The round's own: the organisation's issues and its history row.
-ROUND_STATEMENTS = 5
+#: A round's share per mailbox: its pass and nothing more (the round reads every status and
+#: cursor at once, and asks whether a pass was throttled only if it ended with it open).
+ROUND_STATEMENTS_PER_MAILBOX = PASS_STATEMENTS
+#: The round's own: every status, every cursor, the organisation's issues and history row.
+ROUND_STATEMENTS = 6
 _WRITE = re.compile(r"^(?:INSERT INTO|UPDATE|DELETE FROM) (\w+)", re.IGNORECASE)
 
 

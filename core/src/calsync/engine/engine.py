@@ -183,8 +183,13 @@ class Engine:
         ``mailbox_changes`` the mailboxes are not read ahead: each pass reads its own (the
         workers, whose passes run side by side).
         """
-        running = [m for m in mailboxes if self.mailbox_state(m).effectively_enabled]
-        cursors = {m.name: self.state.cursors(m.name) for m in running}
+        # Every status and cursor in a statement or two, not two per mailbox; a mailbox
+        # without a status never ran, and its first pass runs.
+        stored = self.state.mailboxes([m.name for m in mailboxes])
+        running = [
+            m for m in mailboxes if m.name not in stored or stored[m.name].effectively_enabled
+        ]
+        cursors = self.state.cursors_of([m.name for m in running])
         org = self.organisation.read([(m.address, cursors[m.name].get(Side.CRM)) for m in running])
         if org.owners is None or not mailbox_changes:
             return org

@@ -83,6 +83,9 @@ class MailboxRun:
         self.refused = ""
         #: When the lease was last taken or renewed (engine clock).
         self._renewed: datetime | None = None
+        #: The codes of the mailbox's open issues as its pass ended (``None``: it did not
+        #: end, left alone or stopped).
+        self.open_codes: tuple[str, ...] | None = None
         #: Whether the pass's end gave the lease up with its last writes.
         self._released = False
 
@@ -283,7 +286,7 @@ class MailboxRun:
                 )
             )
             self.state.release_lease(name, self.engine.holder)
-        self._released = True
+        self._released, self.open_codes = True, open_codes
         self.engine.notifications.after_pass(self.mailbox, status, hits, finished)
         return PassReport(
             mailbox=name,

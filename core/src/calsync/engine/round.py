@@ -81,7 +81,7 @@ def run_round(
             run = MailboxRun(engine, mailbox, org=org, allow_mass_delete=allow_mass_delete)
             reports[index] = run.report()
             refused = run.refused
-            if _throttled_by_mailbox_side(engine, mailbox, started):
+            if _throttled_by_mailbox_side(engine, run, started):
                 throttled.add(tenant_of(mailbox))
     if refused:
         organisation.suspend(refused)
@@ -101,8 +101,10 @@ def _turns(org: OrgRound, chosen: Sequence[MailboxConfig]) -> list[int]:
     return busy + sorted(idle)
 
 
-def _throttled_by_mailbox_side(engine: Engine, mailbox: MailboxConfig, since: datetime) -> bool:
+def _throttled_by_mailbox_side(engine: Engine, run: MailboxRun, since: datetime) -> bool:
+    if run.open_codes is not None and "THROTTLED" not in run.open_codes:
+        return False  # its pass ended without one open: nothing to read
     return any(
         issue.side is Source.MAILBOX and issue.last_seen >= since
-        for issue in engine.state.issues(mailbox.name, code="THROTTLED")
+        for issue in engine.state.issues(run.mailbox.name, code="THROTTLED")
     )

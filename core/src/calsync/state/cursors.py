@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from calsync.state import rows as convert
 from calsync.state import schema
 from calsync.state.records import Side
 from calsync.state.transactions import Transactional
@@ -23,6 +25,21 @@ class CursorStore(Transactional):
             return dict(kept.cursors)
         with self._tx(write=False) as conn:
             return select_cursors(conn, mailbox)
+
+    def cursors_of(self, names: Sequence[str]) -> dict[str, dict[Side, str]]:
+        """The stored cursors of each of ``names`` (a statement per thousand)."""
+        table = schema.cursors
+        found: dict[str, dict[Side, str]] = {name: {} for name in names}
+        with self._tx(write=False) as conn:
+            for chunk in convert.chunked(names):
+                rows = conn.execute(
+                    select(table.c.mailbox, table.c.side, table.c.cursor).where(
+                        table.c.mailbox.in_(chunk)
+                    )
+                )
+                for mailbox, side, cursor in rows:
+                    found[mailbox][Side(side)] = cursor
+        return found
 
     def set_cursor(self, mailbox: str, side: Side, cursor: str | None, at: datetime) -> None:
         """Store (or with ``None`` forget) a side's cursor.

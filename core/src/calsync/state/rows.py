@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
-from typing import Any
+from typing import Any, Final
 
 from calsync.issues import Issue, Source
 from calsync.state.records import Link, LinkKind
 
-__all__ = ["inserted_id", "issue", "link", "link_values"]
+__all__ = ["IN_CHUNK", "chunked", "inserted_id", "issue", "link", "link_values"]
+
+
+#: How many names one ``IN (...)`` lists: well within every database's bound parameters.
+IN_CHUNK: Final = 1000
+
+
+def chunked(names: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``names`` in lists of at most :data:`IN_CHUNK`."""
+    for start in range(0, len(names), IN_CHUNK):
+        yield names[start : start + IN_CHUNK]
 
 
 def inserted_id(result: Any) -> int:
