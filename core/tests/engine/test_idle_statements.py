@@ -21,10 +21,10 @@ from .conftest import Org, meeting
 
 ALICE, BOB = "alice@example.com", "bob@example.com"
 #: An idle pass: its start (status, lease, its rows, status marked) and its end (status,
-#: history, lease). Ten today; a cursor that moved adds one.
-PASS_STATEMENTS = 11
-#: Its start, its cursors (when they moved), its end.
-PASS_TRANSACTIONS = 3
+#: history, lease). Ten; each cursor that moved (Salesforce's, Graph's) adds an UPDATE.
+PASS_STATEMENTS = 12
+#: Its start and its end.
+PASS_TRANSACTIONS = 2
 #: A round's share per mailbox: its pass and nothing more (the round reads every status and
 #: cursor at once, and asks whether a pass was throttled only if it ended with it open).
 ROUND_STATEMENTS_PER_MAILBOX = PASS_STATEMENTS

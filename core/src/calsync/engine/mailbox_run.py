@@ -8,9 +8,9 @@ that asked to slow down says (EX-25), and its end is recorded: the mailbox's sta
 notification where people are needed. Anything unexpected fails this mailbox's pass, never
 the others' (EX-24).
 
-What the pass costs its state database when nothing changed is a few statements in three
+What the pass costs its state database when nothing changed is a few statements in two
 transactions: its start (the status read, the lease taken, the mailbox's rows read once
-for the whole pass, the status marked), its cursors if they moved, and its end (status,
+for the whole pass, the status marked) and its end (the cursors that moved, status,
 history, lease given up). The lease is renewed only once a quarter of it has passed
 (:data:`~calsync.state.lease.RENEW_AFTER`): until then nobody else may have taken it.
 """
@@ -254,7 +254,7 @@ class MailboxRun:
     def _conclude(
         self, status: MailboxState, started: datetime, result: PassResult, failure: Failure | None
     ) -> PassReport:
-        """Record how the pass ended: issue, status, history, notification; its report.
+        """Record how the pass ended: cursors, issue, status, history, notification; its report.
 
         The records, and the lease given up, are one transaction: the pass's last writes.
         """
@@ -266,6 +266,9 @@ class MailboxRun:
             status.status, status.suspended_by = failure.suspends
         synced_up, synced_down = result.synced[Direction.UP], result.synced[Direction.DOWN]
         with self.state.atomic():
+            # What the pass wrote is committed: its cursors advance (those that moved).
+            for side, cursor in result.cursors.items():
+                self.state.set_cursor(name, side, cursor, finished)
             if hits:
                 record(self.state, name, hits, handled=(), succeeded=False, now=finished)
             mark_finished(status, outcome, result, finished)

@@ -7,7 +7,8 @@
    subject, start and end), creates, updates, deletes; hold back suspicious mass deletes.
 5. Write in batches through the outbox; a second round writes occurrences of series the
    first round created.
-6. Record issues, render or clear markers, and only then advance the cursors.
+6. Record issues, render or clear markers; the cursors advance only after all of it is
+   committed, with the pass's end (:mod:`.mailbox_run`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class PassResult:
     initial: dict[Side, bool] = field(default_factory=dict)
     #: The pass found identical items and the mailbox must be suspended (EX-23).
     suspend_for: str | None = None
+    #: Where each side's next pull continues (``None``: from the start), for the sides that
+    #: may advance; stored with the pass's end, in its one transaction.
+    cursors: dict[Side, str | None] = field(default_factory=dict)
 
 
 class MailboxPass:
@@ -139,10 +143,9 @@ class MailboxPass:
             # after `calsync enable` lists both sides again and matches what is left.
             result.suspend_for = "DUPLICATES_DETECTED"
             held |= {Side.MAILBOX, Side.CRM}
-        with ctx.state.atomic():
-            for side, delta in ((Side.MAILBOX, mailbox_delta), (Side.CRM, crm_delta)):
-                if side not in held:
-                    ctx.state.set_cursor(ctx.name, side, delta.cursor, now)
+        for side, delta in ((Side.MAILBOX, mailbox_delta), (Side.CRM, crm_delta)):
+            if side not in held:
+                result.cursors[side] = delta.cursor
         return result
 
     # -- pulling -------------------------------------------------------------------------------

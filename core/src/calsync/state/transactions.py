@@ -9,8 +9,9 @@ failure of the database leaves as a :class:`~calsync.errors.StateError` (see
 
 Inside :meth:`~Transactional.pass_rows`, one mailbox's links, cursors, outbox and open
 issues are read once, together, and kept (:mod:`.pass_rows`): its pass holds the lease, so
-no other pass writes them meanwhile, and its own writes update what is kept as they
-commit. A transaction that fails drops what is kept; the next read reads it again.
+no other pass writes them meanwhile, and its own writes update what is kept as they are
+made. A transaction that fails (rolled back) drops what is kept; the next read reads it
+again. Rows not yet read when a write is made are read after it, as it left them.
 """
 
 from __future__ import annotations
