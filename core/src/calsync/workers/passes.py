@@ -1,10 +1,10 @@
 """What a worker process does for a task: the organisation read of a round, one mailbox's pass.
 
 One :class:`Runtime` per worker process holds what the passes share: the configuration,
-the plugins, the state database's connection pool and one CRM provider, the rounds' and
-every pass's (:class:`~calsync.workers.providers.SharedCrm`). A pass builds its mailbox's
-provider afresh (a client of its own; the mailbox service's token is the process's where
-the plugin keeps it so, as Graph's does).
+the plugins, the state database's connection pool and the CRM providers, lent to the
+rounds' and every pass's calls (:class:`~calsync.workers.providers.SharedCrm`). A pass
+builds its mailbox's provider afresh (a client of its own; the mailbox service's token is
+the process's where the plugin keeps it so, as Graph's does).
 
 Two guards keep a mailbox to one pass at a time. Between processes and hosts, the state
 database's lease (calsync.state.lease) as for ``calsync sync``: a pass whose mailbox another
@@ -156,7 +156,9 @@ class Runtime:
         org = shares.decode(share, self.clock()) if share is not None else None
         builder = Engine(self.config, state=self.state, registry=self.registry, clock=self.clock)
         try:
-            self._renew_crm()
+            # What the CRM providers learnt of the org is dropped once a round's facts would
+            # be (the next CRM call learns it anew).
+            self._counted_crm().renew()
             provider = Counted(builder.mailbox_provider(mailbox), mailbox.provider)
             app = Calsync(
                 self.config,
@@ -191,16 +193,11 @@ class Runtime:
     def _counted_crm(self) -> SharedCrm:
         with self._crm_lock:
             if self._shared_crm is None:
-                builder = Engine(self.config, state=self.state, registry=self.registry)
-                self._shared_crm = SharedCrm(builder.crm(), self.config.crm.provider)
+                self._shared_crm = SharedCrm(self._new_crm, self.config.crm.provider)
             return self._shared_crm
 
-    def _renew_crm(self) -> None:
-        """What the CRM supports, described again once a round's facts would be."""
-        try:
-            self._counted_crm().renew()
-        except Exception as exc:  # the pass meets the failure itself and records it
-            logger.debug("describing the CRM again failed: %s", exc)
+    def _new_crm(self) -> CrmProvider:
+        return Engine(self.config, state=self.state, registry=self.registry).crm()
 
     @staticmethod
     def _counted(report: PassReport) -> PassReport:

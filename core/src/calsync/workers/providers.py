@@ -1,25 +1,29 @@
-"""The providers of a worker process: every call counted, and one CRM provider for all threads.
+"""The providers of a worker process: every call counted, and CRM providers all threads share.
 
 Every provider call of a worker counts in ``calsync_api_calls{service, endpoint}``
-(:class:`Counted`). The CRM provider is one per process (:class:`SharedCrm`), the rounds'
-and every pass's: what it learnt of the org (Salesforce: the describe its queries and
-writes are shaped by) is learnt once per process, not once per thread as when each thread
-kept its own (16 to 21 describes in a round of 2,000 mailboxes, bench/results.json).
+(:class:`Counted`). The CRM providers are the process's (:class:`SharedCrm`), lent to the
+rounds' and every pass's calls: what a provider learnt of the org (Salesforce: the
+describe its queries and writes are shaped by) is learnt once per process, not once per
+thread as when each thread kept its own (16 to 21 describes in a round of 2,000
+mailboxes, bench/results.json).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Final
 
 from calsync.engine.org_round import FACTS_LIFETIME
 from calsync.workers import metrics
 
-__all__ = ["Counted", "SharedCrm"]
+__all__ = ["TURN_WAIT", "Counted", "SharedCrm"]
 
 #: Provider methods that answer from what the provider holds, without a request.
 _NOT_CALLS: Final = frozenset({"api_usage", "close", "web_link"})
+#: Seconds a CRM call waits for a provider no other call uses before it opens another.
+TURN_WAIT: Final = 1.0
 
 
 class Counted:
@@ -36,52 +40,120 @@ class Counted:
         counter = metrics.API_CALLS.labels(service=self._service, endpoint=name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return self._call(name, attribute, counter, args, kwargs)
+            counter.inc()
+            return attribute(*args, **kwargs)
 
         return call
 
-    def _call(self, name: str, method: Any, counter: Any, args: Any, kwargs: Any) -> Any:
-        counter.inc()
-        return method(*args, **kwargs)
 
+class SharedCrm:
+    """The CRM providers every thread of a worker process shares, each lent to one call at a time.
 
-class SharedCrm(Counted):
-    """The CRM provider every thread of a worker process uses.
+    A provider holds one HTTP session and the latest answer's headers (where a refusal's
+    Retry-After is read), neither made for threads; so a call borrows a provider no other
+    call is using. Usually that is the one provider of the process: a round costs the CRM
+    a few calls besides a write per changed mailbox, and a call waits its turn. When calls
+    queue — passes that read the CRM for themselves, because the round's read failed or
+    many mailboxes were reset — a call that waited :data:`TURN_WAIT` opens another provider
+    (which learns the org once in turn), so the threads' CRM calls run side by side again.
 
-    Its calls take turns: a provider holds one HTTP session and the latest answer's headers
-    (where a refusal's Retry-After is read), neither made for threads. A round costs the
-    CRM a few calls besides a write per changed mailbox, so threads seldom wait here, while
-    their mailbox calls run side by side.
-
-    What it learnt of the org is renewed (:meth:`renew`) once it is as old as a round's
-    facts may be (:data:`~calsync.engine.org_round.FACTS_LIFETIME`).
+    What the providers learnt of the org is dropped once it is as old as a round's facts may
+    be (:data:`~calsync.engine.org_round.FACTS_LIFETIME`, :meth:`renew`): the next call
+    opens a provider that learns it anew.
     """
 
-    def __init__(self, provider: Any, service: str) -> None:
-        """Share ``provider`` (counted as ``service``'s) between threads."""
-        super().__init__(provider, service)
-        self._turns = threading.RLock()
-        #: When the org was last described (or the provider built: it describes on first need).
-        self._described = time.monotonic()
+    def __init__(self, build: Callable[[], Any], service: str, *, wait: float = TURN_WAIT) -> None:
+        """Lend providers made by ``build`` (counted as ``service``'s calls)."""
+        self._build, self._service, self._wait = build, service, wait
+        self._turns = threading.Condition()
+        #: Providers no call is using, with the generation they were opened in.
+        self._free: list[tuple[Any, int]] = []
+        self._open: list[Any] = []
+        self._generation = 0
+        self._renewed = time.monotonic()
+        self._latest: Any = None
+        self._opened = 0
+
+    @property
+    def opened(self) -> int:
+        """Providers opened so far, closed ones included (each learns the org once)."""
+        return self._opened
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # not a provider's: never open one to look
+            raise AttributeError(name)
+        attribute = getattr(self._sample(), name)
+        if not callable(attribute) or name in _NOT_CALLS:
+            return attribute
+        counter = metrics.API_CALLS.labels(service=self._service, endpoint=name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            provider, generation = self._take()
+            try:
+                counter.inc()
+                return getattr(provider, name)(*args, **kwargs)
+            finally:
+                self._give_back(provider, generation)
+
+        return call
+
+    def api_usage(self) -> Any:
+        """The CRM's daily API allowance as the latest answer to any of the providers said."""
+        latest = self._latest
+        return latest.api_usage() if latest is not None else None
 
     def renew(self) -> None:
-        """Describe the org again when the last description is too old (one thread does).
-
-        A round planned in this process does it as it reads the organisation's facts again
-        (``features``); a process whose rounds are planned elsewhere does it here.
-        """
-        if not self._stale():  # most passes: no wait for another thread's call
+        """Drop what the providers learnt of the org once it is too old (see the class)."""
+        if time.monotonic() - self._renewed < FACTS_LIFETIME.total_seconds():
             return
         with self._turns:
-            if self._stale():
-                self.features()
+            if time.monotonic() - self._renewed < FACTS_LIFETIME.total_seconds():
+                return
+            self._renewed = time.monotonic()
+            self._generation += 1
+            stale, self._free = self._free, []
+            for provider, _ in stale:
+                self._open.remove(provider)
+        for provider, _ in stale:
+            provider.close()
 
-    def _stale(self) -> bool:
-        return time.monotonic() - self._described >= FACTS_LIFETIME.total_seconds()
-
-    def _call(self, name: str, method: Any, counter: Any, args: Any, kwargs: Any) -> Any:
+    def close(self) -> None:
+        """Close every provider opened."""
         with self._turns:
-            answer = super()._call(name, method, counter, args, kwargs)
-            if name == "features":
-                self._described = time.monotonic()
-            return answer
+            opened, self._open, self._free = self._open, [], []
+        for provider in opened:
+            provider.close()
+
+    def _sample(self) -> Any:
+        """A provider to ask what it is (attributes that send nothing)."""
+        with self._turns:
+            if self._open:
+                return self._open[0]
+        provider, generation = self._take()
+        self._give_back(provider, generation)
+        return provider
+
+    def _take(self) -> tuple[Any, int]:
+        deadline = time.monotonic() + self._wait
+        with self._turns:
+            while not self._free:
+                left = deadline - time.monotonic()
+                if self._open and left > 0:
+                    self._turns.wait(left)
+                    continue
+                provider = self._build()  # sends nothing yet: providers sign in on first call
+                self._open.append(provider)
+                self._opened += 1
+                return provider, self._generation
+            return self._free.pop()
+
+    def _give_back(self, provider: Any, generation: int) -> None:
+        with self._turns:
+            self._latest = provider
+            if generation == self._generation and provider in self._open:
+                self._free.append((provider, generation))
+                self._turns.notify()
+                return
+            if provider in self._open:
+                self._open.remove(provider)
+        provider.close()  # opened before a renewal: the org is learnt anew
