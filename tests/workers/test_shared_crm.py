@@ -67,7 +67,7 @@ def test_calls_that_queue_open_more_providers_and_run_side_by_side() -> None:
             built.append(_Provider(together))
             return built[-1]
 
-    crm = SharedCrm(build, "stand-in", wait=0.05)
+    crm = SharedCrm(build, "stand-in", busy_limit=0.05)
 
     # Each call returns only once four calls are under way: one provider, taking turns,
     # would never get there (the barrier would break).

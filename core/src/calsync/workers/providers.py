@@ -18,12 +18,17 @@ from typing import Any, Final
 from calsync.engine.org_round import FACTS_LIFETIME
 from calsync.workers import metrics
 
-__all__ = ["TURN_WAIT", "Counted", "SharedCrm"]
+__all__ = ["BUSY_LIMIT", "Counted", "SharedCrm"]
 
 #: Provider methods that answer from what the provider holds, without a request.
 _NOT_CALLS: Final = frozenset({"api_usage", "close", "web_link"})
-#: Seconds a CRM call waits for a provider no other call uses before it opens another.
-TURN_WAIT: Final = 1.0
+#: Seconds the process's CRM providers may stay busy, some call always waiting its turn,
+#: before each waiting call opens a provider of its own. Longer than a burst of writes (the
+#: passes of a round's changed mailboxes often start together: 16 writes at 150 ms are
+#: done in 2.4 s; opening a provider after one second's wait opened 8 to 15 in
+#: bench/worker_rounds.py), short against a queue that does not drain (a pass's four calls
+#: on each of 16 threads: 100 such passes took 64 s on one provider).
+BUSY_LIMIT: Final = 10.0
 
 
 class Counted:
@@ -53,18 +58,21 @@ class SharedCrm:
     Retry-After is read), neither made for threads; so a call borrows a provider no other
     call is using. Usually that is the one provider of the process: a round costs the CRM
     a few calls besides a write per changed mailbox, and a call waits its turn. When calls
-    queue — passes that read the CRM for themselves, because the round's read failed or
-    many mailboxes were reset — a call that waited :data:`TURN_WAIT` opens another provider
-    (which learns the org once in turn), so the threads' CRM calls run side by side again.
+    keep queueing — passes that read the CRM for themselves, because the round's read
+    failed or many mailboxes were reset — and the providers have been busy for
+    :data:`BUSY_LIMIT` without a pause, each waiting call opens another provider (which
+    learns the org once in turn), so the threads' CRM calls run side by side again.
 
     What the providers learnt of the org is dropped once it is as old as a round's facts may
     be (:data:`~calsync.engine.org_round.FACTS_LIFETIME`, :meth:`renew`): the next call
     opens a provider that learns it anew.
     """
 
-    def __init__(self, build: Callable[[], Any], service: str, *, wait: float = TURN_WAIT) -> None:
+    def __init__(
+        self, build: Callable[[], Any], service: str, *, busy_limit: float = BUSY_LIMIT
+    ) -> None:
         """Lend providers made by ``build`` (counted as ``service``'s calls)."""
-        self._build, self._service, self._wait = build, service, wait
+        self._build, self._service, self._busy_limit = build, service, busy_limit
         self._turns = threading.Condition()
         #: Providers no call is using, with the generation they were opened in.
         self._free: list[tuple[Any, int]] = []
@@ -73,6 +81,11 @@ class SharedCrm:
         self._renewed = time.monotonic()
         self._latest: Any = None
         self._opened = 0
+        #: Calls waiting for a provider.
+        self._waiting = 0
+        #: Since when every provider has been lent, and whether one was left free since.
+        self._busy_since = time.monotonic()
+        self._paused = True
 
     @property
     def opened(self) -> int:
@@ -134,25 +147,36 @@ class SharedCrm:
         return provider
 
     def _take(self) -> tuple[Any, int]:
-        deadline = time.monotonic() + self._wait
         with self._turns:
             while not self._free:
-                left = deadline - time.monotonic()
-                if self._open and left > 0:
-                    self._turns.wait(left)
+                busy = time.monotonic() - self._busy_since
+                if self._open and busy < self._busy_limit:
+                    self._waiting += 1
+                    try:
+                        self._turns.wait(self._busy_limit - busy)
+                    finally:
+                        self._waiting -= 1
                     continue
+                if not self._open:
+                    self._busy_since, self._paused = time.monotonic(), False
                 provider = self._build()  # sends nothing yet: providers sign in on first call
                 self._open.append(provider)
                 self._opened += 1
                 return provider, self._generation
-            return self._free.pop()
+            taken = self._free.pop()
+            if not self._free and self._paused:  # the last free one: every provider is busy
+                self._busy_since, self._paused = time.monotonic(), False
+            return taken
 
     def _give_back(self, provider: Any, generation: int) -> None:
         with self._turns:
             self._latest = provider
             if generation == self._generation and provider in self._open:
                 self._free.append((provider, generation))
-                self._turns.notify()
+                if self._waiting:
+                    self._turns.notify()  # handed on: the providers stay busy
+                else:
+                    self._paused = True
                 return
             if provider in self._open:
                 self._open.remove(provider)
