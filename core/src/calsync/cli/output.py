@@ -121,10 +121,10 @@ def fail(headline: str, problems: Sequence[str], code: int = EXIT_USAGE) -> NoRe
     raise SystemExit(code)
 
 
-def fail_config(file: object, problems: Sequence[str]) -> NoReturn:
+def fail_config(file: object, problems: Sequence[str], code: int = EXIT_USAGE) -> NoReturn:
     """Fail with a configuration's problems, naming the file and each problem's line (exit 2)."""
     if file is None or any(p.startswith(f"{file}:") for p in problems):
-        fail("configuration error", problems)  # the problems name the file themselves
+        fail("configuration error", problems, code)  # the problems name the file themselves
     from calsync.config.document import key_lines, line_of
 
     try:
@@ -135,7 +135,7 @@ def fail_config(file: object, problems: Sequence[str]) -> NoReturn:
     for problem in problems:
         number = line_of(problem, lines)
         located.append(problem if number is None else f"line {number}: {problem}")
-    fail(f"configuration error in {file}", located)
+    fail(f"configuration error in {file}", located, code)
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from calsync.cli.common import config_option, json_option
-from calsync.cli.output import EXIT_ATTENTION, EXIT_OK, print_json, say
-from calsync.errors import CalsyncError
+from calsync.cli.output import EXIT_ATTENTION, EXIT_OK, fail, fail_config, print_json, say
+from calsync.errors import CalsyncError, ConfigError
 
 if TYPE_CHECKING:
     from calsync.workers.settings import WorkerSettings
 
-__all__ = ["enqueue_if_configured", "health", "scheduler", "worker"]
+__all__ = ["health", "scheduler", "worker"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -185,8 +185,21 @@ def health(
     workers: bool,
     as_json: bool,
 ) -> None:
-    """Check the state database, the broker (and workers): exit 0 when all answer, 1 otherwise."""
-    settings = _settings(config_path, broker, visibility_timeout, round_seconds)
+    """Check the state database, the broker (and workers): exit 0 when all answer, 1 otherwise.
+
+    A configuration that cannot be used is unhealthy too (exit 1, saying why): container
+    engines read any other code as a failure of the check itself (Docker reserves 2).
+    """
+    try:
+        settings = _settings(config_path, broker, visibility_timeout, round_seconds)
+    except CalsyncError as exc:
+        if as_json:
+            problem = {"name": "configuration", "ok": False, "detail": str(exc)}
+            print_json({"healthy": False, "checks": [problem]})
+            raise SystemExit(EXIT_ATTENTION) from None
+        if isinstance(exc, ConfigError):
+            fail_config(exc.file, exc.problems, EXIT_ATTENTION)
+        fail("error", [str(exc)], EXIT_ATTENTION)
     from calsync.workers.health import check
 
     checks = check(settings, workers=workers)
@@ -197,13 +210,3 @@ def health(
         for c in checks:
             say(f"{c.name}: {'ok' if c.ok else 'FAILING'} — {c.detail}")
     raise SystemExit(EXIT_OK if healthy else EXIT_ATTENTION)
-
-
-def enqueue_if_configured(names: list[str]) -> bool:
-    """Queue a pass of each of ``names`` for the workers when a broker is configured."""
-    from calsync.workers.enqueue import enqueue_passes, workers_configured
-
-    if not workers_configured():
-        return False
-    enqueue_passes(names)
-    return True
