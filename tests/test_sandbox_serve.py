@@ -45,13 +45,7 @@ def test_serve_json_prints_endpoints_and_configuration(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        assert process.stdout is not None
-        text = ""
-        for line in process.stdout:
-            text += line
-            if line == "}\n":
-                break
-        document = json.loads(text)
+        document = _printed_document(process)
         assert set(document["endpoints"]) >= {"salesforce", "exchange", "gmail"}
         assert Path(document["config"]) == tmp_path / "calsync-demo.toml"
         assert Path(document["config"]).is_file() and document["environment"]
@@ -79,13 +73,7 @@ def test_the_printed_configuration_syncs_as_the_readme_says(tmp_path: Path) -> N
         text=True,
     )
     try:
-        assert process.stdout is not None
-        text = ""
-        for line in process.stdout:
-            text += line
-            if line == "}\n":
-                break
-        document = json.loads(text)
+        document = _printed_document(process)
         assert document["config"] == "calsync-sandbox/calsync-demo.toml"
         ran = subprocess.run(
             [*CLI, "sync", "--config", document["config"], "--mailbox", "alice"],
@@ -198,3 +186,15 @@ def test_the_demo_syncs_a_third_party_plugins_mailbox(fake_plugin: Any) -> None:
     [mailbox] = [m for m in result.mailboxes if m["provider"] == "fakecal"]
     assert mailbox["status"] == "active" and mailbox["synced_up"] >= 10
     assert result.ok, [s for s in result.scenarios if not s["ok"]]
+
+
+def _printed_document(process: subprocess.Popen[str]) -> dict[str, Any]:
+    """The JSON document `sandbox serve --json` prints before it serves."""
+    assert process.stdout is not None
+    text = ""
+    for line in process.stdout:
+        text += line
+        if line == "}\n":
+            break
+    document: dict[str, Any] = json.loads(text)
+    return document
