@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from calsync.emulation import FaultKind
-from calsync.notify import Notification, NotificationKind
+from calsync.notify import NotDelivered, Notification, NotificationKind
 from calsync.notify.smtp import SmtpNotifier, SmtpSettings, Tls
 from calsync.state.records import DirectionStatus, MailboxStatus, ResetState
 
@@ -184,7 +184,7 @@ class TestNotifications:
         assert "Renew the credentials for the mailbox connection" in notice.advice
         assert "`calsync enable --mailbox alice`" in notice.advice and "{" not in notice.text
 
-    def test_delivery_problems_are_logged_not_raised(
+    def test_delivery_problems_are_logged_and_said_to_the_caller(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
         notifier = SmtpNotifier(
@@ -197,16 +197,17 @@ class TestNotifications:
                 timeout=1,
             )
         )
-        notifier.notify(
-            Notification(
-                kind=NotificationKind.FAILING,
-                mailbox="alice",
-                address=ALICE,
-                summary="s",
-                advice="a",
-                at=NOW,
+        with pytest.raises(NotDelivered):  # calsync keeps it, to send it again later
+            notifier.notify(
+                Notification(
+                    kind=NotificationKind.FAILING,
+                    mailbox="alice",
+                    address=ALICE,
+                    summary="s",
+                    advice="a",
+                    at=NOW,
+                )
             )
-        )
         assert "could not send the notification" in caplog.text
 
     def test_the_engine_notifies_through_configured_smtp(

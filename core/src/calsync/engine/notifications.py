@@ -3,9 +3,12 @@
 A credential refused (EX-22) and :data:`FAILURES_BEFORE_NOTICE` failed passes in a row
 (EX-24) notify the people who look after the mailbox. Within a round, notifications are
 held and go out at its end as one digest; outside one (``calsync enable``, a worker's
-single pass) they go out at once. With ``[notify] digest_interval`` they wait in the state
-database instead, and go out as one digest at most once per interval
-(:mod:`calsync.state.notices`). A channel that fails is logged and the others still send.
+single pass) they go out at once. They pass through the state database
+(:mod:`calsync.state.notices`): with ``[notify] digest_interval`` they wait there and go
+out as one digest at most once per interval, and a channel that could not deliver
+(:class:`~calsync.notify.NotDelivered`: the mail server down or refusing) leaves them
+there, to be sent again at the end of a later round or pass. A channel that fails is
+logged and the others still send.
 """
 
 from __future__ import annotations
@@ -13,14 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from calsync.config import MailboxConfig, NotifyConfig
 from calsync.engine.calls import side_name
 from calsync.engine.plan import Hit
 from calsync.issues import definition
-from calsync.notify import Notification, NotificationKind, Notifier, digest
+from calsync.notify import NotDelivered, Notification, NotificationKind, Notifier, digest
 from calsync.plugins import Registry
 from calsync.state import State
 from calsync.state.records import MailboxState
@@ -58,6 +61,9 @@ class Notifications:
         self._channels = list(given) if given is not None else None
         #: The notifications of the round under way, sent as one digest at its end.
         self._held: list[Notification] | None = None
+        #: Whether notifications may wait in the state database (a failed send, a digest
+        #: not yet due, or an earlier process's): a pass outside a round then looks.
+        self._waiting = True
 
     @property
     def channels(self) -> list[Notifier]:
@@ -94,18 +100,19 @@ class Notifications:
         self._out([notification])
 
     def _out(self, notifications: Sequence[Notification]) -> None:
-        """Send ``notifications`` as one message, or keep them for the interval's digest."""
-        interval = self._config.digest_interval
-        if interval is None or self._state is None:
+        """Send ``notifications`` as one message, with what still waits, when it is due."""
+        if self._state is None:  # nowhere to keep them: a failed send is only logged
             if notifications:
                 self._send_together(notifications)
             return
         for notification in notifications:
             self._state.hold_notice(notification)
-        self._state.send_due_notices(self._clock(), interval, self._send_together)
+        interval = self._config.digest_interval or timedelta(0)
+        waiting = self._state.send_due_notices(self._clock(), interval, self._send_together)
+        self._waiting = waiting > 0
 
-    def _send_together(self, notifications: Sequence[Notification]) -> None:
-        self._send(notifications[0] if len(notifications) == 1 else digest(notifications))
+    def _send_together(self, notifications: Sequence[Notification]) -> bool:
+        return self._send(notifications[0] if len(notifications) == 1 else digest(notifications))
 
     def after_pass(
         self, mailbox: MailboxConfig, status: MailboxState, hits: Sequence[Hit], at: datetime
@@ -129,6 +136,9 @@ class Notifications:
                 f"Run `calsync issues --mailbox {mailbox.name}` to see why.",
                 at,
             )
+        told = auth is not None or status.consecutive_failures == FAILURES_BEFORE_NOTICE
+        if not told and self._held is None and self._waiting:
+            self._out(())  # a worker's pass: what waits goes out when due, rounds or not
 
     def _tell(
         self,
@@ -149,9 +159,14 @@ class Notifications:
             )
         )
 
-    def _send(self, notification: Notification) -> None:
+    def _send(self, notification: Notification) -> bool:
+        """Send through every channel; whether none said it must be sent again."""
+        delivered = True
         for notifier in self.channels:
             try:
                 notifier.notify(notification)
+            except NotDelivered:
+                delivered = False  # the channel logged why
             except Exception:
                 logger.exception("notification channel %r failed", notifier)
+        return delivered

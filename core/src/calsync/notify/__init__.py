@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, final
 
-__all__ = ["Notification", "NotificationKind", "Notifier", "digest"]
+__all__ = ["NotDelivered", "Notification", "NotificationKind", "Notifier", "digest"]
 
 
 class NotificationKind(enum.StrEnum):
@@ -77,9 +77,19 @@ def digest(notifications: Sequence[Notification]) -> Notification:
     )
 
 
+class NotDelivered(Exception):
+    """A channel could not deliver a notification now (its server down or refusing).
+
+    The channel has logged why; calsync keeps the notification and tries again later.
+    """
+
+
 class Notifier(Protocol):
     """A notification channel."""
 
     def notify(self, notification: Notification) -> None:
-        """Deliver ``notification``; must not raise for delivery problems (log them instead)."""
+        """Deliver ``notification``.
+
+        :raises NotDelivered: it did not go out (logged by the channel): it is sent again later.
+        """
         ...

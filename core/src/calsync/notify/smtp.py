@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Final
 
 from calsync.config.secrets import Secret
 from calsync.config.values import Seconds
-from calsync.notify import Notification
+from calsync.notify import NotDelivered, Notification
 
 __all__ = ["SmtpNotifier", "SmtpSettings", "Tls"]
 
@@ -55,7 +56,10 @@ class SmtpNotifier:
         self.settings = settings
 
     def notify(self, notification: Notification) -> None:
-        """Send the e-mail; delivery failures are logged, never raised into the sync."""
+        """Send the e-mail.
+
+        :raises NotDelivered: the server could not be reached or refused it (logged here).
+        """
         settings = self.settings
         message = EmailMessage()
         message["From"] = settings.sender
@@ -82,11 +86,42 @@ class SmtpNotifier:
                     client.login(settings.username, settings.password.reveal())
                 client.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
+            # Calsync's logs name mailboxes, not people's addresses: the recipients' domains
+            # say which mail system it was. The password is never part of the message.
+            domains = ", ".join(sorted({_domain(r) or r for r in settings.recipients}))
             logger.error(
-                "could not send the notification for %s by e-mail: %s", notification.mailbox, exc
+                "could not send the notification for %s by e-mail (to %s, through %s:%d): %s; "
+                "kept, to be sent again on a later pass",
+                notification.mailbox,
+                domains,
+                settings.host,
+                settings.port,
+                _reason(exc),
             )
+            raise NotDelivered(notification.mailbox) from exc
+
+
+#: An address in a server's answer (``550 <bob@example.com>: unknown``): all but its domain.
+_LOCAL_PART = re.compile(r"[^\s<>@\"'(),;:\[\]{}]+@")
+
+
+def _reason(exc: OSError | smtplib.SMTPException) -> str:
+    """What went wrong, in the server's words when it answered, without whole addresses."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = (
+            exc.smtp_error.decode("utf-8", "replace")
+            if isinstance(exc.smtp_error, bytes)
+            else str(exc.smtp_error)
+        )
+        reason = f"the server answered {exc.smtp_code} {text}"
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in exc.recipients.values()})
+        reason = f"the server refused every recipient ({', '.join(codes)})"
+    else:
+        reason = str(exc) or type(exc).__name__
+    return _LOCAL_PART.sub("…@", reason)
 
 
 def _domain(address: str) -> str | None:
-    """The domain of ``address`` (for Message-IDs), or the host's own name when it has none."""
+    """The domain of ``address`` (``None`` without one: for Message-IDs, the host's own name)."""
     return address.rpartition("@")[2] or None
