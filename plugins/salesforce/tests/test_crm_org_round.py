@@ -420,3 +420,39 @@ def test_the_passes_with_changes_run_first_while_the_rounds_fetch_is_fresh(org: 
     assert turns == ["person3", "person4", "person5", "person0", "person1", "person2"]
     assert {i.subject: i for i in org.mail.items(address(3))}["CRM 3"].location == "Room 3"
     assert [r.mailbox for r in reports] == [f"person{n}" for n in range(6)]  # as configured
+
+
+def test_a_stale_fetch_is_refreshed_once_for_the_passes_still_to_come(org: Org) -> None:
+    """Passes with changes that outlast RECORDS_FRESH: one fetch per stale window, not per pass.
+
+    Each pass starts 0.8 s after the one before (a cloud API's latency), so the round's
+    fetch is fresh for the first two passes (0.8 s, 1.6 s); the third (2.4 s) fetches its
+    own records and those of the three after it at once; the next two compare with that
+    (0.8 s, 1.6 s old), and the last (2.4 s) refreshes again. A record made private in the
+    CRM after the first refresh is seen by the pass it belongs to, whose read is then stale.
+    """
+    settled(org)
+    for n in range(6):
+        [item] = [i for i in org.mail.items(address(n)) if i.subject == f"Mailbox {n}"]
+        org.mail.edit(address(n), item.ref.id, location=f"Room {n}")  # type: ignore[union-attr]
+    crm = {e.subject: e.ref.id for e in org.crm.items() if e.ref is not None}
+    org.clock.advance(600)
+    since = len(org.crm.received())
+
+    def turn(name: str) -> None:
+        org.clock.advance(RECORDS_FRESH * 2 / 5)
+        if name == "person4":  # after the first refresh, before the last pass's
+            org.crm.edit(crm["Mailbox 5"], privacy=Privacy.PRIVATE)
+
+    reports = org.app.engine.run(progress=turn)
+    assert {r.outcome for r in reports} == {"ok"}, reports
+    ids = [crm[f"Mailbox {n}"] for n in range(6)]
+    # the round's fetch of all six, the third pass's refresh of its own and the three after
+    # it, the last pass's of its own (one per window, not one per pass after the first two)
+    fetched = [[n for n, i in enumerate(ids) if i in f] for f in fetches(org, since)]
+    assert fetched == [[0, 1, 2, 3, 4, 5], [2, 3, 4, 5], [5]], fetched
+    now = {e.subject: e for e in org.crm.items()}
+    assert [now[f"Mailbox {n}"].location for n in range(5)] == [f"Room {n}" for n in range(5)]
+    private = org.crm.read(crm["Mailbox 5"])
+    assert private is not None and private.privacy is Privacy.PRIVATE
+    assert private.location == ""

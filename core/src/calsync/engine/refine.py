@@ -124,12 +124,20 @@ def current_records(planner: Planner, ids: Sequence[str]) -> Mapping[str, Calend
     another process). A person's CRM edit after it (a contact added, the event made
     private) would be written over by an update computed without it, and the next round
     would take the record, last written by calsync, for an echo: the edit lost. Older, the
-    pass fetches its own, as a round of one does, and the window is again about one request.
+    pass fetches its own, as a round of one does, and the window is again about one request;
+    in a round run in this process it fetches them with every record the passes after it
+    take from the round (:class:`~calsync.engine.org_round.RoundRecords`), in the same one
+    request, and those passes compare with that fetch while it is fresh.
     The records are taken once: a later round of the pass fetches afresh.
     """
     read, planner.records = planner.records, None
-    if read is not None and not read.fresh(planner.ctx.clock()):
+    now = planner.ctx.clock()
+    if read is not None and not read.fresh(now):
+        if read.round is not None:
+            return read.round.refresh(planner.ctx.crm, ids, now)
         read = None
+    if read is not None and read.round is not None:
+        read.round.take(ids)
     known = {} if read is None else {i: read.found[i] for i in ids if i in read.found}
     rest = [i for i in ids if read is None or i not in read.asked]
     return (known | dict(planner.ctx.crm.fetch(rest))) if rest else known

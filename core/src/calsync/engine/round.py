@@ -5,8 +5,9 @@ Before any pass, the round reads what every pass needs from the CRM
 whether passes may run: while the CRM refuses the shared credentials every mailbox waits
 (:mod:`.org_status`), and while the daily API allowance is used into its reserved share
 the round runs no passes. The passes the round read changes for (or did not read ahead)
-run first, while its fetch of the records they compare their updates with is fresh; the
-idle ones follow, and the reports come in the configured order. A mailbox service that
+run first, while its fetch of the records they compare their updates with is fresh (the
+first of them to find it stale fetches it again for itself and those after it); the idle
+ones follow, and the reports come in the configured order. A mailbox service that
 asks one mailbox to slow down (EX-25) holds back the other mailboxes of its tenant until
 the next round; other tenants go on.
 """
@@ -14,12 +15,13 @@ the next round; other tenants go on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 from calsync.config import MailboxConfig
 from calsync.engine.mailbox_run import MailboxRun
-from calsync.engine.org_round import OrgRound
+from calsync.engine.org_round import OrgRound, RoundRecords
 from calsync.engine.org_status import SLOWED_DETAIL, SUSPENDED_DETAIL
 from calsync.engine.organisation import tenant_of
 from calsync.engine.report import PassReport
@@ -61,6 +63,8 @@ def run_round(
     # Tenants whose mailbox service throttled a pass of this round (EX-25): their other
     # mailboxes wait for the next round; other tenants' go on.
     throttled: set[str] = set()
+    # The passes with changes refresh the round's fetch of the records for each other.
+    records = RoundRecords(org.records) if org.records is not None else None
     for index in _turns(org, chosen):
         mailbox = chosen[index]
         if progress is not None:
@@ -78,7 +82,12 @@ def run_round(
                 mailbox=mailbox.name, outcome="waiting", detail=THROTTLED_DETAIL
             )
         else:
-            run = MailboxRun(engine, mailbox, org=org, allow_mass_delete=allow_mass_delete)
+            run = MailboxRun(
+                engine,
+                mailbox,
+                org=_with(org, records, refreshing=not org.idle(mailbox.name, mailbox.address)),
+                allow_mass_delete=allow_mass_delete,
+            )
             reports[index] = run.report()
             refused = run.refused
             if _throttled_by_mailbox_side(engine, run, started):
@@ -86,6 +95,15 @@ def run_round(
     if refused:
         organisation.suspend(refused)
     return [reports[index] for index in range(len(chosen))]
+
+
+def _with(org: OrgRound, records: RoundRecords | None, *, refreshing: bool) -> OrgRound:
+    """``org`` with the round's latest fetch of the records (see :class:`RoundRecords`).
+
+    Only the passes with changes refresh it: an idle one's few updates (retries) need not
+    bring the records of the others along.
+    """
+    return org if records is None else replace(org, records=records.current(refreshing=refreshing))
 
 
 def _turns(org: OrgRound, chosen: Sequence[MailboxConfig]) -> list[int]:
