@@ -163,7 +163,7 @@ class RoundRecords:
     1 % round of 2,000 mailboxes runs its 20 such passes for ~6 s, and about 7 of them
     share each fetch. Its Salesforce calls are the 23 of a round whose fetch stays fresh
     plus 2 or 3 refreshes (the first one about 6 passes in), not 37 (a fetch for each of
-    the 14 passes after the first 6).
+    the 14 passes after the first 6): 25 measured (bench/org_rounds.py, ``1pct_paced``).
     """
 
     #: The latest fetch, without the records passes have taken (never handed out stale:
