@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Self
 
+from calsync.errors import ConfigError
+
 __all__ = ["BROKER_VARIABLE", "WorkerSettings"]
 
 #: The broker URL, e.g. ``redis://127.0.0.1:6379/0`` or ``amqp://calsync@rabbit//``.
@@ -44,11 +46,21 @@ class WorkerSettings:
         broker = env.get(BROKER_VARIABLE, "").strip()
         if not broker:
             return None
+        visibility = _seconds(env, VISIBILITY_VARIABLE, "1800", int)
+        round_seconds = _seconds(env, ROUND_VARIABLE, "300", float)
+        wrong = [
+            f"{name}: {env.get(name)!r} is not a number of seconds"
+            for name, value in ((VISIBILITY_VARIABLE, visibility), (ROUND_VARIABLE, round_seconds))
+            if value is None
+        ]
+        if wrong:
+            raise ConfigError(wrong)
+        assert visibility is not None and round_seconds is not None
         return cls(
             config=Path(env.get(CONFIG_VARIABLE, "calsync.toml")),
             broker=broker,
-            visibility_timeout=int(env.get(VISIBILITY_VARIABLE, "1800")),
-            round_seconds=float(env.get(ROUND_VARIABLE, "300")),
+            visibility_timeout=int(visibility),
+            round_seconds=float(round_seconds),
         )
 
     def export(self, environ: dict[str, str] | None = None) -> None:
@@ -58,3 +70,13 @@ class WorkerSettings:
         env[CONFIG_VARIABLE] = str(self.config)
         env[VISIBILITY_VARIABLE] = str(self.visibility_timeout)
         env[ROUND_VARIABLE] = str(self.round_seconds)
+
+
+def _seconds(
+    env: Mapping[str, str], name: str, default: str, kind: type[int] | type[float]
+) -> float | None:
+    """``name``'s value as ``kind``, or ``None`` when it is not one."""
+    try:
+        return kind(env.get(name, default))
+    except ValueError:
+        return None
