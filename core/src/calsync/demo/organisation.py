@@ -77,6 +77,9 @@ class Organisation:
         self.mail = mail
         #: Whole hours; a Monday, so series read naturally.
         self.now = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        #: The instant the demo began: its passes run after it (``now`` may be up to an hour
+        #: earlier, so an item at ``now`` has already started for them).
+        self.started = now.astimezone(UTC)
         self.users: dict[str, str] = {}
         self.contacts: dict[str, str] = {}
         self.leads: dict[str, str] = {}
